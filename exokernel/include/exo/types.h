@@ -1,0 +1,145 @@
+/* Structures and constants that cross the user/kernel boundary.
+ *
+ * Every structure here has a fixed layout made of 64-bit and 32-bit fields
+ * so that the kernel, libposix and host-built tests agree byte for byte.
+ */
+#ifndef EXO_TYPES_H
+#define EXO_TYPES_H
+
+#include <stdint.h>
+
+/* Names the calling env, or the calling env's domain, in any call that takes
+ * an env or domain capability. */
+#define EXO_SELF (-1L)
+
+/* Capability types (exo_cap_info.type). */
+enum exo_cap_type {
+	EXO_CAP_NONE = 0,
+	EXO_CAP_MEM = 1,    /* a memory object: a list of physical frames */
+	EXO_CAP_DOMAIN = 2, /* an address space with its capability table */
+	EXO_CAP_ENV = 3,    /* a thread of execution in a domain */
+	EXO_CAP_RING = 4,   /* a FusionRing channel */
+};
+
+/* Rights. A copy or grant may only keep or drop rights, never add them.
+ *   mem:    READ/WRITE/EXEC bound the protection of mappings
+ *   domain: READ to query, WRITE to map into it, create envs, grant into it
+ *   env:    READ to wait for it, WRITE to set registers/start/destroy,
+ *           NOTIFY to post notification bits
+ *   ring:   READ/WRITE bound the mapping; READ to wait, WRITE to notify
+ * GRANT allows exo_cap_grant() to hand the capability to another domain. */
+#define EXO_R_READ 0x01UL
+#define EXO_R_WRITE 0x02UL
+#define EXO_R_EXEC 0x04UL
+#define EXO_R_GRANT 0x08UL
+#define EXO_R_NOTIFY 0x10UL
+#define EXO_R_ALL 0x1FUL
+
+/* Mapping protection (exo_map, exo_protect, exo_map_copy, exo_ring_map). */
+#define EXO_PROT_READ 0x1UL
+#define EXO_PROT_WRITE 0x2UL
+#define EXO_PROT_EXEC 0x4UL
+#define EXO_PROT_MASK 0x7UL
+
+/* exo_map_copy flags: low bits are the destination protection. */
+#define EXO_COPY_WP_SRC 0x100UL /* also drop write access in the source */
+
+/* exo_query output word per page: physical address | these bits. */
+#define EXO_Q_PRESENT 0x1UL
+#define EXO_Q_WRITE 0x2UL
+#define EXO_Q_EXEC 0x4UL
+#define EXO_Q_ADDR_MASK 0x000FFFFFFFFFF000UL
+
+/* Wait timeouts, in nanoseconds. */
+#define EXO_WAIT_FOREVER (~0UL)
+#define EXO_WAIT_POLL 0UL
+
+/* Register state of an env (exo_env_set_regs, upcall frames). */
+struct exo_regs {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rip, rsp, rflags;
+};
+
+/* Why an upcall was entered (exo_upcall_frame.type). */
+enum exo_upcall_type {
+	EXO_UPCALL_FAULT = 1,     /* page fault: addr and error are set */
+	EXO_UPCALL_EXCEPTION = 2, /* another CPU exception: vector, error */
+	EXO_UPCALL_NOTIFY = 3,    /* notification bits were posted */
+};
+
+/* Page-fault error bits (exo_upcall_frame.error for EXO_UPCALL_FAULT). */
+#define EXO_PF_PRESENT 0x1UL
+#define EXO_PF_WRITE 0x2UL
+#define EXO_PF_USER 0x4UL
+#define EXO_PF_EXEC 0x10UL
+
+/* Written by the kernel on the env's upcall stack; the handler receives a
+ * pointer to it in rdi and resumes with exo_upcall_return(frame), possibly
+ * after editing frame->regs. */
+struct exo_upcall_frame {
+	uint64_t type;   /* enum exo_upcall_type */
+	uint64_t vector; /* CPU exception vector (14 for a page fault) */
+	uint64_t error;  /* CPU error code, 0 if none */
+	uint64_t addr;   /* faulting address (cr2) for page faults */
+	uint64_t notify; /* notification bits taken by this upcall */
+	uint64_t reserved;
+	struct exo_regs regs; /* interrupted context */
+};
+
+/* How an env ended (exo_env_wait). */
+enum exo_exit_reason {
+	EXO_EXIT_NORMAL = 1,    /* exo_env_exit(status) */
+	EXO_EXIT_FAULT = 2,     /* CPU exception with no usable upcall */
+	EXO_EXIT_DESTROYED = 3, /* exo_env_destroy by a capability holder */
+};
+
+struct exo_exit_info {
+	int64_t status;  /* exo_env_exit argument, or -vector for a fault */
+	uint32_t reason; /* enum exo_exit_reason */
+	uint32_t vector; /* exception vector for EXO_EXIT_FAULT */
+	uint64_t addr;   /* fault address (cr2) for a page fault */
+	uint64_t rip;    /* instruction that faulted */
+};
+
+struct exo_cap_info {
+	uint32_t type;   /* enum exo_cap_type */
+	uint32_t rights; /* EXO_R_* */
+	uint64_t size;   /* mem: pages; ring: bytes mapped; else 0 */
+};
+
+/* One entry of exo_wait_any(): wait until ring index `which` differs from
+ * `seen`. */
+#define EXO_RING_HEAD 0UL /* producer index */
+#define EXO_RING_TAIL 1UL /* consumer index */
+struct exo_wait_item {
+	int64_t ring;  /* ring capability slot */
+	uint64_t which; /* EXO_RING_HEAD or EXO_RING_TAIL */
+	uint64_t seen;  /* value last seen by the caller */
+};
+
+/* Boot information for the first program, mapped read-only at
+ * EXO_BOOTINFO_VA (one page); rdi holds its address at entry. */
+#define EXO_BOOT_MAX_MODULES 16
+#define EXO_BOOT_CMDLINE 256
+#define EXO_BOOT_NAME 64
+#define EXO_BOOTINFO_MAGIC 0x544F4F424F584545ULL /* "EEXOBOOT" */
+
+struct exo_boot_module {
+	int64_t mem;       /* mem capability slot (READ|EXEC|GRANT) */
+	uint64_t size;     /* size in bytes */
+	char name[EXO_BOOT_NAME]; /* GRUB module command line */
+};
+
+struct exo_bootinfo {
+	uint64_t magic;          /* EXO_BOOTINFO_MAGIC */
+	int64_t self_env;        /* capability for the first env */
+	int64_t self_domain;     /* capability for its domain */
+	int64_t image_mem;       /* the program's own loaded segments, stack */
+	int64_t stack_mem;
+	uint64_t nmodules;       /* further modules, in GRUB order */
+	char cmdline[EXO_BOOT_CMDLINE]; /* kernel command line */
+	struct exo_boot_module modules[EXO_BOOT_MAX_MODULES];
+};
+
+#endif

@@ -1,0 +1,79 @@
+/* Capability tables and the derivation tree used for revocation.
+ *
+ * A capability is a slot in a domain's table holding a reference to a
+ * kernel object and a set of rights. Copies and grants record their parent,
+ * so revoking a capability deletes every capability derived from it, in any
+ * table. Pure logic: builds and is tested on the host.
+ */
+#ifndef KERN_CAP_H
+#define KERN_CAP_H
+
+#include <stdint.h>
+
+/* The header every capability-named kernel object starts with. */
+struct kobj {
+	uint32_t type; /* enum exo_cap_type */
+	uint32_t refs; /* capabilities and kernel references */
+};
+
+/* Releases an object whose last reference is gone. Provided by the kernel
+ * (it dispatches on type), or by a test. */
+void kobj_release(struct kobj *obj);
+
+static inline void kobj_get(struct kobj *obj)
+{
+	obj->refs++;
+}
+
+/* Drops a reference and releases the object with the last one. */
+void kobj_put(struct kobj *obj);
+
+struct cap {
+	struct kobj *obj; /* 0 when the slot is empty */
+	uint32_t rights;  /* EXO_R_* */
+	uint32_t slot;    /* index in its table */
+	struct cap *parent;       /* capability this one was derived from */
+	struct cap *first_child;  /* derived capabilities */
+	struct cap *next_sibling;
+	struct cap *prev_sibling;
+};
+
+#define CAP_SLOTS 512
+
+struct cap_table {
+	struct cap slots[CAP_SLOTS];
+	uint32_t used;
+};
+
+/* Empties a table before first use. */
+void cap_table_init(struct cap_table *t);
+
+/* Puts a new root capability for obj (taking a reference) in the lowest free
+ * slot. Returns the slot, or -ENOSPC if the table is full. */
+long cap_insert(struct cap_table *t, struct kobj *obj, uint32_t rights);
+
+/* Finds slot's capability and checks it. Returns 0 and sets *out, or
+ * -EBADF (slot out of range or empty), -EINVAL (type differs; type 0 accepts
+ * any), -EPERM (a right in `need` is missing). */
+long cap_lookup(struct cap_table *t, long slot, uint32_t type, uint32_t need,
+		struct cap **out);
+
+/* Derives a capability from src_t[slot] into dst_t with `rights`, which
+ * must be a subset of the source's rights. Returns the new slot, or
+ * -EBADF, -EPERM (more rights asked for), -ENOSPC (dst_t full). */
+long cap_derive(struct cap_table *src_t, long slot, struct cap_table *dst_t,
+		uint32_t rights);
+
+/* Empties a slot and drops its object reference. Capabilities derived from
+ * it move up to its parent, so an ancestor's revoke still reaches them.
+ * Returns 0 or -EBADF. */
+long cap_delete(struct cap_table *t, long slot);
+
+/* Deletes every capability derived from t[slot], directly or not, wherever
+ * it is; t[slot] itself stays. Returns how many were deleted, or -EBADF. */
+long cap_revoke(struct cap_table *t, long slot);
+
+/* Deletes every capability in the table. */
+void cap_table_clear(struct cap_table *t);
+
+#endif
