@@ -1,0 +1,136 @@
+/* What the portable kernel needs from the x86_64 layer: the trap frame,
+ * segment selectors, context switching, page tables, the timer and the
+ * console device. */
+#ifndef ARCH_ARCH_H
+#define ARCH_ARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* GDT selectors. The order (user data before user code) is what
+ * syscall/sysret require: STAR[63:48] = 0x18. */
+#define SEG_KCODE 0x08
+#define SEG_KDATA 0x10
+#define SEG_UDATA (0x20 | 3)
+#define SEG_UCODE (0x28 | 3)
+#define SEG_TSS 0x30
+
+/* Vectors. */
+#define T_DIVIDE 0
+#define T_DEBUG 1
+#define T_NMI 2
+#define T_BRKPT 3
+#define T_ILLOP 6
+#define T_DBLFLT 8
+#define T_GPFLT 13
+#define T_PGFLT 14
+#define T_TIMER 32
+#define T_SPURIOUS 255
+#define T_SYSCALL 256 /* not a CPU vector: marks frames built by syscall */
+
+/* Saved user (or interrupted kernel) state, in the order trap.S pushes it:
+ * the general registers, then vector and error code, then the frame the
+ * CPU pushes on an interrupt (rip, cs, rflags, rsp, ss). */
+struct trapframe {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+/* RFLAGS bits a user may set: CF PF AF ZF SF DF OF. */
+#define RFLAGS_IF 0x200UL
+#define RFLAGS_USER_MASK 0xCD5UL
+#define RFLAGS_RESERVED1 0x2UL
+
+/* Callee-saved registers of a kernel thread switched by swtch(). */
+struct context {
+	uint64_t r15, r14, r13, r12, rbx, rbp, rip;
+};
+
+/* Saves the current kernel context in *from and resumes `to`. */
+void swtch(struct context **from, struct context *to);
+
+/* Returns to user mode from the trap frame at the top of the current kernel
+ * stack, through iretq (restores every register). */
+void trap_return(void) __attribute__((noreturn));
+
+/* Sets up GDT, TSS, IDT and the syscall MSRs. */
+void arch_init(void);
+
+/* Kernel stack used on the next entry from user mode. */
+void arch_set_kstack(uint64_t top);
+
+/* Loads the FS base register (user thread-local storage). */
+void arch_set_fs_base(uint64_t base);
+
+/* Enables interrupts just long enough to halt until the next one. */
+void arch_idle(void);
+
+/* The faulting address of the last page fault (cr2). */
+uint64_t arch_fault_addr(void);
+
+/* Reads the time-stamp counter. */
+uint64_t arch_cycles(void);
+
+/* Set when a syscall must return through iretq because it replaced the
+ * whole user context (upcall entry or return). */
+extern uint64_t syscall_need_iret;
+
+/* Page-table entry bits. */
+#define PTE_P 0x001UL
+#define PTE_W 0x002UL
+#define PTE_U 0x004UL
+#define PTE_PWT 0x008UL
+#define PTE_PCD 0x010UL
+#define PTE_PS 0x080UL
+#define PTE_NX (1UL << 63)
+#define PTE_ADDR 0x000FFFFFFFFFF000UL
+
+/* Physical address of the kernel's own top-level table. */
+uint64_t mmu_kernel_root(void);
+
+/* Drops the boot identity mapping; the user half of the kernel root is
+ * empty afterwards. */
+void mmu_init(void);
+
+/* Allocates a top-level table sharing the kernel half. Returns its
+ * physical address, or 0 when out of memory. */
+uint64_t mmu_root_alloc(void);
+
+/* Frees every user page table under root and calls put(pa) for each
+ * mapped frame, then frees root itself. */
+void mmu_root_free(uint64_t root, void (*put)(uint64_t pa));
+
+/* Returns the kernel-visible address of va's last-level entry in root,
+ * creating missing tables when `create` is set; 0 if absent or if a table
+ * could not be allocated. */
+uint64_t *mmu_walk(uint64_t root, uint64_t va, int create);
+
+/* Switches to root (no-op if already current). */
+void mmu_activate(uint64_t root);
+
+/* Forgets a stale translation of va if root is the active table. */
+void mmu_flush(uint64_t root, uint64_t va);
+
+/* Timer: calibrates the TSC and the local APIC against the PIT and starts
+ * periodic interrupts at hz. */
+void timer_init(unsigned hz);
+void lapic_eoi(void);
+extern uint64_t tsc_hz;
+
+/* Serial console (COM1). */
+void serial_init(void);
+void serial_putc(char c);
+
+/* Wall-clock seconds since 1970 from the CMOS real-time clock. */
+int64_t rtc_unix_time(void);
+
+/* Stops QEMU through isa-debug-exit with `code` (QEMU exits with
+ * code * 2 + 1); halts forever if the device is absent. */
+void machine_exit(int code) __attribute__((noreturn));
+
+/* Prints the call chain starting at frame pointer rbp, symbolized. */
+void backtrace_print(uint64_t rip, uint64_t rbp);
+
+#endif

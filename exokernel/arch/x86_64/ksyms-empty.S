@@ -1,0 +1,9 @@
+/* Placeholder symbol table for the first kernel link (see backtrace.c). */
+	.section .ksyms, "a"
+	.balign 8
+	.global ksyms_count
+ksyms_count:	.quad 0
+	.global ksyms_table
+ksyms_table:
+	.global ksyms_names
+ksyms_names:	.asciz ""

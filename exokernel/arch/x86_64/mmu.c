@@ -1,0 +1,108 @@
+/* 4-level page tables.
+ *
+ *   63    52 51                        12 11  9 8 7 6 5 4 3 2 1 0
+ *  +--+-----+----------------------------+-----+-+-+-+-+-+-+-+-+-+
+ *  |NX| avl |  physical frame address    | avl |G|S|D|A|C|T|U|W|P|
+ *  +--+-----+----------------------------+-----+-+-+-+-+-+-+-+-+-+
+ *
+ * A virtual address indexes PML4 (bits 47-39), PDPT (38-30), PD (29-21)
+ * and PT (20-12). User mappings are 4 KiB pages in the lower half; their
+ * intermediate entries are P|W|U so the leaf alone decides access. The
+ * upper half (PML4 256..511) is the kernel's, copied into every root. */
+#include "../../kern/frame.h"
+#include "../../kern/kernel.h"
+#include "arch.h"
+#include "cpu.h"
+
+extern uint64_t boot_pml4[];
+#define KERN_ROOT_PA ((uint64_t)boot_pml4) /* identity-placed in .boot */
+
+static uint64_t active_root;
+
+static unsigned pt_index(uint64_t va, int level)
+{
+	return (va >> (12 + 9 * level)) & 511;
+}
+
+uint64_t mmu_kernel_root(void)
+{
+	return KERN_ROOT_PA;
+}
+
+void mmu_init(void)
+{
+	uint64_t *root = P2V(KERN_ROOT_PA);
+	root[0] = 0;
+	active_root = KERN_ROOT_PA;
+	write_cr3(KERN_ROOT_PA);
+}
+
+uint64_t mmu_root_alloc(void)
+{
+	uint64_t pa = frame_alloc_zeroed(FRAME_KERNEL);
+	if (!pa)
+		return 0;
+	uint64_t *dst = P2V(pa), *src = P2V(KERN_ROOT_PA);
+	for (int i = 256; i < 512; i++)
+		dst[i] = src[i];
+	return pa;
+}
+
+/* Frees the table at `pa` of the given level (2 = PDPT, 0 = PT) and all
+ * tables below it; leaf frames go to put(). */
+static void table_free(uint64_t pa, int level, void (*put)(uint64_t pa))
+{
+	uint64_t *t = P2V(pa);
+	for (int i = 0; i < 512; i++) {
+		if (!(t[i] & PTE_P))
+			continue;
+		if (level == 0)
+			put(t[i] & PTE_ADDR);
+		else
+			table_free(t[i] & PTE_ADDR, level - 1, put);
+	}
+	frame_unref(pa);
+}
+
+void mmu_root_free(uint64_t root, void (*put)(uint64_t pa))
+{
+	uint64_t *t = P2V(root);
+	if (root == active_root)
+		mmu_activate(KERN_ROOT_PA);
+	for (int i = 0; i < 256; i++)
+		if (t[i] & PTE_P)
+			table_free(t[i] & PTE_ADDR, 2, put);
+	frame_unref(root);
+}
+
+uint64_t *mmu_walk(uint64_t root, uint64_t va, int create)
+{
+	uint64_t *t = P2V(root);
+	for (int level = 3; level > 0; level--) {
+		uint64_t *e = &t[pt_index(va, level)];
+		if (!(*e & PTE_P)) {
+			if (!create)
+				return 0;
+			uint64_t pa = frame_alloc_zeroed(FRAME_KERNEL);
+			if (!pa)
+				return 0;
+			*e = pa | PTE_P | PTE_W | PTE_U;
+		}
+		t = P2V(*e & PTE_ADDR);
+	}
+	return &t[pt_index(va, 0)];
+}
+
+void mmu_activate(uint64_t root)
+{
+	if (root != active_root) {
+		active_root = root;
+		write_cr3(root);
+	}
+}
+
+void mmu_flush(uint64_t root, uint64_t va)
+{
+	if (root == active_root)
+		invlpg(va);
+}

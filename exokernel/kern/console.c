@@ -1,0 +1,126 @@
+/* Kernel console: a small printf over the serial port, and panic(). */
+#include "kernel.h"
+#include "../arch/x86_64/arch.h"
+
+void console_write(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			serial_putc('\r');
+		serial_putc(s[i]);
+	}
+}
+
+static void put_num(uint64_t v, unsigned base, int width, char pad)
+{
+	char buf[24];
+	int n = 0;
+	do {
+		buf[n++] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	while (width-- > n)
+		console_write(&pad, 1);
+	while (n--)
+		console_write(&buf[n], 1);
+}
+
+static void put_signed(int64_t v, int width, char pad)
+{
+	if (v < 0) {
+		console_write("-", 1);
+		put_num((uint64_t)0 - (uint64_t)v, 10, width - 1, pad);
+	} else {
+		put_num((uint64_t)v, 10, width, pad);
+	}
+}
+
+/* Reads one argument of the size the length modifier says. */
+static uint64_t arg_unsigned(va_list *ap, int longs)
+{
+	return longs ? va_arg(*ap, uint64_t) : va_arg(*ap, unsigned int);
+}
+
+static int64_t arg_signed(va_list *ap, int longs)
+{
+	return longs ? va_arg(*ap, int64_t) : va_arg(*ap, int);
+}
+
+void kvprintf(const char *fmt, va_list ap)
+{
+	va_list aq;
+	va_copy(aq, ap);
+	for (; *fmt; fmt++) {
+		if (*fmt != '%') {
+			console_write(fmt, 1);
+			continue;
+		}
+		char pad = ' ';
+		int width = 0, longs = 0;
+		if (*++fmt == '0')
+			pad = '0';
+		while (*fmt >= '0' && *fmt <= '9')
+			width = width * 10 + (*fmt++ - '0');
+		while (*fmt == 'l' || *fmt == 'z') {
+			longs = 1;
+			fmt++;
+		}
+		switch (*fmt) {
+		case 'd':
+		case 'i':
+			put_signed(arg_signed(&aq, longs), width, pad);
+			break;
+		case 'u':
+			put_num(arg_unsigned(&aq, longs), 10, width, pad);
+			break;
+		case 'x':
+			put_num(arg_unsigned(&aq, longs), 16, width, pad);
+			break;
+		case 'p':
+			console_write("0x", 2);
+			put_num(va_arg(aq, uint64_t), 16, 16, '0');
+			break;
+		case 's': {
+			const char *s = va_arg(aq, const char *);
+			if (!s)
+				s = "(null)";
+			console_write(s, strlen(s));
+			break;
+		}
+		case 'c': {
+			char c = (char)va_arg(aq, int);
+			console_write(&c, 1);
+			break;
+		}
+		case '%':
+			console_write("%", 1);
+			break;
+		default:
+			console_write("%?", 2);
+			if (!*fmt)
+				fmt--;
+			break;
+		}
+	}
+	va_end(aq);
+}
+
+void kprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	kvprintf(fmt, ap);
+	va_end(ap);
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+	kprintf("\nPANIC: ");
+	va_start(ap, fmt);
+	kvprintf(fmt, ap);
+	va_end(ap);
+	kprintf("\n");
+	backtrace_print((uint64_t)__builtin_return_address(0), (uint64_t)__builtin_frame_address(0));
+	machine_exit(127);
+}

@@ -1,0 +1,226 @@
+/* Domains and envs. An env's kernel stack holds its user trap frame at the
+ * top and, while it is switched out, its kernel context just below, so a
+ * new env's first switch "returns" straight into trap_return. */
+#include <exo/types.h>
+
+#include "env.h"
+#include "frame.h"
+#include "kernel.h"
+#include "kmalloc.h"
+#include "sched.h"
+#include "vm.h"
+
+struct env *env_list;
+extern uint64_t kinfo_pa;
+static unsigned next_env_id = 1;
+
+struct domain *domain_create(void)
+{
+	struct domain *d = kmalloc(sizeof(*d));
+	if (!d)
+		return 0;
+	d->caps = kmalloc(sizeof(*d->caps));
+	d->root = mmu_root_alloc();
+	if (!d->caps || !d->root || vm_map_info(d, kinfo_pa) < 0) {
+		if (d->root)
+			mmu_root_free(d->root, frame_unref);
+		kfree(d->caps);
+		kfree(d);
+		return 0;
+	}
+	cap_table_init(d->caps);
+	d->obj.type = EXO_CAP_DOMAIN;
+	d->obj.refs = 1;
+	return d;
+}
+
+void domain_release(struct domain *d)
+{
+	cap_table_clear(d->caps);
+	mmu_root_free(d->root, frame_unref);
+	kfree(d->caps);
+	kfree(d);
+}
+
+/* Lays out a fresh kernel stack: trap frame at the top for the first entry
+ * to user mode, and a context below it whose rip is trap_return. */
+static void kstack_setup(struct env *e)
+{
+	uint8_t *top = e->kstack + ENV_KSTACK_PAGES * PAGE_SIZE;
+	e->tf = (struct trapframe *)top - 1;
+	e->tf->cs = SEG_UCODE;
+	e->tf->ss = SEG_UDATA;
+	e->tf->rflags = RFLAGS_IF | RFLAGS_RESERVED1;
+	e->tf->vector = T_SYSCALL;
+	e->ctx = (struct context *)e->tf - 1;
+	e->ctx->rip = (uint64_t)trap_return;
+}
+
+struct env *env_create(struct domain *dom)
+{
+	struct env *e = kmalloc(sizeof(*e));
+	if (!e)
+		return 0;
+	e->kstack = kmalloc_pages(ENV_KSTACK_PAGES);
+	if (!e->kstack) {
+		kfree(e);
+		return 0;
+	}
+	kstack_setup(e);
+	e->obj.type = EXO_CAP_ENV;
+	e->obj.refs = 2; /* the caller's, and "has a kernel stack" */
+	e->id = next_env_id++;
+	e->state = ENV_CREATED;
+	e->dom = dom;
+	kobj_get(&dom->obj);
+	dom->nlive++;
+	e->all_next = env_list;
+	env_list = e;
+	return e;
+}
+
+long env_start(struct env *e)
+{
+	if (e->state == ENV_DEAD)
+		return -ESRCH;
+	if (e->state != ENV_CREATED)
+		return -EBUSY;
+	e->state = ENV_RUNNABLE;
+	sched_enqueue(e);
+	return 0;
+}
+
+/* The machine-exit code for the first program's end (see docs/abi.md). */
+static int first_exit_code(const struct exo_exit_info *x)
+{
+	if (x->reason != EXO_EXIT_NORMAL)
+		return 126;
+	if (x->status < 0 || x->status > 125)
+		return 125;
+	return (int)x->status;
+}
+
+/* Marks e ended, tells its waiters, and empties its domain's table when it
+ * was the domain's last env. */
+static void env_end(struct env *e, uint32_t reason, int64_t status,
+		    uint32_t vector, uint64_t addr)
+{
+	e->exit = (struct exo_exit_info){ .status = status, .reason = reason,
+					  .vector = vector, .addr = addr,
+					  .rip = e->tf->rip };
+	if (e->state == ENV_RUNNABLE)
+		sched_dequeue(e);
+	e->state = ENV_DEAD;
+	env_wake_waiters(WAIT_ENV, e);
+	if (e->first) {
+		kprintf("exo: first program ended (reason %u, status %ld)\n",
+			reason, status);
+		machine_exit(first_exit_code(&e->exit));
+	}
+	if (--e->dom->nlive == 0)
+		cap_table_clear(e->dom->caps);
+}
+
+void env_exit_current(uint32_t reason, int64_t status, uint32_t vector,
+		      uint64_t addr)
+{
+	env_end(cur, reason, status, vector, addr);
+	sched();
+	panic("env %u ran after it ended", cur->id);
+}
+
+long env_destroy(struct env *e)
+{
+	switch (e->state) {
+	case ENV_DEAD:
+		return -ESRCH;
+	case ENV_CREATED:
+		env_end(e, EXO_EXIT_DESTROYED, 0, 0, 0);
+		env_reap(e);
+		return 0;
+	case ENV_RUNNING:
+		env_exit_current(EXO_EXIT_DESTROYED, 0, 0, 0);
+	case ENV_BLOCKED:
+		e->killed = 1;
+		env_wake(e);
+		return 0;
+	case ENV_RUNNABLE:
+		e->killed = 1;
+		return 0;
+	}
+	return -ESRCH;
+}
+
+void env_reap(struct env *e)
+{
+	struct env **pp = &env_list;
+	while (*pp && *pp != e)
+		pp = &(*pp)->all_next;
+	if (*pp)
+		*pp = e->all_next;
+	kmalloc_pages_free(e->kstack, ENV_KSTACK_PAGES);
+	e->kstack = 0;
+	kobj_put(&e->obj);
+}
+
+void env_release(struct env *e)
+{
+	kobj_put(&e->dom->obj);
+	kfree(e);
+}
+
+void env_block(void)
+{
+	cur->state = ENV_BLOCKED;
+	sched();
+}
+
+void env_wake(struct env *e)
+{
+	if (e->state != ENV_BLOCKED)
+		return;
+	e->state = ENV_RUNNABLE;
+	sched_enqueue(e);
+}
+
+long env_wait_until(long (*cond)(void *arg), void *arg, uint64_t timeout_ns,
+		    enum wait_kind kind, const void *const *objs,
+		    unsigned nobjs, uint64_t key)
+{
+	uint64_t deadline = time_deadline(timeout_ns);
+	cur->wait.woken = 0;
+	for (;;) {
+		long r = cond(arg);
+		if (r >= 0)
+			return r;
+		if (cur->killed || cur->notify_pending)
+			return -EINTR;
+		if (timeout_ns == EXO_WAIT_POLL || time_now() >= deadline)
+			return -ETIMEDOUT;
+		cur->wait.kind = kind;
+		cur->wait.objs = objs;
+		cur->wait.nobjs = nobjs;
+		cur->wait.key = key;
+		cur->wait.deadline = deadline;
+		env_block();
+		cur->wait.kind = WAIT_NONE;
+	}
+}
+
+static int wait_matches(const struct wait *w, enum wait_kind kind,
+			const void *obj)
+{
+	if (w->kind != kind)
+		return 0;
+	for (unsigned i = 0; i < w->nobjs; i++)
+		if (w->objs[i] == obj)
+			return 1;
+	return 0;
+}
+
+void env_wake_waiters(enum wait_kind kind, const void *obj)
+{
+	for (struct env *e = env_list; e; e = e->all_next)
+		if (e->state == ENV_BLOCKED && wait_matches(&e->wait, kind, obj))
+			env_wake(e);
+}

@@ -1,0 +1,112 @@
+/* Domains (an address space with its capability table) and envs (threads
+ * of execution in a domain): creation, start, exit, destruction and the
+ * blocking primitive every wait is built on. */
+#ifndef KERN_ENV_H
+#define KERN_ENV_H
+
+#include <stdint.h>
+
+#include <exo/types.h>
+
+#include "../arch/x86_64/arch.h"
+#include "cap.h"
+
+struct domain {
+	struct kobj obj;
+	uint64_t root;          /* physical address of the PML4 */
+	struct cap_table *caps;
+	unsigned nlive;         /* envs created and not yet ended */
+};
+
+enum env_state {
+	ENV_CREATED,  /* registers may be set; not yet started */
+	ENV_RUNNABLE, /* on the run queue */
+	ENV_RUNNING,
+	ENV_BLOCKED,  /* in env_block() */
+	ENV_DEAD,     /* ended; exit info valid */
+};
+
+/* What a blocked env waits for, so wakers can find it. */
+enum wait_kind { WAIT_NONE, WAIT_ENV, WAIT_RING, WAIT_FUTEX, WAIT_SLEEP };
+
+struct wait {
+	enum wait_kind kind;
+	const void *const *objs; /* rings (WAIT_RING) or the env (WAIT_ENV) */
+	unsigned nobjs;
+	uint64_t key;            /* physical address (WAIT_FUTEX) */
+	int woken;               /* set by futex_wake */
+	uint64_t deadline;       /* TSC value; ~0 = none */
+};
+
+#define ENV_KSTACK_PAGES 4
+
+struct env {
+	struct kobj obj;
+	unsigned id;
+	enum env_state state;
+	struct domain *dom;
+	uint8_t *kstack;          /* ENV_KSTACK_PAGES pages */
+	struct context *ctx;      /* saved kernel context while switched out */
+	struct trapframe *tf;     /* user state, top of kstack */
+	uint64_t fs_base;
+	int killed;               /* end at the next return to user mode */
+	int need_iret;            /* tf was replaced: return through iretq */
+	int first;                /* the first program: its end stops the VM */
+	struct exo_exit_info exit;
+	uint64_t upcall_entry, upcall_stack;
+	int in_upcall;
+	uint64_t notify_pending;
+	struct wait wait;
+	struct env *all_next;     /* every env, for wakeups */
+	struct env *run_next;     /* run queue */
+};
+
+/* The env running on this CPU (0 in the scheduler). */
+extern struct env *cur;
+/* Every env that still has a kernel stack. */
+extern struct env *env_list;
+
+/* Creates a domain with an empty table and the info page mapped. Returns
+ * it with one reference, or 0 when out of memory. */
+struct domain *domain_create(void);
+
+/* Creates an env in dom, in state ENV_CREATED with zeroed registers.
+ * Returns it with one reference (the caller's), or 0. */
+struct env *env_create(struct domain *dom);
+
+/* Makes a created env runnable. Returns 0, -EBUSY or -ESRCH. */
+long env_start(struct env *e);
+
+/* Ends the current env and never returns. */
+void env_exit_current(uint32_t reason, int64_t status, uint32_t vector,
+		      uint64_t addr) __attribute__((noreturn));
+
+/* Ends env e (which may be the caller, blocked, or not started).
+ * Returns 0, or -ESRCH if it already ended. */
+long env_destroy(struct env *e);
+
+/* Frees a dead env's kernel stack; called by the scheduler once it runs on
+ * another stack. */
+void env_reap(struct env *e);
+
+/* Blocks the current env until env_wake() or the deadline. The caller has
+ * filled cur->wait. */
+void env_block(void);
+
+/* Makes a blocked env runnable again. */
+void env_wake(struct env *e);
+
+/* Sleeps until cond(arg) returns >= 0 and returns that value, or returns
+ * -EINTR (notification pending or env killed) or -ETIMEDOUT. `kind`,
+ * `objs`, `nobjs` and `key` describe the wait for wakers. */
+long env_wait_until(long (*cond)(void *arg), void *arg, uint64_t timeout_ns,
+		    enum wait_kind kind, const void *const *objs,
+		    unsigned nobjs, uint64_t key);
+
+/* Wakes every blocked env whose wait matches (kind, obj). */
+void env_wake_waiters(enum wait_kind kind, const void *obj);
+
+void domain_release(struct domain *d);
+void env_release(struct env *e);
+
+#endif

@@ -1,0 +1,54 @@
+/* Glue between the generic pieces: releasing capability-named objects by
+ * type, and the page provider behind kmalloc (frames seen through the
+ * direct map). */
+#include <exo/types.h>
+
+#include "chan.h"
+#include "env.h"
+#include "frame.h"
+#include "kernel.h"
+#include "kmalloc.h"
+#include "mem.h"
+
+void kobj_release(struct kobj *obj)
+{
+	switch (obj->type) {
+	case EXO_CAP_MEM:
+		mem_release((struct mem *)obj);
+		break;
+	case EXO_CAP_DOMAIN:
+		domain_release((struct domain *)obj);
+		break;
+	case EXO_CAP_ENV:
+		env_release((struct env *)obj);
+		break;
+	case EXO_CAP_RING:
+		ring_release((struct ring *)obj);
+		break;
+	default:
+		panic("kobj_release: bad type %u", obj->type);
+	}
+}
+
+uint64_t frame_alloc_zeroed(int pool)
+{
+	uint64_t pa = frame_alloc((enum frame_pool)pool);
+	if (pa)
+		memset(P2V(pa), 0, PAGE_SIZE);
+	return pa;
+}
+
+void *kmalloc_pages(size_t n)
+{
+	uint64_t pa = frame_alloc_contig(n, FRAME_KERNEL);
+	if (!pa)
+		return 0;
+	memset(P2V(pa), 0, n * PAGE_SIZE);
+	return P2V(pa);
+}
+
+void kmalloc_pages_free(void *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		frame_unref(V2P(p) + i * PAGE_SIZE);
+}

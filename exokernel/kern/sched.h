@@ -1,0 +1,32 @@
+/* Round-robin scheduler, the timer tick and kernel time. */
+#ifndef KERN_SCHED_H
+#define KERN_SCHED_H
+
+#include <stdint.h>
+
+struct env;
+
+#define SCHED_HZ 1000
+#define SCHED_SLICE_TICKS 10
+
+/* Appends a runnable env to the run queue. */
+void sched_enqueue(struct env *e);
+
+/* Removes e from the run queue if it is there. */
+void sched_dequeue(struct env *e);
+
+/* Gives the CPU away; cur->state says why (RUNNABLE, BLOCKED, DEAD). */
+void sched(void);
+
+/* The idle/scheduler loop on the boot stack. Never returns. */
+void sched_run(void) __attribute__((noreturn));
+
+/* Called on every timer interrupt; may switch envs if from_user. */
+void sched_tick(int from_user);
+
+/* Current TSC value and conversions. */
+uint64_t time_now(void);
+/* TSC value timeout_ns from now, saturating; ~0 for EXO_WAIT_FOREVER. */
+uint64_t time_deadline(uint64_t timeout_ns);
+
+#endif

@@ -1,0 +1,536 @@
+/* The kernel-call layer: one handler per entry of EXO_SYSCALLS. Each
+ * handler decodes and checks every argument and capability first, then
+ * calls the object code, which cannot fail halfway in ways the caller
+ * could observe except where docs/abi.md says so. */
+#include <exo/abi.h>
+#include <exo/types.h>
+
+#include "chan.h"
+#include "env.h"
+#include "frame.h"
+#include "futex.h"
+#include "kernel.h"
+#include "mem.h"
+#include "sched.h"
+#include "upcall.h"
+#include "vm.h"
+
+#define DEBUG_WRITE_MAX 4096
+#define QUERY_MAX 512
+#define WAIT_ANY_MAX 64
+
+typedef long (*sys_fn)(const uint64_t *a);
+
+static struct cap_table *my_caps(void)
+{
+	return cur->dom->caps;
+}
+
+/* Looks up a capability of `type` with rights `need` and returns its
+ * object. EXO_SELF names the caller's env or domain. */
+static long get_obj(uint64_t slot, uint32_t type, uint32_t need,
+		    struct kobj **out)
+{
+	if ((long)slot == EXO_SELF && type == EXO_CAP_ENV) {
+		*out = &cur->obj;
+		return 0;
+	}
+	if ((long)slot == EXO_SELF && type == EXO_CAP_DOMAIN) {
+		*out = &cur->dom->obj;
+		return 0;
+	}
+	struct cap *c;
+	long r = cap_lookup(my_caps(), (long)slot, type, need, &c);
+	if (r == 0)
+		*out = c->obj;
+	return r;
+}
+
+#define GET(slot, type, need, var)                                             \
+	do {                                                                   \
+		struct kobj *o_ = 0;                                               \
+		long r_ = get_obj(slot, type, need, &o_);                      \
+		if (r_ < 0)                                                    \
+			return r_;                                             \
+		var = (void *)o_;                                              \
+	} while (0)
+
+/* Puts a new object in the caller's table; the table keeps the only
+ * reference (the object dies if the table is full). */
+static long give_new(struct kobj *obj)
+{
+	long slot = cap_insert(my_caps(), obj, EXO_R_ALL);
+	kobj_put(obj);
+	return slot;
+}
+
+/* Rights a mapping with `prot` needs on its capability. */
+static uint32_t prot_rights(uint64_t prot)
+{
+	return EXO_R_READ | ((prot & EXO_PROT_WRITE) ? EXO_R_WRITE : 0) |
+	       ((prot & EXO_PROT_EXEC) ? EXO_R_EXEC : 0);
+}
+
+static uint64_t rights_prot(uint32_t rights)
+{
+	return EXO_PROT_READ | ((rights & EXO_R_WRITE) ? EXO_PROT_WRITE : 0) |
+	       ((rights & EXO_R_EXEC) ? EXO_PROT_EXEC : 0);
+}
+
+/* Checks that [va, va + n) is mapped user memory, writable if `write`. */
+static long user_range_ok(uint64_t va, uint64_t n, int write)
+{
+	uint64_t pa;
+	if (va + n < va)
+		return -EFAULT;
+	for (uint64_t p = va & ~(PAGE_SIZE - 1); p < va + n; p += PAGE_SIZE)
+		if (vm_user_pa(cur->dom, p, write, &pa) < 0)
+			return -EFAULT;
+	return 0;
+}
+
+static long user_writable(uint64_t va, uint64_t n)
+{
+	return user_range_ok(va, n, 1);
+}
+
+static long sys_debug_write(const uint64_t *a)
+{
+	char buf[256];
+	uint64_t va = a[0], len = a[1];
+	if (len > DEBUG_WRITE_MAX)
+		return -EINVAL;
+	if (user_range_ok(va, len, 0) < 0)
+		return -EFAULT;
+	for (uint64_t done = 0; done < len;) {
+		uint64_t n = len - done < sizeof(buf) ? len - done : sizeof(buf);
+		if (copyin(buf, va + done, n) < 0)
+			return -EFAULT;
+		console_write(buf, n);
+		done += n;
+	}
+	return (long)len;
+}
+
+static long sys_null(const uint64_t *a)
+{
+	(void)a;
+	return 0;
+}
+
+static long sys_mem_alloc(const uint64_t *a)
+{
+	if (a[0] == 0 || a[0] > MEM_MAX_PAGES)
+		return -EINVAL;
+	struct mem *m = mem_alloc(a[0], FRAME_USER);
+	if (!m)
+		return -ENOMEM;
+	return give_new(&m->obj);
+}
+
+static long sys_map(const uint64_t *a)
+{
+	struct domain *d;
+	struct mem *m;
+	uint64_t va = a[1], first = a[3], n = a[4], prot = a[5];
+	if (prot & ~EXO_PROT_MASK)
+		return -EINVAL;
+	GET(a[0], EXO_CAP_DOMAIN, EXO_R_WRITE, d);
+	struct cap *c;
+	long r = cap_lookup(my_caps(), (long)a[2], EXO_CAP_MEM,
+			    prot_rights(prot), &c);
+	if (r < 0)
+		return r;
+	m = (struct mem *)c->obj;
+	if (n == 0 || first > m->npages || n > m->npages - first)
+		return -EINVAL;
+	if ((r = vm_check_range(va, n)) < 0)
+		return r;
+	return vm_map(d, va, &m->frames[first], n, prot | EXO_PROT_READ,
+		      rights_prot(c->rights));
+}
+
+static long sys_unmap(const uint64_t *a)
+{
+	struct domain *d;
+	GET(a[0], EXO_CAP_DOMAIN, EXO_R_WRITE, d);
+	long r = vm_check_range(a[1], a[2]);
+	if (r < 0 || a[2] == 0)
+		return r < 0 ? r : -EINVAL;
+	return vm_unmap(d, a[1], a[2]);
+}
+
+static long sys_protect(const uint64_t *a)
+{
+	struct domain *d;
+	if (a[3] & ~EXO_PROT_MASK)
+		return -EINVAL;
+	GET(a[0], EXO_CAP_DOMAIN, EXO_R_WRITE, d);
+	long r = vm_check_range(a[1], a[2]);
+	if (r < 0 || a[2] == 0)
+		return r < 0 ? r : -EINVAL;
+	return vm_protect(d, a[1], a[2], a[3] | EXO_PROT_READ);
+}
+
+static long sys_query(const uint64_t *a)
+{
+	struct domain *d;
+	uint64_t words[64];
+	uint64_t va = a[1], n = a[2], out = a[3];
+	if (n == 0 || n > QUERY_MAX)
+		return -EINVAL;
+	GET(a[0], EXO_CAP_DOMAIN, EXO_R_READ, d);
+	long r = vm_check_range(va, n);
+	if (r < 0)
+		return r;
+	if (user_writable(out, n * sizeof(uint64_t)) < 0)
+		return -EFAULT;
+	long mapped = 0;
+	for (uint64_t i = 0; i < n; i += 64) {
+		uint64_t k = n - i < 64 ? n - i : 64;
+		mapped += vm_query(d, va + i * PAGE_SIZE, k, words);
+		if (copyout(out + i * sizeof(uint64_t), words, k * 8) < 0)
+			return -EFAULT;
+	}
+	return mapped;
+}
+
+static long sys_map_copy(const uint64_t *a)
+{
+	struct domain *src, *dst;
+	uint64_t n = a[4], flags = a[5];
+	if (flags & ~(EXO_PROT_MASK | EXO_COPY_WP_SRC))
+		return -EINVAL;
+	GET(a[0], EXO_CAP_DOMAIN, EXO_R_WRITE, src);
+	GET(a[2], EXO_CAP_DOMAIN, EXO_R_WRITE, dst);
+	if (n == 0 || vm_check_range(a[1], n) < 0 || vm_check_range(a[3], n) < 0)
+		return -EINVAL;
+	return vm_copy(src, a[1], dst, a[3], n, flags | EXO_PROT_READ);
+}
+
+static long sys_cap_copy(const uint64_t *a)
+{
+	if (a[1] & ~EXO_R_ALL)
+		return -EINVAL;
+	return cap_derive(my_caps(), (long)a[0], my_caps(), (uint32_t)a[1]);
+}
+
+static long sys_cap_grant(const uint64_t *a)
+{
+	struct domain *d;
+	struct cap *c;
+	if (a[2] & ~EXO_R_ALL)
+		return -EINVAL;
+	long r = cap_lookup(my_caps(), (long)a[0], 0, EXO_R_GRANT, &c);
+	if (r < 0)
+		return r;
+	GET(a[1], EXO_CAP_DOMAIN, EXO_R_WRITE, d);
+	return cap_derive(my_caps(), (long)a[0], d->caps, (uint32_t)a[2]);
+}
+
+static long sys_cap_delete(const uint64_t *a)
+{
+	return cap_delete(my_caps(), (long)a[0]);
+}
+
+static long sys_cap_revoke(const uint64_t *a)
+{
+	return cap_revoke(my_caps(), (long)a[0]);
+}
+
+static long sys_cap_info(const uint64_t *a)
+{
+	struct cap *c;
+	long r = cap_lookup(my_caps(), (long)a[0], 0, 0, &c);
+	if (r < 0)
+		return r;
+	struct exo_cap_info info = { .type = c->obj->type, .rights = c->rights };
+	if (c->obj->type == EXO_CAP_MEM)
+		info.size = ((struct mem *)c->obj)->npages;
+	else if (c->obj->type == EXO_CAP_RING)
+		info.size = ((struct ring *)c->obj)->mem->npages * PAGE_SIZE;
+	return copyout(a[1], &info, sizeof(info));
+}
+
+static long sys_domain_create(const uint64_t *a)
+{
+	(void)a;
+	struct domain *d = domain_create();
+	if (!d)
+		return -ENOMEM;
+	return give_new(&d->obj);
+}
+
+static long sys_env_create(const uint64_t *a)
+{
+	struct domain *d;
+	GET(a[0], EXO_CAP_DOMAIN, EXO_R_WRITE, d);
+	struct env *e = env_create(d);
+	if (!e)
+		return -ENOMEM;
+	long slot = cap_insert(my_caps(), &e->obj, EXO_R_ALL);
+	if (slot < 0)
+		env_destroy(e);
+	kobj_put(&e->obj);
+	return slot;
+}
+
+static long sys_env_set_regs(const uint64_t *a)
+{
+	struct env *e;
+	struct exo_regs regs;
+	GET(a[0], EXO_CAP_ENV, EXO_R_WRITE, e);
+	if (e->state == ENV_DEAD)
+		return -ESRCH;
+	if (e->state != ENV_CREATED)
+		return -EBUSY;
+	if (copyin(&regs, a[1], sizeof(regs)) < 0)
+		return -EFAULT;
+	return upcall_set_regs(e->tf, &regs);
+}
+
+static long sys_env_start(const uint64_t *a)
+{
+	struct env *e;
+	GET(a[0], EXO_CAP_ENV, EXO_R_WRITE, e);
+	return env_start(e);
+}
+
+static long sys_yield(const uint64_t *a)
+{
+	(void)a;
+	cur->state = ENV_RUNNABLE;
+	sched_enqueue(cur);
+	sched();
+	return 0;
+}
+
+static long sys_env_exit(const uint64_t *a)
+{
+	env_exit_current(EXO_EXIT_NORMAL, (int64_t)a[0], 0, 0);
+}
+
+static long sys_env_destroy(const uint64_t *a)
+{
+	struct env *e;
+	GET(a[0], EXO_CAP_ENV, EXO_R_WRITE, e);
+	return env_destroy(e);
+}
+
+static long env_dead(void *arg)
+{
+	return ((struct env *)arg)->state == ENV_DEAD ? 0 : -1;
+}
+
+static long sys_env_wait(const uint64_t *a)
+{
+	struct env *e;
+	GET(a[0], EXO_CAP_ENV, EXO_R_READ, e);
+	if (e == cur)
+		return -EINVAL;
+	if (a[1] && user_writable(a[1], sizeof(struct exo_exit_info)) < 0)
+		return -EFAULT;
+	const void *objs[1] = { e };
+	kobj_get(&e->obj); /* the capability may go while we sleep */
+	long r = env_wait_until(env_dead, e, a[2], WAIT_ENV, objs, 1, 0);
+	if (r == 0 && a[1])
+		r = copyout(a[1], &e->exit, sizeof(e->exit));
+	kobj_put(&e->obj);
+	return r;
+}
+
+static long sys_env_set_tls(const uint64_t *a)
+{
+	struct env *e;
+	GET(a[0], EXO_CAP_ENV, EXO_R_WRITE, e);
+	if (a[1] >= EXO_USER_TOP)
+		return -EINVAL;
+	if (e->state == ENV_DEAD)
+		return -ESRCH;
+	e->fs_base = a[1];
+	if (e == cur)
+		arch_set_fs_base(a[1]);
+	return 0;
+}
+
+static long sys_upcall_set(const uint64_t *a)
+{
+	struct env *e;
+	GET(a[0], EXO_CAP_ENV, EXO_R_WRITE, e);
+	if (a[1] >= EXO_USER_TOP || a[2] >= EXO_USER_TOP + 1)
+		return -EINVAL;
+	if (e->state == ENV_DEAD)
+		return -ESRCH;
+	e->upcall_entry = a[1];
+	e->upcall_stack = a[2];
+	return 0;
+}
+
+static long sys_upcall_return(const uint64_t *a)
+{
+	return upcall_return(a[0]);
+}
+
+static long sys_notify(const uint64_t *a)
+{
+	struct env *e;
+	if (a[1] == 0 || (a[1] >> 63))
+		return -EINVAL;
+	GET(a[0], EXO_CAP_ENV, EXO_R_NOTIFY, e);
+	if (e->state == ENV_DEAD)
+		return -ESRCH;
+	e->notify_pending |= a[1];
+	env_wake(e);
+	return 0;
+}
+
+static long sys_notify_take(const uint64_t *a)
+{
+	(void)a;
+	long bits = (long)cur->notify_pending;
+	cur->notify_pending = 0;
+	return bits;
+}
+
+static long sys_ring_create(const uint64_t *a)
+{
+	long err;
+	struct ring *r = ring_create(a[0], a[1], &err);
+	if (!r)
+		return err;
+	return give_new(&r->obj);
+}
+
+static long sys_ring_map(const uint64_t *a)
+{
+	struct domain *d;
+	struct cap *c;
+	uint64_t va = a[2], prot = a[3];
+	if (prot & ~EXO_PROT_MASK)
+		return -EINVAL;
+	long r = cap_lookup(my_caps(), (long)a[0], EXO_CAP_RING,
+			    prot_rights(prot), &c);
+	if (r < 0)
+		return r;
+	GET(a[1], EXO_CAP_DOMAIN, EXO_R_WRITE, d);
+	struct mem *m = ((struct ring *)c->obj)->mem;
+	if ((r = vm_check_range(va, m->npages)) < 0)
+		return r;
+	r = vm_map(d, va, m->frames, m->npages, prot | EXO_PROT_READ,
+		   rights_prot(c->rights));
+	return r < 0 ? r : (long)(m->npages * PAGE_SIZE);
+}
+
+/* The conditions of one ring_wait / wait_any call. */
+struct ring_cond {
+	struct ring *rings[WAIT_ANY_MAX];
+	struct exo_wait_item items[WAIT_ANY_MAX];
+	unsigned n;
+};
+
+static long ring_ready(void *arg)
+{
+	struct ring_cond *rc = arg;
+	for (unsigned i = 0; i < rc->n; i++)
+		if (ring_index(rc->rings[i], rc->items[i].which) !=
+		    rc->items[i].seen)
+			return i;
+	return -1;
+}
+
+/* Resolves and pins the rings of rc->items; returns 0 or an error. */
+static long ring_cond_get(struct ring_cond *rc)
+{
+	for (unsigned i = 0; i < rc->n; i++) {
+		struct kobj *o = 0;
+		if (rc->items[i].which > EXO_RING_TAIL)
+			return -EINVAL;
+		long r = get_obj((uint64_t)rc->items[i].ring, EXO_CAP_RING,
+				 EXO_R_READ, &o);
+		if (r < 0)
+			return r;
+		rc->rings[i] = (struct ring *)o;
+	}
+	for (unsigned i = 0; i < rc->n; i++)
+		kobj_get(&rc->rings[i]->obj);
+	return 0;
+}
+
+static long ring_cond_wait(struct ring_cond *rc, uint64_t timeout)
+{
+	long r = env_wait_until(ring_ready, rc, timeout, WAIT_RING,
+				(const void *const *)rc->rings, rc->n, 0);
+	for (unsigned i = 0; i < rc->n; i++)
+		kobj_put(&rc->rings[i]->obj);
+	return r;
+}
+
+static long sys_ring_wait(const uint64_t *a)
+{
+	struct ring_cond rc = { .n = 1 };
+	rc.items[0] = (struct exo_wait_item){ (int64_t)a[0], a[1], a[2] };
+	long r = ring_cond_get(&rc);
+	if (r < 0)
+		return r;
+	r = ring_cond_wait(&rc, a[3]);
+	return r > 0 ? 0 : r;
+}
+
+static long sys_ring_notify(const uint64_t *a)
+{
+	struct ring *r;
+	GET(a[0], EXO_CAP_RING, EXO_R_WRITE, r);
+	return ring_notify(r);
+}
+
+static long sys_wait_any(const uint64_t *a)
+{
+	struct ring_cond rc;
+	if (a[1] > WAIT_ANY_MAX)
+		return -EINVAL;
+	rc.n = (unsigned)a[1];
+	if (copyin(rc.items, a[0], rc.n * sizeof(rc.items[0])) < 0)
+		return -EFAULT;
+	long r = ring_cond_get(&rc);
+	if (r < 0)
+		return r;
+	return ring_cond_wait(&rc, a[2]);
+}
+
+static long sys_futex_wait(const uint64_t *a)
+{
+	return futex_wait(a[0], a[1], a[2]);
+}
+
+static long sys_futex_wake(const uint64_t *a)
+{
+	return futex_wake(a[0], a[1]);
+}
+
+static const sys_fn sys_table[EXO_SYS_COUNT] = {
+#define SYS_ENTRY(num, name, nargs, params, args) [num] = sys_##name,
+	EXO_SYSCALLS(SYS_ENTRY)
+#undef SYS_ENTRY
+};
+
+void syscall_dispatch(struct trapframe *tf)
+{
+	static int reported;
+	const uint64_t a[6] = { tf->rdi, tf->rsi, tf->rdx,
+				tf->r10, tf->r8, tf->r9 };
+	uint64_t n = tf->rax;
+	long r;
+	if (n < EXO_SYS_COUNT && sys_table[n]) {
+		r = sys_table[n](a);
+	} else {
+		if (!reported++)
+			kprintf("exo: env %u made unknown kernel call %lu "
+				"(-ENOSYS; reported once)\n", cur->id, n);
+		r = -ENOSYS;
+	}
+	if (n != EXO_SYS_upcall_return || r < 0)
+		tf->rax = (uint64_t)r;
+	upcall_before_user(tf);
+	syscall_need_iret = (uint64_t)cur->need_iret;
+	cur->need_iret = 0;
+}
