@@ -141,3 +141,5 @@ kstack_boot:
 	.skip 16384
 	.global kstack_boot_top
 kstack_boot_top:
+
+	.section .note.GNU-stack, "", @progbits

@@ -7,6 +7,7 @@ nm="$1"; elf="$2"; out="$3"
 "$nm" -n --defined-only "$elf" | awk '
 $2 ~ /^[tT]$/ { addr[n] = $1; name[n] = $3; n++ }
 END {
+	print "\t.section .note.GNU-stack, \"\", @progbits"
 	print "\t.section .ksyms, \"a\""
 	print "\t.balign 8"
 	print "\t.global ksyms_count"

@@ -7,3 +7,5 @@ ksyms_count:	.quad 0
 ksyms_table:
 	.global ksyms_names
 ksyms_names:	.asciz ""
+
+	.section .note.GNU-stack, "", @progbits

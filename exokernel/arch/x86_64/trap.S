@@ -134,3 +134,5 @@ syscall_kstack:	.quad 0
 syscall_user_rsp:	.quad 0
 	.global syscall_need_iret
 syscall_need_iret:	.quad 0
+
+	.section .note.GNU-stack, "", @progbits
