@@ -71,6 +71,28 @@ static void info_setup(void)
 	kinfo->total_frames = frame_total_count();
 }
 
+/* Returns whether the kernel command line contains word. */
+static int cmdline_has(const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = bp.cmdline; *p; p++)
+		if ((p == bp.cmdline || p[-1] == ' ') && !memcmp(p, word, n) &&
+		    (p[n] == ' ' || p[n] == 0))
+			return 1;
+	return 0;
+}
+
+/* "kfault-test" on the command line: fault in kernel mode on purpose, so a
+ * test can check the register dump, the symbolized backtrace and the exit
+ * status. Not inlined, so its name appears in the backtrace. */
+static __attribute__((noinline)) void selftest_kernel_fault(void)
+{
+	/* The boot identity map is gone, so low memory is unmapped. */
+	volatile uint64_t *bad = (volatile uint64_t *)0x200000UL;
+	kprintf("exo: kfault-test: reading %p in kernel mode\n", (void *)bad);
+	(void)*bad;
+}
+
 void kmain(uint32_t magic, uint32_t info_pa)
 {
 	serial_init();
@@ -88,6 +110,8 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	kinfo->boot_unix_sec = rtc_unix_time();
 	kinfo->boot_tsc = arch_cycles();
 	kinfo->free_frames = frame_free_count();
+	if (cmdline_has("kfault-test"))
+		selftest_kernel_fault();
 	long r = loader_start_first(&bp, kinfo_pa);
 	if (r < 0) {
 		kprintf("exo: cannot start the first program: error %ld%s\n", r,
