@@ -67,6 +67,7 @@ struct env *env_create(struct domain *dom)
 		return 0;
 	}
 	kstack_setup(e);
+	memcpy(e->fpu, fpu_initial_state, sizeof(e->fpu));
 	e->obj.type = EXO_CAP_ENV;
 	e->obj.refs = 2; /* the caller's, and "has a kernel stack" */
 	e->id = next_env_id++;

@@ -49,6 +49,7 @@ struct env {
 	struct context *ctx;      /* saved kernel context while switched out */
 	struct trapframe *tf;     /* user state, top of kstack */
 	uint64_t fs_base;
+	uint8_t fpu[FPU_STATE_SIZE] __attribute__((aligned(16)));
 	int killed;               /* end at the next return to user mode */
 	int need_iret;            /* tf was replaced: return through iretq */
 	int first;                /* the first program: its end stops the VM */

@@ -26,6 +26,8 @@ static uint64_t max_ram(void)
 	for (unsigned i = 0; i < bp.nram; i++)
 		if (bp.ram[i].base + bp.ram[i].len > max)
 			max = bp.ram[i].base + bp.ram[i].len;
+	if (max > MAX_PHYS)
+		kprintf("memory: ignoring RAM above 4 GiB\n");
 	return max < MAX_PHYS ? max : MAX_PHYS;
 }
 

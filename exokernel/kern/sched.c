@@ -65,7 +65,9 @@ static void run(struct env *e)
 	arch_set_kstack((uint64_t)e->kstack + ENV_KSTACK_PAGES * PAGE_SIZE);
 	mmu_activate(e->dom->root);
 	arch_set_fs_base(e->fs_base);
+	arch_fpu_restore(e->fpu);
 	swtch(&sched_ctx, e->ctx);
+	arch_fpu_save(e->fpu);
 	cur = 0;
 	if (e->state == ENV_DEAD)
 		env_reap(e);

@@ -67,6 +67,13 @@ void arch_set_fs_base(uint64_t base);
 /* Enables interrupts just long enough to halt until the next one. */
 void arch_idle(void);
 
+/* FPU/SSE state of a user env: the 512-byte FXSAVE image. */
+#define FPU_STATE_SIZE 512
+void arch_fpu_save(uint8_t *state);
+void arch_fpu_restore(const uint8_t *state);
+/* The state a new env starts with (FNINIT, MXCSR 0x1F80). */
+extern uint8_t fpu_initial_state[FPU_STATE_SIZE];
+
 /* The faulting address of the last page fault (cr2). */
 uint64_t arch_fault_addr(void);
 

@@ -77,8 +77,35 @@ static void syscall_init(void)
 	wrmsr(MSR_FMASK, 0x47700);
 }
 
+uint8_t fpu_initial_state[FPU_STATE_SIZE] __attribute__((aligned(16)));
+
+/* Lets user code use x87/SSE (CR0.MP on, EM off; CR4.OSFXSR, OSXMMEXCPT)
+ * and records the clean state new envs start from. */
+static void fpu_init(void)
+{
+	uint64_t cr0, cr4;
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	__asm__ volatile("mov %0, %%cr0" : : "r"((cr0 & ~4UL) | 2UL));
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	__asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | (3UL << 9)));
+	uint32_t mxcsr = 0x1F80;
+	__asm__ volatile("fninit; ldmxcsr %0" : : "m"(mxcsr));
+	arch_fpu_save(fpu_initial_state);
+}
+
+void arch_fpu_save(uint8_t *state)
+{
+	__asm__ volatile("fxsave64 (%0)" : : "r"(state) : "memory");
+}
+
+void arch_fpu_restore(const uint8_t *state)
+{
+	__asm__ volatile("fxrstor64 (%0)" : : "r"(state) : "memory");
+}
+
 void arch_init(void)
 {
+	fpu_init();
 	tss_install();
 	gdt_load();
 	idt_init();
