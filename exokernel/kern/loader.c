@@ -1,6 +1,7 @@
 /* Starts the first user program. The kernel has no file system: GRUB's
  * first module is an ELF64 executable, loaded here into a new domain; the
  * other modules are handed to it as read-only memory capabilities. */
+#include <exo/elf64.h>
 #include <exo/types.h>
 
 #include "env.h"
@@ -12,80 +13,18 @@
 #include "upcall.h"
 #include "vm.h"
 
-struct elf64_ehdr {
-	uint8_t ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct elf64_phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-
-#define PT_LOAD 1
-#define PF_X 1
-#define PF_W 2
-
 struct image {
 	const uint8_t *data;
 	uint64_t size;
-	const struct elf64_ehdr *eh;
-	const struct elf64_phdr *ph;
-	uint64_t lo, hi; /* page-aligned span of the PT_LOAD segments */
+	struct exo_elf_image elf;
 };
-
-static long segment_check(const struct image *im, const struct elf64_phdr *p)
-{
-	if (p->filesz > p->memsz || p->offset > im->size ||
-	    p->filesz > im->size - p->offset)
-		return -ENOEXEC;
-	if (p->vaddr < EXO_USER_BASE || p->memsz > EXO_STACK_TOP ||
-	    p->vaddr > EXO_STACK_TOP - p->memsz -
-				       EXO_STACK_PAGES * PAGE_SIZE)
-		return -ENOEXEC;
-	return 0;
-}
-
-/* Validates the ELF header and program headers; computes the span. */
-static long image_parse(struct image *im)
-{
-	const struct elf64_ehdr *eh = (const void *)im->data;
-	if (im->size < sizeof(*eh) || memcmp(eh->ident, "\177ELF", 4) ||
-	    eh->ident[4] != 2 || eh->ident[5] != 1 || eh->type != 2 ||
-	    eh->machine != 62 || eh->phentsize != sizeof(struct elf64_phdr) ||
-	    eh->phoff > im->size ||
-	    eh->phnum > (im->size - eh->phoff) / sizeof(struct elf64_phdr))
-		return -ENOEXEC;
-	im->eh = eh;
-	im->ph = (const void *)(im->data + eh->phoff);
-	im->lo = ~0UL;
-	im->hi = 0;
-	for (unsigned i = 0; i < eh->phnum; i++) {
-		const struct elf64_phdr *p = &im->ph[i];
-		if (p->type != PT_LOAD)
-			continue;
-		if (segment_check(im, p) < 0)
-			return -ENOEXEC;
-		if (p->vaddr < im->lo)
-			im->lo = p->vaddr & ~(PAGE_SIZE - 1);
-		if (p->vaddr + p->memsz > im->hi)
-			im->hi = PAGE_ROUNDUP(p->vaddr + p->memsz);
-	}
-	if (im->hi <= im->lo || (im->hi - im->lo) / PAGE_SIZE > MEM_MAX_PAGES)
-		return -ENOEXEC;
-	return 0;
-}
 
 /* Copies segment bytes into the image object, page by page. */
 static void image_copy(const struct image *im, const struct mem *m)
 {
-	for (unsigned i = 0; i < im->eh->phnum; i++) {
-		const struct elf64_phdr *p = &im->ph[i];
-		if (p->type != PT_LOAD)
+	for (unsigned i = 0; i < im->elf.eh->phnum; i++) {
+		const struct exo_elf_phdr *p = &im->elf.ph[i];
+		if (p->type != EXO_ELF_PT_LOAD)
 			continue;
 		for (uint64_t done = 0; done < p->filesz;) {
 			uint64_t va = p->vaddr + done;
@@ -93,7 +32,7 @@ static void image_copy(const struct image *im, const struct mem *m)
 			uint64_t n = PAGE_SIZE - off;
 			if (n > p->filesz - done)
 				n = p->filesz - done;
-			uint8_t *dst = P2V(m->frames[(va - im->lo) / PAGE_SIZE]);
+			uint8_t *dst = P2V(m->frames[(va - im->elf.lo) / PAGE_SIZE]);
 			memcpy(dst + off, im->data + p->offset + done, n);
 			done += n;
 		}
@@ -104,21 +43,12 @@ static void image_copy(const struct image *im, const struct mem *m)
 static long image_map(const struct image *im, struct domain *d,
 		      const struct mem *m)
 {
-	for (uint64_t va = im->lo; va < im->hi; va += PAGE_SIZE) {
-		uint64_t prot = 0;
-		for (unsigned i = 0; i < im->eh->phnum; i++) {
-			const struct elf64_phdr *p = &im->ph[i];
-			if (p->type != PT_LOAD || va + PAGE_SIZE <= p->vaddr ||
-			    va >= p->vaddr + p->memsz)
-				continue;
-			prot |= EXO_PROT_READ;
-			prot |= (p->flags & PF_W) ? EXO_PROT_WRITE : 0;
-			prot |= (p->flags & PF_X) ? EXO_PROT_EXEC : 0;
-		}
+	for (uint64_t va = im->elf.lo; va < im->elf.hi; va += PAGE_SIZE) {
+		uint64_t prot = exo_elf_page_prot(&im->elf, va);
 		if (!prot)
 			continue;
-		long r = vm_map(d, va, &m->frames[(va - im->lo) / PAGE_SIZE], 1,
-				prot, EXO_PROT_MASK);
+		long r = vm_map(d, va, &m->frames[(va - im->elf.lo) / PAGE_SIZE],
+				1, prot, EXO_PROT_MASK);
 		if (r < 0)
 			return r;
 	}
@@ -173,11 +103,13 @@ long loader_start_first(const struct bootparams *bp, uint64_t info_pa)
 		return -ENOENT;
 	struct image im = { .data = P2V(bp->modules[0].start),
 			    .size = bp->modules[0].end - bp->modules[0].start };
-	long r = image_parse(&im);
+	long r = exo_elf_parse(im.data, im.size, EXO_USER_BASE,
+			       EXO_STACK_TOP - EXO_STACK_PAGES * PAGE_SIZE,
+			       MEM_MAX_PAGES, &im.elf);
 	if (r < 0)
 		return r;
 	struct domain *d = domain_create();
-	struct mem *img = d ? mem_alloc((im.hi - im.lo) / PAGE_SIZE, FRAME_KERNEL) : 0;
+	struct mem *img = d ? mem_alloc((im.elf.hi - im.elf.lo) / PAGE_SIZE, FRAME_KERNEL) : 0;
 	if (!img)
 		return -ENOMEM;
 	image_copy(&im, img);
@@ -195,13 +127,13 @@ long loader_start_first(const struct bootparams *bp, uint64_t info_pa)
 	bi->stack_mem = give(d, &stack->obj, EXO_R_ALL);
 	kobj_put(&bim->obj);
 	bootinfo_fill(bi, bp, d);
-	struct exo_regs regs = { .rip = im.eh->entry, .rsp = EXO_STACK_TOP,
+	struct exo_regs regs = { .rip = im.elf.entry, .rsp = EXO_STACK_TOP,
 				 .rdi = EXO_BOOTINFO_VA };
 	r = upcall_set_regs(e->tf, &regs);
 	if (r < 0)
 		return r;
 	kprintf("exo: starting '%s' (%lu KiB image, %u more modules)\n",
-		bp->modules[0].name, (im.hi - im.lo) / 1024,
+		bp->modules[0].name, (im.elf.hi - im.elf.lo) / 1024,
 		(unsigned)bi->nmodules);
 	return env_start(e);
 }
