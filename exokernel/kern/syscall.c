@@ -531,6 +531,9 @@ void syscall_dispatch(struct trapframe *tf)
 	if (n != EXO_SYS_upcall_return || r < 0)
 		tf->rax = (uint64_t)r;
 	upcall_before_user(tf);
+	/* sysretq with a non-canonical rip would fault in kernel mode. */
+	if (tf->rip >= EXO_USER_TOP)
+		cur->need_iret = 1;
 	syscall_need_iret = (uint64_t)cur->need_iret;
 	cur->need_iret = 0;
 }

@@ -15,7 +15,11 @@ struct tss {
 } __attribute__((packed));
 
 static struct tss tss;
+/* Interrupt stacks for exceptions that can arrive on a stack the kernel
+ * does not control: a double fault, and a debug trap or NMI taken on the
+ * first instruction of syscall_entry (still on the user's rsp). */
 static uint8_t dblflt_stack[4096] __attribute__((aligned(16)));
+static uint8_t debug_stack[4096] __attribute__((aligned(16)));
 
 /* Descriptors: access byte and flags per slot; the TSS takes two slots. */
 static uint64_t gdt[8] = {
@@ -43,6 +47,7 @@ static void tss_install(void)
 	uint64_t limit = sizeof(tss) - 1;
 	tss.iomap_base = sizeof(tss); /* no I/O permission bitmap */
 	tss.ist[0] = (uint64_t)dblflt_stack + sizeof(dblflt_stack);
+	tss.ist[1] = (uint64_t)debug_stack + sizeof(debug_stack);
 	gdt[6] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) |
 		 (0x89UL << 40) | (((limit >> 16) & 0xF) << 48) |
 		 (((base >> 24) & 0xFF) << 56);

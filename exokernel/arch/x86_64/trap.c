@@ -37,6 +37,8 @@ void idt_init(void)
 		gate_set(i, 0, 0);
 	gate_set(T_BRKPT, 3, 0); /* user int3 raises #BP, not #GP */
 	gate_set(T_DBLFLT, 0, 1);
+	gate_set(T_DEBUG, 0, 2);
+	gate_set(T_NMI, 0, 2);
 	struct {
 		uint16_t limit;
 		uint64_t base;
@@ -95,6 +97,10 @@ void trap(struct trapframe *tf)
 		sched_tick(from_user);
 	} else if (tf->vector == T_SPURIOUS) {
 		/* nothing to acknowledge */
+	} else if (!from_user && (tf->vector == T_DEBUG || tf->vector == T_NMI)) {
+		/* A user may single-step into `syscall`: the trap lands on the
+		 * kernel's first instruction. Nothing to do; stop stepping. */
+		tf->rflags &= ~0x100UL;
 	} else if (!from_user) {
 		if (tf->vector < 32)
 			kernel_fault(tf);
