@@ -10,7 +10,7 @@ iso=$1 want=$2 timeout_s=$3
 shift 3
 here=$(cd "$(dirname "$0")" && pwd)
 log="${iso%.iso}.log"
-bash "$here/../../boot/qemu.sh" --timeout "$timeout_s" "$iso" </dev/null >"$log" 2>&1
+bash "$here/../../boot/qemu.sh" --accel tcg --timeout "$timeout_s" "$iso" </dev/null >"$log" 2>&1
 got=$?
 tr -d '\r' <"$log" | grep -av '^\s*$' | tail -n 25
 fail=0

@@ -1,0 +1,61 @@
+# The user interface: every target first makes sure the Debian packages are
+# there (boot/deps.sh), then drives CMake in build/. See README.md.
+#
+#   make            install missing packages, configure and build
+#   make run        build, boot build/exo.iso under QEMU (serial on stdio)
+#   make test       build, run every test (host Check tests and in-QEMU) with CTest
+#   make bench      build, run the benchmarks (bench/run.sh)
+#   make debug      boot halted, waiting for gdb on :1234 (see make gdb)
+#   make gdb        attach gdb with the kernel's symbols to a `make debug`
+#   make clean      remove build/
+#
+# Variables: ACCEL=tcg|kvm for run/debug (or EXO_ACCEL; kvm is probed and
+# falls back to tcg; tests always use tcg), TIMEOUT=<s> for run/debug (default: none),
+# CTEST_ARGS (e.g. CTEST_ARGS="-j2 -R qemu"), QEMU_ARGS (extra QEMU options).
+
+BUILD      := build
+ISO        := $(BUILD)/exo.iso
+ACCEL      ?= $(or $(EXO_ACCEL),tcg)
+TIMEOUT    ?= 0
+CTEST_ARGS ?=
+QEMU_ARGS  ?=
+MAKEFLAGS  += --no-print-directory
+JOBS       := $(shell nproc 2>/dev/null || echo 2)
+# The kernel ELF with symbols, as exokernel/CMakeLists.txt names it.
+KERNEL_ELF  = $(or $(shell sed -n 's/^EXO_KERNEL_ELF:[A-Z]*=//p' \
+                $(BUILD)/CMakeCache.txt 2>/dev/null),$(BUILD)/exokernel/kernel.elf)
+GDB_CMD     = gdb $(KERNEL_ELF) -ex 'target remote :1234'
+
+.PHONY: all deps build run test bench debug gdb clean
+
+all: build
+
+deps:
+	@bash boot/deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD)
+	@cmake --build $(BUILD) -j$(JOBS)
+
+run: build
+	@bash boot/qemu.sh --accel $(ACCEL) --timeout $(TIMEOUT) $(ISO) -- $(QEMU_ARGS)
+
+test: build
+	@EXO_ACCEL=tcg ctest --test-dir $(BUILD) --output-on-failure $(CTEST_ARGS)
+
+bench: build
+	@bash bench/run.sh $(BUILD)
+
+debug: build
+	@echo "exo: QEMU is waiting for gdb; in another terminal run"
+	@echo "  make gdb"
+	@echo "or"
+	@echo "  $(GDB_CMD)"
+	@bash boot/qemu.sh --gdb --accel $(ACCEL) --timeout $(TIMEOUT) $(ISO) -- $(QEMU_ARGS)
+
+gdb:
+	@bash boot/deps.sh gdb
+	@$(GDB_CMD)
+
+clean:
+	rm -rf $(BUILD)
