@@ -54,13 +54,15 @@ long cap_insert(struct cap_table *t, struct kobj *obj, uint32_t rights);
 
 /* Finds slot's capability and checks it. Returns 0 and sets *out, or
  * -EBADF (slot out of range or empty), -EINVAL (type differs; type 0 accepts
- * any), -EPERM (a right in `need` is missing). */
+ * any), -EPERM (a right in `need` is missing), checked in that order; *out
+ * is untouched on failure. */
 long cap_lookup(struct cap_table *t, long slot, uint32_t type, uint32_t need,
 		struct cap **out);
 
-/* Derives a capability from src_t[slot] into dst_t with `rights`, which
- * must be a subset of the source's rights. Returns the new slot, or
- * -EBADF, -EPERM (more rights asked for), -ENOSPC (dst_t full). */
+/* Derives a capability from src_t[slot] into the lowest free slot of dst_t
+ * with `rights`, which must be a subset of the source's rights; it becomes
+ * a child of the source. Returns the new slot, or -EBADF, -EPERM (more
+ * rights asked for), -ENOSPC (dst_t full), checked in that order. */
 long cap_derive(struct cap_table *src_t, long slot, struct cap_table *dst_t,
 		uint32_t rights);
 
@@ -70,10 +72,15 @@ long cap_derive(struct cap_table *src_t, long slot, struct cap_table *dst_t,
 long cap_delete(struct cap_table *t, long slot);
 
 /* Deletes every capability derived from t[slot], directly or not, wherever
- * it is; t[slot] itself stays. Returns how many were deleted, or -EBADF. */
+ * it is; t[slot] itself stays. Iterative (no recursion), linear in the
+ * number deleted. Returns how many were deleted, or -EBADF. The caller
+ * keeps t alive throughout (objects released on the way must not free it). */
 long cap_revoke(struct cap_table *t, long slot);
 
-/* Deletes every capability in the table. */
+/* Deletes every capability in the table, as cap_delete() would (children
+ * in other tables move up to the deleted capability's parent). The caller
+ * keeps t alive throughout: releasing an object must not free this table,
+ * so hold a reference on the table's owner while clearing it. */
 void cap_table_clear(struct cap_table *t);
 
 #endif

@@ -118,6 +118,8 @@ static void env_end(struct env *e, uint32_t reason, int64_t status,
 			reason, status);
 		machine_exit(first_exit_code(&e->exit));
 	}
+	/* e holds a reference on its domain until env_release(), so the
+	 * table cannot be freed while it is being cleared. */
 	if (--e->dom->nlive == 0)
 		cap_table_clear(e->dom->caps);
 }
