@@ -12,15 +12,15 @@
 	(EXO_STACK_TOP - (EXO_PROC_STACK_PAGES + 1) * EXO_PAGE_SIZE)
 
 /* Maps runs of span pages that share a protection into the child. */
-static long map_segments(long domain, const void *image,
-			 const struct exo_elf_span *sp, long mem)
+static long map_segments(long domain, const struct exo_elf_image *sp,
+			 long mem)
 {
 	unsigned long npages = (sp->hi - sp->lo) / EXO_PAGE_SIZE;
 	for (unsigned long i = 0; i < npages;) {
-		unsigned long prot = exo_elf_page_prot(image, sp->lo + i * EXO_PAGE_SIZE);
+		uint64_t prot = exo_elf_page_prot(sp, sp->lo + i * EXO_PAGE_SIZE);
 		unsigned long n = 1;
 		while (i + n < npages &&
-		       exo_elf_page_prot(image, sp->lo + (i + n) * EXO_PAGE_SIZE) == prot)
+		       exo_elf_page_prot(sp, sp->lo + (i + n) * EXO_PAGE_SIZE) == prot)
 			n++;
 		if (prot) {
 			long r = exo_map(domain, sp->lo + i * EXO_PAGE_SIZE, mem, i,
@@ -34,16 +34,15 @@ static long map_segments(long domain, const void *image,
 }
 
 /* Copies the checked image into a new object and maps it into domain. */
-static long load_segments(long domain, const void *image,
-			  const struct exo_elf_span *sp)
+static long load_segments(long domain, const struct exo_elf_image *sp)
 {
 	struct exo_region seg;
 	long r = exo_region_alloc(&seg, (sp->hi - sp->lo) / EXO_PAGE_SIZE,
 				  EXO_PROT_READ | EXO_PROT_WRITE);
 	if (r < 0)
 		return r;
-	exo_elf_copy(image, sp, seg.base);
-	r = map_segments(domain, image, sp, seg.mem);
+	exo_elf_copy(sp, seg.base);
+	r = map_segments(domain, sp, seg.mem);
 	exo_region_free(&seg); /* the child's mappings keep the frames */
 	return r;
 }
@@ -92,11 +91,11 @@ static long create_env(struct exo_proc *p, uint64_t entry)
 }
 
 /* Builds the child's address space from a mapped, checked image. */
-static long proc_build(struct exo_proc *p, const void *image,
-		       const struct exo_elf_span *sp, const char *name)
+static long proc_build(struct exo_proc *p, const struct exo_elf_image *sp,
+		       const char *name)
 {
 	long r;
-	if ((r = load_segments(p->domain, image, sp)) < 0 ||
+	if ((r = load_segments(p->domain, sp)) < 0 ||
 	    (r = map_stack(p->domain)) < 0 || (r = map_args(p, name)) < 0)
 		return r;
 	return create_env(p, sp->entry);
@@ -106,7 +105,7 @@ long exo_proc_load(struct exo_proc *p, long image_mem, uint64_t size,
 		   const char *name)
 {
 	struct exo_region img;
-	struct exo_elf_span span;
+	struct exo_elf_image span;
 	*p = (struct exo_proc){ .domain = -1, .env = -1, .args_region.mem = -1 };
 	if (size == 0 || size > MAX_IMAGE_BYTES)
 		return -ENOEXEC;
@@ -119,7 +118,7 @@ long exo_proc_load(struct exo_proc *p, long image_mem, uint64_t size,
 	r = exo_elf_check(img.base, size, PROC_IMAGE_LIMIT, &span);
 	if (r == 0) {
 		p->domain = exo_domain_create();
-		r = p->domain < 0 ? p->domain : proc_build(p, img.base, &span, name);
+		r = p->domain < 0 ? p->domain : proc_build(p, &span, name);
 	}
 	exo_region_free(&img);
 	if (r < 0)

@@ -22,10 +22,24 @@
 #define EFAULT 14     /* bad user pointer */
 #define EBUSY 16      /* resource in use */
 #define EEXIST 17     /* something already mapped there */
+#define EXDEV 18      /* rename or link across file systems */
+#define ENODEV 19     /* no such device */
+#define ENOTDIR 20    /* a path component is not a directory */
+#define EISDIR 21     /* the object is a directory */
 #define EINVAL 22     /* bad argument or wrong capability type */
-#define ENOSPC 28     /* capability table full */
+#define EMFILE 24     /* descriptor table full */
+#define ENOTTY 25     /* not a terminal */
+#define EFBIG 27      /* file too large */
+#define ENOSPC 28     /* capability table full / file system full */
+#define ESPIPE 29     /* seek on a device that cannot seek */
+#define EROFS 30      /* read-only file system */
+#define EMLINK 31     /* too many links */
 #define ERANGE 34
+#define ENAMETOOLONG 36 /* path or component too long */
 #define ENOSYS 38     /* no such call */
+#define ENOTEMPTY 39  /* directory not empty */
+#define ELOOP 40      /* too many symbolic links */
+#define EOVERFLOW 75  /* value does not fit the result type */
 #define ETIMEDOUT 110 /* a wait's timeout expired */
 #endif
 

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <exo/elf64.h>
 #include <exo/errno.h>
 #include <exo/info.h>
 #include <exo/layout.h>
@@ -188,28 +189,19 @@ struct exo_args {
 	char name[EXO_BOOT_NAME];
 };
 
-/* The result of checking an ELF image: its entry and page span. */
-struct exo_elf_span {
-	uint64_t entry;
-	uint64_t lo, hi; /* page-aligned span of the PT_LOAD segments */
-};
-
-/* Validates an ELF64 x86_64 executable of `size` bytes: header fields,
- * program header table and every PT_LOAD segment inside the file, at
- * EXO_USER_BASE or above, ending below limit, not overlapping another,
- * and the entry inside an executable segment. Pure logic. Returns 0 or
+/* Checks an ELF64 x86_64 executable of `size` bytes with exo_elf_parse()
+ * (<exo/elf64.h>: header, program headers and PT_LOAD segments inside the
+ * file, segments in [EXO_USER_BASE, limit), span of at most 65536 pages)
+ * and further: ELF version 1, at most 64 program headers, no two PT_LOAD
+ * segments sharing a byte, no unknown segment flags, and the entry inside
+ * an executable segment. Pure logic. Fills *im and returns 0, or returns
  * -ENOEXEC. */
 long exo_elf_check(const void *image, uint64_t size, uint64_t limit,
-		   struct exo_elf_span *span);
+		   struct exo_elf_image *im);
 
 /* Copies the PT_LOAD segments of a checked image into dst, which holds
  * the span's pages (the bytes after filesz must already be zero). */
-void exo_elf_copy(const void *image, const struct exo_elf_span *span,
-		  void *dst);
-
-/* Protection (EXO_PROT_*) of the span page at va: the union of the
- * segments touching it, 0 if none. */
-unsigned long exo_elf_page_prot(const void *image, uint64_t va);
+void exo_elf_copy(const struct exo_elf_image *im, void *dst);
 
 /* A program being started in a new domain. */
 struct exo_proc {

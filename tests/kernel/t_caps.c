@@ -1,0 +1,178 @@
+/* Capability tests: cap_info, copies that only shrink rights, grants,
+ * delete, revoke across domains with an exact count, and a full table. */
+#include "common.h"
+
+static void expect_info(long slot, uint32_t type, uint32_t rights,
+			uint64_t size)
+{
+	struct exo_cap_info ci = { 0 };
+	EXPECT_EQ(exo_cap_info(slot, &ci), 0);
+	EXPECT_EQ(ci.type, type);
+	EXPECT_EQ(ci.rights, rights);
+	EXPECT_UEQ(ci.size, size);
+}
+
+/* cap_info reports exact type, rights and size of each kind. */
+void test_cap_info(void)
+{
+	long mem = exo_mem_alloc(3);
+	EXPECT_GE(mem, 0);
+	expect_info(mem, EXO_CAP_MEM, EXO_R_ALL, 3);
+	long dom = exo_domain_create();
+	EXPECT_GE(dom, 0);
+	expect_info(dom, EXO_CAP_DOMAIN, EXO_R_ALL, 0);
+	long ring = exo_ring_create(8, 4);
+	EXPECT_GE(ring, 0);
+	expect_info(ring, EXO_CAP_RING, EXO_R_ALL, 8192);
+	expect_info(test_bootinfo->self_env, EXO_CAP_ENV, EXO_R_ALL, 0);
+	expect_info(test_bootinfo->self_domain, EXO_CAP_DOMAIN, EXO_R_ALL, 0);
+	expect_info(test_bootinfo->stack_mem, EXO_CAP_MEM, EXO_R_ALL,
+		    EXO_STACK_PAGES);
+	for (uint64_t i = 0; i < test_bootinfo->nmodules; i++)
+		expect_info(test_bootinfo->modules[i].mem, EXO_CAP_MEM,
+			    EXO_R_READ | EXO_R_EXEC | EXO_R_GRANT,
+			    (test_bootinfo->modules[i].size + 4095) / 4096);
+	EXPECT_EQ(exo_cap_delete(mem), 0);
+	EXPECT_EQ(exo_cap_delete(dom), 0);
+	EXPECT_EQ(exo_cap_delete(ring), 0);
+}
+
+/* Copies keep or drop rights, never add them; the copy is limited. */
+void test_cap_copy_rights(void)
+{
+	long mem = exo_mem_alloc(1);
+	EXPECT_GE(mem, 0);
+	long rd = exo_cap_copy(mem, EXO_R_READ | EXO_R_GRANT);
+	EXPECT_GE(rd, 0);
+	expect_info(rd, EXO_CAP_MEM, EXO_R_READ | EXO_R_GRANT, 1);
+	EXPECT_EQ(exo_cap_copy(rd, EXO_R_READ | EXO_R_WRITE), -EPERM);
+	EXPECT_EQ(exo_cap_copy(rd, EXO_R_ALL), -EPERM);
+	long rd2 = exo_cap_copy(rd, EXO_R_READ);
+	EXPECT_GE(rd2, 0);
+	expect_info(rd2, EXO_CAP_MEM, EXO_R_READ, 1);
+	unsigned long va = exo_va_reserve(1);
+	EXPECT_EQ(exo_map(EXO_SELF, va, rd2, 0, 1, RW), -EPERM);
+	EXPECT_EQ(exo_map(EXO_SELF, va, rd2, 0, 1, EXO_PROT_READ), 0);
+	/* Write access cannot be given back to a read-only capability's page. */
+	EXPECT_EQ(exo_protect(EXO_SELF, va, 1, RW), -EPERM);
+	/* Granting needs GRANT on the capability, WRITE on the domain. */
+	long dom = exo_domain_create();
+	EXPECT_GE(dom, 0);
+	EXPECT_EQ(exo_cap_grant(rd2, dom, EXO_R_READ), -EPERM);
+	EXPECT_EQ(exo_cap_grant(rd, dom, EXO_R_READ | EXO_R_WRITE), -EPERM);
+	EXPECT_EQ(exo_cap_grant(rd, dom, EXO_R_READ), 0); /* empty table */
+	EXPECT_EQ(exo_cap_grant(rd, dom, EXO_R_READ), 1);
+	long dom_ro = exo_cap_copy(dom, EXO_R_READ | EXO_R_GRANT);
+	EXPECT_GE(dom_ro, 0);
+	EXPECT_EQ(exo_cap_grant(rd, dom_ro, EXO_R_READ), -EPERM);
+	EXPECT_EQ(exo_cap_grant(rd, mem, EXO_R_READ), -EINVAL);
+	EXPECT_EQ(exo_unmap(EXO_SELF, va, 1), 1);
+}
+
+/* Deleting empties a slot; copies derived from it stay usable. */
+void test_cap_delete(void)
+{
+	long mem = exo_mem_alloc(1);
+	EXPECT_GE(mem, 0);
+	long cp = exo_cap_copy(mem, EXO_R_READ);
+	EXPECT_GE(cp, 0);
+	EXPECT_EQ(exo_cap_delete(mem), 0);
+	EXPECT_EQ(exo_cap_delete(mem), -EBADF);
+	struct exo_cap_info ci;
+	EXPECT_EQ(exo_cap_info(mem, &ci), -EBADF);
+	expect_info(cp, EXO_CAP_MEM, EXO_R_READ, 1);
+	unsigned long va = exo_va_reserve(1);
+	EXPECT_EQ(exo_map(EXO_SELF, va, cp, 0, 1, EXO_PROT_READ), 0);
+	EXPECT_UEQ(*(volatile uint64_t *)va, 0);
+	EXPECT_EQ(exo_cap_delete(cp), 0);
+	/* The mapping outlives the last capability. */
+	EXPECT_UEQ(*(volatile uint64_t *)va, 0);
+	EXPECT_EQ(exo_unmap(EXO_SELF, va, 1), 1);
+	/* The lowest free slot is reused. */
+	long again = exo_mem_alloc(1);
+	EXPECT_EQ(again, mem < cp ? mem : cp);
+}
+
+#define REVOKE_N 3
+
+/* Revoke reaches copies of copies in this table and grants in a child's
+ * table; the original stays; the count is exact. */
+void test_cap_revoke(void)
+{
+	struct exo_proc p;
+	struct exo_region shared;
+	long mem = exo_mem_alloc(1);
+	EXPECT_GE(mem, 0);
+	long c1 = exo_cap_copy(mem, EXO_R_ALL);
+	long c2 = exo_cap_copy(c1, EXO_R_READ | EXO_R_GRANT);
+	EXPECT_GE(c1, 0);
+	EXPECT_GE(c2, 0);
+	helper_load(&p, ROLE_CAPS);
+	helper_share(&p, &shared, 1, HELPER_SHARED_VA);
+	struct caps_page *pg = shared.base;
+	/* Grants of the copies land in the child's slots 0, 1, 2. */
+	EXPECT_EQ(exo_proc_grant(&p, c1, EXO_R_READ), 0);
+	EXPECT_EQ(exo_proc_grant(&p, c1, EXO_R_READ | EXO_R_WRITE), 1);
+	EXPECT_EQ(exo_proc_grant(&p, c2, EXO_R_READ), 2);
+	p.args->word[ARG_A] = REVOKE_N;
+	for (int i = 0; i < REVOKE_N; i++)
+		p.args->word[ARG_SLOTS + i] = (uint64_t)i;
+	EXPECT_EQ(exo_proc_start(&p), 0);
+	while (__atomic_load_n(&pg->done, __ATOMIC_SEQ_CST) < 1)
+		EXPECT_NE(exo_futex_wait(&pg->done, 0, 10 * NS_PER_S), -ETIMEDOUT);
+	static const uint64_t rights[REVOKE_N] = {
+		EXO_R_READ, EXO_R_READ | EXO_R_WRITE, EXO_R_READ };
+	for (int i = 0; i < REVOKE_N; i++) {
+		EXPECT_EQ(pg->info_rc[0][i], 0);
+		EXPECT_UEQ(pg->rights[0][i], rights[i]);
+		EXPECT_EQ(pg->map_rc[0][i], 0);
+	}
+	/* c1, c2 and the three grants: five derived capabilities. */
+	EXPECT_EQ(exo_cap_revoke(mem), 5);
+	struct exo_cap_info ci;
+	EXPECT_EQ(exo_cap_info(c1, &ci), -EBADF);
+	EXPECT_EQ(exo_cap_info(c2, &ci), -EBADF);
+	unsigned long va = exo_va_reserve(1);
+	EXPECT_EQ(exo_map(EXO_SELF, va, c1, 0, 1, EXO_PROT_READ), -EBADF);
+	EXPECT_EQ(exo_cap_copy(c2, EXO_R_READ), -EBADF);
+	expect_info(mem, EXO_CAP_MEM, EXO_R_ALL, 1);
+	EXPECT_EQ(exo_map(EXO_SELF, va, mem, 0, 1, RW), 0);
+	EXPECT_EQ(exo_cap_revoke(mem), 0);
+	/* The child now finds every granted slot empty. */
+	__atomic_store_n(&pg->go, 1, __ATOMIC_SEQ_CST);
+	exo_futex_wake(&pg->go, 1);
+	expect_exit_status(p.env, 0, 10 * NS_PER_S);
+	EXPECT_EQ(pg->done, 2);
+	for (int i = 0; i < REVOKE_N; i++) {
+		EXPECT_EQ(pg->info_rc[1][i], -EBADF);
+		EXPECT_EQ(pg->map_rc[1][i], -EBADF);
+	}
+	EXPECT_EQ(exo_unmap(EXO_SELF, va, 1), 1);
+	exo_proc_release(&p);
+}
+
+/* Filling the table: -ENOSPC exactly when all 512 slots are used, for
+ * every call that makes a capability; revoking frees them again. */
+void test_cap_table_full(void)
+{
+	struct exo_cap_info ci;
+	long used = 0;
+	for (long i = 0; i < 512; i++)
+		used += exo_cap_info(i, &ci) == 0;
+	long mem = exo_mem_alloc(1);
+	EXPECT_GE(mem, 0);
+	long made = 0, r;
+	while ((r = exo_cap_copy(mem, EXO_R_READ)) >= 0)
+		made++;
+	EXPECT_EQ(r, -ENOSPC);
+	EXPECT_EQ(made, 512 - used - 1);
+	EXPECT_EQ(exo_mem_alloc(1), -ENOSPC);
+	EXPECT_EQ(exo_ring_create(64, 4), -ENOSPC);
+	EXPECT_EQ(exo_domain_create(), -ENOSPC);
+	EXPECT_EQ(exo_env_create(EXO_SELF), -ENOSPC);
+	EXPECT_EQ(exo_cap_revoke(mem), made);
+	long cp = exo_cap_copy(mem, EXO_R_READ);
+	EXPECT_GE(cp, 0);
+	EXPECT_EQ(exo_cap_delete(cp), 0);
+	EXPECT_EQ(exo_cap_delete(mem), 0);
+}

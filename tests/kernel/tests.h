@@ -1,0 +1,60 @@
+/* Every kernel test function, grouped by file; runner.c lists them. */
+#ifndef TESTS_KERNEL_TESTS_H
+#define TESTS_KERNEL_TESTS_H
+
+/* t_info.c */
+void test_info_page(void);
+void test_null_and_console(void);
+/* t_ring.c */
+void test_pingpong_wait(void);
+void test_pingpong_spin(void);
+void test_ring_create(void);
+void test_ring_wait(void);
+void test_wait_any(void);
+void test_wait_any_limits(void);
+/* t_env.c */
+void test_preemption(void);
+void test_env_exit_status(void);
+void test_env_destroy(void);
+void test_env_states(void);
+void test_env_rights(void);
+void test_faulting_child(void);
+/* t_upcall.c */
+void test_pf_map(void);
+void test_pf_write_protect(void);
+void test_pf_exec(void);
+void test_exceptions(void);
+void test_fault_in_handler(void);
+/* t_isolation.c */
+void test_map_caps(void);
+void test_ring_caps(void);
+void test_child_touch(void);
+void test_bad_pointers(void);
+void test_bad_slots(void);
+void test_bad_addresses(void);
+void test_unknown_calls(void);
+/* t_caps.c */
+void test_cap_info(void);
+void test_cap_copy_rights(void);
+void test_cap_delete(void);
+void test_cap_revoke(void);
+void test_cap_table_full(void);
+/* t_loader.c */
+void test_loader_rejects(void);
+void test_loader_overlap_and_copy(void);
+/* t_mem.c */
+void test_frames_exhaust(void);
+void test_map_batch(void);
+void test_map_copy(void);
+/* t_futex.c */
+void test_futex_cross_domain(void);
+void test_futex_wake_count(void);
+void test_futex_errors(void);
+/* t_notify.c */
+void test_notify_interrupts_waits(void);
+void test_notify_pending(void);
+void test_notify_upcall(void);
+/* t_fuzz.c */
+void test_fuzz(void);
+
+#endif
