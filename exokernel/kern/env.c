@@ -11,6 +11,9 @@
 #include "vm.h"
 
 struct env *env_list;
+static void kstack_free(struct env *e);
+static void env_end(struct env *e, uint32_t reason, int64_t status,
+		    uint32_t vector, uint64_t addr);
 extern uint64_t kinfo_pa;
 static unsigned next_env_id = 1;
 
@@ -34,8 +37,25 @@ struct domain *domain_create(void)
 	return d;
 }
 
+/* Ends the envs of d that were created but never started: they do not
+ * hold d alive (so capabilities to them cannot form cycles), and die
+ * with it. */
+static void domain_end_created(struct domain *d)
+{
+	struct env *e = env_list, *next;
+	for (; e; e = next) {
+		next = e->all_next;
+		if (e->dom != d || e->state != ENV_CREATED)
+			continue;
+		env_end(e, EXO_EXIT_DESTROYED, 0, 0, 0);
+		kstack_free(e);
+		e->dom = 0;
+	}
+}
+
 void domain_release(struct domain *d)
 {
+	domain_end_created(d);
 	cap_table_clear(d->caps);
 	mmu_root_free(d->root, frame_unref);
 	kfree(d->caps);
@@ -69,12 +89,10 @@ struct env *env_create(struct domain *dom)
 	kstack_setup(e);
 	memcpy(e->fpu, fpu_initial_state, sizeof(e->fpu));
 	e->obj.type = EXO_CAP_ENV;
-	e->obj.refs = 2; /* the caller's, and "has a kernel stack" */
+	e->obj.refs = 1; /* the caller's; env_start adds "is running" */
 	e->id = next_env_id++;
 	e->state = ENV_CREATED;
-	e->dom = dom;
-	kobj_get(&dom->obj);
-	dom->nlive++;
+	e->dom = dom; /* not a reference until the env starts */
 	e->all_next = env_list;
 	env_list = e;
 	return e;
@@ -87,6 +105,10 @@ long env_start(struct env *e)
 	if (e->state != ENV_CREATED)
 		return -EBUSY;
 	e->state = ENV_RUNNABLE;
+	kobj_get(&e->obj); /* dropped by env_reap once it has ended */
+	kobj_get(&e->dom->obj); /* dropped by env_release */
+	e->holds_dom = 1;
+	e->dom->nlive++;
 	sched_enqueue(e);
 	return 0;
 }
@@ -118,9 +140,9 @@ static void env_end(struct env *e, uint32_t reason, int64_t status,
 			reason, status);
 		machine_exit(first_exit_code(&e->exit));
 	}
-	/* e holds a reference on its domain until env_release(), so the
-	 * table cannot be freed while it is being cleared. */
-	if (--e->dom->nlive == 0)
+	/* A started env holds a reference on its domain until
+	 * env_release(), so the table cannot be freed while being cleared. */
+	if (e->holds_dom && --e->dom->nlive == 0)
 		cap_table_clear(e->dom->caps);
 }
 
@@ -139,7 +161,7 @@ long env_destroy(struct env *e)
 		return -ESRCH;
 	case ENV_CREATED:
 		env_end(e, EXO_EXIT_DESTROYED, 0, 0, 0);
-		env_reap(e);
+		kstack_free(e);
 		return 0;
 	case ENV_RUNNING:
 		env_exit_current(EXO_EXIT_DESTROYED, 0, 0, 0);
@@ -154,7 +176,8 @@ long env_destroy(struct env *e)
 	return -ESRCH;
 }
 
-void env_reap(struct env *e)
+/* Takes e off the env list and frees its kernel stack. */
+static void kstack_free(struct env *e)
 {
 	struct env **pp = &env_list;
 	while (*pp && *pp != e)
@@ -163,12 +186,24 @@ void env_reap(struct env *e)
 		*pp = e->all_next;
 	kmalloc_pages_free(e->kstack, ENV_KSTACK_PAGES);
 	e->kstack = 0;
+}
+
+void env_reap(struct env *e)
+{
+	kstack_free(e);
 	kobj_put(&e->obj);
 }
 
 void env_release(struct env *e)
 {
-	kobj_put(&e->dom->obj);
+	/* The last capability of an env that never started is gone: nobody
+	 * can start it any more, so it ends here. */
+	if (e->state == ENV_CREATED)
+		env_end(e, EXO_EXIT_DESTROYED, 0, 0, 0);
+	if (e->kstack)
+		kstack_free(e);
+	if (e->holds_dom)
+		kobj_put(&e->dom->obj);
 	kfree(e);
 }
 

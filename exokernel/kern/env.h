@@ -15,7 +15,7 @@ struct domain {
 	struct kobj obj;
 	uint64_t root;          /* physical address of the PML4 */
 	struct cap_table *caps;
-	unsigned nlive;         /* envs created and not yet ended */
+	unsigned nlive;         /* envs started and not yet ended */
 };
 
 enum env_state {
@@ -53,6 +53,7 @@ struct env {
 	int killed;               /* end at the next return to user mode */
 	int need_iret;            /* tf was replaced: return through iretq */
 	int first;                /* the first program: its end stops the VM */
+	int holds_dom;            /* started: holds a reference on dom */
 	struct exo_exit_info exit;
 	uint64_t upcall_entry, upcall_stack;
 	int in_upcall;

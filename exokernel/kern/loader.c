@@ -122,7 +122,7 @@ long loader_start_first(const struct bootparams *bp, uint64_t info_pa)
 	struct exo_bootinfo *bi = P2V(bim->frames[0]);
 	e->first = 1;
 	bi->self_env = give(d, &e->obj, EXO_R_ALL);
-	bi->self_domain = give(d, &d->obj, EXO_R_ALL);
+	bi->self_domain = give(d, &d->obj, EXO_R_ALL & ~EXO_R_GRANT);
 	bi->image_mem = give(d, &img->obj, EXO_R_ALL);
 	bi->stack_mem = give(d, &stack->obj, EXO_R_ALL);
 	kobj_put(&bim->obj);

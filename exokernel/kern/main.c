@@ -70,6 +70,7 @@ static void info_setup(void)
 	kinfo->magic = EXO_INFO_MAGIC;
 	kinfo->version = EXO_INFO_VERSION;
 	kinfo->tick_hz = SCHED_HZ;
+	kinfo->ncpus = 1;
 	kinfo->total_frames = frame_total_count();
 }
 

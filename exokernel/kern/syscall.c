@@ -55,11 +55,20 @@ static long get_obj(uint64_t slot, uint32_t type, uint32_t need,
 		var = (void *)o_;                                              \
 	} while (0)
 
+/* Rights of a new capability. Domain capabilities never carry GRANT: a
+ * domain's capability stays in its creator's domain, so no domain can
+ * hold one that leads back to itself and tables need no cycle collector. */
+static uint32_t new_rights(const struct kobj *obj)
+{
+	return obj->type == EXO_CAP_DOMAIN ? EXO_R_ALL & ~EXO_R_GRANT
+					   : EXO_R_ALL;
+}
+
 /* Puts a new object in the caller's table; the table keeps the only
  * reference (the object dies if the table is full). */
 static long give_new(struct kobj *obj)
 {
-	long slot = cap_insert(my_caps(), obj, EXO_R_ALL);
+	long slot = cap_insert(my_caps(), obj, new_rights(obj));
 	kobj_put(obj);
 	return slot;
 }
@@ -268,11 +277,7 @@ static long sys_env_create(const uint64_t *a)
 	struct env *e = env_create(d);
 	if (!e)
 		return -ENOMEM;
-	long slot = cap_insert(my_caps(), &e->obj, EXO_R_ALL);
-	if (slot < 0)
-		env_destroy(e);
-	kobj_put(&e->obj);
-	return slot;
+	return give_new(&e->obj); /* a table-full failure ends the env */
 }
 
 static long sys_env_set_regs(const uint64_t *a)

@@ -10,6 +10,9 @@
 #include "kernel.h"
 #include "vm.h"
 
+/* Above this many pages, one full flush beats per-page invlpg. */
+#define FLUSH_ALL_PAGES 16
+
 #define PTE_MAXW (1UL << 9)  /* capability allowed write */
 #define PTE_MAXX (1UL << 10) /* capability allowed execute */
 
@@ -66,51 +69,92 @@ long vm_map(struct domain *d, uint64_t va, const uint64_t *frames,
 	return 0;
 }
 
-long vm_unmap(struct domain *d, uint64_t va, uint64_t npages)
+/* Flushes the translations of a range whose entries just changed. */
+static void flush_range(struct domain *d, uint64_t va, uint64_t npages)
 {
+	if (npages > FLUSH_ALL_PAGES) {
+		mmu_flush_all(d->root);
+		return;
+	}
+	for (uint64_t i = 0; i < npages; i++)
+		mmu_flush(d->root, va + i * PAGE_SIZE);
+}
+
+/* Calls fn on the leaf entry of every mapped page in [va, va + npages
+ * pages), skipping whole missing tables (2 MiB, 1 GiB or 512 GiB at a
+ * time), so a huge sparse range costs little. Stops at and returns fn's first negative
+ * result; otherwise returns how many pages fn was called for. */
+static long vm_each(struct domain *d, uint64_t va, uint64_t npages,
+		    long (*fn)(uint64_t *pte, uint64_t va, void *ctx), void *ctx)
+{
+	uint64_t end = va + npages * PAGE_SIZE;
 	long n = 0;
-	for (uint64_t i = 0; i < npages; i++, va += PAGE_SIZE) {
-		uint64_t *pte = mmu_walk(d->root, va, 0);
-		if (!pte || !(*pte & PTE_P))
+	while (va < end) {
+		uint64_t hole = mmu_hole(d->root, va);
+		if (hole) {
+			va += hole;
 			continue;
-		uint64_t pa = *pte & PTE_ADDR;
-		*pte = 0;
-		mmu_flush(d->root, va);
-		frame_unref(pa);
-		n++;
+		}
+		uint64_t *pte = mmu_walk(d->root, va, 0);
+		if (*pte & PTE_P) {
+			long r = fn(pte, va, ctx);
+			if (r < 0)
+				return r;
+			n++;
+		}
+		va += PAGE_SIZE;
 	}
 	return n;
 }
 
-static int prot_allowed(uint64_t pte, uint64_t prot)
+static long unmap_one(uint64_t *pte, uint64_t va, void *ctx)
 {
-	if ((prot & EXO_PROT_WRITE) && !(pte & PTE_MAXW))
-		return 0;
-	if ((prot & EXO_PROT_EXEC) && !(pte & PTE_MAXX))
-		return 0;
-	return 1;
+	(void)va;
+	(void)ctx;
+	uint64_t pa = *pte & PTE_ADDR;
+	*pte = 0;
+	/* One CPU: nothing can use a stale translation before the caller's
+	 * flush_range(), so the frame may go now. */
+	frame_unref(pa);
+	return 0;
+}
+
+long vm_unmap(struct domain *d, uint64_t va, uint64_t npages)
+{
+	long n = vm_each(d, va, npages, unmap_one, 0);
+	flush_range(d, va, npages);
+	return n;
+}
+
+static long protect_check(uint64_t *pte, uint64_t va, void *ctx)
+{
+	uint64_t prot = *(uint64_t *)ctx;
+	(void)va;
+	if ((prot & EXO_PROT_WRITE) && !(*pte & PTE_MAXW))
+		return -EPERM;
+	if ((prot & EXO_PROT_EXEC) && !(*pte & PTE_MAXX))
+		return -EPERM;
+	return 0;
+}
+
+static long protect_one(uint64_t *pte, uint64_t va, void *ctx)
+{
+	uint64_t prot = *(uint64_t *)ctx;
+	(void)va;
+	uint64_t keep = *pte & (PTE_ADDR | PTE_MAXW | PTE_MAXX);
+	*pte = keep | (pte_bits(prot, 0) & ~(PTE_MAXW | PTE_MAXX));
+	return 0;
 }
 
 long vm_protect(struct domain *d, uint64_t va, uint64_t npages, uint64_t prot)
 {
 	/* Check every page first so a refusal changes nothing. */
-	for (uint64_t i = 0; i < npages; i++) {
-		uint64_t *pte = mmu_walk(d->root, va + i * PAGE_SIZE, 0);
-		if (pte && (*pte & PTE_P) && !prot_allowed(*pte, prot))
-			return -EPERM;
-	}
-	long n = 0;
-	for (uint64_t i = 0; i < npages; i++) {
-		uint64_t a = va + i * PAGE_SIZE;
-		uint64_t *pte = mmu_walk(d->root, a, 0);
-		if (!pte || !(*pte & PTE_P))
-			continue;
-		uint64_t keep = *pte & (PTE_ADDR | PTE_MAXW | PTE_MAXX);
-		*pte = keep | (pte_bits(prot, 0) & ~(PTE_MAXW | PTE_MAXX));
-		mmu_flush(d->root, a);
-		n++;
-	}
-	return n;
+	long r = vm_each(d, va, npages, protect_check, &prot);
+	if (r < 0)
+		return r;
+	r = vm_each(d, va, npages, protect_one, &prot);
+	flush_range(d, va, npages);
+	return r;
 }
 
 long vm_query(struct domain *d, uint64_t va, uint64_t npages, uint64_t *out)
@@ -142,29 +186,31 @@ static uint64_t pte_prot(uint64_t pte)
 	return prot;
 }
 
+struct copy_ctx {
+	uint64_t sva, dva, flags;
+	struct domain *src, *dst;
+};
+
+static long copy_one(uint64_t *spte, uint64_t va, void *arg)
+{
+	struct copy_ctx *c = arg;
+	uint64_t maxprot = EXO_PROT_READ |
+			   ((*spte & PTE_MAXW) ? EXO_PROT_WRITE : 0) |
+			   ((*spte & PTE_MAXX) ? EXO_PROT_EXEC : 0);
+	uint64_t prot = c->flags & EXO_PROT_MASK & pte_prot(*spte);
+	if ((c->flags & EXO_COPY_WP_SRC) && (*spte & PTE_W))
+		*spte &= ~PTE_W;
+	return map_one(c->dst, c->dva + (va - c->sva), *spte & PTE_ADDR,
+		       pte_bits(prot, maxprot));
+}
+
 long vm_copy(struct domain *src, uint64_t sva, struct domain *dst,
 	     uint64_t dva, uint64_t npages, uint64_t flags)
 {
-	long n = 0;
-	for (uint64_t i = 0; i < npages; i++) {
-		uint64_t off = i * PAGE_SIZE;
-		uint64_t *spte = mmu_walk(src->root, sva + off, 0);
-		if (!spte || !(*spte & PTE_P))
-			continue;
-		uint64_t pa = *spte & PTE_ADDR;
-		uint64_t maxprot = EXO_PROT_READ |
-				   ((*spte & PTE_MAXW) ? EXO_PROT_WRITE : 0) |
-				   ((*spte & PTE_MAXX) ? EXO_PROT_EXEC : 0);
-		uint64_t prot = flags & EXO_PROT_MASK & pte_prot(*spte);
-		if ((flags & EXO_COPY_WP_SRC) && (*spte & PTE_W)) {
-			*spte &= ~PTE_W;
-			mmu_flush(src->root, sva + off);
-		}
-		long r = map_one(dst, dva + off, pa, pte_bits(prot, maxprot));
-		if (r < 0)
-			return r;
-		n++;
-	}
+	struct copy_ctx c = { sva, dva, flags, src, dst };
+	long n = vm_each(src, sva, npages, copy_one, &c);
+	if (flags & EXO_COPY_WP_SRC)
+		flush_range(src, sva, npages);
 	return n;
 }
 

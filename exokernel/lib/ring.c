@@ -29,14 +29,19 @@ long exo_ring_setup(struct exo_ring_end *e, unsigned long slot_size,
 }
 
 /* Polls `spin` times for *idx to differ from `seen`; returns nonzero if
- * it did. */
+ * it did. On a single CPU the peer cannot move while we poll, so each poll
+ * first yields the CPU to it instead of spinning in place. */
 static int spin_until_moved(const uint64_t *idx, uint64_t seen,
 			    unsigned long spin)
 {
+	int uniprocessor = exo_info()->ncpus <= 1;
 	for (unsigned long i = 0; i < spin; i++) {
 		if (exo_ring_load(idx) != seen)
 			return 1;
-		exo_cpu_relax();
+		if (uniprocessor)
+			exo_yield();
+		else
+			exo_cpu_relax();
 	}
 	return 0;
 }

@@ -37,6 +37,7 @@ static const struct exotest tests[] = {
 	T(exceptions),
 	T(fault_in_handler),
 	T(map_batch),
+	T(map_whole_space),
 	T(map_copy),
 	T_SLOW(frames_exhaust, 120),
 	T(ring_create),

@@ -20,12 +20,15 @@ void test_cap_info(void)
 	expect_info(mem, EXO_CAP_MEM, EXO_R_ALL, 3);
 	long dom = exo_domain_create();
 	EXPECT_GE(dom, 0);
-	expect_info(dom, EXO_CAP_DOMAIN, EXO_R_ALL, 0);
+	/* Domain capabilities never carry GRANT (no table cycles). */
+	expect_info(dom, EXO_CAP_DOMAIN, EXO_R_ALL & ~EXO_R_GRANT, 0);
+	EXPECT_EQ(exo_cap_copy(dom, EXO_R_ALL), -EPERM);
 	long ring = exo_ring_create(8, 4);
 	EXPECT_GE(ring, 0);
 	expect_info(ring, EXO_CAP_RING, EXO_R_ALL, 8192);
 	expect_info(test_bootinfo->self_env, EXO_CAP_ENV, EXO_R_ALL, 0);
-	expect_info(test_bootinfo->self_domain, EXO_CAP_DOMAIN, EXO_R_ALL, 0);
+	expect_info(test_bootinfo->self_domain, EXO_CAP_DOMAIN,
+		    EXO_R_ALL & ~EXO_R_GRANT, 0);
 	expect_info(test_bootinfo->stack_mem, EXO_CAP_MEM, EXO_R_ALL,
 		    EXO_STACK_PAGES);
 	for (uint64_t i = 0; i < test_bootinfo->nmodules; i++)
@@ -62,8 +65,10 @@ void test_cap_copy_rights(void)
 	EXPECT_EQ(exo_cap_grant(rd, dom, EXO_R_READ | EXO_R_WRITE), -EPERM);
 	EXPECT_EQ(exo_cap_grant(rd, dom, EXO_R_READ), 0); /* empty table */
 	EXPECT_EQ(exo_cap_grant(rd, dom, EXO_R_READ), 1);
-	long dom_ro = exo_cap_copy(dom, EXO_R_READ | EXO_R_GRANT);
+	long dom_ro = exo_cap_copy(dom, EXO_R_READ);
 	EXPECT_GE(dom_ro, 0);
+	/* A domain capability cannot be handed to any domain. */
+	EXPECT_EQ(exo_cap_grant(dom, dom, EXO_R_READ), -EPERM);
 	EXPECT_EQ(exo_cap_grant(rd, dom_ro, EXO_R_READ), -EPERM);
 	EXPECT_EQ(exo_cap_grant(rd, mem, EXO_R_READ), -EINVAL);
 	EXPECT_EQ(exo_unmap(EXO_SELF, va, 1), 1);

@@ -204,3 +204,34 @@ void test_map_copy(void)
 	EXPECT_EQ(exo_unmap(EXO_SELF, e, 4), 4);
 	exo_region_free(&src);
 }
+
+/* Calls over the whole user address space touch only what is mapped: a
+ * sparse range costs one step per missing table, not one per page. */
+void test_map_whole_space(void)
+{
+	const unsigned long all = (EXO_USER_TOP - EXO_USER_BASE) / EXO_PAGE_SIZE;
+	const unsigned long at[3] = { EXO_USER_BASE, 0x40000000UL,
+				      EXO_USER_TOP - EXO_PAGE_SIZE };
+	long mem = exo_mem_alloc(3);
+	long dom = exo_domain_create();
+	long dom2 = exo_domain_create();
+	EXPECT_GE(mem, 0);
+	EXPECT_GE(dom, 0);
+	EXPECT_GE(dom2, 0);
+	for (unsigned i = 0; i < 3; i++)
+		EXPECT_EQ(exo_map(dom, at[i], mem, i, 1, RW), 0);
+	uint64_t t0 = exo_rdtsc();
+	EXPECT_EQ(exo_protect(dom, EXO_USER_BASE, all, EXO_PROT_READ), 3);
+	EXPECT_EQ(exo_map_copy(dom, EXO_USER_BASE, dom2, EXO_USER_BASE, all,
+			       EXO_PROT_READ),
+		  3);
+	EXPECT_EQ(exo_unmap(dom2, EXO_USER_BASE, all), 3);
+	EXPECT_EQ(exo_unmap(dom, EXO_USER_BASE, all), 3);
+	EXPECT_EQ(exo_unmap(dom, EXO_USER_BASE, all), 0);
+	exotest_log("4 whole-space calls took %lu us",
+		    (unsigned long)(exo_cycles_to_ns(exo_rdtsc() - t0) / 1000));
+	EXPECT_EQ(exo_unmap(dom, EXO_USER_BASE, all + 1), -EINVAL);
+	EXPECT_EQ(exo_cap_delete(dom2), 0);
+	EXPECT_EQ(exo_cap_delete(dom), 0);
+	EXPECT_EQ(exo_cap_delete(mem), 0);
+}

@@ -46,6 +46,7 @@ void test_loader_overlap_and_copy(void);
 void test_frames_exhaust(void);
 void test_map_batch(void);
 void test_map_copy(void);
+void test_map_whole_space(void);
 /* t_futex.c */
 void test_futex_cross_domain(void);
 void test_futex_wake_count(void);

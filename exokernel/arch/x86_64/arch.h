@@ -114,11 +114,20 @@ void mmu_root_free(uint64_t root, void (*put)(uint64_t pa));
  * could not be allocated. */
 uint64_t *mmu_walk(uint64_t root, uint64_t va, int create);
 
+/* Where va has no last-level table: returns the number of bytes from va
+ * to the end of the missing table's reach (so a caller can skip them), or
+ * 0 if va's last-level table exists. */
+uint64_t mmu_hole(uint64_t root, uint64_t va);
+
 /* Switches to root (no-op if already current). */
 void mmu_activate(uint64_t root);
 
 /* Forgets a stale translation of va if root is the active table. */
 void mmu_flush(uint64_t root, uint64_t va);
+
+/* Forgets every user translation if root is the active table (cheaper than
+ * many single-page flushes). */
+void mmu_flush_all(uint64_t root);
 
 /* Timer: calibrates the TSC and the local APIC against the PIT and starts
  * periodic interrupts at hz. */

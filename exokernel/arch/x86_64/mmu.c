@@ -93,6 +93,20 @@ uint64_t *mmu_walk(uint64_t root, uint64_t va, int create)
 	return &t[pt_index(va, 0)];
 }
 
+uint64_t mmu_hole(uint64_t root, uint64_t va)
+{
+	uint64_t *t = P2V(root);
+	for (int level = 3; level > 0; level--) {
+		uint64_t e = t[pt_index(va, level)];
+		if (!(e & PTE_P)) {
+			uint64_t reach = 1UL << (12 + 9 * level);
+			return reach - (va & (reach - 1));
+		}
+		t = P2V(e & PTE_ADDR);
+	}
+	return 0;
+}
+
 void mmu_activate(uint64_t root)
 {
 	if (root != active_root) {
@@ -105,4 +119,10 @@ void mmu_flush(uint64_t root, uint64_t va)
 {
 	if (root == active_root)
 		invlpg(va);
+}
+
+void mmu_flush_all(uint64_t root)
+{
+	if (root == active_root)
+		write_cr3(root);
 }

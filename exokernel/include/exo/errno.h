@@ -40,6 +40,7 @@
 #define ENOTEMPTY 39  /* directory not empty */
 #define ELOOP 40      /* too many symbolic links */
 #define EOVERFLOW 75  /* value does not fit the result type */
+#define EOPNOTSUPP 95 /* operation not supported */
 #define ETIMEDOUT 110 /* a wait's timeout expired */
 #endif
 

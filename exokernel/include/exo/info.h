@@ -21,7 +21,9 @@ struct exo_info {
 	int64_t boot_unix_sec;   /* seconds since 1970 at boot, from the RTC */
 	volatile uint64_t ticks; /* timer interrupts since boot */
 	uint64_t total_frames;   /* usable physical frames */
-	volatile uint64_t free_frames;
+	volatile uint64_t free_frames; /* refreshed every tick */
+	uint32_t ncpus;          /* CPUs running envs */
+	uint32_t reserved;
 };
 
 #endif
