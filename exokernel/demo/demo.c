@@ -96,8 +96,9 @@ static long child_start(struct exo_ring_end *a, struct exo_ring_end *b,
 	*env = exo_env_create(dom);
 	if (*env < 0 || exo_env_set_regs(*env, &regs) < 0)
 		return -EINVAL;
-	exo_cap_delete(dom); /* the env keeps its domain alive */
-	return exo_env_start(*env);
+	long r = exo_env_start(*env);
+	exo_cap_delete(dom); /* now the running env keeps its domain alive */
+	return r;
 }
 
 /* One ping and its pong; returns 0 if the answer matched. */
