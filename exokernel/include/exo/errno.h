@@ -13,6 +13,7 @@
 #define ESRCH 3       /* env is gone */
 #define EINTR 4       /* a notification interrupted a wait */
 #define EIO 5
+#define ENXIO 6       /* no such device (a node without a driver) */
 #define E2BIG 7
 #define ENOEXEC 8     /* not a loadable ELF image */
 #define EBADF 9       /* empty or out-of-range capability slot */

@@ -1,0 +1,30 @@
+/* Threads and their thread pointer: the FS base is set with the
+ * exokernel's exo_env_set_tls. New threads (clone) are not implemented
+ * yet. */
+#include "lp/lp.h"
+
+/* musl's __set_thread_area(p): makes p the calling thread's FS base.
+ * Returns 0 or the kernel's error (-EINVAL for a non-user address). */
+LP_ENTRY int __lp_set_thread_area(void *p)
+{
+	return (int)lp_exo_env_set_tls(EXO_SELF, (unsigned long)p);
+}
+
+/* arch_prctl(code, addr): ARCH_SET_FS sets the FS base. Returns 0, or
+ * -EINVAL for other codes and for a non-user address. */
+long lp_arch_prctl(const long *arg)
+{
+	if (arg[0] != LP_ARCH_SET_FS)
+		return -EINVAL;
+	return lp_exo_env_set_tls(EXO_SELF, (unsigned long)arg[1]);
+}
+
+/* musl's __clone(fn, stack, flags, arg, ptid, tls, ctid): not implemented
+ * yet (a thread will be an env in this domain). */
+LP_ENTRY int __lp_clone(int (*fn)(void *), void *stack, int flags, void *arg,
+			int *ptid, void *tls, int *ctid)
+{
+	(void)fn, (void)stack, (void)flags, (void)arg, (void)ptid, (void)tls,
+		(void)ctid;
+	return (int)lp_enosys(SYS_clone);
+}

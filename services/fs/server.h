@@ -1,0 +1,73 @@
+/* The file server's request handlers, JOS fs/serv.c style: one table maps
+ * each protocol op to a handler that validates its request, then acts on
+ * the ramfs, the devices and the client's handle table. The open-file
+ * descriptions (offset, status flags) live here, named by per-client
+ * handles, so processes sharing one after fork see one offset. Pure: the
+ * service's main loop moves messages between rings and fs_handle().
+ */
+#ifndef FS_SERVER_H
+#define FS_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dev.h"
+#include "fdtable.h"
+#include "fs.h"
+#include "path.h"
+#include "ramfs.h"
+#include "tty.h"
+
+/* fs_handle() result: no reply yet, the request waits for terminal input
+ * (retry it with fs_handle() after tty input arrives). It lies below
+ * every -errno, so it can never be mistaken for a result. */
+#define FS_DEFER (-4097L)
+
+struct fs_server {
+	struct fs_alloc alloc;
+	struct ramfs fs;
+	struct tty tty;
+	struct dev_state dev;
+};
+
+struct fs_client {
+	struct fs_server *srv;
+	struct fd_table handles; /* handle -> open-file description */
+	struct ramfs_inode *root, *cwd; /* both hold a reference */
+	struct fs_cred cred; /* set by whoever starts the process */
+	uint8_t *bulk;       /* the shared bulk area */
+	uint64_t bulk_size;
+};
+
+/* Creates an empty namespace with the given budgets, the console's line
+ * discipline writing through out(ctx, ...) and the /dev/urandom seed.
+ * Returns 0, or -ENOMEM. */
+long fs_server_init(struct fs_server *s, const struct fs_alloc *a,
+		    uint64_t bytes_max, uint64_t inodes_max,
+		    void (*out)(void *, const char *, size_t), void *ctx,
+		    const uint8_t seed[32]);
+/* Unpacks an initrd cpio archive at the root, then adds what the archive
+ * lacks of /dev (null zero full random urandom tty console) and /tmp
+ * (1777). Returns the archive's entry count, or cpio_unpack()'s errors. */
+long fs_server_populate(struct fs_server *s, const void *cpio, size_t len);
+void fs_server_destroy(struct fs_server *s);
+void fs_server_set_time(struct fs_server *s, struct fs_timespec now);
+
+/* A new client at the root with no handles. Returns 0. */
+long fs_client_init(struct fs_server *s, struct fs_client *c,
+		    const struct fs_cred *cred, uint8_t *bulk,
+		    uint64_t bulk_size, uint32_t max_handles);
+/* fork: child gets parent's cwd, root, credentials and handles, sharing
+ * the descriptions. child's bulk area is its own. Returns 0, or -ENOMEM. */
+long fs_client_fork(struct fs_client *parent, struct fs_client *child,
+		    uint8_t *bulk, uint64_t bulk_size);
+/* Closes every handle and drops cwd and root. */
+void fs_client_destroy(struct fs_client *c);
+
+/* Handles one request already checked by fs_req_decode() against
+ * c->bulk_size. Fills *rep and returns rep->ret, or returns FS_DEFER and
+ * leaves *rep alone. */
+long fs_handle(struct fs_server *s, struct fs_client *c,
+	       const struct fs_req *req, struct fs_rep *rep);
+
+#endif

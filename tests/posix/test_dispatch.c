@@ -1,0 +1,246 @@
+/* Host tests of libposix's dispatch and handlers: the libposix sources are
+ * compiled for the host against a fake kernel gateway (the lp_exo_* calls
+ * they make are recorded here), so the exact results and error codes, and
+ * the console messages, can be checked without booting. Each test runs in
+ * its own process, so libposix's state starts fresh. */
+#include <stdio.h>
+#include <string.h>
+
+#include "lp/lp.h"
+#include "../unit/unit.h"
+
+/* ---- the fake kernel gateway ---- */
+static char console[65536];
+static size_t console_len;
+static int writes;           /* lp_exo_debug_write calls */
+static size_t write_len[16]; /* their lengths */
+static int fail_write = -1;  /* the call (0-based) that returns -EFAULT */
+static long exit_status = -1, tls = -1, tls_env, woken_addr, destroyed;
+
+long lp_exo_debug_write(const char *buf, unsigned long len)
+{
+	int n = writes++;
+	if (n < 16)
+		write_len[n] = len;
+	if (n == fail_write)
+		return -EFAULT;
+	if (len > 4096)
+		return -EINVAL;
+	if (console_len + len <= sizeof(console)) {
+		memcpy(console + console_len, buf, len);
+		console_len += len;
+	}
+	return (long)len;
+}
+
+long lp_exo_env_exit(long status)
+{
+	exit_status = status;
+	return 0;
+}
+
+long lp_exo_env_set_tls(long env, unsigned long fs_base)
+{
+	tls_env = env;
+	tls = (long)fs_base;
+	return fs_base >= EXO_USER_TOP ? -EINVAL : 0;
+}
+
+long lp_exo_futex_wake(const unsigned int *addr, unsigned long count)
+{
+	woken_addr = (long)addr;
+	return (long)count;
+}
+
+long lp_exo_env_destroy(long env)
+{
+	destroyed = env;
+	return 0;
+}
+
+/* The number of times line occurs on the console. */
+static int console_count(const char *line)
+{
+	int n = 0;
+	size_t len = strlen(line);
+	console[console_len < sizeof(console) ? console_len : sizeof(console) - 1] = 0;
+	for (const char *p = console; (p = strstr(p, line)) != NULL; p += len)
+		n++;
+	return n;
+}
+
+#define SYS(n, ...) __lp_syscall(n, __VA_ARGS__)
+
+/* ---- dispatch ---- */
+START_TEST(enosys_named_once)
+{
+	ck_assert_int_eq(SYS(SYS_getxattr, 0, 0, 0, 0, 0, 0), -ENOSYS);
+	ck_assert_int_eq(SYS(SYS_getxattr, 0, 0, 0, 0, 0, 0), -ENOSYS);
+	ck_assert_int_eq(SYS(SYS_fork, 0, 0, 0, 0, 0, 0), -ENOSYS);
+	ck_assert_int_eq(console_count("libposix: unimplemented syscall 191 (getxattr) -> ENOSYS\n"), 1);
+	ck_assert_int_eq(console_count("libposix: unimplemented syscall 57 (fork) -> ENOSYS\n"), 1);
+	ck_assert_int_eq(writes, 2);
+}
+END_TEST
+
+START_TEST(enosys_out_of_range)
+{
+	ck_assert_int_eq(SYS(-1, 0, 0, 0, 0, 0, 0), -ENOSYS);
+	ck_assert_int_eq(SYS(100000, 0, 0, 0, 0, 0, 0), -ENOSYS);
+	ck_assert_int_eq(SYS(335, 0, 0, 0, 0, 0, 0), -ENOSYS); /* a hole */
+	ck_assert_int_eq(console_count("libposix: unimplemented syscall -1 -> ENOSYS\n"), 1);
+	ck_assert_int_eq(console_count("libposix: unimplemented syscall 335 -> ENOSYS\n"), 1);
+	ck_assert_int_eq(writes, 2);
+}
+END_TEST
+
+START_TEST(entry_points_enosys)
+{
+	ck_assert_int_eq(__lp_clone(0, 0, 0, 0, 0, 0, 0), -ENOSYS);
+	ck_assert_int_eq(lp_vfork(), -ENOSYS);
+	ck_assert_int_eq(console_count("(clone) -> ENOSYS\n"), 1);
+	ck_assert_int_eq(console_count("(vfork) -> ENOSYS\n"), 1);
+}
+END_TEST
+
+/* ---- fd/console.c ---- */
+START_TEST(write_console)
+{
+	static char buf[10000];
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (char)('a' + i % 26);
+	ck_assert_int_eq(SYS(SYS_write, 1, (long)buf, sizeof(buf), 0, 0, 0), 10000);
+	ck_assert_int_eq(writes, 3);
+	ck_assert_int_eq(write_len[0], 4096);
+	ck_assert_int_eq(write_len[2], 10000 - 8192);
+	ck_assert_int_eq(memcmp(console, buf, sizeof(buf)), 0);
+	ck_assert_int_eq(SYS(SYS_write, 2, (long)"x", 1, 0, 0, 0), 1);
+	ck_assert_int_eq(SYS(SYS_write, 2, (long)"x", 0, 0, 0, 0), 0);
+	ck_assert_int_eq(SYS(SYS_write, 0, (long)"x", 1, 0, 0, 0), -EBADF);
+	ck_assert_int_eq(SYS(SYS_write, 3, (long)"x", 1, 0, 0, 0), -EBADF);
+	ck_assert_int_eq(SYS(SYS_write, -1, (long)"x", 1, 0, 0, 0), -EBADF);
+}
+END_TEST
+
+START_TEST(write_fault)
+{
+	static char buf[5000];
+	fail_write = 0;
+	ck_assert_int_eq(SYS(SYS_write, 1, (long)buf, sizeof(buf), 0, 0, 0), -EFAULT);
+	writes = 0;
+	fail_write = 1;
+	ck_assert_int_eq(SYS(SYS_write, 1, (long)buf, sizeof(buf), 0, 0, 0), 4096);
+}
+END_TEST
+
+START_TEST(writev_console)
+{
+	struct lp_iovec iov[3] = { { "ab", 2 }, { "", 0 }, { "cde", 3 } };
+	ck_assert_int_eq(SYS(SYS_writev, 1, (long)iov, 3, 0, 0, 0), 5);
+	ck_assert_int_eq(console_len, 5);
+	ck_assert_int_eq(memcmp(console, "abcde", 5), 0);
+	ck_assert_int_eq(SYS(SYS_writev, 1, (long)iov, 0, 0, 0, 0), 0);
+	ck_assert_int_eq(SYS(SYS_writev, 1, (long)iov, -1, 0, 0, 0), -EINVAL);
+	ck_assert_int_eq(SYS(SYS_writev, 1, (long)iov, LP_IOV_MAX + 1, 0, 0, 0), -EINVAL);
+	ck_assert_int_eq(SYS(SYS_writev, 4, (long)iov, 3, 0, 0, 0), -EBADF);
+	struct lp_iovec big[2] = { { "a", INT64_MAX }, { "b", 1 } };
+	ck_assert_int_eq(SYS(SYS_writev, 1, (long)big, 2, 0, 0, 0), -EINVAL);
+}
+END_TEST
+
+START_TEST(ioctl_console)
+{
+	struct lp_winsize ws = { 0 };
+	ck_assert_int_eq(SYS(SYS_ioctl, 1, LP_TIOCGWINSZ, (long)&ws, 0, 0, 0), 0);
+	ck_assert_int_eq(ws.row, 24);
+	ck_assert_int_eq(ws.col, 80);
+	ck_assert_int_eq(SYS(SYS_ioctl, 0, LP_TIOCGWINSZ, (long)&ws, 0, 0, 0), -EBADF);
+	ck_assert_int_eq(SYS(SYS_ioctl, 2, 0x5401, 0, 0, 0, 0), -ENOTTY);
+	ck_assert_int_eq(SYS(SYS_ioctl, 2, 0x5402, 0, 0, 0, 0), -ENOTTY);
+	ck_assert_int_eq(console_count("libposix: ioctl 0x5401 on the console is not implemented -> ENOTTY\n"), 1);
+	ck_assert_int_eq(writes, 1);
+}
+END_TEST
+
+/* ---- signal/mask.c ---- */
+static uint64_t mask_now(void)
+{
+	lp_sigset old = ~0ULL;
+	ck_assert_int_eq(SYS(SYS_rt_sigprocmask, LP_SIG_BLOCK, 0, (long)&old, 8, 0, 0), 0);
+	return old;
+}
+
+START_TEST(sigprocmask)
+{
+	lp_sigset set = LP_SIGBIT(10) | LP_SIGBIT(12), old = 1;
+	ck_assert_uint_eq(mask_now(), 0);
+	ck_assert_int_eq(SYS(SYS_rt_sigprocmask, LP_SIG_BLOCK, (long)&set, (long)&old, 8, 0, 0), 0);
+	ck_assert_uint_eq(old, 0);
+	ck_assert_uint_eq(mask_now(), set);
+	set = LP_SIGBIT(10);
+	ck_assert_int_eq(SYS(SYS_rt_sigprocmask, LP_SIG_UNBLOCK, (long)&set, 0, 8, 0, 0), 0);
+	ck_assert_uint_eq(mask_now(), LP_SIGBIT(12));
+	set = ~0ULL;
+	ck_assert_int_eq(SYS(SYS_rt_sigprocmask, LP_SIG_SETMASK, (long)&set, 0, 8, 0, 0), 0);
+	ck_assert_uint_eq(mask_now(), ~(LP_SIGBIT(LP_SIGKILL) | LP_SIGBIT(LP_SIGSTOP)));
+	/* Errors change nothing. */
+	set = 0;
+	ck_assert_int_eq(SYS(SYS_rt_sigprocmask, 3, (long)&set, 0, 8, 0, 0), -EINVAL);
+	ck_assert_int_eq(SYS(SYS_rt_sigprocmask, LP_SIG_SETMASK, (long)&set, 0, 4, 0, 0), -EINVAL);
+	ck_assert_uint_eq(mask_now(), ~(LP_SIGBIT(LP_SIGKILL) | LP_SIGBIT(LP_SIGSTOP)));
+	/* how is ignored without a set, as on Linux. */
+	ck_assert_int_eq(SYS(SYS_rt_sigprocmask, 3, 0, (long)&old, 8, 0, 0), 0);
+}
+END_TEST
+
+/* ---- thread/tls.c, proc/proc.c ---- */
+START_TEST(thread_pointer)
+{
+	ck_assert_int_eq(SYS(SYS_arch_prctl, LP_ARCH_SET_FS, 0x7000, 0, 0, 0, 0), 0);
+	ck_assert_int_eq(tls, 0x7000);
+	ck_assert_int_eq(tls_env, EXO_SELF);
+	ck_assert_int_eq(SYS(SYS_arch_prctl, LP_ARCH_SET_FS, (long)EXO_USER_TOP, 0, 0, 0, 0), -EINVAL);
+	ck_assert_int_eq(SYS(SYS_arch_prctl, LP_ARCH_GET_FS, 0x7000, 0, 0, 0, 0), -EINVAL);
+	ck_assert_int_eq(__lp_set_thread_area((void *)0x9000), 0);
+	ck_assert_int_eq(tls, 0x9000);
+}
+END_TEST
+
+START_TEST(exit_and_ids)
+{
+	static int tid_word = 77;
+	long tid = SYS(SYS_set_tid_address, (long)&tid_word, 0, 0, 0, 0, 0);
+	ck_assert_int_gt(tid, 0);
+	ck_assert_int_eq(SYS(SYS_gettid, 0, 0, 0, 0, 0, 0), tid);
+	ck_assert_int_gt(SYS(SYS_getpid, 0, 0, 0, 0, 0, 0), 0);
+	SYS(SYS_exit, 0x1ff, 0, 0, 0, 0, 0);
+	ck_assert_int_eq(exit_status, 0xff);
+	ck_assert_int_eq(tid_word, 0);
+	ck_assert_int_eq(woken_addr, (long)&tid_word);
+	SYS(SYS_exit_group, 3, 0, 0, 0, 0, 0);
+	ck_assert_int_eq(exit_status, 3);
+}
+END_TEST
+
+static Suite *dispatch_suite(void)
+{
+	Suite *s = suite_create("libposix");
+	TCase *tc = tcase_create("dispatch");
+	tcase_add_test(tc, enosys_named_once);
+	tcase_add_test(tc, enosys_out_of_range);
+	tcase_add_test(tc, entry_points_enosys);
+	tcase_add_test(tc, write_console);
+	tcase_add_test(tc, write_fault);
+	tcase_add_test(tc, writev_console);
+	tcase_add_test(tc, ioctl_console);
+	tcase_add_test(tc, sigprocmask);
+	tcase_add_test(tc, thread_pointer);
+	tcase_add_test(tc, exit_and_ids);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_run(dispatch_suite());
+}
