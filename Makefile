@@ -45,6 +45,7 @@ test: build
 
 bench: build
 	@bash bench/run.sh $(BUILD)
+	@bash bench/posix/run.sh $(BUILD)
 
 debug: build
 	@echo "exo: QEMU is waiting for gdb; in another terminal run"
