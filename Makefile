@@ -2,7 +2,8 @@
 # there (boot/deps.sh), then drives CMake in build/. See README.md.
 #
 #   make            install missing packages, configure and build
-#   make run        build, boot build/exo.iso under QEMU (serial on stdio)
+#   make run        build, boot build/exo.iso under QEMU (serial on stdio): the
+#                   POSIX demo; ISO=build/exo-kdemo.iso boots the raw-ABI demo
 #   make test       build, run every test (host Check tests and in-QEMU) with CTest
 #   make bench      build, run the benchmarks (bench/run.sh)
 #   make debug      boot halted, waiting for gdb on :1234 (see make gdb)
@@ -14,7 +15,7 @@
 # CTEST_ARGS (e.g. CTEST_ARGS="-j2 -R qemu"), QEMU_ARGS (extra QEMU options).
 
 BUILD      := build
-ISO        := $(BUILD)/exo.iso
+ISO        ?= $(BUILD)/exo.iso
 ACCEL      ?= $(or $(EXO_ACCEL),tcg)
 TIMEOUT    ?= 0
 CTEST_ARGS ?=

@@ -23,6 +23,7 @@ DEPS=(
 	xorriso mtools              # what grub-mkrescue runs to write the ISO
 	dpkg-dev                    # dpkg-source, for apt-get source musl
 	xz-utils patch              # unpack musl's Debian source, apply musl-patches/
+	cpio                        # the initrd (cpio newc) of the services ISOs
 )
 
 # The release whose musl source package musl-patches/ is pinned against.

@@ -68,3 +68,12 @@ int strcmp(const char *a, const char *b)
 {
 	return strncmp(a, b, (size_t)-1);
 }
+
+void *memchr(const void *s, int c, size_t n)
+{
+	const unsigned char *p = s;
+	for (; n; n--, p++)
+		if (*p == (unsigned char)c)
+			return (void *)p;
+	return 0;
+}

@@ -1,36 +1,16 @@
-/* The process: its identity and its end. Until the process manager exists,
- * a process is one env in its own domain, and its ids are placeholders:
- * every process is pid 1 and its thread tid 1 (they are what libposix
- * holds, not ids a service handed out). */
+/* The process's end, and the thread-exit hooks musl needs. A process is
+ * one env in its own domain until clone exists; its ids are in ids.c. */
 #include "lp/lp.h"
-
-/* The placeholder ids (see above). */
-#define LP_PID_PLACEHOLDER 1
-#define LP_TID_PLACEHOLDER 1
 
 /* set_tid_address's pointer: cleared and woken when the thread ends. */
 static int *lp_clear_child_tid;
-
-/* getpid(): the process id. */
-long lp_getpid(const long *arg)
-{
-	(void)arg;
-	return LP_PID_PLACEHOLDER;
-}
-
-/* gettid(): the calling thread's id. */
-long lp_gettid(const long *arg)
-{
-	(void)arg;
-	return LP_TID_PLACEHOLDER;
-}
 
 /* set_tid_address(tidptr): remembers where to store 0 (and wake a futex
  * waiter) when the thread ends. Returns the thread id. */
 long lp_set_tid_address(const long *arg)
 {
 	lp_clear_child_tid = (int *)arg[0];
-	return LP_TID_PLACEHOLDER;
+	return lp_ids()->pid; /* the main thread's id */
 }
 
 /* exit(status): ends the calling thread (env) with status & 0xff, after
@@ -60,12 +40,15 @@ long lp_vfork(void)
 }
 
 /* musl's __unmapself(base, size): a detached thread frees its own stack
- * and ends. munmap goes through the table like any call (it is not
- * implemented yet, so the stack stays mapped and this C code may still use
- * it; once mem/ implements munmap this must run on a stack of its own). */
+ * and ends. Unmapping the stack this C code runs on would fault it, and
+ * threads (clone) do not exist yet, so a range holding the current stack
+ * is left mapped; once threads exist this must move to a stack of its
+ * own first. */
 LP_ENTRY LP_NORETURN void __lp_unmapself(void *base, size_t size)
 {
-	__lp_syscall(SYS_munmap, (long)base, (long)size, 0, 0, 0, 0);
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	if (sp - (uintptr_t)base >= size)
+		__lp_syscall(SYS_munmap, (long)base, (long)size, 0, 0, 0, 0);
 	for (;;)
 		__lp_syscall(SYS_exit, 0, 0, 0, 0, 0, 0);
 }

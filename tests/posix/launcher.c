@@ -7,6 +7,8 @@
  */
 #include <exotest.h>
 
+#include "lp/procinfo.h"
+
 #define NS_PER_S 1000000000UL
 #define CHILD_TIMEOUT (30 * NS_PER_S)
 
@@ -145,9 +147,33 @@ static long setup_linux_stack(struct exo_proc *p, const struct image_info *ii,
 	return exo_env_set_regs(p->env, &regs);
 }
 
-/* Runs boot module argv[0] as a Linux-style program and waits for it. */
-static void run_program(int argc, const char *const argv[],
-			struct exo_exit_info *out)
+/* Maps a read-only process info page with *pi at LP_PROCINFO_VA in the
+ * child (libposix reads its ids there). */
+static long map_procinfo(struct exo_proc *p, const struct lp_procinfo *pi)
+{
+	struct exo_region pg;
+	long r = exo_region_alloc(&pg, 1, EXO_PROT_READ | EXO_PROT_WRITE);
+	if (r < 0)
+		return r;
+	memcpy(pg.base, pi, sizeof(*pi));
+	((struct lp_procinfo *)pg.base)->start_tsc = exo_rdtsc();
+	r = exo_proc_map(p, LP_PROCINFO_VA, pg.mem, 1, EXO_PROT_READ);
+	exo_region_free(&pg); /* the child's mapping keeps the frame */
+	return r;
+}
+
+/* The process info of a child of this launcher: pid 1, ppid 0, root. */
+static const struct lp_procinfo root_info = {
+	.magic = LP_PROCINFO_MAGIC,
+	.version = LP_PROCINFO_VERSION,
+	.umask = 022,
+	.pid = 1,
+};
+
+/* Runs boot module argv[0] as a Linux-style program with process info pi
+ * and waits for it. */
+static void run_as(int argc, const char *const argv[],
+		   const struct lp_procinfo *pi, struct exo_exit_info *out)
 {
 	const struct exo_boot_module *mod = exo_boot_module(bootinfo, argv[0]);
 	struct image_info ii;
@@ -159,9 +185,16 @@ static void run_program(int argc, const char *const argv[],
 	EXPECT_EQ(image_info(mod->mem, mod->size, &ii), 0);
 	EXPECT_NE(ii.phdr, 0);
 	EXPECT_EQ(setup_linux_stack(&p, &ii, argc, argv), 0);
+	EXPECT_EQ(map_procinfo(&p, pi), 0);
 	EXPECT_EQ(exo_proc_start(&p), 0);
 	EXPECT_EQ(exo_env_wait(p.env, out, CHILD_TIMEOUT), 0);
 	exo_proc_release(&p);
+}
+
+static void run_program(int argc, const char *const argv[],
+			struct exo_exit_info *out)
+{
+	run_as(argc, argv, &root_info, out);
 }
 
 /* hello's own checks pass (it returns 42 only when all of them do). */
@@ -194,12 +227,88 @@ static void test_exit_status(void)
 	EXPECT_EQ(info.status, 7);
 }
 
+/* Runs argv and expects exit status 0 (the program's own checks pass). */
+static void expect_ok(int argc, const char *const argv[],
+		      const struct lp_procinfo *pi)
+{
+	struct exo_exit_info info;
+	run_as(argc, argv, pi, &info);
+	EXPECT_EQ(info.reason, EXO_EXIT_NORMAL);
+	EXPECT_EQ(info.status, 0);
+}
+
+/* The fast path as root (pid 1, ppid 0, uid 0). */
+static void test_fastpath_root(void)
+{
+	static const char *const argv[] = { "fastpath" };
+	expect_ok(1, argv, &root_info);
+}
+
+/* The fast path as an unprivileged process: its ids come from the
+ * process info page, and raising a hard limit is refused. */
+static void test_fastpath_user(void)
+{
+	static const char *const argv[] = { "fastpath", "user" };
+	static const struct lp_procinfo user = {
+		.magic = LP_PROCINFO_MAGIC, .version = LP_PROCINFO_VERSION,
+		.umask = 027, .pid = 7, .ppid = 3,
+		.uid = 1000, .euid = 1000, .gid = 100, .egid = 100,
+	};
+	expect_ok(2, argv, &user);
+}
+
+/* The memory calls and malloc under stress. */
+static void test_memory(void)
+{
+	static const char *const argv[] = { "memtest" };
+	expect_ok(1, argv, &root_info);
+}
+
+/* Touching memory the program may not ends it with a page fault (signals
+ * come later) in the mmap area. */
+static void expect_fault(const char *how)
+{
+	const char *const argv[] = { "memtest", how };
+	struct exo_exit_info info;
+	run_program(2, argv, &info);
+	EXPECT_EQ(info.reason, EXO_EXIT_FAULT);
+	EXPECT_EQ(info.vector, 14);
+	EXPECT_TRUE(info.addr >= 0x100000000000UL && info.addr < 0x3FFE00000000UL);
+}
+
+static void test_fault_prot_none(void)
+{
+	expect_fault("none");
+}
+
+static void test_fault_parked(void)
+{
+	expect_fault("parked");
+}
+
+static void test_fault_readonly(void)
+{
+	expect_fault("readonly");
+}
+
+static void test_fault_unmapped(void)
+{
+	expect_fault("unmapped");
+}
+
 #define T(name) { #name, test_##name, 0 }
 
 static const struct exotest tests[] = {
 	T(hello),
 	T(args),
 	T(exit_status),
+	T(fastpath_root),
+	T(fastpath_user),
+	T(memory),
+	T(fault_prot_none),
+	T(fault_parked),
+	T(fault_readonly),
+	T(fault_unmapped),
 };
 
 long exo_main(unsigned long arg)

@@ -58,6 +58,85 @@ long lp_exo_env_destroy(long env)
 	return 0;
 }
 
+/* The memory, time and scheduling calls: these tests do not reach them
+ * (they run in QEMU: tests/posix/memtest.c and fastpath.c); exo_query says nothing is mapped,
+ * so the ids are the defaults. */
+long lp_exo_mem_alloc(unsigned long npages)
+{
+	(void)npages;
+	return -ENOMEM;
+}
+
+long lp_exo_map(long domain, unsigned long va, long mem, unsigned long first,
+		unsigned long npages, unsigned long prot)
+{
+	(void)domain, (void)va, (void)mem, (void)first, (void)npages, (void)prot;
+	return -ENOSYS;
+}
+
+long lp_exo_unmap(long domain, unsigned long va, unsigned long npages)
+{
+	(void)domain, (void)va, (void)npages;
+	return 0;
+}
+
+long lp_exo_protect(long domain, unsigned long va, unsigned long npages,
+		    unsigned long prot)
+{
+	(void)domain, (void)va, (void)npages, (void)prot;
+	return -ENOSYS;
+}
+
+long lp_exo_query(long domain, unsigned long va, unsigned long npages,
+		  unsigned long *out)
+{
+	(void)domain, (void)va;
+	memset(out, 0, npages * sizeof(*out));
+	return 0;
+}
+
+long lp_exo_map_copy(long src_domain, unsigned long src_va, long dst_domain,
+		     unsigned long dst_va, unsigned long npages,
+		     unsigned long flags)
+{
+	(void)src_domain, (void)src_va, (void)dst_domain, (void)dst_va,
+		(void)npages, (void)flags;
+	return -ENOSYS;
+}
+
+long lp_exo_cap_delete(long slot)
+{
+	(void)slot;
+	return 0;
+}
+
+long lp_exo_yield(void)
+{
+	return 0;
+}
+
+long lp_exo_wait_any(const struct exo_wait_item *items, unsigned long n,
+		     unsigned long timeout_ns)
+{
+	(void)items, (void)n, (void)timeout_ns;
+	return -ETIMEDOUT;
+}
+
+/* The file server's rings: these tests run without a connection (no
+ * process info page), so the file calls never reach them. */
+long lp_exo_ring_wait(long ring, unsigned long which, unsigned long seen,
+		      unsigned long timeout_ns)
+{
+	(void)ring, (void)which, (void)seen, (void)timeout_ns;
+	return -ETIMEDOUT;
+}
+
+long lp_exo_ring_notify(long ring)
+{
+	(void)ring;
+	return 0;
+}
+
 /* The number of times line occurs on the console. */
 static int console_count(const char *line)
 {
@@ -119,6 +198,28 @@ START_TEST(write_console)
 	ck_assert_int_eq(SYS(SYS_write, 0, (long)"x", 1, 0, 0, 0), -EBADF);
 	ck_assert_int_eq(SYS(SYS_write, 3, (long)"x", 1, 0, 0, 0), -EBADF);
 	ck_assert_int_eq(SYS(SYS_write, -1, (long)"x", 1, 0, 0, 0), -EBADF);
+}
+END_TEST
+
+/* Without a file server (no process info page): fds 1 and 2 are the
+ * kernel console, dup and close work on them, file calls are -ENOSYS. */
+START_TEST(files_without_server)
+{
+	static char st[144];
+	ck_assert_int_eq(SYS(SYS_dup, 1, 0, 0, 0, 0, 0), 0); /* 0 is free */
+	ck_assert_int_eq(SYS(SYS_write, 0, (long)"y", 1, 0, 0, 0), 1);
+	ck_assert_int_eq(SYS(SYS_dup2, 0, 7, 0, 0, 0, 0), 7);
+	ck_assert_int_eq(SYS(SYS_close, 0, 0, 0, 0, 0, 0), 0);
+	ck_assert_int_eq(SYS(SYS_close, 0, 0, 0, 0, 0, 0), -EBADF);
+	ck_assert_int_eq(SYS(SYS_write, 7, (long)"z", 1, 0, 0, 0), 1);
+	ck_assert_int_eq(memcmp(console, "yz", 2), 0);
+	ck_assert_int_eq(SYS(SYS_fcntl, 7, 1 /* F_GETFD */, 0, 0, 0, 0), 0);
+	ck_assert_int_eq(SYS(SYS_read, 1, (long)st, 1, 0, 0, 0), -EBADF);
+	ck_assert_int_eq(SYS(SYS_lseek, 1, 0, 0, 0, 0, 0), -ESPIPE);
+	ck_assert_int_eq(SYS(SYS_fstat, 1, (long)st, 0, 0, 0, 0), -ENOSYS);
+	ck_assert_int_eq(SYS(SYS_open, (long)"/x", 0, 0, 0, 0, 0), -ENOSYS);
+	ck_assert_int_eq(SYS(SYS_dup, 0, 0, 0, 0, 0, 0), -EBADF);
+	ck_assert_int_eq(console_count("libposix: unimplemented"), 0);
 }
 END_TEST
 
@@ -212,7 +313,9 @@ START_TEST(exit_and_ids)
 	long tid = SYS(SYS_set_tid_address, (long)&tid_word, 0, 0, 0, 0, 0);
 	ck_assert_int_gt(tid, 0);
 	ck_assert_int_eq(SYS(SYS_gettid, 0, 0, 0, 0, 0, 0), tid);
-	ck_assert_int_gt(SYS(SYS_getpid, 0, 0, 0, 0, 0, 0), 0);
+	ck_assert_int_eq(SYS(SYS_getpid, 0, 0, 0, 0, 0, 0), tid);
+	ck_assert_int_eq(tid, 1); /* no process info page: the default */
+	ck_assert_int_eq(SYS(SYS_getppid, 0, 0, 0, 0, 0, 0), 0);
 	SYS(SYS_exit, 0x1ff, 0, 0, 0, 0, 0);
 	ck_assert_int_eq(exit_status, 0xff);
 	ck_assert_int_eq(tid_word, 0);
@@ -231,6 +334,7 @@ static Suite *dispatch_suite(void)
 	tcase_add_test(tc, entry_points_enosys);
 	tcase_add_test(tc, write_console);
 	tcase_add_test(tc, write_fault);
+	tcase_add_test(tc, files_without_server);
 	tcase_add_test(tc, writev_console);
 	tcase_add_test(tc, ioctl_console);
 	tcase_add_test(tc, sigprocmask);

@@ -10,7 +10,8 @@
  *
  * libposix is built freestanding and includes only the exo ABI headers,
  * its own headers and the compiler's. From the C library it uses only
- * memcpy, memset and strlen (pure functions that make no system call).
+ * memcpy, memmove, memset and strlen (pure functions that make no system
+ * call).
  */
 #ifndef LP_LP_H
 #define LP_LP_H
@@ -30,6 +31,7 @@
 #define LP_ENTRY __attribute__((visibility("default")))
 
 void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 size_t strlen(const char *s);
 
@@ -53,17 +55,134 @@ void lp_msg_hex(struct lp_msg *m, unsigned long v);
 /* Ends the line with '\n' and writes it with one console write. */
 void lp_msg_send(struct lp_msg *m);
 
+/* ---- proc/ids.c: the process's identity ---- */
+struct lp_ids {
+	int ready;          /* read from the process info page */
+	int32_t pid, ppid;
+	uint32_t uid, euid, gid, egid;
+	uint32_t umask;
+	uint64_t start_tsc; /* when the process was created */
+};
+/* The process's ids (read on first use; see lp/procinfo.h). */
+struct lp_ids *lp_ids(void);
+
+/* ---- time/clock.c ---- */
+/* Nanoseconds since boot; never less than an earlier result. */
+uint64_t lp_clock_boot_ns(void);
+/* Reads clock clk in nanoseconds (since 1970 or since boot). Returns 0
+ * or -EINVAL for an unknown clock. */
+long lp_clock_read(long clk, uint64_t *ns);
+
+/* ---- exo.c ---- */
+/* lp_exo_* calls made so far (for the test hook __lp_test_exo_calls). */
+extern unsigned long lp_exo_calls;
+unsigned long __lp_test_exo_calls(void);
+
 /* ---- the handlers, one area per directory ---- */
-/* fd/console.c */
+/* fd/fd.c */
+long lp_close(const long *arg);
+long lp_dup(const long *arg);
+long lp_dup2(const long *arg);
+long lp_dup3(const long *arg);
+long lp_fcntl(const long *arg);
+/* fd/io.c */
+long lp_read(const long *arg);
 long lp_write(const long *arg);
+long lp_pread64(const long *arg);
+long lp_pwrite64(const long *arg);
+long lp_readv(const long *arg);
 long lp_writev(const long *arg);
+long lp_lseek(const long *arg);
+long lp_sendfile(const long *arg);
 long lp_ioctl(const long *arg);
 /* proc/proc.c */
 long lp_exit(const long *arg);
 long lp_exit_group(const long *arg);
-long lp_getpid(const long *arg);
-long lp_gettid(const long *arg);
 long lp_set_tid_address(const long *arg);
+/* proc/ids.c */
+long lp_getpid(const long *arg);
+long lp_getppid(const long *arg);
+long lp_gettid(const long *arg);
+long lp_getuid(const long *arg);
+long lp_geteuid(const long *arg);
+long lp_getgid(const long *arg);
+long lp_getegid(const long *arg);
+long lp_getgroups(const long *arg);
+long lp_umask(const long *arg);
+/* proc/rlimit.c */
+long lp_getrlimit(const long *arg);
+long lp_setrlimit(const long *arg);
+long lp_prlimit64(const long *arg);
+/* proc/system.c */
+long lp_uname(const long *arg);
+long lp_sched_yield(const long *arg);
+long lp_sched_getaffinity(const long *arg);
+/* vfs/cwd.c */
+long lp_getcwd(const long *arg);
+long lp_chdir(const long *arg);
+long lp_fchdir(const long *arg);
+/* vfs/path.c */
+long lp_open(const long *arg);
+long lp_openat(const long *arg);
+long lp_creat(const long *arg);
+long lp_mkdir(const long *arg);
+long lp_mkdirat(const long *arg);
+long lp_mknod(const long *arg);
+long lp_mknodat(const long *arg);
+long lp_unlink(const long *arg);
+long lp_rmdir(const long *arg);
+long lp_unlinkat(const long *arg);
+long lp_link(const long *arg);
+long lp_linkat(const long *arg);
+long lp_rename(const long *arg);
+long lp_renameat(const long *arg);
+long lp_renameat2(const long *arg);
+long lp_symlink(const long *arg);
+long lp_symlinkat(const long *arg);
+long lp_readlink(const long *arg);
+long lp_readlinkat(const long *arg);
+long lp_truncate(const long *arg);
+long lp_access(const long *arg);
+long lp_faccessat(const long *arg);
+long lp_faccessat2(const long *arg);
+/* vfs/meta.c */
+long lp_stat(const long *arg);
+long lp_lstat(const long *arg);
+long lp_newfstatat(const long *arg);
+long lp_fstat(const long *arg);
+long lp_statx(const long *arg);
+long lp_statfs(const long *arg);
+long lp_fstatfs(const long *arg);
+long lp_chmod(const long *arg);
+long lp_fchmodat(const long *arg);
+long lp_fchmod(const long *arg);
+long lp_chown(const long *arg);
+long lp_lchown(const long *arg);
+long lp_fchownat(const long *arg);
+long lp_fchown(const long *arg);
+long lp_utimensat(const long *arg);
+long lp_fsync(const long *arg);
+long lp_fdatasync(const long *arg);
+long lp_sync(const long *arg);
+long lp_ftruncate(const long *arg);
+long lp_getdents64(const long *arg);
+/* time/clock.c */
+long lp_clock_gettime(const long *arg);
+long lp_clock_getres(const long *arg);
+long lp_gettimeofday(const long *arg);
+long lp_time(const long *arg);
+/* time/sleep.c */
+long lp_nanosleep(const long *arg);
+long lp_clock_nanosleep(const long *arg);
+/* mem/mmap.c, protect.c, remap.c, advise.c, brk.c */
+long lp_mmap(const long *arg);
+long lp_munmap(const long *arg);
+long lp_mprotect(const long *arg);
+long lp_mremap(const long *arg);
+long lp_madvise(const long *arg);
+long lp_mincore(const long *arg);
+long lp_msync(const long *arg);
+long lp_brk(const long *arg);
 /* thread/tls.c */
 long lp_arch_prctl(const long *arg);
 /* signal/mask.c */

@@ -1,0 +1,241 @@
+/* The fd table: fd -> file server handle, plus FD_CLOEXEC. Each fd owns
+ * one handle; dup asks the server for a second handle on the same
+ * open-file description (so offsets and status flags are shared, as on
+ * Linux), and close gives the handle back. The table starts with the fds
+ * the spawner passed (lp/procinfo.h); a process without a file server
+ * has fds 1 and 2 on the kernel console and nothing else. */
+#include "lp/lp.h"
+#include "lp/procinfo.h"
+#include "lp/vfs.h"
+
+#define LP_F_DUPFD 0
+#define LP_F_GETFD 1
+#define LP_F_SETFD 2
+#define LP_F_GETFL 3
+#define LP_F_SETFL 4
+#define LP_F_DUPFD_CLOEXEC 1030
+#define LP_FD_CLOEXEC 1
+#define LP_O_CLOEXEC 02000000
+#define LP_O_RDWR 2
+
+/* lp_fd_slot[fd]: 0 closed, LP_FD_KCONSOLE, or handle + 1. */
+static int32_t lp_fd_slot[LP_FD_MAX];
+static uint8_t lp_fd_flags[LP_FD_MAX];
+static int lp_fd_ready;
+
+static void lp_fd_init(void)
+{
+	const struct lp_procinfo *pi = (const struct lp_procinfo *)LP_PROCINFO_VA;
+	lp_fd_ready = 1;
+	if (!lp_fs_connected()) {
+		lp_fd_slot[1] = lp_fd_slot[2] = (int32_t)LP_FD_KCONSOLE;
+		return;
+	}
+	for (uint32_t i = 0; i < pi->fs_nfds && i < LP_PROCINFO_FDS; i++)
+		if (pi->fs_fd_handle[i] >= 0)
+			lp_fd_slot[i] = pi->fs_fd_handle[i] + 1;
+}
+
+static int32_t *lp_fd_slots(void)
+{
+	if (__builtin_expect(!lp_fd_ready, 0))
+		lp_fd_init();
+	return lp_fd_slot;
+}
+
+/* RLIMIT_NOFILE's soft limit, at most LP_FD_MAX. */
+static long lp_fd_limit(void)
+{
+	struct lp_rlimit rl = { LP_FD_MAX, LP_FD_MAX };
+	const long arg[2] = { LP_RLIMIT_NOFILE, (long)&rl };
+	if (lp_getrlimit(arg) < 0 || rl.cur > LP_FD_MAX)
+		return LP_FD_MAX;
+	return (long)rl.cur;
+}
+
+long lp_fd_get(long fd)
+{
+	int32_t *s = lp_fd_slots();
+	if (fd < 0 || fd >= LP_FD_MAX || s[fd] == 0)
+		return -EBADF;
+	return s[fd] == (int32_t)LP_FD_KCONSOLE ? LP_FD_KCONSOLE : s[fd] - 1;
+}
+
+int32_t lp_fd_dirfd(long dirfd)
+{
+	if (dirfd == FS_AT_FDCWD)
+		return FS_AT_FDCWD;
+	long h = lp_fd_get(dirfd);
+	return h >= 0 ? (int32_t)h : -1;
+}
+
+/* The lowest free fd >= minfd below the limit, or -EMFILE. */
+static long lp_fd_free(long minfd)
+{
+	int32_t *s = lp_fd_slots();
+	long limit = lp_fd_limit();
+	for (long fd = minfd < 0 ? 0 : minfd; fd < limit; fd++)
+		if (s[fd] == 0)
+			return fd;
+	return -EMFILE;
+}
+
+long lp_fd_room(void)
+{
+	long fd = lp_fd_free(0);
+	return fd < 0 ? fd : 0;
+}
+
+long lp_fs_close_handle(long handle)
+{
+	struct fs_req r;
+	lp_fs_req(&r, FS_OP_CLOSE);
+	r.fd = (int32_t)handle;
+	return lp_fs_call(&r);
+}
+
+/* Puts slot value v (a handle + 1, or LP_FD_KCONSOLE) at fd. */
+static void lp_fd_set(long fd, int32_t v, int cloexec)
+{
+	lp_fd_slots()[fd] = v;
+	lp_fd_flags[fd] = cloexec ? LP_FD_CLOEXEC : 0;
+}
+
+long lp_fd_install(long handle, int cloexec, long minfd)
+{
+	long fd = lp_fd_free(minfd);
+	if (fd < 0) {
+		lp_fs_close_handle(handle);
+		return fd;
+	}
+	lp_fd_set(fd, (int32_t)handle + 1, cloexec);
+	return fd;
+}
+
+/* Empties fd, closing its handle. Returns 0 or -EBADF. */
+static long lp_fd_drop(long fd)
+{
+	long h = lp_fd_get(fd);
+	if (h == -EBADF)
+		return h;
+	lp_fd_slot[fd] = 0;
+	lp_fd_flags[fd] = 0;
+	if (h >= 0)
+		lp_fs_close_handle(h);
+	return 0;
+}
+
+/* close(fd): 0 or -EBADF. The handle is given back even if the server
+ * reports an error, as Linux frees the fd whatever happens. */
+long lp_close(const long *arg)
+{
+	return lp_fd_drop(arg[0]);
+}
+
+/* A new slot value sharing fd's description (one FS_OP_DUP). */
+static long lp_fd_share(long fd, int32_t *v)
+{
+	long h = lp_fd_get(fd);
+	if (h == LP_FD_KCONSOLE) {
+		*v = (int32_t)LP_FD_KCONSOLE;
+		return 0;
+	}
+	if (h < 0)
+		return h;
+	struct fs_req r;
+	lp_fs_req(&r, FS_OP_DUP);
+	r.fd = (int32_t)h;
+	long nh = lp_fs_call(&r);
+	if (nh < 0)
+		return nh;
+	*v = (int32_t)nh + 1;
+	return 0;
+}
+
+/* dup at the lowest free fd >= minfd. */
+static long lp_dup_from(long fd, long minfd, int cloexec)
+{
+	int32_t v;
+	long e, nfd;
+	if (lp_fd_get(fd) == -EBADF)
+		return -EBADF;
+	if ((nfd = lp_fd_free(minfd)) < 0)
+		return nfd;
+	if ((e = lp_fd_share(fd, &v)) < 0)
+		return e;
+	lp_fd_set(nfd, v, cloexec);
+	return nfd;
+}
+
+/* dup(fd): the new fd, or -EBADF, -EMFILE. */
+long lp_dup(const long *arg)
+{
+	return lp_dup_from(arg[0], 0, 0);
+}
+
+/* dup2/dup3 onto newfd: closes what newfd held first (after the new
+ * handle exists, so a failure leaves newfd as it was). */
+static long lp_dup_to(long oldfd, long newfd, int cloexec)
+{
+	int32_t v;
+	long e;
+	if (lp_fd_get(oldfd) == -EBADF)
+		return -EBADF;
+	if (newfd < 0 || newfd >= lp_fd_limit())
+		return -EBADF;
+	if ((e = lp_fd_share(oldfd, &v)) < 0)
+		return e;
+	lp_fd_drop(newfd);
+	lp_fd_set(newfd, v, cloexec);
+	return newfd;
+}
+
+/* dup2(old, new): new, or -EBADF; new == old only checks old. */
+long lp_dup2(const long *arg)
+{
+	if (arg[0] == arg[1])
+		return lp_fd_get(arg[0]) == -EBADF ? -EBADF : arg[1];
+	return lp_dup_to(arg[0], arg[1], 0);
+}
+
+/* dup3(old, new, flags): as dup2, but -EINVAL for old == new or flags
+ * other than O_CLOEXEC. */
+long lp_dup3(const long *arg)
+{
+	if (arg[0] == arg[1] || (arg[2] & ~LP_O_CLOEXEC))
+		return -EINVAL;
+	return lp_dup_to(arg[0], arg[1], (arg[2] & LP_O_CLOEXEC) != 0);
+}
+
+/* fcntl(fd, cmd, arg): F_DUPFD[_CLOEXEC], F_GETFD, F_SETFD here;
+ * F_GETFL, F_SETFL at the server (the status flags live in the shared
+ * description). Other commands: -EINVAL. */
+long lp_fcntl(const long *arg)
+{
+	long fd = arg[0], h = lp_fd_get(fd);
+	if (h == -EBADF)
+		return -EBADF;
+	switch (arg[1]) {
+	case LP_F_DUPFD:
+	case LP_F_DUPFD_CLOEXEC:
+		if (arg[2] < 0 || arg[2] >= lp_fd_limit())
+			return -EINVAL;
+		return lp_dup_from(fd, arg[2], arg[1] == LP_F_DUPFD_CLOEXEC);
+	case LP_F_GETFD:
+		return lp_fd_flags[fd];
+	case LP_F_SETFD:
+		lp_fd_flags[fd] = (arg[2] & LP_FD_CLOEXEC) ? LP_FD_CLOEXEC : 0;
+		return 0;
+	case LP_F_GETFL:
+	case LP_F_SETFL:
+		if (h == LP_FD_KCONSOLE)
+			return arg[1] == LP_F_GETFL ? LP_O_RDWR : 0;
+		struct fs_req r;
+		lp_fs_req(&r, FS_OP_FCNTL);
+		r.fd = (int32_t)h;
+		r.mode = (uint32_t)arg[1];
+		r.arg = arg[2];
+		return lp_fs_call(&r);
+	}
+	return -EINVAL;
+}

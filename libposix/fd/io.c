@@ -1,0 +1,293 @@
+/* I/O on fds: read, write and their positional and vector forms, lseek,
+ * sendfile and the terminal ioctls. Data moves through the bulk area in
+ * chunks of its size; the user's buffer is checked (lp_uaccess) before
+ * each chunk is copied, so a bad pointer is -EFAULT, never a fault. */
+#include "lp/lp.h"
+#include "lp/mem.h"
+#include "lp/vfs.h"
+
+#define LP_SSIZE_MAX 0x7ffff000L /* Linux's MAX_RW_COUNT */
+
+/* fd's handle for a call that needs the file server: -EBADF for a closed
+ * fd, -ENOSYS for the kernel console (no server behind it). */
+long lp_io_handle(long fd)
+{
+	long h = lp_fd_get(fd);
+	return h == LP_FD_KCONSOLE ? -ENOSYS : h;
+}
+
+/* One read or write of n bytes (at most the bulk size) at off (-1: the
+ * description's offset) through the bulk area at 0. */
+static long lp_io_chunk(uint32_t op, long h, size_t n, int64_t off)
+{
+	struct fs_req r;
+	lp_fs_req(&r, op);
+	r.fd = (int32_t)h;
+	r.arg = off;
+	r.data = (struct fs_buf){ 0, (uint32_t)n };
+	return lp_fs_call(&r);
+}
+
+/* Reads up to count bytes into buf, chunk by chunk, until a short chunk.
+ * off < 0: at the description's offset. */
+static long lp_io_read(long h, char *buf, size_t count, int64_t off)
+{
+	size_t done = 0, max = lp_fs_bulk_size();
+	uint32_t op = off < 0 ? FS_OP_READ : FS_OP_PREAD;
+	if (count > LP_SSIZE_MAX)
+		count = LP_SSIZE_MAX;
+	do {
+		size_t n = count - done < max ? count - done : max;
+		if (lp_uaccess(buf + done, n, 1) < 0)
+			return done ? (long)done : -EFAULT;
+		long r = lp_io_chunk(op, h, n, off < 0 ? -1 : off + (int64_t)done);
+		if (r < 0)
+			return done ? (long)done : r;
+		memcpy(buf + done, lp_fs_bulk(), (size_t)r);
+		done += (size_t)r;
+		if ((size_t)r < n)
+			break;
+	} while (done < count);
+	return (long)done;
+}
+
+/* Writes count bytes from buf, chunk by chunk, until a short write. */
+static long lp_io_write(long h, const char *buf, size_t count, int64_t off)
+{
+	size_t done = 0, max = lp_fs_bulk_size();
+	uint32_t op = off < 0 ? FS_OP_WRITE : FS_OP_PWRITE;
+	if (count > LP_SSIZE_MAX)
+		count = LP_SSIZE_MAX;
+	do {
+		size_t n = count - done < max ? count - done : max;
+		if (lp_uaccess(buf + done, n, 0) < 0)
+			return done ? (long)done : -EFAULT;
+		memcpy(lp_fs_bulk(), buf + done, n);
+		long r = lp_io_chunk(op, h, n, off < 0 ? -1 : off + (int64_t)done);
+		if (r < 0)
+			return done ? (long)done : r;
+		done += (size_t)r;
+		if ((size_t)r < n)
+			break;
+	} while (done < count);
+	return (long)done;
+}
+
+/* read(fd, buf, count): bytes read, or -EBADF, -EFAULT, -EISDIR, ... */
+long lp_read(const long *arg)
+{
+	long h = lp_io_handle(arg[0]);
+	if (h == -ENOSYS)
+		return -EBADF; /* the kernel console cannot be read */
+	return h < 0 ? h : lp_io_read(h, (char *)arg[1], (size_t)arg[2], -1);
+}
+
+/* write(fd, buf, count): bytes written, or -EBADF, -EFAULT, -ENOSPC, ... */
+long lp_write(const long *arg)
+{
+	long h = lp_fd_get(arg[0]);
+	if (h == LP_FD_KCONSOLE) {
+		if (arg[2] < 0)
+			return -EINVAL;
+		return lp_console_write((const char *)arg[1], (size_t)arg[2]);
+	}
+	return h < 0 ? h : lp_io_write(h, (const char *)arg[1], (size_t)arg[2], -1);
+}
+
+/* pread64/pwrite64(fd, buf, count, offset): -EINVAL for a negative
+ * offset, -ESPIPE on a terminal (from the server). */
+long lp_pread64(const long *arg)
+{
+	long h = lp_io_handle(arg[0]);
+	if (h < 0)
+		return h == -ENOSYS ? -ESPIPE : h;
+	if (arg[3] < 0)
+		return -EINVAL;
+	return lp_io_read(h, (char *)arg[1], (size_t)arg[2], arg[3]);
+}
+
+long lp_pwrite64(const long *arg)
+{
+	long h = lp_io_handle(arg[0]);
+	if (h < 0)
+		return h == -ENOSYS ? -ESPIPE : h;
+	if (arg[3] < 0)
+		return -EINVAL;
+	return lp_io_write(h, (const char *)arg[1], (size_t)arg[2], arg[3]);
+}
+
+/* Checks an iovec array: 0..IOV_MAX entries, readable (unless
+ * trusted: the kernel console fallback leaves that to exo_debug_write and
+ * trusts the array, as test launchers do), total within ssize_t. Returns
+ * the total, or -EINVAL, -EFAULT. */
+static long lp_iov_check(const struct lp_iovec *iov, long cnt, int trusted)
+{
+	long total = 0;
+	if (cnt < 0 || cnt > LP_IOV_MAX)
+		return -EINVAL;
+	if (!trusted && lp_uaccess(iov, (size_t)cnt * sizeof(*iov), 0) < 0)
+		return -EFAULT;
+	for (long i = 0; i < cnt; i++) {
+		if ((long)iov[i].len < 0 || (long)iov[i].len > INT64_MAX - total)
+			return -EINVAL;
+		total += (long)iov[i].len;
+	}
+	return total;
+}
+
+/* readv(fd, iov, cnt): each buffer in turn, stopping at a short read. */
+long lp_readv(const long *arg)
+{
+	const struct lp_iovec *iov = (const struct lp_iovec *)arg[1];
+	long h = lp_io_handle(arg[0]), total, got = 0;
+	if (h < 0)
+		return h == -ENOSYS ? -EBADF : h;
+	if ((total = lp_iov_check(iov, arg[2], 0)) < 0)
+		return total;
+	for (long i = 0; i < arg[2]; i++) {
+		long r = lp_io_read(h, iov[i].base, iov[i].len, -1);
+		if (r < 0)
+			return got ? got : r;
+		got += r;
+		if ((size_t)r < iov[i].len)
+			break;
+	}
+	return got;
+}
+
+/* writev(fd, iov, cnt): the buffers gathered into the bulk area, so the
+ * usual stdio pair (buffer + new data) is one request. */
+long lp_writev(const long *arg)
+{
+	const struct lp_iovec *iov = (const struct lp_iovec *)arg[1];
+	long h = lp_fd_get(arg[0]), total, done = 0;
+	size_t max = lp_fs_bulk_size(), fill = 0;
+	if (h == -EBADF)
+		return h;
+	if ((total = lp_iov_check(iov, arg[2], h == LP_FD_KCONSOLE)) < 0)
+		return total;
+	for (long i = 0; i < arg[2]; i++) {
+		const char *p = iov[i].base;
+		size_t left = iov[i].len;
+		if (h == LP_FD_KCONSOLE) {
+			long r = lp_console_write(p, left);
+			if (r < 0)
+				return done ? done : r;
+			done += r;
+			continue;
+		}
+		if (lp_uaccess(p, left, 0) < 0)
+			return done ? done : -EFAULT;
+		while (left) {
+			size_t n = left < max - fill ? left : max - fill;
+			memcpy(lp_fs_bulk() + fill, p, n);
+			fill += n, p += n, left -= n;
+			if (fill == max || (left == 0 && i == arg[2] - 1)) {
+				long r = lp_io_chunk(FS_OP_WRITE, h, fill, -1);
+				if (r < 0)
+					return done ? done : r;
+				done += r;
+				if ((size_t)r < fill)
+					return done;
+				fill = 0;
+			}
+		}
+	}
+	if (fill) {
+		long r = lp_io_chunk(FS_OP_WRITE, h, fill, -1);
+		if (r < 0)
+			return done ? done : r;
+		done += r;
+	}
+	return done;
+}
+
+/* lseek(fd, offset, whence): the new offset, or -EBADF, -EINVAL,
+ * -ESPIPE. */
+long lp_lseek(const long *arg)
+{
+	long h = lp_io_handle(arg[0]);
+	if (h < 0)
+		return h == -ENOSYS ? -ESPIPE : h;
+	struct fs_req r;
+	lp_fs_req(&r, FS_OP_LSEEK);
+	r.fd = (int32_t)h;
+	r.arg = arg[1];
+	r.mode = (uint32_t)arg[2];
+	return lp_fs_call(&r);
+}
+
+/* sendfile(out, in, offset *, count): copies through the bulk area, never
+ * through the caller's memory. With an offset pointer, reads at *offset
+ * and updates it, leaving in's offset alone. */
+long lp_sendfile(const long *arg)
+{
+	long out = lp_io_handle(arg[0]), in = lp_io_handle(arg[1]);
+	int64_t *offp = (int64_t *)arg[2], off = -1;
+	size_t count = (size_t)arg[3], done = 0, max = lp_fs_bulk_size();
+	if (out < 0 || in < 0)
+		return out == -ENOSYS || in == -ENOSYS ? -EINVAL : -EBADF;
+	if (offp) {
+		if (lp_uaccess(offp, sizeof(*offp), 1) < 0)
+			return -EFAULT;
+		if ((off = *offp) < 0)
+			return -EINVAL;
+	}
+	if (count > LP_SSIZE_MAX)
+		count = LP_SSIZE_MAX;
+	while (done < count) {
+		size_t n = count - done < max ? count - done : max;
+		long r = lp_io_chunk(offp ? FS_OP_PREAD : FS_OP_READ, in, n,
+				     offp ? off + (int64_t)done : -1);
+		if (r <= 0) {
+			if (r < 0 && !done)
+				return r;
+			break;
+		}
+		long w = lp_io_chunk(FS_OP_WRITE, out, (size_t)r, -1);
+		if (w < 0) {
+			if (!done)
+				return w;
+			break;
+		}
+		done += (size_t)w;
+		if (w < r || (size_t)r < n)
+			break;
+	}
+	if (offp)
+		*offp = off + (int64_t)done;
+	return (long)done;
+}
+
+/* ioctl(fd, req, argp): the terminal requests (TCGETS, TCSETS[WF],
+ * TIOC[GS]WINSZ) go to the server, which answers -ENOTTY for a file
+ * that is not a terminal; any other request is -ENOTTY. */
+long lp_ioctl(const long *arg)
+{
+	long h = lp_fd_get(arg[0]);
+	unsigned long req = (unsigned long)arg[1];
+	void *argp = (void *)arg[2];
+	if (h == LP_FD_KCONSOLE)
+		return lp_console_ioctl(req, argp);
+	if (h < 0)
+		return h;
+	int ws = req == FS_TIOCGWINSZ || req == FS_TIOCSWINSZ;
+	int get = req == FS_TCGETS || req == FS_TIOCGWINSZ;
+	size_t n = ws ? sizeof(struct fs_winsize) : sizeof(struct fs_termios);
+	if (!ws && req != FS_TCGETS && req != FS_TCSETS && req != FS_TCSETSW &&
+	    req != FS_TCSETSF)
+		return -ENOTTY;
+	if (lp_uaccess(argp, n, get) < 0)
+		return -EFAULT;
+	struct fs_req r;
+	lp_fs_req(&r, FS_OP_IOCTL);
+	r.fd = (int32_t)h;
+	r.mode = (uint32_t)req;
+	r.data = (struct fs_buf){ 0, (uint32_t)n };
+	if (!get)
+		memcpy(lp_fs_bulk(), argp, n);
+	long e = lp_fs_call(&r);
+	if (e >= 0 && get)
+		memcpy(argp, lp_fs_bulk(), n);
+	return e;
+}

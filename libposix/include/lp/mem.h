@@ -1,0 +1,150 @@
+/* libposix's memory: the layout of the user half, the region map (every
+ * mapping mmap and brk made: its range, protection and kind) and the
+ * backing operations on the exokernel's page tables.
+ *
+ *   0x7FFFFFFF0000 +------------------------------+ EXO_USER_TOP
+ *                  | kernel info page, boot info, |
+ *                  | process info page (procinfo.h)|
+ *   0x7FFFFFE00000 +------------------------------+ EXO_STACK_TOP
+ *                  | main stack (the spawner's)    |
+ *                  +------------------------------+
+ *   0x7FFE00000000 | park area: the frames of      | LP_PARK_OFFSET +
+ *                  | PROT_NONE pages, each at      | LP_MAP_LIMIT
+ *                  | its va + LP_PARK_OFFSET       |
+ *   0x400000000000 +------------------------------+ LP_PARK_OFFSET
+ *                  | the region table (grows)      |
+ *   0x3FFE00000000 +------------------------------+ LP_MAP_LIMIT
+ *                  | mmap area, handed out top-down|
+ *                  |              v                |
+ *   0x100000000000 +------------------------------+ LP_MMAP_BASE
+ *                  |              ^                |
+ *                  | brk heap, from page_up(_end)  |
+ *                  | program image (0x400000)      |
+ *   0x000000010000 +------------------------------+ LP_MMAP_MIN
+ *
+ * Every mapping the program makes lies in [LP_MMAP_MIN, LP_MAP_LIMIT), so
+ * its park address never meets anything else.
+ *
+ * Backing: anonymous memory is allocated eagerly. A new range gets fresh
+ * zeroed frames (exo_mem_alloc, at most 65536 pages per object), mapped
+ * with exo_map, and the capability is deleted at once: the page-table
+ * entries alone hold the frames, so munmap (exo_unmap) frees exactly the
+ * frames it unmaps and a process holds no capability slot per mapping.
+ * Frames move with exo_map_copy (mremap), and PROT_NONE pages, which must
+ * fault, are moved to their park address (read-only, never touched) and
+ * back when made accessible again.
+ *
+ * The region map is not locked: a process has one thread until clone
+ * exists (then mem/ needs a lock).
+ */
+#ifndef LP_MEM_H
+#define LP_MEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define LP_PAGE 4096UL
+#define LP_PAGE_UP(x) (((x) + LP_PAGE - 1) & ~(LP_PAGE - 1))
+
+#define LP_MMAP_MIN 0x0000000000010000UL  /* Linux's default mmap_min_addr */
+#define LP_MMAP_BASE 0x0000100000000000UL /* lowest non-fixed placement */
+#define LP_MAP_LIMIT 0x00003FFE00000000UL /* end of the program's space */
+#define LP_TABLE_VA LP_MAP_LIMIT          /* the region table */
+#define LP_TABLE_END 0x0000400000000000UL
+#define LP_PARK_OFFSET 0x0000400000000000UL
+
+/* Linux's mmap/mprotect protection bits, which are EXO_PROT_*'s. */
+#define LP_PROT_NONE 0x0
+#define LP_PROT_READ 0x1
+#define LP_PROT_WRITE 0x2
+#define LP_PROT_EXEC 0x4
+#define LP_PROT_RWX 0x7
+
+/* Region flags: the protection, and what kind of mapping it is. */
+#define LP_R_SHARED 0x10 /* MAP_SHARED: madvise(DONTNEED) keeps contents */
+#define LP_R_PARKED 0x20 /* PROT_NONE whose frames are at the park address;
+			  * a PROT_NONE region without it has no frames */
+
+/* One mapping: [start, end), page-aligned, and its flags. Regions never
+ * overlap; neighbours with equal flags are merged. */
+struct lp_region {
+	uint64_t start, end;
+	uint64_t flags;
+};
+
+/* ---- mem/region.c: the region map (sorted by address) ---- */
+/* The most regions a process may have (Linux's vm.max_map_count). */
+#define LP_REGION_MAX 65530
+
+extern struct lp_region *lp_regions;
+extern size_t lp_nregions;
+
+/* The index of the first region that ends above va (lp_nregions if
+ * none). */
+size_t lp_region_index(uint64_t va);
+/* The region holding va, or 0. */
+struct lp_region *lp_region_find(uint64_t va);
+/* Makes room for `more` regions beyond the current count, so that the
+ * splits and inserts of one call cannot fail half way. Returns 0 or
+ * -ENOMEM (LP_REGION_MAX reached, or no memory for the table). */
+long lp_region_reserve(size_t more);
+/* Splits the region holding va (if any, and va inside it) in two at va.
+ * Needs one reserved entry. */
+void lp_region_split(uint64_t va);
+/* Removes the regions inside [start, end) (the caller has split at both
+ * ends). */
+void lp_region_remove(uint64_t start, uint64_t end);
+/* Records [start, end) with flags; the range holds no region. Merges with
+ * equal neighbours. Needs one reserved entry. */
+void lp_region_insert(uint64_t start, uint64_t end, uint64_t flags);
+/* Merges the regions around [start, end) that have equal flags. */
+void lp_region_merge(uint64_t start, uint64_t end);
+/* 1 if no region overlaps [start, end). */
+int lp_region_is_free(uint64_t start, uint64_t end);
+/* The highest free len-byte range inside [lo, hi), or 0 if none. */
+uint64_t lp_region_gap(uint64_t len, uint64_t lo, uint64_t hi);
+
+/* ---- mem/backing.c: frames behind the regions ---- */
+/* Maps fresh zeroed frames at [va, va+len) with prot (not PROT_NONE).
+ * Returns 0 or -ENOMEM (nothing is left mapped on failure). */
+long lp_back_fresh(uint64_t va, uint64_t len, uint64_t prot);
+/* Moves the frames at [va, va+len) to the park address (the range becomes
+ * unmapped). Returns 0 or -ENOMEM. */
+long lp_back_park(uint64_t va, uint64_t len);
+/* Brings parked frames back to [va, va+len) with prot. Returns 0 or
+ * -ENOMEM. */
+long lp_back_unpark(uint64_t va, uint64_t len, uint64_t prot);
+/* Unmaps [va, va+len) and, for a parked region, its park range. */
+void lp_back_drop(uint64_t va, uint64_t len, uint64_t flags);
+/* Moves the frames of a region piece from old to new (same length),
+ * keeping protections; parked frames move between park ranges. Returns 0
+ * or -ENOMEM. */
+long lp_back_move(uint64_t old, uint64_t new, uint64_t len, uint64_t flags);
+
+/* ---- mem/mmap.c ---- */
+/* Unmaps [start, end) (page-aligned, inside the program's space): its
+ * regions, their frames and anything else mapped there. Needs two
+ * reserved entries. */
+void lp_mem_unmap(uint64_t start, uint64_t end);
+/* Makes [start, end) a new region with prot and flags (an empty range,
+ * already reserved for). Returns 0 or -ENOMEM. */
+long lp_mem_map_new(uint64_t start, uint64_t end, uint64_t flags);
+/* Bumped whenever a mapping changes; uaccess.c's cache checks it. */
+extern unsigned long lp_mem_generation;
+
+/* ---- mem/protect.c ---- */
+/* Records the spawner's mappings in [start, end) below the brk heap (the
+ * program image) that the region map does not hold yet, found with
+ * exo_query. Returns 0 or -ENOMEM. */
+long lp_mem_adopt(uint64_t start, uint64_t end);
+
+/* ---- mem/brk.c ---- */
+/* The first address of the brk heap (page_up(_end)). */
+uint64_t lp_brk_start(void);
+
+/* ---- mem/uaccess.c ---- */
+/* 0 if the program may read (write = 0) or write (write = 1) len bytes at
+ * p, else -EFAULT. */
+long lp_uaccess(const void *p, size_t len, int write);
+
+#endif

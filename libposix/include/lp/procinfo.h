@@ -1,0 +1,53 @@
+/* The process info page: what a spawner tells a new process about itself.
+ * The spawner maps it read-only at LP_PROCINFO_VA in the child before the
+ * child starts; libposix reads it once, on first use (proc/ids.c). A
+ * program started without one (no page there, or a wrong magic) gets the
+ * defaults: pid 1, ppid 0, uid and gid 0, umask 022.
+ *
+ * Shared by libposix and the programs that start processes (the spawner,
+ * tests/posix/launcher.c), so it includes nothing but <stdint.h>.
+ */
+#ifndef LP_PROCINFO_H
+#define LP_PROCINFO_H
+
+#include <stdint.h>
+
+/* Between the main stack's top (EXO_STACK_TOP, 0x7FFFFFE00000) and the
+ * first program's boot info (0x7FFFFFF00000); see lp/mem.h. */
+#define LP_PROCINFO_VA 0x00007FFFFFE10000UL
+
+#define LP_PROCINFO_MAGIC 0x4F464E49434F5250ULL /* "PROCINFO" */
+#define LP_PROCINFO_VERSION 1
+
+/* The fds a spawner can pass (0, 1, 2 and a few more). */
+#define LP_PROCINFO_FDS 16
+/* The file server window: request ring, reply ring, bulk area (between
+ * the park area's end, 0x7FFE00000000, and the main stack; see lp/mem.h). */
+#define LP_FS_AREA_VA 0x00007FFF00000000UL
+#define LP_FS_AREA_END 0x00007FFF80000000UL
+
+struct lp_procinfo {
+	uint64_t magic;    /* LP_PROCINFO_MAGIC */
+	uint32_t version;  /* LP_PROCINFO_VERSION */
+	uint32_t umask;    /* the file mode creation mask, 0..0777 */
+	int32_t pid, ppid; /* process ids: pid > 0, ppid >= 0 */
+	uint32_t uid, euid, gid, egid;
+	uint64_t start_tsc; /* TSC when the process was created (0: unknown) */
+	/* The file server connection (services/proto/fs.h), all 0 when the
+	 * process has none (then fds 1 and 2 write to the kernel console).
+	 * The spawner grants the capabilities into the child's table and maps
+	 * the rings and the bulk area at the addresses given, in the window
+	 * [LP_FS_AREA_VA, LP_FS_AREA_END) that libposix's mmap never uses. */
+	int32_t fs_req_ring;  /* request ring capability slot (READ|WRITE) */
+	int32_t fs_rep_ring;  /* reply ring capability slot (READ|WRITE) */
+	uint64_t fs_req_va;   /* where the request ring is mapped (0: none) */
+	uint64_t fs_rep_va;   /* where the reply ring is mapped */
+	uint64_t fs_bulk_va;  /* where the bulk area is mapped */
+	uint32_t fs_bulk_size; /* its size in bytes (a multiple of 4096) */
+	/* The file descriptors the process starts with: fd i is server
+	 * handle fs_fd_handle[i] for i < fs_nfds (-1: fd i is closed). */
+	uint32_t fs_nfds;
+	int32_t fs_fd_handle[LP_PROCINFO_FDS];
+};
+
+#endif

@@ -1,0 +1,47 @@
+/* Building what a new Linux-style process finds at startup: the facts the
+ * auxiliary vector reports about its ELF image, and the Linux initial
+ * stack musl's unmodified _start expects. Pure (memcpy and strlen only),
+ * so libexo programs (services/init, tests/posix/launcher.c) and libposix
+ * (execve, later) share it.
+ */
+#ifndef LP_SPAWN_H
+#define LP_SPAWN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What the auxiliary vector says about the image. */
+struct lp_image_info {
+	uint64_t entry; /* AT_ENTRY */
+	uint64_t phdr;  /* AT_PHDR: where the program headers are loaded */
+	uint64_t phnum; /* AT_PHNUM */
+};
+
+/* Who the process is, for AT_UID and friends. */
+struct lp_spawn_cred {
+	uint32_t uid, euid, gid, egid;
+};
+
+/* Reads the entry and the program headers' load address from an ELF64
+ * image of size bytes that exo_elf_check() already accepted. Returns 0,
+ * or -ENOEXEC if no PT_LOAD segment holds the program headers. */
+long lp_image_info(const void *elf, uint64_t size, struct lp_image_info *ii);
+
+/* Builds the Linux initial stack in the memory that ends at `top` (here),
+ * which the child will see ending at child_top:
+ *
+ *   child_top ->  argument and environment strings, 16 random bytes
+ *                 (padding to 16 bytes)
+ *                 auxv pairs ... AT_NULL, 0
+ *                 NULL, envp[envc-1] ... envp[0]
+ *                 NULL, argv[argc-1] ... argv[0]
+ *   rsp ->        argc
+ *
+ * using at most `room` bytes. random holds the AT_RANDOM bytes. Returns
+ * the child's rsp (16-byte aligned), or -E2BIG if it does not fit. */
+long lp_spawn_stack(char *top, uint64_t child_top, size_t room, int argc,
+		    const char *const argv[], int envc,
+		    const char *const envp[], const struct lp_image_info *ii,
+		    const struct lp_spawn_cred *cred, const uint8_t random[16]);
+
+#endif

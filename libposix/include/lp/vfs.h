@@ -1,0 +1,80 @@
+/* libposix's file layer: the connection to the file server
+ * (services/proto/fs.h) and the fd table that maps a process's fds to
+ * server handles. Every file call is a thin marshaller: check the user's
+ * pointers, copy paths and data into the bulk area, one request, copy the
+ * results back.
+ *
+ * Bulk area layout of one request: a path at LP_BULK_PATH, a second path
+ * at LP_BULK_PATH2, data from LP_BULK_DATA (calls without paths put data
+ * at 0). One request is in flight at a time: a process has one thread
+ * until clone exists (then the connection needs a lock).
+ */
+#ifndef LP_VFS_H
+#define LP_VFS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fs.h"
+
+#define LP_BULK_PATH 0
+#define LP_BULK_PATH2 FS_PATH_MAX
+#define LP_BULK_DATA (2 * FS_PATH_MAX)
+
+/* ---- vfs/fsc.c: the connection ---- */
+/* 1 if the spawner gave the process a file server connection (checked
+ * once, from the process info page). */
+int lp_fs_connected(void);
+/* The bulk area and its size (0 without a connection). */
+uint8_t *lp_fs_bulk(void);
+uint32_t lp_fs_bulk_size(void);
+/* Zeroes *r and sets its op. */
+void lp_fs_req(struct fs_req *r, uint32_t op);
+/* Sends r and waits for the reply (spinning briefly, then sleeping on
+ * the reply ring). Returns the reply's ret (>= 0 or -errno), or -ENOSYS
+ * without a connection, -EIO if the server's reply makes no sense. */
+long lp_fs_call(struct fs_req *r);
+/* Copies the user's NUL-terminated path into the bulk area at off
+ * (LP_BULK_PATH or LP_BULK_PATH2) and points *b at it (len without the
+ * NUL). Returns 0, or -EFAULT (unreadable), -ENAMETOOLONG (PATH_MAX or
+ * more bytes). */
+long lp_fs_path(struct fs_buf *b, uint32_t off, const char *upath);
+
+/* ---- fd/fd.c: the fd table ---- */
+/* The most fds a process may have open, whatever RLIMIT_NOFILE says. */
+#define LP_FD_MAX 4096
+/* lp_fd_get() for an fd that is the kernel console (no file server: fds
+ * 1 and 2 write with exo_debug_write). */
+#define LP_FD_KCONSOLE (-2L)
+
+/* The server handle behind fd, LP_FD_KCONSOLE, or -EBADF. */
+long lp_fd_get(long fd);
+/* The handle to send for a *at() dirfd: FS_AT_FDCWD for AT_FDCWD, fd's
+ * handle, or -1 for a closed fd (the server answers -EBADF when the path
+ * is relative and ignores the dirfd for an absolute path, as Linux). */
+int32_t lp_fd_dirfd(long dirfd);
+/* Installs handle at the lowest free fd >= minfd. On -EMFILE (none
+ * below RLIMIT_NOFILE) the handle is closed. Returns the fd. */
+long lp_fd_install(long handle, int cloexec, long minfd);
+/* Checks that an fd could be installed (before the server is asked to
+ * open anything). Returns 0 or -EMFILE. */
+long lp_fd_room(void);
+/* Closes a server handle (one FS_OP_CLOSE). */
+long lp_fs_close_handle(long handle);
+
+/* ---- fd/io.c ---- */
+/* fd's handle for a call that needs the file server: -EBADF for a closed
+ * fd, -ENOSYS for the kernel console. */
+long lp_io_handle(long fd);
+
+/* ---- vfs/path.c ---- */
+/* Starts a request on a path relative to dirfd: op, the dirfd's handle,
+ * the path copied to LP_BULK_PATH. Returns 0, or -ENOSYS (no file
+ * server), lp_fs_path()'s errors. */
+long lp_path_req(struct fs_req *r, uint32_t op, long dirfd, const char *path);
+
+/* ---- fd/console.c: the kernel console, without a file server ---- */
+long lp_console_write(const char *buf, size_t len);
+long lp_console_ioctl(unsigned long req, void *argp);
+
+#endif

@@ -1,0 +1,124 @@
+/* mmap, munmap and mprotect over the region map (lp/mem.h), with Linux's
+ * rules and errors. Anonymous memory only: files come with the file
+ * server; until then a mapping of a descriptor is refused as Linux refuses
+ * a descriptor it cannot map (see lp_mmap). */
+#include "lp/lp.h"
+#include "lp/mem.h"
+
+/* MAP_32BIT places mappings in Linux's window [1 GiB, 2 GiB). */
+#define LP_32BIT_LO 0x40000000UL
+#define LP_32BIT_HI 0x80000000UL
+
+void lp_mem_unmap(uint64_t start, uint64_t end)
+{
+	lp_region_split(start);
+	lp_region_split(end);
+	for (size_t i = lp_region_index(start);
+	     i < lp_nregions && lp_regions[i].end <= end; i++)
+		if (lp_regions[i].flags & LP_R_PARKED)
+			lp_back_drop(lp_regions[i].start,
+				     lp_regions[i].end - lp_regions[i].start,
+				     LP_R_PARKED);
+	lp_region_remove(start, end);
+	/* One call for the rest, mapped or not: pages of the program image or
+	 * anything else the spawner mapped go too, as on Linux. */
+	lp_back_drop(start, end - start, 0);
+}
+
+long lp_mem_map_new(uint64_t start, uint64_t end, uint64_t flags)
+{
+	if ((flags & LP_PROT_RWX) &&
+	    lp_back_fresh(start, end - start, flags & LP_PROT_RWX) < 0)
+		return -ENOMEM;
+	lp_region_insert(start, end, flags);
+	return 0;
+}
+
+/* Where a non-fixed mapping of len bytes goes: the hint if that range is
+ * free (and clear of the program image), else the highest free range of
+ * the mmap area (or of the MAP_32BIT window). Returns 0 if none. */
+static uint64_t lp_mmap_place(uint64_t hint, uint64_t len, long flags)
+{
+	hint &= ~(LP_PAGE - 1);
+	if (hint && hint < LP_MMAP_MIN)
+		hint = LP_MMAP_MIN;
+	if (hint >= lp_brk_start() && hint <= LP_MAP_LIMIT - len &&
+	    lp_region_is_free(hint, hint + len))
+		return hint;
+	if (flags & LP_MAP_32BIT)
+		return lp_region_gap(len, LP_32BIT_LO, LP_32BIT_HI);
+	uint64_t va = lp_region_gap(len, LP_MMAP_BASE, LP_MAP_LIMIT);
+	return va ? va : lp_region_gap(len, lp_brk_start(), LP_MMAP_BASE);
+}
+
+/* Checks a fixed placement: Linux's get_unmapped_area and
+ * security_mmap_addr. Returns 0, -ENOMEM (beyond the program's space),
+ * -EINVAL (unaligned) or -EPERM (below mmap_min_addr). */
+static long lp_mmap_fixed_ok(uint64_t addr, uint64_t len)
+{
+	if (addr > LP_MAP_LIMIT - len)
+		return -ENOMEM;
+	if (addr & (LP_PAGE - 1))
+		return -EINVAL;
+	return addr < LP_MMAP_MIN ? -EPERM : 0;
+}
+
+/* mmap(addr, len, prot, flags, fd, offset): a new anonymous mapping.
+ * Returns its address, or -EINVAL (offset not page-aligned, len 0,
+ * unaligned fixed addr, no or two mapping types, MAP_SHARED with
+ * MAP_GROWSDOWN), -EBADF (not MAP_ANONYMOUS and fd not open), -ENODEV
+ * (not MAP_ANONYMOUS on an open fd: the console cannot be mapped, and no
+ * other descriptor exists yet), -ENOMEM (no room, too many mappings, out
+ * of frames, no huge pages reserved for MAP_HUGETLB), -EEXIST
+ * (MAP_FIXED_NOREPLACE over a mapping), -EPERM (fixed below 64 KiB).
+ * Unknown prot bits are ignored, as on Linux. */
+long lp_mmap(const long *arg)
+{
+	uint64_t addr = (uint64_t)arg[0], len = (uint64_t)arg[1];
+	uint64_t prot = (uint64_t)arg[2] & LP_PROT_RWX;
+	long flags = arg[3], type = flags & LP_MAP_TYPE, r;
+	int fixed = (flags & (LP_MAP_FIXED | LP_MAP_FIXED_NOREPLACE)) != 0;
+	if (arg[5] & (long)(LP_PAGE - 1))
+		return -EINVAL;
+	if (!(flags & LP_MAP_ANONYMOUS))
+		return arg[4] == 1 || arg[4] == 2 ? -ENODEV : -EBADF;
+	if (flags & LP_MAP_HUGETLB)
+		return -ENOMEM;
+	if (len == 0)
+		return -EINVAL;
+	len = LP_PAGE_UP(len);
+	if (len == 0 || len > LP_MAP_LIMIT)
+		return -ENOMEM;
+	if ((r = lp_region_reserve(3)) < 0)
+		return r;
+	if (fixed && (r = lp_mmap_fixed_ok(addr, len)) < 0)
+		return r;
+	if (!fixed && !(addr = lp_mmap_place(addr, len, flags)))
+		return -ENOMEM;
+	if ((flags & LP_MAP_FIXED_NOREPLACE) && !lp_region_is_free(addr, addr + len))
+		return -EEXIST;
+	if (type != LP_MAP_SHARED && type != LP_MAP_PRIVATE)
+		return -EINVAL;
+	if (type == LP_MAP_SHARED && (flags & LP_MAP_GROWSDOWN))
+		return -EINVAL;
+	if (fixed)
+		lp_mem_unmap(addr, addr + len);
+	r = lp_mem_map_new(addr, addr + len,
+			   prot | (type == LP_MAP_SHARED ? LP_R_SHARED : 0));
+	return r < 0 ? r : (long)addr;
+}
+
+/* munmap(addr, len): removes every mapping in the range; unmapped parts
+ * are fine. Returns 0, or -EINVAL (addr unaligned, len 0, the range
+ * beyond the program's space). */
+long lp_munmap(const long *arg)
+{
+	uint64_t addr = (uint64_t)arg[0], len = LP_PAGE_UP((uint64_t)arg[1]);
+	if ((addr & (LP_PAGE - 1)) || addr > LP_MAP_LIMIT || len == 0 ||
+	    len > LP_MAP_LIMIT - addr)
+		return -EINVAL;
+	if (lp_region_reserve(2) < 0)
+		return -ENOMEM;
+	lp_mem_unmap(addr, addr + len);
+	return 0;
+}

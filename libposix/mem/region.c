@@ -1,0 +1,144 @@
+/* The region map: every mapping libposix made, as a sorted array of
+ * non-overlapping page ranges. The array lives in its own reserved range
+ * (LP_TABLE_VA) and grows by mapping fresh pages there, so a process pays
+ * for the regions it has, up to Linux's limit of 65530. */
+#include "lp/lp.h"
+#include "lp/mem.h"
+
+struct lp_region *lp_regions = (struct lp_region *)LP_TABLE_VA;
+size_t lp_nregions;
+static size_t lp_region_cap; /* entries the mapped table pages hold */
+
+/* The table grows in steps of this many pages. */
+#define LP_TABLE_STEP 16
+
+size_t lp_region_index(uint64_t va)
+{
+	size_t lo = 0, hi = lp_nregions;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (lp_regions[mid].end <= va)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+struct lp_region *lp_region_find(uint64_t va)
+{
+	size_t i = lp_region_index(va);
+	if (i < lp_nregions && lp_regions[i].start <= va)
+		return &lp_regions[i];
+	return 0;
+}
+
+long lp_region_reserve(size_t more)
+{
+	size_t want = lp_nregions + more;
+	/* A call may split two regions and add one: the limit is checked with
+	 * that slack, as Linux checks map_count before it splits. */
+	if (want > LP_REGION_MAX + 3)
+		return -ENOMEM;
+	while (want > lp_region_cap) {
+		uint64_t va = LP_TABLE_VA +
+			      LP_PAGE_UP(lp_region_cap * sizeof(struct lp_region));
+		if (lp_back_fresh(va, LP_TABLE_STEP * LP_PAGE,
+				  LP_PROT_READ | LP_PROT_WRITE) < 0)
+			return -ENOMEM;
+		lp_region_cap = (va + LP_TABLE_STEP * LP_PAGE - LP_TABLE_VA) /
+				sizeof(struct lp_region);
+	}
+	return 0;
+}
+
+/* Opens a hole of one entry at index i. */
+static void lp_region_open(size_t i)
+{
+	memmove(&lp_regions[i + 1], &lp_regions[i],
+		(lp_nregions - i) * sizeof(struct lp_region));
+	lp_nregions++;
+}
+
+void lp_region_split(uint64_t va)
+{
+	struct lp_region *r = lp_region_find(va);
+	if (!r || r->start == va)
+		return;
+	size_t i = (size_t)(r - lp_regions);
+	lp_region_open(i);
+	lp_regions[i].end = va;
+	lp_regions[i + 1].start = va;
+}
+
+void lp_region_remove(uint64_t start, uint64_t end)
+{
+	size_t i = lp_region_index(start), j = i;
+	while (j < lp_nregions && lp_regions[j].end <= end)
+		j++;
+	memmove(&lp_regions[i], &lp_regions[j],
+		(lp_nregions - j) * sizeof(struct lp_region));
+	lp_nregions -= j - i;
+}
+
+/* Merges region i with region i + 1 if they touch and agree. */
+static void lp_region_join(size_t i)
+{
+	if (i + 1 >= lp_nregions || lp_regions[i].end != lp_regions[i + 1].start ||
+	    lp_regions[i].flags != lp_regions[i + 1].flags)
+		return;
+	lp_regions[i].end = lp_regions[i + 1].end;
+	memmove(&lp_regions[i + 1], &lp_regions[i + 2],
+		(lp_nregions - i - 2) * sizeof(struct lp_region));
+	lp_nregions--;
+}
+
+void lp_region_insert(uint64_t start, uint64_t end, uint64_t flags)
+{
+	size_t i = lp_region_index(start);
+	lp_region_open(i);
+	lp_regions[i] = (struct lp_region){ start, end, flags };
+	lp_region_join(i);
+	if (i > 0)
+		lp_region_join(i - 1);
+}
+
+void lp_region_merge(uint64_t start, uint64_t end)
+{
+	size_t i = lp_region_index(start);
+	if (i > 0)
+		i--;
+	while (i < lp_nregions && lp_regions[i].start <= end) {
+		size_t n = lp_nregions;
+		lp_region_join(i);
+		if (n == lp_nregions)
+			i++;
+	}
+}
+
+int lp_region_is_free(uint64_t start, uint64_t end)
+{
+	size_t i = lp_region_index(start);
+	return i == lp_nregions || lp_regions[i].start >= end;
+}
+
+uint64_t lp_region_gap(uint64_t len, uint64_t lo, uint64_t hi)
+{
+	size_t i = lp_region_index(hi);
+	uint64_t top = hi;
+	if (len > hi - lo)
+		return 0;
+	/* Walk down through the regions below hi; each gap ends at `top`. */
+	while (1) {
+		uint64_t bottom = i > 0 ? lp_regions[i - 1].end : lo;
+		if (i < lp_nregions && lp_regions[i].start < top)
+			top = lp_regions[i].start;
+		if (bottom < lo)
+			bottom = lo;
+		if (top >= bottom + len)
+			return top - len;
+		if (i == 0 || lp_regions[i - 1].end <= lo)
+			return 0;
+		top = lp_regions[--i].start;
+	}
+}

@@ -1,0 +1,120 @@
+/* The Linux initial stack and the image facts the auxiliary vector
+ * carries (lp/spawn.h). Pure: no kernel calls, no libc beyond memcpy and
+ * strlen, so the libexo programs that start processes compile it too. */
+#include <exo/errno.h>
+
+#include "lp/spawn.h"
+
+void *memcpy(void *dst, const void *src, size_t n);
+size_t strlen(const char *s);
+
+/* Linux auxiliary vector keys musl reads at startup. */
+#define AT_NULL 0
+#define AT_PHDR 3
+#define AT_PHENT 4
+#define AT_PHNUM 5
+#define AT_PAGESZ 6
+#define AT_ENTRY 9
+#define AT_UID 11
+#define AT_EUID 12
+#define AT_GID 13
+#define AT_EGID 14
+#define AT_SECURE 23
+#define AT_RANDOM 25
+#define AT_EXECFN 31
+
+#define PT_LOAD 1
+#define PAGE_SIZE 4096
+#define NAUX 13
+
+struct elf64_ehdr {
+	uint8_t ident[16];
+	uint16_t type, machine;
+	uint32_t version;
+	uint64_t entry, phoff, shoff;
+	uint32_t flags;
+	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+};
+
+struct elf64_phdr {
+	uint32_t type, flags;
+	uint64_t offset, vaddr, paddr, filesz, memsz, align;
+};
+
+long lp_image_info(const void *elf, uint64_t size, struct lp_image_info *ii)
+{
+	const struct elf64_ehdr *eh = elf;
+	if (size < sizeof(*eh) || eh->phoff > size ||
+	    (size - eh->phoff) / sizeof(struct elf64_phdr) < eh->phnum)
+		return -ENOEXEC;
+	const struct elf64_phdr *ph =
+		(const void *)((const char *)elf + eh->phoff);
+	*ii = (struct lp_image_info){ .entry = eh->entry, .phnum = eh->phnum };
+	for (unsigned i = 0; i < eh->phnum; i++)
+		if (ph[i].type == PT_LOAD && eh->phoff >= ph[i].offset &&
+		    eh->phoff - ph[i].offset < ph[i].filesz)
+			ii->phdr = ph[i].vaddr + (eh->phoff - ph[i].offset);
+	return ii->phdr ? 0 : -ENOEXEC;
+}
+
+/* Copies n strings below *p (walking down), their child addresses into
+ * out. Returns 0, or -E2BIG when they would pass `floor`. */
+static long push_strings(char **p, const char *floor, uint64_t delta, int n,
+			 const char *const s[], uint64_t *out)
+{
+	for (int i = n - 1; i >= 0; i--) {
+		size_t len = strlen(s[i]) + 1;
+		if ((size_t)(*p - floor) < len)
+			return -E2BIG;
+		*p -= len;
+		memcpy(*p, s[i], len);
+		out[i] = (uint64_t)(uintptr_t)*p + delta;
+	}
+	return 0;
+}
+
+long lp_spawn_stack(char *top, uint64_t child_top, size_t room, int argc,
+		    const char *const argv[], int envc,
+		    const char *const envp[], const struct lp_image_info *ii,
+		    const struct lp_spawn_cred *cred, const uint8_t random[16])
+{
+	const char *floor = top - room;
+	uint64_t delta = child_top - (uint64_t)(uintptr_t)top;
+	size_t words = 1 + (size_t)argc + 1 + (size_t)envc + 1 + 2 * NAUX;
+	size_t sbytes = 16; /* the random bytes */
+	char *p = top;
+	uint64_t *sp;
+	if (argc < 1 || envc < 0)
+		return -E2BIG;
+	for (int i = 0; i < argc; i++)
+		sbytes += strlen(argv[i]) + 1;
+	for (int i = 0; i < envc; i++)
+		sbytes += strlen(envp[i]) + 1;
+	if (sbytes > room || words * 8 + 32 > room - sbytes)
+		return -E2BIG;
+	/* The pointer arrays go below the strings (counted above); the
+	 * strings' child addresses are written into them as they are
+	 * copied. */
+	sp = (uint64_t *)(((uintptr_t)(top - sbytes) & ~15UL) - words * 8);
+	sp = (uint64_t *)((uintptr_t)sp & ~15UL);
+	uint64_t *argp = sp + 1, *envpp = argp + argc + 1;
+	if (push_strings(&p, floor, delta, envc, envp, envpp) ||
+	    push_strings(&p, floor, delta, argc, argv, argp))
+		return -E2BIG;
+	p -= 16;
+	memcpy(p, random, 16);
+	const uint64_t aux[NAUX][2] = {
+		{ AT_PHDR, ii->phdr },	{ AT_PHENT, sizeof(struct elf64_phdr) },
+		{ AT_PHNUM, ii->phnum }, { AT_PAGESZ, PAGE_SIZE },
+		{ AT_ENTRY, ii->entry }, { AT_UID, cred->uid },
+		{ AT_EUID, cred->euid }, { AT_GID, cred->gid },
+		{ AT_EGID, cred->egid }, { AT_SECURE, 0 },
+		{ AT_RANDOM, (uint64_t)(uintptr_t)p + delta },
+		{ AT_EXECFN, argp[0] },	{ AT_NULL, 0 },
+	};
+	sp[0] = (uint64_t)argc;
+	argp[argc] = 0;
+	envpp[envc] = 0;
+	memcpy(envpp + envc + 1, aux, sizeof(aux));
+	return (long)((uint64_t)(uintptr_t)sp + delta);
+}

@@ -1,0 +1,153 @@
+/* Clocks, read without a kernel call: the TSC and the kernel info page
+ * (<exo/info.h>). Time since boot is (rdtsc - boot_tsc) / tsc_hz; the wall
+ * clock adds boot_unix_sec (the RTC at boot). Clock ids:
+ *   REALTIME, TAI          boot_unix_sec + time since boot (TAI offset 0,
+ *                          as on Linux until ntpd sets one)
+ *   MONOTONIC, BOOTTIME,   time since boot (nothing suspends, so BOOTTIME
+ *   MONOTONIC_RAW          equals MONOTONIC; the TSC is not slewed)
+ *   *_COARSE               the same, truncated to the timer tick
+ *   PROCESS/THREAD_CPUTIME an approximation: time since the process
+ *                          started (an upper bound of its CPU time: the
+ *                          kernel does not account CPU time per env yet)
+ * Other ids (the alarm clocks, CPU clocks of other processes) are -EINVAL.
+ */
+#include <exo/info.h>
+
+#include "lp/arch.h"
+#include "lp/lp.h"
+#include "lp/mem.h"
+
+#define LP_NS 1000000000UL
+
+static const struct exo_info *const lp_info =
+	(const struct exo_info *)EXO_INFO_VA;
+
+/* The latest time since boot any reader saw, so time never goes back
+ * even if two CPUs' TSCs disagree. */
+static uint64_t lp_clock_last;
+
+/* TSC ticks to nanoseconds, exactly for rates below 18 GHz. */
+static uint64_t lp_tsc_ns(uint64_t ticks)
+{
+	uint64_t hz = lp_info->tsc_hz;
+	if (!hz)
+		return 0;
+	return ticks / hz * LP_NS + ticks % hz * LP_NS / hz;
+}
+
+uint64_t lp_clock_boot_ns(void)
+{
+	uint64_t now = lp_rdtsc(), boot = lp_info->boot_tsc;
+	uint64_t ns = lp_tsc_ns(now > boot ? now - boot : 0);
+	uint64_t last = __atomic_load_n(&lp_clock_last, __ATOMIC_RELAXED);
+	while (ns > last &&
+	       !__atomic_compare_exchange_n(&lp_clock_last, &last, ns, 1,
+					    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+	return ns > last ? ns : last;
+}
+
+/* The coarse clocks' resolution: one timer tick. */
+static uint64_t lp_tick_ns(void)
+{
+	uint32_t hz = lp_info->tick_hz;
+	return hz ? LP_NS / hz : 1;
+}
+
+long lp_clock_read(long clk, uint64_t *ns)
+{
+	uint64_t t = lp_clock_boot_ns(), start;
+	switch (clk) {
+	case LP_CLOCK_REALTIME_COARSE:
+		t -= t % lp_tick_ns();
+		/* fall through */
+	case LP_CLOCK_REALTIME:
+	case LP_CLOCK_TAI:
+		*ns = (uint64_t)lp_info->boot_unix_sec * LP_NS + t;
+		return 0;
+	case LP_CLOCK_MONOTONIC_COARSE:
+		t -= t % lp_tick_ns();
+		/* fall through */
+	case LP_CLOCK_MONOTONIC:
+	case LP_CLOCK_MONOTONIC_RAW:
+	case LP_CLOCK_BOOTTIME:
+		*ns = t;
+		return 0;
+	case LP_CLOCK_PROCESS_CPUTIME_ID:
+	case LP_CLOCK_THREAD_CPUTIME_ID:
+		start = lp_ids()->start_tsc;
+		start = start > lp_info->boot_tsc ? start - lp_info->boot_tsc : 0;
+		start = lp_tsc_ns(start);
+		*ns = t > start ? t - start : 0;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* Stores ns as a timespec at user address p. Returns 0 or -EFAULT. */
+static long lp_put_timespec(long p, uint64_t ns)
+{
+	if (lp_uaccess((void *)p, sizeof(struct lp_timespec), 1) < 0)
+		return -EFAULT;
+	*(struct lp_timespec *)p = (struct lp_timespec){ (int64_t)(ns / LP_NS),
+							 (int64_t)(ns % LP_NS) };
+	return 0;
+}
+
+/* clock_gettime(clk, tp). Returns 0, -EINVAL (unknown clock), -EFAULT. */
+long lp_clock_gettime(const long *arg)
+{
+	uint64_t ns;
+	long r = lp_clock_read(arg[0], &ns);
+	return r < 0 ? r : lp_put_timespec(arg[1], ns);
+}
+
+/* clock_getres(clk, res): 1 ns, or a tick for the coarse clocks; res may
+ * be 0. Returns 0, -EINVAL, -EFAULT. */
+long lp_clock_getres(const long *arg)
+{
+	uint64_t ns;
+	long r = lp_clock_read(arg[0], &ns);
+	if (r < 0 || !arg[1])
+		return r;
+	if (arg[0] == LP_CLOCK_REALTIME_COARSE || arg[0] == LP_CLOCK_MONOTONIC_COARSE)
+		return lp_put_timespec(arg[1], lp_tick_ns());
+	return lp_put_timespec(arg[1], 1);
+}
+
+/* gettimeofday(tv, tz): the wall clock in microseconds; tz (the kernel's
+ * zone, never set here) reads as 0 minutes west, no DST. Either may be 0.
+ * Returns 0 or -EFAULT. */
+long lp_gettimeofday(const long *arg)
+{
+	uint64_t ns;
+	lp_clock_read(LP_CLOCK_REALTIME, &ns);
+	if (arg[0]) {
+		if (lp_uaccess((void *)arg[0], sizeof(struct lp_timeval), 1) < 0)
+			return -EFAULT;
+		*(struct lp_timeval *)arg[0] = (struct lp_timeval){
+			(int64_t)(ns / LP_NS), (int64_t)(ns % LP_NS / 1000)
+		};
+	}
+	if (arg[1]) {
+		if (lp_uaccess((void *)arg[1], sizeof(struct lp_timezone), 1) < 0)
+			return -EFAULT;
+		*(struct lp_timezone *)arg[1] = (struct lp_timezone){ 0, 0 };
+	}
+	return 0;
+}
+
+/* time(tloc): seconds since 1970, also stored in *tloc if tloc is not 0.
+ * Returns them, or -EFAULT. */
+long lp_time(const long *arg)
+{
+	uint64_t ns;
+	lp_clock_read(LP_CLOCK_REALTIME, &ns);
+	long sec = (long)(ns / LP_NS);
+	if (arg[0]) {
+		if (lp_uaccess((void *)arg[0], sizeof(long), 1) < 0)
+			return -EFAULT;
+		*(long *)arg[0] = sec;
+	}
+	return sec;
+}

@@ -1,0 +1,142 @@
+/* The connection to the file server: the rings and bulk area the spawner
+ * mapped (lp/procinfo.h), one request at a time. Waiting for a reply
+ * first gives the server the CPU (one CPU: it cannot answer while we
+ * spin) or spins (several CPUs), then sleeps on the reply ring's
+ * doorbell with the <exo/ring.h> protocol. */
+#include <exo/info.h>
+#include <exo/ring.h>
+
+#include "lp/lp.h"
+#include "lp/mem.h"
+#include "lp/procinfo.h"
+#include "lp/vfs.h"
+
+#define LP_FS_SPIN 8
+
+struct lp_fsc {
+	int state; /* 0: not looked at yet, 1: connected, -1: none */
+	struct exo_ring_hdr *req, *rep;
+	long req_ring, rep_ring;
+	uint8_t *bulk;
+	uint32_t bulk_size;
+	uint64_t next_id;
+};
+
+static struct lp_fsc lp_fsc;
+
+/* Reads the connection from the process info page, if one is mapped. */
+static void lp_fsc_init(void)
+{
+	const struct lp_procinfo *pi = (const struct lp_procinfo *)LP_PROCINFO_VA;
+	unsigned long q = 0;
+	lp_fsc.state = -1;
+	if (lp_exo_query(EXO_SELF, LP_PROCINFO_VA, 1, &q) != 1 ||
+	    !(q & EXO_Q_PRESENT) || pi->magic != LP_PROCINFO_MAGIC ||
+	    pi->version != LP_PROCINFO_VERSION || !pi->fs_req_va ||
+	    pi->fs_bulk_size < 3 * FS_PATH_MAX)
+		return;
+	lp_fsc.req = (struct exo_ring_hdr *)pi->fs_req_va;
+	lp_fsc.rep = (struct exo_ring_hdr *)pi->fs_rep_va;
+	lp_fsc.req_ring = pi->fs_req_ring;
+	lp_fsc.rep_ring = pi->fs_rep_ring;
+	lp_fsc.bulk = (uint8_t *)pi->fs_bulk_va;
+	lp_fsc.bulk_size = pi->fs_bulk_size;
+	lp_fsc.state = 1;
+}
+
+int lp_fs_connected(void)
+{
+	if (__builtin_expect(lp_fsc.state == 0, 0))
+		lp_fsc_init();
+	return lp_fsc.state > 0;
+}
+
+uint8_t *lp_fs_bulk(void)
+{
+	return lp_fs_connected() ? lp_fsc.bulk : 0;
+}
+
+uint32_t lp_fs_bulk_size(void)
+{
+	return lp_fs_connected() ? lp_fsc.bulk_size : 0;
+}
+
+void lp_fs_req(struct fs_req *r, uint32_t op)
+{
+	memset(r, 0, sizeof(*r));
+	r->op = op;
+	r->len = sizeof(*r);
+}
+
+/* Waits until the ring's index `which` differs from seen. */
+static void lp_fsc_wait(struct exo_ring_hdr *h, long ring, unsigned long which,
+			uint64_t seen)
+{
+	const uint64_t *idx = which == EXO_RING_HEAD ? &h->head : &h->tail;
+	uint32_t *flag = which == EXO_RING_HEAD ? &h->cons_waiting
+						: &h->prod_waiting;
+	int one_cpu = ((const struct exo_info *)EXO_INFO_VA)->ncpus <= 1;
+	for (int i = 0; i < LP_FS_SPIN; i++) {
+		if (exo_ring_load(idx) != seen)
+			return;
+		if (one_cpu)
+			lp_exo_yield();
+		else
+			__asm__ volatile("pause" ::: "memory");
+	}
+	while (exo_ring_load(idx) == seen) {
+		uint64_t now = which == EXO_RING_HEAD ? exo_ring_cons_prepare(h)
+						      : exo_ring_prod_prepare(h);
+		if (now == seen)
+			lp_exo_ring_wait(ring, which, seen, EXO_WAIT_FOREVER);
+		exo_ring_finish_wait(flag);
+	}
+}
+
+long lp_fs_call(struct fs_req *r)
+{
+	struct fs_rep rep;
+	void *slot;
+	if (!lp_fs_connected())
+		return -ENOSYS;
+	r->req_id = ++lp_fsc.next_id;
+	while (!(slot = exo_ring_prod_slot(lp_fsc.req)))
+		lp_fsc_wait(lp_fsc.req, lp_fsc.req_ring, EXO_RING_TAIL,
+			    lp_fsc.req->tail);
+	memcpy(slot, r, sizeof(*r));
+	if (exo_ring_produce(lp_fsc.req))
+		lp_exo_ring_notify(lp_fsc.req_ring);
+	while (!(slot = exo_ring_cons_slot(lp_fsc.rep)))
+		lp_fsc_wait(lp_fsc.rep, lp_fsc.rep_ring, EXO_RING_HEAD,
+			    lp_fsc.rep->tail);
+	memcpy(&rep, slot, sizeof(rep));
+	if (exo_ring_consume(lp_fsc.rep))
+		lp_exo_ring_notify(lp_fsc.rep_ring);
+	if (rep.len != sizeof(rep) || rep.req_id != r->req_id ||
+	    rep.ret < -4095)
+		return -EIO;
+	return rep.ret;
+}
+
+long lp_fs_path(struct fs_buf *b, uint32_t off, const char *upath)
+{
+	char *dst = (char *)lp_fsc.bulk + off;
+	uint64_t p = (uint64_t)upath;
+	size_t n = 0;
+	while (n < FS_PATH_MAX) {
+		/* Check one page (or what is left of it) at a time. */
+		size_t chunk = LP_PAGE - (p + n) % LP_PAGE;
+		if (chunk > FS_PATH_MAX - n)
+			chunk = FS_PATH_MAX - n;
+		if (lp_uaccess((const void *)(p + n), chunk, 0) < 0)
+			return -EFAULT;
+		for (size_t i = 0; i < chunk; i++, n++) {
+			dst[n] = upath[n];
+			if (!dst[n]) {
+				*b = (struct fs_buf){ off, (uint32_t)n };
+				return 0;
+			}
+		}
+	}
+	return -ENAMETOOLONG;
+}

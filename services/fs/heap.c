@@ -1,0 +1,115 @@
+/* The file server's heap. Each block starts with a 16-byte header naming
+ * its size class (or, for a big block, its page count). Small blocks are
+ * never returned to the kernel, only to their class's free list; big
+ * blocks are mapped from a fresh memory object whose capability is
+ * deleted at once (the mapping alone holds the frames), so freeing one is
+ * a single exo_unmap and the heap uses no capability slots. */
+#include <libexo.h>
+
+#include "heap.h"
+
+#define HDR 16
+#define MIN_SHIFT 5 /* 32-byte blocks */
+#define NCLASSES 12 /* up to 64 KiB */
+#define CHUNK_PAGES 256
+#define BIG_CLASS 0xff
+
+struct hdr {
+	uint64_t cls;    /* class index, or BIG_CLASS */
+	uint64_t npages; /* big blocks: pages mapped, header included */
+};
+
+struct free_block {
+	struct free_block *next;
+};
+
+static struct free_block *free_list[NCLASSES];
+static char *chunk_next, *chunk_end;
+static size_t mapped;
+
+/* Maps npages fresh zeroed pages at new addresses; 0 if out of memory. */
+static void *pages_map(unsigned long npages)
+{
+	unsigned long va = exo_va_reserve(npages);
+	long mem = va ? exo_mem_alloc(npages) : -ENOMEM;
+	if (mem < 0)
+		return 0;
+	long r = exo_map(EXO_SELF, va, mem, 0, npages,
+			 EXO_PROT_READ | EXO_PROT_WRITE);
+	exo_cap_delete(mem);
+	if (r < 0) {
+		exo_unmap(EXO_SELF, va, npages);
+		return 0;
+	}
+	mapped += npages * EXO_PAGE_SIZE;
+	return (void *)va;
+}
+
+static void *big_alloc(size_t n)
+{
+	unsigned long npages = (n + HDR + EXO_PAGE_SIZE - 1) / EXO_PAGE_SIZE;
+	struct hdr *h = pages_map(npages);
+	if (!h)
+		return 0;
+	*h = (struct hdr){ .cls = BIG_CLASS, .npages = npages };
+	return (char *)h + HDR;
+}
+
+static void *small_alloc(unsigned cls)
+{
+	size_t size = (size_t)1 << (cls + MIN_SHIFT);
+	struct hdr *h;
+	if (free_list[cls]) {
+		h = (struct hdr *)free_list[cls];
+		free_list[cls] = free_list[cls]->next;
+	} else {
+		if ((size_t)(chunk_end - chunk_next) < size) {
+			chunk_next = pages_map(CHUNK_PAGES);
+			if (!chunk_next)
+				return 0;
+			chunk_end = chunk_next + CHUNK_PAGES * EXO_PAGE_SIZE;
+		}
+		h = (struct hdr *)chunk_next;
+		chunk_next += size;
+	}
+	h->cls = cls;
+	return (char *)h + HDR;
+}
+
+static void *heap_alloc(void *ctx, size_t n)
+{
+	(void)ctx;
+	if (n > FS_HEAP_SMALL_MAX - HDR)
+		return n > (1UL << 40) ? 0 : big_alloc(n);
+	unsigned cls = 0;
+	while (((size_t)1 << (cls + MIN_SHIFT)) < n + HDR)
+		cls++;
+	return small_alloc(cls);
+}
+
+static void heap_free(void *ctx, void *p)
+{
+	(void)ctx;
+	if (!p)
+		return;
+	struct hdr *h = (struct hdr *)((char *)p - HDR);
+	if (h->cls == BIG_CLASS) {
+		mapped -= h->npages * EXO_PAGE_SIZE;
+		exo_unmap(EXO_SELF, (unsigned long)h, h->npages);
+		return;
+	}
+	struct free_block *b = (struct free_block *)h;
+	unsigned cls = (unsigned)h->cls;
+	b->next = free_list[cls];
+	free_list[cls] = b;
+}
+
+void fs_heap_alloc(struct fs_alloc *a)
+{
+	*a = (struct fs_alloc){ .alloc = heap_alloc, .free = heap_free };
+}
+
+size_t fs_heap_mapped(void)
+{
+	return mapped;
+}

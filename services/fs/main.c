@@ -1,0 +1,271 @@
+/* fs: the file server program. Started by init with the initrd (a cpio
+ * newc memory object) and a control channel; it unpacks the initrd into
+ * its ramfs, adds /dev and /tmp, then serves: one loop waits on the
+ * control ring and every client's request ring (exo_wait_any), decodes
+ * each request from a private copy (fs_req_decode), runs it (fs_handle)
+ * and writes the reply.
+ *
+ * Console input: the kernel has no serial input call yet, so the console
+ * never has anything to read. A read that would wait for terminal input
+ * (fs_handle's FS_DEFER) is answered at once with 0, end of file, as if
+ * the terminal had been hung up; an O_NONBLOCK read gets -EAGAIN from the
+ * handler itself. No data is ever made up.
+ */
+#include <libexo.h>
+
+#include "chan.h"
+#include "fs_ctl.h"
+#include "heap.h"
+#include "server.h"
+
+#define NS_PER_S 1000000000ULL
+/* The ramfs budgets: file bytes and inodes. */
+#define FS_BYTES_MAX (24UL << 20)
+#define FS_INODES_MAX 8192
+
+struct client {
+	int used;
+	uint32_t id;
+	struct fs_chan req, rep;
+	struct exo_region bulk;
+	struct fs_client fc;
+};
+
+static struct fs_server srv;
+static struct client clients[FS_MAX_CLIENTS];
+static struct fs_chan ctl_req, ctl_rep;
+
+/* The console's output: the kernel's debug console, in 4 KiB writes. */
+static void console_out(void *ctx, const char *buf, size_t n)
+{
+	(void)ctx;
+	while (n) {
+		size_t k = n < 4096 ? n : 4096;
+		exo_debug_write(buf, k);
+		buf += k;
+		n -= k;
+	}
+}
+
+static void set_time(void)
+{
+	uint64_t ns = exo_time_ns();
+	struct fs_timespec now = {
+		.sec = exo_info()->boot_unix_sec + (int64_t)(ns / NS_PER_S),
+		.nsec = (int64_t)(ns % NS_PER_S),
+	};
+	fs_server_set_time(&srv, now);
+}
+
+/* Unpacks the initrd (if any) and adds /dev and /tmp. Returns 0 or the
+ * error of mapping or unpacking it. */
+static long populate(long mem, uint64_t size)
+{
+	struct exo_region img = { 0 };
+	long r;
+	if (mem >= 0 && size) {
+		r = exo_region_map(&img, mem, (size + EXO_PAGE_SIZE - 1) / EXO_PAGE_SIZE,
+				   EXO_PROT_READ);
+		if (r < 0)
+			return r;
+	}
+	r = fs_server_populate(&srv, img.base, img.base ? size : 0);
+	exo_region_free(&img); /* the archive is copied: drop it */
+	if (r >= 0)
+		exo_printf("fs: initrd unpacked: %ld entries\n", r);
+	return r < 0 ? r : 0;
+}
+
+static struct client *client_find(uint32_t id)
+{
+	for (int i = 0; i < FS_MAX_CLIENTS; i++)
+		if (clients[i].used && clients[i].id == id)
+			return &clients[i];
+	return 0;
+}
+
+static void client_drop(struct client *c)
+{
+	fs_client_destroy(&c->fc);
+	fs_chan_unmap(&c->req);
+	fs_chan_unmap(&c->rep);
+	exo_region_free(&c->bulk);
+	c->used = 0;
+}
+
+/* FS_CTL_NEW: maps the client's rings and bulk area. Returns 0, or
+ * -EEXIST (id in use), -ENOSPC (FS_MAX_CLIENTS), -EINVAL, the kernel's
+ * error (the capabilities are deleted on failure). */
+static long client_new(const struct fs_ctl_msg *m)
+{
+	struct client *c = 0;
+	long r;
+	if (client_find(m->id))
+		return -EEXIST;
+	for (int i = 0; i < FS_MAX_CLIENTS && !c; i++)
+		if (!clients[i].used)
+			c = &clients[i];
+	if (!c)
+		return -ENOSPC;
+	*c = (struct client){ .id = m->id };
+	struct exo_cap_info ci;
+	if ((r = fs_chan_map(&c->req, m->req_ring, FS_SLOT_SIZE)) < 0 ||
+	    (r = fs_chan_map(&c->rep, m->rep_ring, FS_SLOT_SIZE)) < 0 ||
+	    (r = exo_cap_info(m->bulk_mem, &ci)) < 0)
+		goto fail;
+	if (m->bulk_size == 0 || m->bulk_size % EXO_PAGE_SIZE ||
+	    ci.size < m->bulk_size / EXO_PAGE_SIZE) {
+		r = -EINVAL;
+		goto fail;
+	}
+	if ((r = exo_region_map(&c->bulk, m->bulk_mem, m->bulk_size / EXO_PAGE_SIZE,
+				EXO_PROT_READ | EXO_PROT_WRITE)) < 0)
+		goto fail;
+	struct fs_cred cred = { .uid = m->uid, .gid = m->gid };
+	fs_client_init(&srv, &c->fc, &cred, c->bulk.base, m->bulk_size,
+		       m->max_handles);
+	c->used = 1;
+	return 0;
+fail:
+	fs_chan_unmap(&c->req);
+	fs_chan_unmap(&c->rep);
+	exo_cap_delete(m->req_ring);
+	exo_cap_delete(m->rep_ring);
+	exo_cap_delete(m->bulk_mem);
+	return r;
+}
+
+/* Acts on one control message. Returns its reply's result. */
+static long ctl_handle(const struct fs_ctl_msg *m)
+{
+	struct client *c = m->op == FS_CTL_NEW ? 0 : client_find(m->id);
+	switch (m->op) {
+	case FS_CTL_NEW:
+		return client_new(m);
+	case FS_CTL_DROP:
+		if (!c)
+			return -ENOENT;
+		client_drop(c);
+		return 0;
+	case FS_CTL_CRED:
+		if (!c)
+			return -ENOENT;
+		c->fc.cred = (struct fs_cred){ .uid = m->uid, .gid = m->gid };
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* Answers one control message if there is one and room for the reply.
+ * Returns 1 if it did. */
+static int serve_ctl(void)
+{
+	const void *slot = fs_chan_peek(&ctl_req);
+	void *out = fs_chan_slot(&ctl_rep);
+	if (!slot || !out)
+		return 0;
+	struct fs_ctl_msg m;
+	memcpy(&m, slot, sizeof(m));
+	fs_chan_consume(&ctl_req);
+	struct fs_ctl_rep rep = { .op = m.op, .id = m.id, .ret = ctl_handle(&m) };
+	memcpy(out, &rep, sizeof(rep));
+	fs_chan_produce(&ctl_rep);
+	return 1;
+}
+
+/* Answers one request of c if there is one and room for its reply.
+ * Returns 1 if it did. */
+static int serve_client(struct client *c)
+{
+	const void *slot = fs_chan_peek(&c->req);
+	void *out = fs_chan_slot(&c->rep);
+	if (!slot || !out)
+		return 0;
+	struct fs_req req;
+	struct fs_rep rep;
+	long r = fs_req_decode(slot, FS_SLOT_SIZE, c->fc.bulk_size, &req);
+	fs_chan_consume(&c->req);
+	if (r == 0) {
+		set_time();
+		if (fs_handle(&srv, &c->fc, &req, &rep) == FS_DEFER)
+			fs_rep_init(&rep, &req, 0); /* no console input: EOF */
+	} else {
+		fs_rep_init(&rep, &req, r);
+	}
+	fs_rep_encode(out, FS_SLOT_SIZE, &rep);
+	fs_chan_produce(&c->rep);
+	return 1;
+}
+
+/* Sleeps until the control ring or a client has work (or a full reply
+ * ring drains). Returns at once if one already has. */
+static void wait_work(void)
+{
+	struct exo_wait_item items[1 + FS_MAX_CLIENTS];
+	struct client *who[1 + FS_MAX_CLIENTS];
+	unsigned long n = 0;
+	int ready = 0, full;
+	ready |= fs_chan_prepare(&ctl_req, 0, &items[n]);
+	who[n++] = 0;
+	for (int i = 0; i < FS_MAX_CLIENTS; i++) {
+		struct client *c = &clients[i];
+		if (!c->used)
+			continue;
+		full = fs_chan_slot(&c->rep) == 0;
+		ready |= fs_chan_prepare(full ? &c->rep : &c->req, full, &items[n]);
+		who[n++] = c;
+	}
+	if (!ready)
+		exo_wait_any(items, n, EXO_WAIT_FOREVER);
+	fs_chan_finish(&ctl_req, 0);
+	for (unsigned long i = 1; i < n; i++) {
+		fs_chan_finish(&who[i]->req, 0);
+		fs_chan_finish(&who[i]->rep, 1);
+	}
+}
+
+static void serve(void)
+{
+	for (;;) {
+		int did = 0;
+		while (serve_ctl())
+			did = 1;
+		for (int i = 0; i < FS_MAX_CLIENTS; i++)
+			if (clients[i].used)
+				while (serve_client(&clients[i]))
+					did = 1;
+		if (!did)
+			wait_work();
+	}
+}
+
+long exo_main(unsigned long arg)
+{
+	const struct exo_args *a = exo_args_get(arg);
+	struct fs_alloc heap;
+	uint8_t seed[32];
+	long r;
+	if (!a || a->nwords < FS_ARG_WORDS)
+		exo_fatal("fs: started without its arguments");
+	/* The TSC is all the entropy there is at boot; it seeds ChaCha20. */
+	uint64_t x = exo_rdtsc();
+	for (int i = 0; i < 32; i++) {
+		x = (x ^ exo_rdtsc()) * 6364136223846793005ULL + 1442695040888963407ULL;
+		seed[i] = (uint8_t)(x >> 56);
+	}
+	fs_heap_alloc(&heap);
+	if ((r = fs_server_init(&srv, &heap, FS_BYTES_MAX, FS_INODES_MAX,
+				console_out, 0, seed)) < 0)
+		exo_fatal("fs: cannot initialize: error %ld", r);
+	set_time();
+	if ((r = populate((long)a->word[FS_ARG_INITRD_MEM],
+			  a->word[FS_ARG_INITRD_SIZE])) < 0)
+		exo_fatal("fs: cannot unpack the initrd: error %ld", r);
+	if ((r = fs_chan_map(&ctl_req, (long)a->word[FS_ARG_CTL_REQ],
+			     FS_SLOT_SIZE)) < 0 ||
+	    (r = fs_chan_map(&ctl_rep, (long)a->word[FS_ARG_CTL_REP],
+			     FS_SLOT_SIZE)) < 0)
+		exo_fatal("fs: cannot map the control rings: error %ld", r);
+	serve();
+	return 0;
+}

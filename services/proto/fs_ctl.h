@@ -1,0 +1,55 @@
+/* The file server's control channel: how the spawner (init) tells fs about
+ * the processes it starts. One ring carries struct fs_ctl_msg from init to
+ * fs, another struct fs_ctl_rep back, one reply per message, in order
+ * (slots of FS_SLOT_SIZE bytes, like the client rings).
+ *
+ * A new client's rings and bulk area are created by the spawner and
+ * granted to fs (the slots below are in fs's capability table); fs maps
+ * them and serves the client until FS_CTL_DROP. Credentials are set here
+ * because nobody else can set them: the process manager will take this
+ * over when it exists.
+ */
+#ifndef FS_CTL_H
+#define FS_CTL_H
+
+#include <stdint.h>
+
+enum fs_ctl_op {
+	FS_CTL_NEW = 1,  /* id, rings, bulk, credentials -> 0 or -errno */
+	FS_CTL_DROP = 2, /* id -> 0, or -ENOENT; closes its handles, unmaps
+			  * and deletes its capabilities */
+	FS_CTL_CRED = 3, /* id uid gid -> 0, or -ENOENT: new credentials
+			  * (the spawner opens the console first, as root) */
+};
+
+/* The arguments page words fs is started with (struct exo_args). */
+enum fs_arg_word {
+	FS_ARG_INITRD_MEM,  /* the initrd's mem capability, or -1 */
+	FS_ARG_INITRD_SIZE, /* its size in bytes */
+	FS_ARG_CTL_REQ,     /* control ring init -> fs */
+	FS_ARG_CTL_REP,     /* control ring fs -> init */
+	FS_ARG_WORDS
+};
+
+/* The most clients fs serves at once (exo_wait_any takes 64 items; one
+ * is the control ring). */
+#define FS_MAX_CLIENTS 63
+
+struct fs_ctl_msg {
+	uint32_t op;        /* enum fs_ctl_op */
+	uint32_t id;        /* the spawner's name for the client */
+	int32_t req_ring;   /* in fs's table: request ring (READ|WRITE) */
+	int32_t rep_ring;   /* reply ring (READ|WRITE) */
+	int32_t bulk_mem;   /* bulk area memory (READ|WRITE) */
+	uint32_t bulk_size; /* bytes, a multiple of 4096 */
+	uint32_t uid, gid;  /* credentials (euid, fsuid: the same) */
+	uint32_t max_handles; /* the client's handle limit */
+	uint32_t pad;
+};
+
+struct fs_ctl_rep {
+	uint32_t op, id;
+	int64_t ret; /* 0 or -errno */
+};
+
+#endif

@@ -1,0 +1,48 @@
+#!/bin/bash
+# Checks build/bin/exo-run: PROG's output appears, its exit status comes
+# back (also above 125, which the machine alone cannot report), and a
+# missing or unrunnable program is a clear non-zero failure.
+#
+# Usage: exo-run-check.sh EXO_RUN EXITCODE_PROG
+set -uo pipefail
+run=${1:?} prog=${2:?}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+# check WANT_STATUS REGEX ARGS...: exo-run ARGS exits with WANT_STATUS and
+# prints a line matching REGEX.
+check() {
+	local want=$1 re=$2
+	shift 2
+	"$run" "$@" >"$tmp/out" 2>&1
+	local got=$?
+	if [[ "$got" != "$want" ]] || ! grep -qE -- "$re" "$tmp/out"; then
+		echo "FAIL: exo-run $*: status $got (want $want), output:"
+		sed 's/^/  | /' "$tmp/out"
+		fail=1
+	else
+		echo "ok: exo-run $* -> $got"
+	fi
+}
+
+check 42 '^exitcode: 42 hello world$' "$prog" 42 hello world
+check 0 '^exitcode: 0$' "$prog" 0
+check 200 '^exitcode: 200$' "$prog" 200
+check 2 'exo-run: /nonexistent/prog: no such file' /nonexistent/prog
+printf 'not an ELF\n' >"$tmp/notelf"
+chmod +x "$tmp/notelf"
+check 126 'init: cannot start notelf' "$tmp/notelf"
+check 2 'only plain words' "$prog" 'two words'
+# The boot lines are hidden: the output is the program's alone.
+"$run" "$prog" 3 >"$tmp/out" 2>&1
+if [[ "$(cat "$tmp/out")" != "exitcode: 3" ]]; then
+	echo "FAIL: output is not just the program's:"
+	sed 's/^/  | /' "$tmp/out"
+	fail=1
+fi
+if ((fail)); then
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+echo "1 passed, 0 failed"
