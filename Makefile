@@ -15,7 +15,7 @@
 # CTEST_ARGS (e.g. CTEST_ARGS="-j2 -R qemu"), QEMU_ARGS (extra QEMU options).
 
 BUILD      := build
-ISO        ?= $(BUILD)/exo.iso
+ISO        := $(BUILD)/exo.iso
 ACCEL      ?= $(or $(EXO_ACCEL),tcg)
 TIMEOUT    ?= 0
 CTEST_ARGS ?=

@@ -11,7 +11,9 @@
  * Command line: "[-u UID] <name> [args...]", default "demo". With -u the
  * program runs as user and group UID (its fds 0-2 are still the console,
  * opened as root first). An unknown program prints "init: no such
- * program: <name>" and ends with status 127.
+ * program: <name>" and ends with status 127; one that cannot be started
+ * or dies of a fault, "init: cannot start ..." or "init: <name> ended
+ * abnormally: ..." and 126.
  */
 #include <libexo.h>
 
@@ -24,6 +26,9 @@
 #define STACK_PAGES 256 /* 1 MiB main stack */
 #define STATUS_NOT_FOUND 127
 #define STATUS_FAILED 125
+/* The program could not run or crashed (a shell's 126; the kernel reports
+ * it to QEMU as 125, exo-run reads it from init's line). */
+#define STATUS_CRASHED 126
 #define CLIENT_INIT 1
 #define CLIENT_CHILD 2
 
@@ -235,14 +240,22 @@ static long run(int argc, const char *const argv[])
 	exo_region_free(&img);
 	if (r < 0) {
 		exo_printf("init: cannot start %s (%s): error %ld\n", argv[0], path, r);
-		return r == -ENOEXEC || r == -EACCES ? 126 : STATUS_FAILED;
+		return r == -ENOEXEC || r == -EACCES ? STATUS_CRASHED : STATUS_FAILED;
 	}
 	r = exo_env_wait(p.env, &info, EXO_WAIT_FOREVER);
 	fsconn_drop(&child, &ctl);
-	if (r < 0 || info.reason != EXO_EXIT_NORMAL) {
-		exo_printf("init: %s ended abnormally (reason %u, status %ld)\n",
-			   argv[0], r < 0 ? 0 : info.reason, (long)info.status);
+	if (r < 0) {
+		exo_printf("init: cannot wait for %s: error %ld\n", argv[0], r);
 		return STATUS_FAILED;
+	}
+	if (info.reason == EXO_EXIT_FAULT) {
+		exo_printf("init: %s ended abnormally: CPU exception %u\n",
+			   argv[0], info.vector);
+		return STATUS_CRASHED;
+	}
+	if (info.reason != EXO_EXIT_NORMAL) {
+		exo_printf("init: %s ended abnormally: destroyed\n", argv[0]);
+		return STATUS_CRASHED;
 	}
 	exo_printf("init: %s exited with status %ld\n", argv[0], (long)info.status);
 	return info.status;
