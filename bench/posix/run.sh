@@ -224,7 +224,7 @@ report_failure() {
 	failed=1
 }
 
-ours_iso=$out/exo-posixbench.iso
+ours_iso=$build/exo-posixbench.iso
 rm -f "$out"/host-*.log "$out"/linux-qemu-*.log "$out"/ours-qemu-*.log
 host_logs=() linux_logs=() ours_logs=()
 failed=0
