@@ -1,6 +1,7 @@
 /* The Linux initial stack and the image facts the auxiliary vector
  * carries (lp/spawn.h). Pure: no kernel calls, no libc beyond memcpy and
  * strlen, so the libexo programs that start processes compile it too. */
+#include <exo/elf64.h>
 #include <exo/errno.h>
 
 #include "lp/spawn.h"
@@ -23,35 +24,20 @@ size_t strlen(const char *s);
 #define AT_RANDOM 25
 #define AT_EXECFN 31
 
-#define PT_LOAD 1
 #define PAGE_SIZE 4096
 #define NAUX 13
 
-struct elf64_ehdr {
-	uint8_t ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct elf64_phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-
 long lp_image_info(const void *elf, uint64_t size, struct lp_image_info *ii)
 {
-	const struct elf64_ehdr *eh = elf;
+	const struct exo_elf_ehdr *eh = elf;
 	if (size < sizeof(*eh) || eh->phoff > size ||
-	    (size - eh->phoff) / sizeof(struct elf64_phdr) < eh->phnum)
+	    (size - eh->phoff) / sizeof(struct exo_elf_phdr) < eh->phnum)
 		return -ENOEXEC;
-	const struct elf64_phdr *ph =
+	const struct exo_elf_phdr *ph =
 		(const void *)((const char *)elf + eh->phoff);
 	*ii = (struct lp_image_info){ .entry = eh->entry, .phnum = eh->phnum };
 	for (unsigned i = 0; i < eh->phnum; i++)
-		if (ph[i].type == PT_LOAD && eh->phoff >= ph[i].offset &&
+		if (ph[i].type == EXO_ELF_PT_LOAD && eh->phoff >= ph[i].offset &&
 		    eh->phoff - ph[i].offset < ph[i].filesz)
 			ii->phdr = ph[i].vaddr + (eh->phoff - ph[i].offset);
 	return ii->phdr ? 0 : -ENOEXEC;
@@ -104,7 +90,7 @@ long lp_spawn_stack(char *top, uint64_t child_top, size_t room, int argc,
 	p -= 16;
 	memcpy(p, random, 16);
 	const uint64_t aux[NAUX][2] = {
-		{ AT_PHDR, ii->phdr },	{ AT_PHENT, sizeof(struct elf64_phdr) },
+		{ AT_PHDR, ii->phdr },	{ AT_PHENT, sizeof(struct exo_elf_phdr) },
 		{ AT_PHNUM, ii->phnum }, { AT_PAGESZ, PAGE_SIZE },
 		{ AT_ENTRY, ii->entry }, { AT_UID, cred->uid },
 		{ AT_EUID, cred->euid }, { AT_GID, cred->gid },
