@@ -8,53 +8,19 @@
 #include <exotest.h>
 
 #include "lp/procinfo.h"
+#include "lp/spawn.h"
 
 #define NS_PER_S 1000000000UL
 #define CHILD_TIMEOUT (30 * NS_PER_S)
-
-/* Linux auxiliary vector keys musl reads at startup. */
-#define AT_NULL 0
-#define AT_PHDR 3
-#define AT_PHENT 4
-#define AT_PHNUM 5
-#define AT_PAGESZ 6
-#define AT_ENTRY 9
-#define AT_UID 11
-#define AT_EUID 12
-#define AT_GID 13
-#define AT_EGID 14
-#define AT_SECURE 23
-#define AT_RANDOM 25
-#define AT_EXECFN 31
 
 #define MAX_ARGS 8
 #define STACK_BYTES (EXO_PROC_STACK_PAGES * EXO_PAGE_SIZE)
 
 static const struct exo_bootinfo *bootinfo;
 
-struct elf64_ehdr {
-	uint8_t ident[16];
-	uint16_t type, machine;
-	uint32_t version;
-	uint64_t entry, phoff, shoff;
-	uint32_t flags;
-	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct elf64_phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
-};
-
-/* What the auxiliary vector says about the image. */
-struct image_info {
-	uint64_t entry, phdr, phnum;
-};
-
-/* Finds the address the program headers are loaded at (inside the
- * PT_LOAD segment that holds their file bytes). exo_proc_load has already
- * checked the image, so the header fields are sane. */
-static long image_info(long mem, uint64_t size, struct image_info *ii)
+/* Reads the auxiliary-vector facts of a boot module's ELF image
+ * (lp_image_info, shared with init). */
+static long image_info(long mem, uint64_t size, struct lp_image_info *ii)
 {
 	struct exo_region img;
 	long r = exo_region_map(&img, mem, (size + EXO_PAGE_SIZE - 1) / EXO_PAGE_SIZE,
@@ -62,74 +28,31 @@ static long image_info(long mem, uint64_t size, struct image_info *ii)
 	if (r < 0)
 		return r;
 	img.mem = -1; /* the boot module's capability stays */
-	const struct elf64_ehdr *eh = img.base;
-	const struct elf64_phdr *ph = (const void *)((const char *)img.base + eh->phoff);
-	*ii = (struct image_info){ .entry = eh->entry, .phnum = eh->phnum };
-	for (unsigned i = 0; i < eh->phnum; i++)
-		if (ph[i].type == 1 /* PT_LOAD */ && eh->phoff >= ph[i].offset &&
-		    eh->phoff - ph[i].offset < ph[i].filesz)
-			ii->phdr = ph[i].vaddr + (eh->phoff - ph[i].offset);
+	r = lp_image_info(img.base, size, ii);
 	exo_region_free(&img);
-	return 0;
+	return r;
 }
 
-/* The Linux initial stack, built at the top of `top` (the here-address
- * of the child's EXO_STACK_TOP):
- *
- *   EXO_STACK_TOP ->  argument strings, 16 random bytes
- *                     (padding to 16 bytes)
- *                     auxv pairs ... AT_NULL, 0
- *                     NULL (end of envp; the environment is empty)
- *                     NULL, argv[argc-1] ... argv[0]
- *   rsp ->            argc
- *
- * Returns the child's rsp (16-byte aligned, as the ABI requires). */
-static uint64_t build_stack(char *top, int argc, const char *const argv[],
-			    const struct image_info *ii)
+/* The Linux initial stack (lp_spawn_stack, shared with init) at the top of
+ * the here-address `top` of the child's EXO_STACK_TOP, as root, with an
+ * empty environment. Returns the child's rsp or -E2BIG. */
+static long build_stack(char *top, int argc, const char *const argv[],
+			const struct lp_image_info *ii)
 {
-	char *p = top;
-	uint64_t child_top = EXO_STACK_TOP;
-#define CHILD(ptr) (child_top - (uint64_t)(top - (char *)(ptr)))
-	uint64_t argp[MAX_ARGS];
-	for (int i = argc - 1; i >= 0; i--) {
-		size_t n = strlen(argv[i]) + 1;
-		p -= n;
-		memcpy(p, argv[i], n);
-		argp[i] = CHILD(p);
-	}
-	p -= 16;
+	static const struct lp_spawn_cred root = { 0, 0, 0, 0 };
+	uint8_t random[16];
 	uint64_t seed = exo_rdtsc();
 	for (int i = 0; i < 16; i++) {
 		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-		p[i] = (char)(seed >> 56);
+		random[i] = (uint8_t)(seed >> 56);
 	}
-	uint64_t random = CHILD(p);
-	const uint64_t aux[][2] = {
-		{ AT_PHDR, ii->phdr },	 { AT_PHENT, sizeof(struct elf64_phdr) },
-		{ AT_PHNUM, ii->phnum }, { AT_PAGESZ, EXO_PAGE_SIZE },
-		{ AT_ENTRY, ii->entry }, { AT_UID, 0 },
-		{ AT_EUID, 0 },		 { AT_GID, 0 },
-		{ AT_EGID, 0 },		 { AT_SECURE, 0 },
-		{ AT_RANDOM, random },	 { AT_EXECFN, argp[0] },
-		{ AT_NULL, 0 },
-	};
-	size_t words = 1 + (size_t)argc + 1 + 1 + 2 * EXO_ARRAY_SIZE(aux);
-	uint64_t *sp = (uint64_t *)(((uintptr_t)p & ~15UL) - words * 8);
-	sp = (uint64_t *)((uintptr_t)sp & ~15UL);
-	uint64_t *w = sp;
-	*w++ = (uint64_t)argc;
-	for (int i = 0; i < argc; i++)
-		*w++ = argp[i];
-	*w++ = 0; /* end of argv */
-	*w++ = 0; /* end of envp */
-	memcpy(w, aux, sizeof(aux));
-	return CHILD(sp);
-#undef CHILD
+	return lp_spawn_stack(top, EXO_STACK_TOP, STACK_BYTES, argc, argv, 0, 0,
+			      ii, &root, random);
 }
 
 /* Gives the child (loaded, not started) a fresh stack holding the Linux
  * initial stack, and points its rsp at argc. */
-static long setup_linux_stack(struct exo_proc *p, const struct image_info *ii,
+static long setup_linux_stack(struct exo_proc *p, const struct lp_image_info *ii,
 			      int argc, const char *const argv[])
 {
 	struct exo_region stk;
@@ -137,13 +60,17 @@ static long setup_linux_stack(struct exo_proc *p, const struct image_info *ii,
 				  EXO_PROT_READ | EXO_PROT_WRITE);
 	if (r < 0)
 		return r;
-	uint64_t rsp = build_stack((char *)stk.base + STACK_BYTES, argc, argv, ii);
+	long rsp = build_stack((char *)stk.base + STACK_BYTES, argc, argv, ii);
+	if (rsp < 0) {
+		exo_region_free(&stk);
+		return rsp;
+	}
 	r = exo_proc_map(p, EXO_STACK_TOP - STACK_BYTES, stk.mem,
 			 EXO_PROC_STACK_PAGES, EXO_PROT_READ | EXO_PROT_WRITE);
 	exo_region_free(&stk); /* the child's mapping keeps the frames */
 	if (r < 0)
 		return r;
-	struct exo_regs regs = { .rip = ii->entry, .rsp = rsp };
+	struct exo_regs regs = { .rip = ii->entry, .rsp = (uint64_t)rsp };
 	return exo_env_set_regs(p->env, &regs);
 }
 
@@ -176,7 +103,7 @@ static void run_as(int argc, const char *const argv[],
 		   const struct lp_procinfo *pi, struct exo_exit_info *out)
 {
 	const struct exo_boot_module *mod = exo_boot_module(bootinfo, argv[0]);
-	struct image_info ii;
+	struct lp_image_info ii;
 	struct exo_proc p;
 	if (!mod)
 		exotest_failf(__FILE__, __LINE__, "no boot module %s", argv[0]);
