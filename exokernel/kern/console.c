@@ -1,5 +1,7 @@
 /* Kernel console: a small printf over the serial port, and panic(). */
+#include "env.h"
 #include "kernel.h"
+#include "vm.h"
 #include "../arch/x86_64/arch.h"
 
 void console_write(const char *s, size_t n)
@@ -9,6 +11,41 @@ void console_write(const char *s, size_t n)
 			serial_putc('\r');
 		serial_putc(s[i]);
 	}
+}
+
+#define CONSOLE_IN_SIZE 1024
+
+static char in_buf[CONSOLE_IN_SIZE];
+static unsigned in_head, in_tail; /* free-running; head - tail bytes held */
+const char console_in_key[1];
+
+void console_poll(void)
+{
+	int c, got = 0;
+	while ((c = serial_getc()) >= 0) {
+		if (in_head - in_tail == CONSOLE_IN_SIZE)
+			continue; /* full: drop, as a UART would */
+		in_buf[in_head++ % CONSOLE_IN_SIZE] = (char)c;
+		got = 1;
+	}
+	if (got)
+		env_wake_waiters(WAIT_CONSOLE, console_in_key);
+}
+
+long console_take(uint64_t ubuf, size_t n)
+{
+	size_t k = 0;
+	console_poll();
+	if (in_head == in_tail)
+		return -1;
+	while (k < n && in_tail != in_head) {
+		char c = in_buf[in_tail % CONSOLE_IN_SIZE];
+		if (copyout(ubuf + k, &c, 1) < 0)
+			return -EFAULT;
+		in_tail++;
+		k++;
+	}
+	return (long)k;
 }
 
 static void put_num(uint64_t v, unsigned base, int width, char pad)

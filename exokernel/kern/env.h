@@ -27,7 +27,9 @@ enum env_state {
 };
 
 /* What a blocked env waits for, so wakers can find it. */
-enum wait_kind { WAIT_NONE, WAIT_ENV, WAIT_RING, WAIT_FUTEX, WAIT_SLEEP };
+enum wait_kind {
+	WAIT_NONE, WAIT_ENV, WAIT_RING, WAIT_FUTEX, WAIT_SLEEP, WAIT_CONSOLE
+};
 
 struct wait {
 	enum wait_kind kind;

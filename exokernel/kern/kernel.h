@@ -25,6 +25,14 @@ void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kvprintf(const char *fmt, va_list ap);
 void console_write(const char *s, size_t n);
 
+/* Console input: console_poll() (every timer tick) moves received bytes
+ * into a 1 KiB buffer, dropping them when it is full, and wakes readers;
+ * console_take() moves up to n buffered bytes to the current env's user
+ * address ubuf and returns how many (-1 if none, -EFAULT). */
+void console_poll(void);
+long console_take(uint64_t ubuf, size_t n);
+extern const char console_in_key[]; /* what readers wait on */
+
 /* Reports a broken kernel invariant: prints the message, registers of the
  * caller and a backtrace, and stops the machine with status 127. */
 void panic(const char *fmt, ...)

@@ -97,6 +97,7 @@ void sched_tick(int from_user)
 	kinfo->ticks++;
 	kinfo->free_frames = frame_free_count();
 	wake_expired(time_now());
+	console_poll();
 	if (!from_user || !cur)
 		return;
 	if (--slice_left > 0 || !run_head)

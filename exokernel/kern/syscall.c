@@ -512,6 +512,27 @@ static long sys_futex_wake(const uint64_t *a)
 	return futex_wake(a[0], a[1]);
 }
 
+struct console_req {
+	uint64_t buf, len;
+};
+
+static long console_ready(void *arg)
+{
+	const struct console_req *c = arg;
+	return console_take(c->buf, c->len);
+}
+
+static long sys_console_read(const uint64_t *a)
+{
+	struct console_req c = { a[0], a[1] };
+	const void *objs[1] = { console_in_key };
+	if (c.len == 0 || c.len > DEBUG_WRITE_MAX)
+		return -EINVAL;
+	if (user_writable(c.buf, c.len) < 0)
+		return -EFAULT;
+	return env_wait_until(console_ready, &c, a[2], WAIT_CONSOLE, objs, 1, 0);
+}
+
 static const sys_fn sys_table[EXO_SYS_COUNT] = {
 #define SYS_ENTRY(num, name, nargs, params, args) [num] = sys_##name,
 	EXO_SYSCALLS(SYS_ENTRY)

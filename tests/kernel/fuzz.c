@@ -157,6 +157,7 @@ static void shape_args(uint64_t n, uint64_t *a)
 	case EXO_SYS_env_wait:
 	case EXO_SYS_futex_wait:
 	case EXO_SYS_wait_any:
+	case EXO_SYS_console_read:
 		a[2] = pick_timeout();
 		if (n == EXO_SYS_wait_any)
 			a[1] = below(70);

@@ -138,6 +138,8 @@ extern uint64_t tsc_hz;
 /* Serial console (COM1). */
 void serial_init(void);
 void serial_putc(char c);
+/* Returns the next received byte, or -1 if none is waiting. */
+int serial_getc(void);
 
 /* Wall-clock seconds since 1970 from the CMOS real-time clock. */
 int64_t rtc_unix_time(void);

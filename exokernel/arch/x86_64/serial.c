@@ -25,6 +25,13 @@ void serial_putc(char c)
 	outb(COM1, (uint8_t)c);
 }
 
+int serial_getc(void)
+{
+	if (!(inb(COM1 + 5) & 0x01)) /* line status: data ready */
+		return -1;
+	return inb(COM1);
+}
+
 void machine_exit(int code)
 {
 	__asm__ volatile("cli");

@@ -93,7 +93,11 @@
 	   unsigned long timeout_ns),                                          \
 	  (addr, expected, timeout_ns))                                        \
 	X(32, futex_wake, 2, (const unsigned int *addr, unsigned long count),  \
-	  (addr, count))
+	  (addr, count))                                                       \
+	/* console input */                                                    \
+	X(33, console_read, 3,                                                 \
+	  (char *buf, unsigned long len, unsigned long timeout_ns),            \
+	  (buf, len, timeout_ns))
 
 /* Call numbers as an enum: EXO_SYS_debug_write, EXO_SYS_null, ... */
 enum exo_sysno {
