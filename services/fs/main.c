@@ -5,17 +5,18 @@
  * each request from a private copy (fs_req_decode), runs it (fs_handle)
  * and writes the reply.
  *
- * Console input: the kernel has no serial input call yet, so the console
- * never has anything to read. A read that would wait for terminal input
- * (fs_handle's FS_DEFER) is answered at once with 0, end of file, as if
- * the terminal had been hung up; an O_NONBLOCK read gets -EAGAIN from the
- * handler itself. No data is ever made up.
+ * Console input: a reader thread (input.c) takes bytes from the kernel's
+ * console (exo_console_read) and the loop feeds them to the tty line
+ * discipline. A read that must wait for terminal input (fs_handle's
+ * FS_DEFER) is parked with its client and run again after input arrives;
+ * the client, waiting for its reply, sends nothing else meanwhile.
  */
 #include <libexo.h>
 
 #include "chan.h"
 #include "fs_ctl.h"
 #include "heap.h"
+#include "input.h"
 #include "server.h"
 
 #define NS_PER_S 1000000000ULL
@@ -29,6 +30,8 @@ struct client {
 	struct fs_chan req, rep;
 	struct exo_region bulk;
 	struct fs_client fc;
+	int deferred;         /* dreq waits for terminal input */
+	struct fs_req dreq;
 };
 
 static struct fs_server srv;
@@ -179,7 +182,7 @@ static int serve_client(struct client *c)
 {
 	const void *slot = fs_chan_peek(&c->req);
 	void *out = fs_chan_slot(&c->rep);
-	if (!slot || !out)
+	if (c->deferred || !slot || !out)
 		return 0;
 	struct fs_req req;
 	struct fs_rep rep;
@@ -187,8 +190,11 @@ static int serve_client(struct client *c)
 	fs_chan_consume(&c->req);
 	if (r == 0) {
 		set_time();
-		if (fs_handle(&srv, &c->fc, &req, &rep) == FS_DEFER)
-			fs_rep_init(&rep, &req, 0); /* no console input: EOF */
+		if (fs_handle(&srv, &c->fc, &req, &rep) == FS_DEFER) {
+			c->deferred = 1;
+			c->dreq = req;
+			return 1;
+		}
 	} else {
 		fs_rep_init(&rep, &req, r);
 	}
@@ -197,14 +203,43 @@ static int serve_client(struct client *c)
 	return 1;
 }
 
+/* Runs parked requests again now that the terminal has input; those that
+ * can finish get their replies. */
+static void retry_deferred(void)
+{
+	for (int i = 0; i < FS_MAX_CLIENTS; i++) {
+		struct client *c = &clients[i];
+		struct fs_rep rep;
+		if (!c->used || !c->deferred)
+			continue;
+		void *out = fs_chan_slot(&c->rep);
+		if (!out)
+			continue;
+		set_time();
+		if (fs_handle(&srv, &c->fc, &c->dreq, &rep) == FS_DEFER)
+			continue;
+		c->deferred = 0;
+		fs_rep_encode(out, FS_SLOT_SIZE, &rep);
+		fs_chan_produce(&c->rep);
+	}
+}
+
+static void tty_sink(void *ctx, const char *buf, size_t n)
+{
+	(void)ctx;
+	tty_input(&srv.tty, buf, n);
+}
+
 /* Sleeps until the control ring or a client has work (or a full reply
  * ring drains). Returns at once if one already has. */
 static void wait_work(void)
 {
-	struct exo_wait_item items[1 + FS_MAX_CLIENTS];
-	struct client *who[1 + FS_MAX_CLIENTS];
+	struct exo_wait_item items[2 + FS_MAX_CLIENTS];
+	struct client *who[2 + FS_MAX_CLIENTS];
 	unsigned long n = 0;
 	int ready = 0, full;
+	ready |= fs_input_prepare(&items[n]);
+	who[n++] = 0;
 	ready |= fs_chan_prepare(&ctl_req, 0, &items[n]);
 	who[n++] = 0;
 	for (int i = 0; i < FS_MAX_CLIENTS; i++) {
@@ -217,8 +252,9 @@ static void wait_work(void)
 	}
 	if (!ready)
 		exo_wait_any(items, n, EXO_WAIT_FOREVER);
+	fs_input_finish();
 	fs_chan_finish(&ctl_req, 0);
-	for (unsigned long i = 1; i < n; i++) {
+	for (unsigned long i = 2; i < n; i++) {
 		fs_chan_finish(&who[i]->req, 0);
 		fs_chan_finish(&who[i]->rep, 1);
 	}
@@ -228,6 +264,10 @@ static void serve(void)
 {
 	for (;;) {
 		int did = 0;
+		if (fs_input_drain(tty_sink, 0)) {
+			retry_deferred();
+			did = 1;
+		}
 		while (serve_ctl())
 			did = 1;
 		for (int i = 0; i < FS_MAX_CLIENTS; i++)
@@ -266,6 +306,8 @@ long exo_main(unsigned long arg)
 	    (r = fs_chan_map(&ctl_rep, (long)a->word[FS_ARG_CTL_REP],
 			     FS_SLOT_SIZE)) < 0)
 		exo_fatal("fs: cannot map the control rings: error %ld", r);
+	if ((r = fs_input_start()) < 0)
+		exo_fatal("fs: cannot start the console reader: error %ld", r);
 	serve();
 	return 0;
 }

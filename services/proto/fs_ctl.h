@@ -31,9 +31,9 @@ enum fs_arg_word {
 	FS_ARG_WORDS
 };
 
-/* The most clients fs serves at once (exo_wait_any takes 64 items; one
- * is the control ring). */
-#define FS_MAX_CLIENTS 63
+/* The most clients fs serves at once (exo_wait_any takes 64 items; the
+ * control ring and the console input ring take two). */
+#define FS_MAX_CLIENTS 62
 
 struct fs_ctl_msg {
 	uint32_t op;        /* enum fs_ctl_op */

@@ -1,9 +1,9 @@
 #!/bin/bash
 # Boots an ISO whose first program waits for console input, types a line
 # once the program prints "ready", and checks the echo and the status.
-# Usage: input.sh ISO LINE EXPECTED_PATTERN
+# Usage: input.sh ISO LINE EXPECTED_PATTERN [READY_MARKER]
 set -uo pipefail
-iso=$1 line=$2 pattern=$3
+iso=$1 line=$2 pattern=$3 ready=${4:-console-echo: ready}
 here=$(cd "$(dirname "$0")" && pwd)
 log="${iso%.iso}.log"
 coproc QEMU { bash "$here/../../boot/qemu.sh" --accel tcg --timeout 60 "$iso" 2>&1; }
@@ -13,7 +13,7 @@ typed=0
 : >"$log"
 while IFS= read -r out <&"$from"; do
 	printf '%s\n' "$out" >>"$log"
-	if ((!typed)) && [[ $out == *"console-echo: ready"* ]]; then
+	if ((!typed)) && [[ $out == *"$ready"* ]]; then
 		printf '%s\n' "$line" >&"$to"
 		typed=1
 	fi
