@@ -140,12 +140,13 @@ long lp_unlinkat(const long *arg)
 	return lp_do_unlink(arg[0], (const char *)arg[1], arg[2]);
 }
 
-/* linkat(olddir, old, newdir, new, flags). */
-static long lp_do_link(long od, const char *o, long nd, const char *n,
-		       long flags)
+/* The two-path calls, linkat and renameat2: (olddir, old, newdir, new,
+ * flags) in one request of operation op. */
+static long lp_do_path2(uint32_t op, long od, const char *o, long nd,
+			const char *n, long flags)
 {
 	struct fs_req r;
-	long e = lp_path2_req(&r, FS_OP_LINK, od, o, nd, n);
+	long e = lp_path2_req(&r, op, od, o, nd, n);
 	if (e)
 		return e;
 	r.flags = (uint32_t)flags;
@@ -154,44 +155,32 @@ static long lp_do_link(long od, const char *o, long nd, const char *n,
 
 long lp_link(const long *arg)
 {
-	return lp_do_link(LP_AT_FDCWD, (const char *)arg[0], LP_AT_FDCWD,
-			  (const char *)arg[1], 0);
+	return lp_do_path2(FS_OP_LINK, LP_AT_FDCWD, (const char *)arg[0],
+			   LP_AT_FDCWD, (const char *)arg[1], 0);
 }
 
 long lp_linkat(const long *arg)
 {
-	return lp_do_link(arg[0], (const char *)arg[1], arg[2],
-			  (const char *)arg[3], arg[4]);
-}
-
-/* renameat2(olddir, old, newdir, new, flags). */
-static long lp_do_rename(long od, const char *o, long nd, const char *n,
-			 long flags)
-{
-	struct fs_req r;
-	long e = lp_path2_req(&r, FS_OP_RENAME, od, o, nd, n);
-	if (e)
-		return e;
-	r.flags = (uint32_t)flags;
-	return lp_fs_call(&r);
+	return lp_do_path2(FS_OP_LINK, arg[0], (const char *)arg[1], arg[2],
+			   (const char *)arg[3], arg[4]);
 }
 
 long lp_rename(const long *arg)
 {
-	return lp_do_rename(LP_AT_FDCWD, (const char *)arg[0], LP_AT_FDCWD,
-			    (const char *)arg[1], 0);
+	return lp_do_path2(FS_OP_RENAME, LP_AT_FDCWD, (const char *)arg[0],
+			   LP_AT_FDCWD, (const char *)arg[1], 0);
 }
 
 long lp_renameat(const long *arg)
 {
-	return lp_do_rename(arg[0], (const char *)arg[1], arg[2],
-			    (const char *)arg[3], 0);
+	return lp_do_path2(FS_OP_RENAME, arg[0], (const char *)arg[1], arg[2],
+			   (const char *)arg[3], 0);
 }
 
 long lp_renameat2(const long *arg)
 {
-	return lp_do_rename(arg[0], (const char *)arg[1], arg[2],
-			    (const char *)arg[3], arg[4]);
+	return lp_do_path2(FS_OP_RENAME, arg[0], (const char *)arg[1], arg[2],
+			   (const char *)arg[3], arg[4]);
 }
 
 /* symlinkat(target, dirfd, linkpath): the link is path, the target
