@@ -1,7 +1,9 @@
 /* The system call table: Linux x86_64 numbers to libposix handlers. musl
- * calls __lp_syscall wherever Linux would trap; a number without a handler
- * returns -ENOSYS and is named once on the console, so a program that
- * needs a missing call says so instead of failing silently. */
+ * calls __lp_syscall5 or __lp_syscall wherever Linux would trap; a number
+ * without a handler returns -ENOSYS and is named once on the console, so
+ * a program that needs a missing call says so instead of failing
+ * silently. A few calls take a fast path before the table (below). */
+#include "lp/clock.h"
 #include "lp/lp.h"
 
 /* Every call's name, for the messages (from lp/sysnum.h). */
@@ -14,7 +16,8 @@ static const char *const lp_names[] = {
 #define LP_NSYS (sizeof(lp_names) / sizeof(lp_names[0]))
 
 /* The implemented calls. Each handler reads arg[0..5] and returns >= 0 or
- * a negative errno value; empty entries are unimplemented. */
+ * a negative errno value; empty entries are unimplemented. (The fast-path
+ * calls keep their entries: LP_FAST_PATH answers them the same way.) */
 static long (*const lp_table[LP_NSYS])(const long *arg) = {
 	/* fd/ */
 	[SYS_read] = lp_read,
@@ -124,13 +127,44 @@ static long (*const lp_table[LP_NSYS])(const long *arg) = {
 static unsigned long lp_reported[(LP_NSYS + 63) / 64];
 static unsigned long lp_reported_unknown;
 
-long LP_ENTRY __lp_syscall(long n, long a, long b, long c, long d, long e,
-			   long f)
+/* The table's way: the arguments in an array, the handler by number. */
+static __attribute__((noinline)) long lp_dispatch(long n, long a, long b,
+						  long c, long d, long e,
+						  long f)
 {
 	const long arg[6] = { a, b, c, d, e, f };
 	if (n < 0 || (unsigned long)n >= LP_NSYS || !lp_table[n])
 		return lp_enosys(n);
 	return lp_table[n](arg);
+}
+
+/* The fast path: calls answered from libposix memory in a few
+ * instructions are answered here, before the table, with no argument
+ * array and no indirect call (under an emulator each call and return
+ * costs as much as the answer). The same answers as their table
+ * handlers; anything else takes the table. */
+#define LP_FAST_PATH(n, a, b)                                    \
+	switch (n) {                                             \
+	case SYS_getpid:                                         \
+	case SYS_gettid: /* the main thread's id is the pid */   \
+		return lp_ids()->pid;                            \
+	case SYS_getppid:                                        \
+		return lp_ids()->ppid;                           \
+	case SYS_clock_gettime:                                  \
+		return lp_clock_gettime_at(a, b);                \
+	}
+
+long LP_ENTRY __lp_syscall5(long n, long a, long b, long c, long d, long e)
+{
+	LP_FAST_PATH(n, a, b)
+	return lp_dispatch(n, a, b, c, d, e, 0);
+}
+
+long LP_ENTRY __lp_syscall(long n, long a, long b, long c, long d, long e,
+			   long f)
+{
+	LP_FAST_PATH(n, a, b)
+	return lp_dispatch(n, a, b, c, d, e, f);
 }
 
 /* Prints "libposix: unimplemented syscall N (name) -> ENOSYS". */

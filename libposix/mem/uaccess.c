@@ -7,20 +7,15 @@
  * exo_query, and the answer is kept in a small cache until any mapping
  * changes (lp_mem_generation): every change goes through mem/backing.c, so
  * a cached answer is never stale, and the stack's pages cost one query
- * per change of the address space, not one per call. */
+ * per change of the address space, not one per call. Pages the region
+ * map allowed go into the same cache, so that lp_uaccess's inline check
+ * (lp/mem.h) answers the next access to them without this file. */
 #include "lp/lp.h"
 #include "lp/mem.h"
 
-#define LP_UCACHE 16
 #define LP_QUERY_PAGES 512
 
-struct lp_ucache_entry {
-	uint64_t page;
-	unsigned long generation;
-	int writable;
-};
-
-static struct lp_ucache_entry lp_ucache[LP_UCACHE];
+struct lp_ucache_entry lp_ucache[LP_UCACHE];
 
 static struct lp_ucache_entry *lp_ucache_slot(uint64_t page)
 {
@@ -55,7 +50,7 @@ static long lp_uaccess_query(uint64_t page, uint64_t n, int write)
 	return 0;
 }
 
-long lp_uaccess(const void *p, size_t len, int write)
+long lp_uaccess_check(const void *p, size_t len, int write)
 {
 	uint64_t va = (uint64_t)p, end = va + len;
 	if (len == 0)
@@ -68,6 +63,11 @@ long lp_uaccess(const void *p, size_t len, int write)
 			uint64_t need = write ? LP_PROT_WRITE : LP_PROT_RWX;
 			if (!(r->flags & need))
 				return -EFAULT;
+			/* Remembered for lp_uaccess's inline check. */
+			*lp_ucache_slot(page) = (struct lp_ucache_entry){
+				page, lp_mem_generation + 1,
+				(r->flags & LP_PROT_WRITE) != 0
+			};
 			page = r->end;
 		} else if (lp_ucache_ok(page, write)) {
 			page += LP_PAGE;

@@ -7,11 +7,11 @@
 #include "lp/lp.h"
 #include "lp/procinfo.h"
 
-static struct lp_ids lp_ids_state;
+struct lp_ids lp_ids_state;
 
 /* Fills lp_ids_state from the process info page if one is mapped (one
  * exo_query, the first time only). */
-static void lp_ids_init(void)
+void lp_ids_init(void)
 {
 	const struct lp_procinfo *pi = (const struct lp_procinfo *)LP_PROCINFO_VA;
 	struct lp_ids *s = &lp_ids_state;
@@ -29,13 +29,6 @@ static void lp_ids_init(void)
 			s->start_tsc = pi->start_tsc;
 	}
 	s->ready = 1;
-}
-
-struct lp_ids *lp_ids(void)
-{
-	if (__builtin_expect(!lp_ids_state.ready, 0))
-		lp_ids_init();
-	return &lp_ids_state;
 }
 
 /* getpid(), getppid(), gettid() (the main thread's id is the pid),

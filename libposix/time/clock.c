@@ -11,95 +11,52 @@
  *                          kernel does not account CPU time per env yet)
  * Other ids (the alarm clocks, CPU clocks of other processes) are -EINVAL.
  */
-#include <exo/info.h>
+#include "lp/clock.h"
 
-#include "lp/arch.h"
-#include "lp/lp.h"
-#include "lp/mem.h"
+uint64_t lp_clock_mult;
+uint64_t lp_clock_last;
 
-#define LP_NS 1000000000UL
-
-static const struct exo_info *const lp_info =
-	(const struct exo_info *)EXO_INFO_VA;
-
-/* The latest time since boot any reader saw, so time never goes back
- * even if two CPUs' TSCs disagree. */
-static uint64_t lp_clock_last;
-
-/* TSC ticks to nanoseconds, exactly for rates below 18 GHz. */
-static uint64_t lp_tsc_ns(uint64_t ticks)
+uint64_t lp_clock_mult_init(void)
 {
-	uint64_t hz = lp_info->tsc_hz;
-	if (!hz)
-		return 0;
-	return ticks / hz * LP_NS + ticks % hz * LP_NS / hz;
-}
-
-uint64_t lp_clock_boot_ns(void)
-{
-	uint64_t now = lp_rdtsc(), boot = lp_info->boot_tsc;
-	uint64_t ns = lp_tsc_ns(now > boot ? now - boot : 0);
-	uint64_t last = __atomic_load_n(&lp_clock_last, __ATOMIC_RELAXED);
-	while (ns > last &&
-	       !__atomic_compare_exchange_n(&lp_clock_last, &last, ns, 1,
-					    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
-		;
-	return ns > last ? ns : last;
+	uint64_t hz = lp_kinfo()->tsc_hz;
+	/* LP_NS << 32 fits in 64 bits (about 4.3e18). */
+	uint64_t m = hz ? (LP_NS << 32) / hz : 0;
+	__atomic_store_n(&lp_clock_mult, m, __ATOMIC_RELAXED);
+	return m;
 }
 
 /* The coarse clocks' resolution: one timer tick. */
 static uint64_t lp_tick_ns(void)
 {
-	uint32_t hz = lp_info->tick_hz;
+	uint32_t hz = lp_kinfo()->tick_hz;
 	return hz ? LP_NS / hz : 1;
 }
 
-long lp_clock_read(long clk, uint64_t *ns)
+long lp_clock_read_other(long clk, uint64_t t, uint64_t *ns)
 {
-	uint64_t t = lp_clock_boot_ns(), start;
+	uint64_t start, boot = lp_kinfo()->boot_tsc;
 	switch (clk) {
 	case LP_CLOCK_REALTIME_COARSE:
-		t -= t % lp_tick_ns();
-		/* fall through */
-	case LP_CLOCK_REALTIME:
-	case LP_CLOCK_TAI:
-		*ns = (uint64_t)lp_info->boot_unix_sec * LP_NS + t;
+		*ns = (uint64_t)lp_kinfo()->boot_unix_sec * LP_NS + t -
+		      t % lp_tick_ns();
 		return 0;
 	case LP_CLOCK_MONOTONIC_COARSE:
-		t -= t % lp_tick_ns();
-		/* fall through */
-	case LP_CLOCK_MONOTONIC:
-	case LP_CLOCK_MONOTONIC_RAW:
-	case LP_CLOCK_BOOTTIME:
-		*ns = t;
+		*ns = t - t % lp_tick_ns();
 		return 0;
 	case LP_CLOCK_PROCESS_CPUTIME_ID:
 	case LP_CLOCK_THREAD_CPUTIME_ID:
 		start = lp_ids()->start_tsc;
-		start = start > lp_info->boot_tsc ? start - lp_info->boot_tsc : 0;
-		start = lp_tsc_ns(start);
+		start = lp_tsc_ns(start > boot ? start - boot : 0);
 		*ns = t > start ? t - start : 0;
 		return 0;
 	}
 	return -EINVAL;
 }
 
-/* Stores ns as a timespec at user address p. Returns 0 or -EFAULT. */
-static long lp_put_timespec(long p, uint64_t ns)
-{
-	if (lp_uaccess((void *)p, sizeof(struct lp_timespec), 1) < 0)
-		return -EFAULT;
-	*(struct lp_timespec *)p = (struct lp_timespec){ (int64_t)(ns / LP_NS),
-							 (int64_t)(ns % LP_NS) };
-	return 0;
-}
-
 /* clock_gettime(clk, tp). Returns 0, -EINVAL (unknown clock), -EFAULT. */
 long lp_clock_gettime(const long *arg)
 {
-	uint64_t ns;
-	long r = lp_clock_read(arg[0], &ns);
-	return r < 0 ? r : lp_put_timespec(arg[1], ns);
+	return lp_clock_gettime_at(arg[0], arg[1]);
 }
 
 /* clock_getres(clk, res): 1 ns, or a tick for the coarse clocks; res may

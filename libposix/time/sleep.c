@@ -4,10 +4,9 @@
  * signal can interrupt a sleep yet: a notification (-EINTR from the
  * kernel) just resumes it; signals will make it return -EINTR with the
  * remaining time. */
+#include "lp/clock.h"
 #include "lp/lp.h"
 #include "lp/mem.h"
-
-#define LP_NS 1000000000UL
 
 /* Sleeps until the time since boot reaches deadline (ns). */
 static void lp_sleep_until(uint64_t deadline)

@@ -61,6 +61,17 @@ static void check_clocks(void)
 	FAILS(syscall(SYS_clock_gettime, CLOCK_MONOTONIC, BAD), EFAULT);
 	FAILS(syscall(SYS_clock_gettime, CLOCK_MONOTONIC, (void *)check_clocks), EFAULT);
 	FAILS(syscall(SYS_clock_gettime, CLOCK_MONOTONIC, (void *)0x7ff000000000), EFAULT);
+	/* The same through musl's clock_gettime, which takes libposix's
+	 * vDSO function first (musl-patches/0008) and the call after it. */
+	FAILS(clock_gettime(CLOCK_MONOTONIC, BAD), EFAULT);
+	FAILS(clock_gettime(CLOCK_REALTIME, (void *)check_clocks), EFAULT);
+	FAILS(clock_gettime(99, BAD), EINVAL);
+	/* The coarse wall clock is the fine one cut to the tick. */
+	clock_getres(CLOCK_REALTIME_COARSE, &r);
+	clock_gettime(CLOCK_REALTIME_COARSE, &a);
+	clock_gettime(CLOCK_REALTIME, &b);
+	CHECK(r.tv_nsec >= 1000000 && a.tv_nsec % r.tv_nsec == 0);
+	CHECK(ns_of(&a) <= ns_of(&b) && ns_of(&b) - ns_of(&a) < NS);
 
 	/* 10^5 reads never go back. */
 	clock_gettime(CLOCK_MONOTONIC, &a);

@@ -182,6 +182,33 @@ START_TEST(entry_points_enosys)
 }
 END_TEST
 
+/* The fast path (dispatch.c) gives the table's answers, from both
+ * entries; anything else from the five-argument entry reaches the table. */
+START_TEST(fast_path_same_answers)
+{
+	const long *no = (const long[6]){ 0 };
+	ck_assert_int_eq(__lp_syscall5(SYS_getpid, 0, 0, 0, 0, 0), lp_getpid(no));
+	ck_assert_int_eq(__lp_syscall5(SYS_gettid, 0, 0, 0, 0, 0), lp_gettid(no));
+	ck_assert_int_eq(__lp_syscall5(SYS_getppid, 0, 0, 0, 0, 0), lp_getppid(no));
+	ck_assert_int_eq(SYS(SYS_getpid, 0, 0, 0, 0, 0, 0), lp_getpid(no));
+	ck_assert_int_eq(SYS(SYS_getppid, 0, 0, 0, 0, 0, 0), lp_getppid(no));
+	ck_assert_int_eq(__lp_syscall5(SYS_umask, 0777, 0, 0, 0, 0), 022);
+	ck_assert_int_eq(__lp_syscall5(SYS_getxattr, 0, 0, 0, 0, 0), -ENOSYS);
+	ck_assert_int_eq(console_count("(getxattr) -> ENOSYS\n"), 1);
+}
+END_TEST
+
+/* vdso.c: musl's vDSO lookups find clock_gettime and nothing else. */
+START_TEST(vdso_lookup)
+{
+	ck_assert_ptr_nonnull(__lp_vdsosym("LINUX_2.6", "__vdso_clock_gettime"));
+	ck_assert_ptr_null(__lp_vdsosym("LINUX_2.6", "__vdso_getcpu"));
+	ck_assert_ptr_null(__lp_vdsosym("LINUX_2.6", "__vdso_clock_gettim"));
+	ck_assert_ptr_null(__lp_vdsosym("LINUX_2.5", "__vdso_clock_gettime"));
+	ck_assert_ptr_null(__lp_vdsosym("", ""));
+}
+END_TEST
+
 /* ---- fd/console.c ---- */
 START_TEST(write_console)
 {
@@ -332,6 +359,8 @@ static Suite *dispatch_suite(void)
 	tcase_add_test(tc, enosys_named_once);
 	tcase_add_test(tc, enosys_out_of_range);
 	tcase_add_test(tc, entry_points_enosys);
+	tcase_add_test(tc, fast_path_same_answers);
+	tcase_add_test(tc, vdso_lookup);
 	tcase_add_test(tc, write_console);
 	tcase_add_test(tc, write_fault);
 	tcase_add_test(tc, files_without_server);

@@ -36,11 +36,20 @@ void *memset(void *dst, int c, size_t n);
 size_t strlen(const char *s);
 
 /* ---- dispatch.c ---- */
-/* The system call entry (musl's __syscallN and __syscall_cp_asm call it). */
+/* The system call entries: __lp_syscall5 for calls with up to five
+ * arguments (musl's __syscall0..5; every argument in a register, so a
+ * wrapper's `return __syscall(...)` is a jump), __lp_syscall for six
+ * (__syscall6, __syscall_cp_asm). Both return the result or -errno. */
+long __lp_syscall5(long n, long a, long b, long c, long d, long e);
 long __lp_syscall(long n, long a, long b, long c, long d, long e, long f);
 /* Says once per call number on the console that call n is not
  * implemented; returns -ENOSYS. */
 long lp_enosys(long n);
+
+/* ---- vdso.c ---- */
+/* musl's vDSO lookup (musl-patches/0008): the in-process function for
+ * vDSO symbol name of version vername, or 0. */
+void *__lp_vdsosym(const char *vername, const char *name);
 
 /* ---- debug.c: console messages ---- */
 /* A line being built for the console; text beyond the buffer is dropped. */
@@ -63,15 +72,16 @@ struct lp_ids {
 	uint32_t umask;
 	uint64_t start_tsc; /* when the process was created */
 };
-/* The process's ids (read on first use; see lp/procinfo.h). */
-struct lp_ids *lp_ids(void);
-
-/* ---- time/clock.c ---- */
-/* Nanoseconds since boot; never less than an earlier result. */
-uint64_t lp_clock_boot_ns(void);
-/* Reads clock clk in nanoseconds (since 1970 or since boot). Returns 0
- * or -EINVAL for an unknown clock. */
-long lp_clock_read(long clk, uint64_t *ns);
+extern struct lp_ids lp_ids_state;
+void lp_ids_init(void);
+/* The process's ids (read on first use; see lp/procinfo.h). Inline: the
+ * getpid fast path (dispatch.c) is little more than this. */
+static inline struct lp_ids *lp_ids(void)
+{
+	if (__builtin_expect(!lp_ids_state.ready, 0))
+		lp_ids_init();
+	return &lp_ids_state;
+}
 
 /* ---- exo.c ---- */
 /* lp_exo_* calls made so far (for the test hook __lp_test_exo_calls). */

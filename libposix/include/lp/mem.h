@@ -143,8 +143,30 @@ long lp_mem_adopt(uint64_t start, uint64_t end);
 uint64_t lp_brk_start(void);
 
 /* ---- mem/uaccess.c ---- */
+/* Pages already found accessible, valid until the address space changes
+ * (lp_mem_generation); see mem/uaccess.c. */
+#define LP_UCACHE 16
+struct lp_ucache_entry {
+	uint64_t page;
+	unsigned long generation; /* lp_mem_generation + 1 when filled */
+	int writable;
+};
+extern struct lp_ucache_entry lp_ucache[LP_UCACHE];
+
+/* The full check: the region map, the cache, then the kernel. */
+long lp_uaccess_check(const void *p, size_t len, int write);
+
 /* 0 if the program may read (write = 0) or write (write = 1) len bytes at
- * p, else -EFAULT. */
-long lp_uaccess(const void *p, size_t len, int write);
+ * p, else -EFAULT. Inline for the common case, an object within one page
+ * the cache already holds (a stack variable, say): one compare, no call. */
+static inline long lp_uaccess(const void *p, size_t len, int write)
+{
+	uint64_t va = (uint64_t)p, page = va & ~(LP_PAGE - 1);
+	const struct lp_ucache_entry *e = &lp_ucache[(page / LP_PAGE) % LP_UCACHE];
+	if (len && len <= LP_PAGE - (va - page) && e->page == page &&
+	    e->generation == lp_mem_generation + 1 && (e->writable || !write))
+		return 0;
+	return lp_uaccess_check(p, len, write);
+}
 
 #endif
