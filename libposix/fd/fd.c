@@ -91,7 +91,7 @@ long lp_fs_close_handle(long handle)
 	struct fs_req r;
 	lp_fs_req(&r, FS_OP_CLOSE);
 	r.fd = (int32_t)handle;
-	return lp_fs_call(&r);
+	return lp_fs_post(&r);
 }
 
 /* Puts slot value v (a handle + 1, or LP_FD_KCONSOLE) at fd. */

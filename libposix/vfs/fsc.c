@@ -1,8 +1,13 @@
 /* The connection to the file server: the rings and bulk area the spawner
- * mapped (lp/procinfo.h), one request at a time. Waiting for a reply
- * first gives the server the CPU (one CPU: it cannot answer while we
- * spin) or spins (several CPUs), then sleeps on the reply ring's
- * doorbell with the <exo/ring.h> protocol. */
+ * mapped (lp/procinfo.h). A call sends one request and waits for its
+ * reply; a post (lp_fs_post) sends one whose reply nobody needs and does
+ * not wait: the server answers requests in order, so the replies to
+ * posted requests come before the next call's and are skipped there. At
+ * most LP_FS_POSTED replies are left outstanding, so the server never
+ * stops on a full reply ring while we wait for room in the request ring.
+ * Waiting for a reply first gives the server the CPU (one CPU: it cannot
+ * answer while we spin) or spins (several CPUs), then sleeps on the reply
+ * ring's doorbell with the <exo/ring.h> protocol. */
 #include <exo/info.h>
 #include <exo/ring.h>
 
@@ -12,6 +17,7 @@
 #include "lp/vfs.h"
 
 #define LP_FS_SPIN 8
+#define LP_FS_POSTED 4
 
 struct lp_fsc {
 	int state; /* 0: not looked at yet, 1: connected, -1: none */
@@ -20,6 +26,7 @@ struct lp_fsc {
 	uint8_t *bulk;
 	uint32_t bulk_size;
 	uint64_t next_id;
+	unsigned posted; /* replies to posted requests not yet read */
 };
 
 static struct lp_fsc lp_fsc;
@@ -93,12 +100,10 @@ static void lp_fsc_wait(struct exo_ring_hdr *h, long ring, unsigned long which,
 	}
 }
 
-long lp_fs_call(struct fs_req *r)
+/* Puts r in the request ring (waiting for room), with the next id. */
+static void lp_fsc_send(struct fs_req *r)
 {
-	struct fs_rep rep;
 	void *slot;
-	if (!lp_fs_connected())
-		return -ENOSYS;
 	r->req_id = ++lp_fsc.next_id;
 	while (!(slot = exo_ring_prod_slot(lp_fsc.req)))
 		lp_fsc_wait(lp_fsc.req, lp_fsc.req_ring, EXO_RING_TAIL,
@@ -106,16 +111,50 @@ long lp_fs_call(struct fs_req *r)
 	memcpy(slot, r, sizeof(*r));
 	if (exo_ring_produce(lp_fsc.req))
 		lp_exo_ring_notify(lp_fsc.req_ring);
+}
+
+/* Takes the next reply from the reply ring (waiting for it). */
+static void lp_fsc_receive(struct fs_rep *rep)
+{
+	void *slot;
 	while (!(slot = exo_ring_cons_slot(lp_fsc.rep)))
 		lp_fsc_wait(lp_fsc.rep, lp_fsc.rep_ring, EXO_RING_HEAD,
 			    lp_fsc.rep->tail);
-	memcpy(&rep, slot, sizeof(rep));
+	memcpy(rep, slot, sizeof(*rep));
 	if (exo_ring_consume(lp_fsc.rep))
 		lp_exo_ring_notify(lp_fsc.rep_ring);
+}
+
+long lp_fs_call(struct fs_req *r)
+{
+	struct fs_rep rep;
+	if (!lp_fs_connected())
+		return -ENOSYS;
+	lp_fsc_send(r);
+	for (;;) {
+		lp_fsc_receive(&rep);
+		if (rep.req_id == r->req_id || !lp_fsc.posted)
+			break;
+		lp_fsc.posted--; /* a posted request's reply: skipped */
+	}
 	if (rep.len != sizeof(rep) || rep.req_id != r->req_id ||
 	    rep.ret < -4095)
 		return -EIO;
 	return rep.ret;
+}
+
+long lp_fs_post(struct fs_req *r)
+{
+	struct fs_rep rep;
+	if (!lp_fs_connected())
+		return -ENOSYS;
+	if (lp_fsc.posted >= LP_FS_POSTED) {
+		lp_fsc_receive(&rep);
+		lp_fsc.posted--;
+	}
+	lp_fsc_send(r);
+	lp_fsc.posted++;
+	return 0;
 }
 
 long lp_fs_path(struct fs_buf *b, uint32_t off, const char *upath)

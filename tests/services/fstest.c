@@ -307,6 +307,40 @@ static void t_emfile(void)
 	ERR(dup2(0, 5000), EBADF);
 }
 
+/* close() does not wait for the server's reply (libposix posts it), yet
+ * every close reaches the server, in order, before what follows it. */
+static void t_close_posted(void)
+{
+	int fds[50];
+	for (int i = 0; i < 50; i++)
+		OK(fds[i] = open("/tmp/a", O_RDONLY));
+	for (int i = 0; i < 50; i++) /* more than the replies left unread */
+		OK(close(fds[i]));
+	ERR(close(fds[1]), EBADF);
+	/* More pairs than the server's 4096 handles per client: a close
+	 * that never arrived would end this with EMFILE. */
+	for (int i = 0; i < 5000; i++) {
+		int fd = open("/tmp/a", O_RDONLY);
+		if (fd != fds[0] || close(fd) < 0) {
+			EQ(fd, fds[0]);
+			break;
+		}
+	}
+	/* An unlinked file's space comes back when its last fd is closed. */
+	struct statfs before, held, after;
+	static char big[65536];
+	int fd = open("/tmp/closeme", O_CREAT | O_RDWR | O_TRUNC, 0600);
+	OK(fd);
+	OK(statfs("/tmp", &before));
+	EQ(write(fd, big, sizeof(big)), (ssize_t)sizeof(big));
+	OK(unlink("/tmp/closeme"));
+	OK(statfs("/tmp", &held));
+	OK(close(fd));
+	OK(statfs("/tmp", &after));
+	EQ(before.f_bfree > held.f_bfree, 1);
+	EQ(after.f_bfree, before.f_bfree);
+}
+
 static void t_devices(void)
 {
 	char buf[8] = { 1, 1, 1, 1 };
@@ -489,7 +523,7 @@ static const struct {
 } tests[] = {
 	T(create_rw), T(open_errors), T(dirs),	  T(dup_offset),
 	T(getdents),  T(symlinks),    T(at_calls), T(cwd),
-	T(efault),    T(emfile),      T(devices), T(enospc),
+	T(efault),    T(emfile),      T(close_posted), T(devices), T(enospc),
 	T(console),
 	T(misc),
 };

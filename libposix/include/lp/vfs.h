@@ -34,6 +34,12 @@ void lp_fs_req(struct fs_req *r, uint32_t op);
  * the reply ring). Returns the reply's ret (>= 0 or -errno), or -ENOSYS
  * without a connection, -EIO if the server's reply makes no sense. */
 long lp_fs_call(struct fs_req *r);
+/* Sends r without waiting for its reply, for a request whose result is
+ * known in advance (closing a handle libposix owns); the reply is skipped
+ * by a later call. r must not use the bulk area: the next call may
+ * overwrite it before the server reads r. Returns 0, or -ENOSYS without
+ * a connection. */
+long lp_fs_post(struct fs_req *r);
 /* Copies the user's NUL-terminated path into the bulk area at off
  * (LP_BULK_PATH or LP_BULK_PATH2) and points *b at it (len without the
  * NUL). Returns 0, or -EFAULT (unreadable), -ENAMETOOLONG (PATH_MAX or
@@ -59,7 +65,8 @@ long lp_fd_install(long handle, int cloexec, long minfd);
 /* Checks that an fd could be installed (before the server is asked to
  * open anything). Returns 0 or -EMFILE. */
 long lp_fd_room(void);
-/* Closes a server handle (one FS_OP_CLOSE). */
+/* Closes a server handle: one FS_OP_CLOSE, posted (lp_fs_post), since
+ * closing a handle libposix holds cannot fail. Returns 0 or -ENOSYS. */
 long lp_fs_close_handle(long handle);
 
 /* ---- fd/io.c ---- */
