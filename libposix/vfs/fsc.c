@@ -25,6 +25,7 @@ struct lp_fsc {
 	long req_ring, rep_ring;
 	uint8_t *bulk;
 	uint32_t bulk_size;
+	const struct fs_status *status; /* the server's status page, or 0 */
 	uint64_t next_id;
 	unsigned posted; /* replies to posted requests not yet read */
 };
@@ -49,6 +50,17 @@ static void lp_fsc_init(void)
 	lp_fsc.bulk = (uint8_t *)pi->fs_bulk_va;
 	lp_fsc.bulk_size = pi->fs_bulk_size;
 	lp_fsc.state = 1;
+	q = 0;
+	if (pi->fs_status_va &&
+	    lp_exo_query(EXO_SELF, pi->fs_status_va, 1, &q) == 1 &&
+	    (q & EXO_Q_PRESENT) &&
+	    ((const struct fs_status *)pi->fs_status_va)->magic == FS_STATUS_MAGIC)
+		lp_fsc.status = (const struct fs_status *)pi->fs_status_va;
+}
+
+const struct fs_status *lp_fs_status(void)
+{
+	return lp_fs_connected() ? lp_fsc.status : 0;
 }
 
 int lp_fs_connected(void)

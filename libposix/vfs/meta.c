@@ -34,6 +34,28 @@ static long lp_fd_req(struct fs_req *r, uint32_t op, long fd)
 	return 0;
 }
 
+/* A stat relative to the cwd through the stat cache (vfs/statcache.c):
+ * the kept result if the server's version has not moved, else a round
+ * trip whose result is kept under the version read before it. */
+static long lp_stat_cached(struct fs_req *r, void *st)
+{
+	const char *path = (const char *)lp_fs_bulk() + r->path.off;
+	uint64_t version = lp_statc_version();
+	struct fs_stat kept;
+	if (lp_uaccess(st, sizeof(struct fs_stat), 1) < 0)
+		return -EFAULT;
+	long e = lp_statc_get(path, r->path.len, r->flags, version, &kept);
+	if (e <= 0) {
+		if (e == 0)
+			memcpy(st, &kept, sizeof(kept));
+		return e;
+	}
+	e = lp_meta_out(r, st, sizeof(struct fs_stat));
+	lp_statc_put(path, r->path.len, r->flags, version, e,
+		     (const struct fs_stat *)(lp_fs_bulk() + LP_BULK_DATA));
+	return e;
+}
+
 /* newfstatat(dirfd, path, st, flags): AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH
  * (then path "" names dirfd itself). */
 static long lp_do_stat(long dirfd, const char *path, void *st, long flags)
@@ -43,6 +65,8 @@ static long lp_do_stat(long dirfd, const char *path, void *st, long flags)
 	if (e)
 		return e;
 	r.flags = (uint32_t)flags;
+	if (dirfd == LP_AT_FDCWD && (flags & ~FS_AT_SYMLINK_NOFOLLOW) == 0)
+		return lp_stat_cached(&r, st);
 	return lp_meta_out(&r, st, sizeof(struct fs_stat));
 }
 

@@ -79,6 +79,17 @@ static long populate(long mem, uint64_t size)
 	return r < 0 ? r : 0;
 }
 
+/* Maps the status page the spawner gave (fs.h) and publishes it. */
+static long map_status(long mem)
+{
+	static struct exo_region page;
+	long r = exo_region_map(&page, mem, 1, EXO_PROT_READ | EXO_PROT_WRITE);
+	if (r < 0)
+		return r;
+	fs_server_set_status(&srv, page.base);
+	return 0;
+}
+
 static struct client *client_find(uint32_t id)
 {
 	for (int i = 0; i < FS_MAX_CLIENTS; i++)
@@ -171,6 +182,7 @@ static int serve_ctl(void)
 	memcpy(&m, slot, sizeof(m));
 	fs_chan_consume(&ctl_req);
 	struct fs_ctl_rep rep = { .op = m.op, .id = m.id, .ret = ctl_handle(&m) };
+	fs_server_publish(&srv, 0); /* credentials, handles dropped */
 	memcpy(out, &rep, sizeof(rep));
 	fs_chan_produce(&ctl_rep);
 	return 1;
@@ -195,6 +207,7 @@ static int serve_client(struct client *c)
 			c->dreq = req;
 			return 1;
 		}
+		fs_server_publish(&srv, req.op);
 	} else {
 		fs_rep_init(&rep, &req, r);
 	}
@@ -218,6 +231,7 @@ static void retry_deferred(void)
 		set_time();
 		if (fs_handle(&srv, &c->fc, &c->dreq, &rep) == FS_DEFER)
 			continue;
+		fs_server_publish(&srv, c->dreq.op);
 		c->deferred = 0;
 		fs_rep_encode(out, FS_SLOT_SIZE, &rep);
 		fs_chan_produce(&c->rep);
@@ -306,6 +320,8 @@ long exo_main(unsigned long arg)
 	    (r = fs_chan_map(&ctl_rep, (long)a->word[FS_ARG_CTL_REP],
 			     FS_SLOT_SIZE)) < 0)
 		exo_fatal("fs: cannot map the control rings: error %ld", r);
+	if ((r = map_status((long)a->word[FS_ARG_STATUS_MEM])) < 0)
+		exo_fatal("fs: cannot map the status page: error %ld", r);
 	if ((r = fs_input_start()) < 0)
 		exo_fatal("fs: cannot start the console reader: error %ld", r);
 	serve();

@@ -68,6 +68,7 @@ struct ramfs {
 	uint64_t next_ino;
 	uint32_t dev; /* st_dev reported for every inode */
 	int destroying; /* ramfs_destroy() is freeing everything */
+	uint64_t atime_updates; /* access times a read changed (relatime) */
 	struct ramfs_inode *all;
 };
 

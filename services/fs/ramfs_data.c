@@ -85,8 +85,10 @@ static void touch_atime(struct ramfs *fs, struct ramfs_inode *i)
 	if (ramfs_rdonly(i))
 		return;
 	if (!ts_before(i->mtime, i->atime) || !ts_before(i->ctime, i->atime) ||
-	    fs->now.sec - i->atime.sec >= DAY_SECONDS)
+	    fs->now.sec - i->atime.sec >= DAY_SECONDS) {
 		i->atime = fs->now;
+		fs->atime_updates++;
+	}
 }
 
 long ramfs_read(struct ramfs *fs, struct ramfs_inode *i, uint64_t off,

@@ -66,6 +66,24 @@ void fs_server_set_time(struct fs_server *s, struct fs_timespec now)
 	ramfs_set_time(&s->fs, now);
 }
 
+void fs_server_set_status(struct fs_server *s, struct fs_status *page)
+{
+	s->status = page;
+	__atomic_store_n(&page->version, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&page->magic, FS_STATUS_MAGIC, __ATOMIC_RELEASE);
+}
+
+void fs_server_publish(struct fs_server *s, uint32_t op)
+{
+	if (!s->status)
+		return;
+	if (!fs_op_may_change(op) && s->fs.atime_updates == s->atime_seen)
+		return;
+	s->atime_seen = s->fs.atime_updates;
+	__atomic_store_n(&s->status->version, s->status->version + 1,
+			 __ATOMIC_RELEASE);
+}
+
 /* Creates name in dir unless something already has that name. */
 static long ensure_node(struct fs_server *s, struct ramfs_inode *dir,
 			const char *name, uint32_t mode, uint32_t rdev,

@@ -28,6 +28,8 @@ struct fs_server {
 	struct ramfs fs;
 	struct tty tty;
 	struct dev_state dev;
+	struct fs_status *status; /* the status page, or 0 (fs.h) */
+	uint64_t atime_seen;      /* fs.atime_updates already published */
 };
 
 struct fs_client {
@@ -52,6 +54,14 @@ long fs_server_init(struct fs_server *s, const struct fs_alloc *a,
 long fs_server_populate(struct fs_server *s, const void *cpio, size_t len);
 void fs_server_destroy(struct fs_server *s);
 void fs_server_set_time(struct fs_server *s, struct fs_timespec now);
+/* Publishes the status page at page (writable, at least a struct
+ * fs_status): version 0, then the magic. */
+void fs_server_set_status(struct fs_server *s, struct fs_status *page);
+/* After handling a request with op op (0 for a control message), and
+ * before its reply is sent: bumps the status page's version if the
+ * request may have changed what a stat sees (fs_op_may_change, or an
+ * access time a read set). */
+void fs_server_publish(struct fs_server *s, uint32_t op);
 
 /* A new client at the root with no handles. Returns 0. */
 long fs_client_init(struct fs_server *s, struct fs_client *c,

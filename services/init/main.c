@@ -36,6 +36,7 @@ static struct fsctl ctl;
 static struct fsconn self;
 static struct exo_proc fs_proc;
 static uint32_t run_uid; /* -u: the program's uid and gid */
+static struct exo_region fs_status; /* fs's status page (fs.h) */
 
 /* Starts fs with the initrd and the control channel. */
 static long start_fs(const struct exo_bootinfo *bi)
@@ -48,6 +49,8 @@ static long start_fs(const struct exo_bootinfo *bi)
 		return -ENOENT;
 	if ((r = exo_ring_setup(&ctl.req, FS_SLOT_SIZE, 8)) < 0 ||
 	    (r = exo_ring_setup(&ctl.rep, FS_SLOT_SIZE, 8)) < 0 ||
+	    (r = exo_region_alloc(&fs_status, 1,
+				  EXO_PROT_READ | EXO_PROT_WRITE)) < 0 ||
 	    (r = exo_proc_load(&fs_proc, fs->mem, fs->size, "fs")) < 0)
 		return r;
 	struct exo_args *a = fs_proc.args;
@@ -62,6 +65,9 @@ static long start_fs(const struct exo_bootinfo *bi)
 	if ((s = exo_proc_grant(&fs_proc, ctl.rep.ring, rw)) < 0)
 		return s;
 	a->word[FS_ARG_CTL_REP] = (uint64_t)s;
+	if ((s = exo_proc_grant(&fs_proc, fs_status.mem, rw)) < 0)
+		return s;
+	a->word[FS_ARG_STATUS_MEM] = (uint64_t)s;
 	return exo_proc_start(&fs_proc);
 }
 
@@ -137,9 +143,10 @@ static long setup_stack(struct exo_proc *p, const struct lp_image_info *ii,
 	return exo_env_set_regs(p->env, &regs);
 }
 
-/* Gives the child its fs connection: rings and bulk area mapped in the
- * window of lp/procinfo.h, ring capabilities granted, fds 0-2 opened on
- * /dev/console (one description, like a terminal's). */
+/* Gives the child its fs connection: rings, bulk area and (read-only)
+ * fs's status page mapped in the window of lp/procinfo.h, ring
+ * capabilities granted, fds 0-2 opened on /dev/console (one description,
+ * like a terminal's). */
 static long setup_fs(struct exo_proc *p, struct fsconn *c,
 		     struct lp_procinfo *pi)
 {
@@ -172,7 +179,12 @@ static long setup_fs(struct exo_proc *p, struct fsconn *c,
 	}
 	pi->fs_bulk_va = va;
 	pi->fs_bulk_size = (uint32_t)(c->bulk.npages * EXO_PAGE_SIZE);
-	return exo_proc_map(p, va, c->bulk.mem, c->bulk.npages, rw);
+	if ((r = exo_proc_map(p, va, c->bulk.mem, c->bulk.npages, rw)) < 0)
+		return r;
+	/* The status page, read-only: only fs writes it. */
+	va += (pi->fs_bulk_size + 0xFFFFUL) & ~0xFFFFUL;
+	pi->fs_status_va = va;
+	return exo_proc_map(p, va, fs_status.mem, 1, EXO_PROT_READ);
 }
 
 /* Maps the process info page read-only in the child. */

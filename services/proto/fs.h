@@ -167,6 +167,26 @@ int fs_buf_ok(struct fs_buf b, uint64_t bulk_size);
 long fs_bulk_path(const uint8_t *bulk, uint64_t bulk_size, struct fs_buf b,
 		  char *out);
 
+/* The status page: one page the server writes and every client maps
+ * read-only (the spawner maps it; lp/procinfo.h fs_status_va). version
+ * grows whenever anything a stat could see may have changed: the server
+ * bumps it after each request that may change a file, a directory or a
+ * client's credentials (fs_op_may_change), and after any request whose
+ * handling changed an access time, before the reply is sent. A result
+ * the server gave while version was V is still exact as long as version
+ * reads V, so a client may keep it until then (libposix's stat cache). */
+#define FS_STATUS_MAGIC 0x5355544154534653ULL /* "FSSTATUS" */
+struct fs_status {
+	uint64_t magic;   /* FS_STATUS_MAGIC once the server serves */
+	uint64_t version; /* read with an acquire load */
+};
+
+/* 0 for the requests that never change what a stat sees (queries, offset
+ * and status-flag changes of a description, reads: a read's only change,
+ * the access time, is counted where it happens), 1 for all others and
+ * for unknown ops. */
+int fs_op_may_change(uint32_t op);
+
 /* A client's bump allocator over its bulk area, reset per request. */
 struct fs_bulk_cursor {
 	uint32_t size;

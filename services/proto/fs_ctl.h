@@ -28,6 +28,7 @@ enum fs_arg_word {
 	FS_ARG_INITRD_SIZE, /* its size in bytes */
 	FS_ARG_CTL_REQ,     /* control ring init -> fs */
 	FS_ARG_CTL_REP,     /* control ring fs -> init */
+	FS_ARG_STATUS_MEM,  /* the status page (struct fs_status), READ|WRITE */
 	FS_ARG_WORDS
 };
 

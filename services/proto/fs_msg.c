@@ -169,3 +169,25 @@ long fs_bulk_push(uint8_t *bulk, struct fs_bulk_cursor *c, const void *data,
 	c->used = (uint32_t)(off + n);
 	return 0;
 }
+
+int fs_op_may_change(uint32_t op)
+{
+	switch (op) {
+	case FS_OP_READ:
+	case FS_OP_PREAD:
+	case FS_OP_LSEEK:
+	case FS_OP_FSTAT:
+	case FS_OP_STAT:
+	case FS_OP_STATX:
+	case FS_OP_ACCESS:
+	case FS_OP_READLINK:
+	case FS_OP_GETDENTS:
+	case FS_OP_GETCWD:
+	case FS_OP_STATFS:
+	case FS_OP_FSTATFS:
+	case FS_OP_FCNTL:
+	case FS_OP_DUP:
+		return 0;
+	}
+	return 1;
+}

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lp/lp.h"
+#include "lp/vfs.h"
 #include "../unit/unit.h"
 
 /* ---- the fake kernel gateway ---- */
@@ -209,6 +210,39 @@ START_TEST(vdso_lookup)
 }
 END_TEST
 
+/* ---- vfs/statcache.c ---- */
+START_TEST(stat_cache_keeps_by_version)
+{
+	struct fs_stat st = { .st_ino = 42, .st_mode = 0100644 }, got;
+	char longp[200];
+	memset(longp, 'a', sizeof(longp));
+	ck_assert_uint_eq(lp_statc_version(), 0); /* no status page here */
+	lp_statc_put("/a", 2, 0, 0, 0, &st); /* version 0: not kept */
+	ck_assert_int_eq(lp_statc_get("/a", 2, 0, 0, &got), 1);
+	lp_statc_put("/a", 2, 0, 5, 0, &st);
+	memset(&got, 0, sizeof(got));
+	ck_assert_int_eq(lp_statc_get("/a", 2, 0, 5, &got), 0);
+	ck_assert_uint_eq(got.st_ino, 42);
+	ck_assert_int_eq(lp_statc_get("/a", 2, 0, 6, &got), 1);     /* moved */
+	ck_assert_int_eq(lp_statc_get("/a", 2, 0x100, 5, &got), 1); /* lstat */
+	ck_assert_int_eq(lp_statc_get("/b", 2, 0, 5, &got), 1);
+	ck_assert_int_eq(lp_statc_get("/a/", 3, 0, 5, &got), 1);
+	lp_statc_put("/n", 2, 0, 5, -ENOENT, 0);
+	ck_assert_int_eq(lp_statc_get("/n", 2, 0, 5, &got), -ENOENT);
+	lp_statc_put("/p", 2, 0, 5, -EACCES, 0); /* not a namespace fact */
+	ck_assert_int_eq(lp_statc_get("/p", 2, 0, 5, &got), 1);
+	lp_statc_put(longp, sizeof(longp), 0, 5, 0, &st);
+	ck_assert_int_eq(lp_statc_get(longp, sizeof(longp), 0, 5, &got), 1);
+	/* Eight more entries push "/a" out. */
+	for (char c = 'c'; c < 'c' + 8; c++) {
+		char p[2] = { '/', c };
+		lp_statc_put(p, 2, 0, 5, 0, &st);
+	}
+	ck_assert_int_eq(lp_statc_get("/a", 2, 0, 5, &got), 1);
+	ck_assert_int_eq(lp_statc_get("/j", 2, 0, 5, &got), 0);
+}
+END_TEST
+
 /* ---- fd/console.c ---- */
 START_TEST(write_console)
 {
@@ -361,6 +395,7 @@ static Suite *dispatch_suite(void)
 	tcase_add_test(tc, entry_points_enosys);
 	tcase_add_test(tc, fast_path_same_answers);
 	tcase_add_test(tc, vdso_lookup);
+	tcase_add_test(tc, stat_cache_keeps_by_version);
 	tcase_add_test(tc, write_console);
 	tcase_add_test(tc, write_fault);
 	tcase_add_test(tc, files_without_server);

@@ -58,6 +58,9 @@ static int failed;
 
 #define BAD_PTR ((void *)16)
 
+/* libposix's test hook: kernel calls made so far. */
+unsigned long __lp_test_exo_calls(void);
+
 static void t_create_rw(void)
 {
 	char buf[16] = { 0 };
@@ -341,6 +344,72 @@ static void t_close_posted(void)
 	EQ(after.f_bfree, before.f_bfree);
 }
 
+/* libposix keeps stat results while the server's status version holds
+ * (vfs/statcache.c): a repeated stat makes no kernel call, and every
+ * change -- by this process or any other, through any call -- shows at
+ * the next stat. */
+static void t_stat_cache(void)
+{
+	struct stat a, b;
+	int fd;
+	unlink("/tmp/sc");
+	unlink("/tmp/sc2");
+	OK(fd = open("/tmp/sc", O_CREAT | O_RDWR | O_TRUNC, 0644));
+	OK(stat("/tmp/sc", &a));
+	unsigned long calls = __lp_test_exo_calls();
+	OK(stat("/tmp/sc", &b));
+	EQ(__lp_test_exo_calls(), calls); /* answered from the cache */
+	EQ(b.st_ino, a.st_ino);
+	EQ(b.st_mode, S_IFREG | 0644);
+	ERR(syscall(SYS_newfstatat, AT_FDCWD, "/tmp/sc", BAD_PTR, 0), EFAULT);
+	OK(fchmod(fd, 0600));
+	OK(stat("/tmp/sc", &b));
+	EQ(b.st_mode, S_IFREG | 0600);
+	EQ(write(fd, "hello", 5), 5);
+	OK(stat("/tmp/sc", &b));
+	EQ(b.st_size, 5);
+	OK(ftruncate(fd, 2));
+	OK(stat("/tmp/sc", &b));
+	EQ(b.st_size, 2);
+	/* A read that moves the access time (relatime) shows too. */
+	struct timespec t[2] = { { 1000, 0 }, { 2000, 0 } };
+	OK(futimens(fd, t));
+	OK(stat("/tmp/sc", &b));
+	EQ(b.st_atim.tv_sec, 1000);
+	EQ(b.st_mtim.tv_sec, 2000);
+	char c;
+	EQ(pread(fd, &c, 1, 0), 1);
+	OK(stat("/tmp/sc", &b));
+	EQ(b.st_atim.tv_sec > 2000, 1);
+	close(fd);
+	/* Names: rename, a negative result, creation, symlinks, the cwd. */
+	OK(rename("/tmp/sc", "/tmp/sc2"));
+	ERR(stat("/tmp/sc", &b), ENOENT);
+	OK(stat("/tmp/sc2", &b));
+	EQ(b.st_ino, a.st_ino);
+	ERR(stat("/tmp/sc", &b), ENOENT);
+	OK(fd = open("/tmp/sc", O_CREAT | O_WRONLY, 0640));
+	close(fd);
+	OK(stat("/tmp/sc", &b));
+	EQ(b.st_mode, S_IFREG | 0640);
+	unlink("/tmp/scl");
+	OK(symlink("/tmp/sc2", "/tmp/scl"));
+	OK(stat("/tmp/scl", &b));
+	EQ(b.st_ino, a.st_ino);
+	OK(lstat("/tmp/scl", &b));
+	EQ(S_ISLNK(b.st_mode), 1);
+	OK(chdir("/tmp"));
+	OK(stat("sc2", &b));
+	OK(chdir("/"));
+	ERR(stat("sc2", &b), ENOENT);
+	OK(unlink("/tmp/sc2"));
+	ERR(stat("/tmp/sc2", &b), ENOENT);
+	ERR(stat("/tmp/scl", &b), ENOENT); /* dangling now */
+	OK(lstat("/tmp/scl", &b));
+	OK(unlink("/tmp/scl"));
+	OK(unlink("/tmp/sc"));
+}
+
 static void t_devices(void)
 {
 	char buf[8] = { 1, 1, 1, 1 };
@@ -523,7 +592,8 @@ static const struct {
 } tests[] = {
 	T(create_rw), T(open_errors), T(dirs),	  T(dup_offset),
 	T(getdents),  T(symlinks),    T(at_calls), T(cwd),
-	T(efault),    T(emfile),      T(close_posted), T(devices), T(enospc),
+	T(efault),    T(emfile),      T(close_posted), T(stat_cache),
+	T(devices),   T(enospc),
 	T(console),
 	T(misc),
 };

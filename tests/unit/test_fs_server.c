@@ -45,6 +45,46 @@ START_TEST(create_write_read_back)
 }
 END_TEST
 
+/* The status page's version moves after every request that may change
+ * what a stat sees, and only then (services/proto/fs.h). */
+START_TEST(status_version)
+{
+	static struct fs_status page = { 0, 77 };
+	char buf[8];
+	struct fs_timespec later = { 5000, 0 };
+	fs_server_set_status(&srv, &page);
+	ck_assert_uint_eq(page.magic, FS_STATUS_MAGIC);
+	ck_assert_uint_eq(page.version, 0);
+	long fd = xopen("/tmp/v", FS_O_CREAT | FS_O_RDWR, 0644);
+	ck_assert_uint_eq(page.version, 1);
+	ck_assert_int_eq(xwrite(fd, "abc"), 3);
+	ck_assert_uint_eq(page.version, 2);
+	/* Queries, seeks and description changes leave it. */
+	struct fs_req r = req(FS_OP_STAT);
+	r.fd = FS_AT_FDCWD;
+	r.path = put(&cl, "/tmp/v");
+	r.data = space(&cl, sizeof(struct fs_stat));
+	ck_assert_int_eq(call(&r), 0);
+	ck_assert_int_eq(xlseek(fd, 0, FS_SEEK_SET), 0);
+	ck_assert_int_eq(simple(FS_OP_DUP, fd, 0, 0), 1);
+	ck_assert_uint_eq(page.version, 2);
+	/* A read moves it only when it sets the access time (relatime). */
+	fs_server_set_time(&srv, later);
+	ck_assert_int_eq(xread(fd, 1, buf), 1);
+	ck_assert_uint_eq(page.version, 3);
+	ck_assert_int_eq(xread(fd, 1, buf), 1);
+	ck_assert_uint_eq(page.version, 3);
+	/* A failed change still counts (nothing is assumed about it). */
+	ck_assert_int_eq(path_op(FS_OP_UNLINK, "/tmp/none", 0, 0), -ENOENT);
+	ck_assert_uint_eq(page.version, 4);
+	fs_server_publish(&srv, 0); /* a control message */
+	ck_assert_uint_eq(page.version, 5);
+	ck_assert_int_eq(fs_op_may_change(FS_OP_READLINK), 0);
+	ck_assert_int_eq(fs_op_may_change(FS_OP_CHMOD), 1);
+	ck_assert_int_eq(fs_op_may_change(FS_OP_COUNT + 9), 1);
+}
+END_TEST
+
 START_TEST(open_flags)
 {
 	char buf[16];
@@ -411,6 +451,7 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("server");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, create_write_read_back);
+	tcase_add_test(tc, status_version);
 	tcase_add_test(tc, open_flags);
 	tcase_add_test(tc, open_symlinks_and_dirfds);
 	tcase_add_test(tc, permissions_and_limits);

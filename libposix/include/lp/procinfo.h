@@ -17,7 +17,7 @@
 #define LP_PROCINFO_VA 0x00007FFFFFE10000UL
 
 #define LP_PROCINFO_MAGIC 0x4F464E49434F5250ULL /* "PROCINFO" */
-#define LP_PROCINFO_VERSION 1
+#define LP_PROCINFO_VERSION 2
 
 /* The fds a spawner can pass (0, 1, 2 and a few more). */
 #define LP_PROCINFO_FDS 16
@@ -44,6 +44,7 @@ struct lp_procinfo {
 	uint64_t fs_rep_va;   /* where the reply ring is mapped */
 	uint64_t fs_bulk_va;  /* where the bulk area is mapped */
 	uint32_t fs_bulk_size; /* its size in bytes (a multiple of 4096) */
+	uint64_t fs_status_va; /* fs's status page, read-only (0: none) */
 	/* The file descriptors the process starts with: fd i is server
 	 * handle fs_fd_handle[i] for i < fs_nfds (-1: fd i is closed). */
 	uint32_t fs_nfds;

@@ -40,6 +40,9 @@ long lp_fs_call(struct fs_req *r);
  * overwrite it before the server reads r. Returns 0, or -ENOSYS without
  * a connection. */
 long lp_fs_post(struct fs_req *r);
+/* The file server's status page (services/proto/fs.h), or 0 when the
+ * spawner mapped none. */
+const struct fs_status *lp_fs_status(void);
 /* Copies the user's NUL-terminated path into the bulk area at off
  * (LP_BULK_PATH or LP_BULK_PATH2) and points *b at it (len without the
  * NUL). Returns 0, or -EFAULT (unreadable), -ENAMETOOLONG (PATH_MAX or
@@ -83,5 +86,20 @@ long lp_path_req(struct fs_req *r, uint32_t op, long dirfd, const char *path);
 /* ---- fd/console.c: the kernel console, without a file server ---- */
 long lp_console_write(const char *buf, size_t len);
 long lp_console_ioctl(unsigned long req, void *argp);
+
+/* ---- vfs/statcache.c ---- */
+/* The status version to fetch or look up results under: the server's
+ * version + 1, or 0 (no status page: nothing is kept). Read it before
+ * sending the request whose result will be kept. */
+uint64_t lp_statc_version(void);
+/* The kept result of a stat of path (len bytes, no NUL) with AT_* flags
+ * under version: 0 with *st filled, or the kept -errno; 1 if none. */
+long lp_statc_get(const char *path, uint32_t len, uint32_t flags,
+		  uint64_t version, struct fs_stat *st);
+/* Keeps a stat's result (ret, and *st when ret is 0) fetched under
+ * version, if it is worth keeping (0, -ENOENT, -ENOTDIR) and the path is
+ * short enough. */
+void lp_statc_put(const char *path, uint32_t len, uint32_t flags,
+		  uint64_t version, long ret, const struct fs_stat *st);
 
 #endif
