@@ -1,7 +1,7 @@
 #!/bin/bash
 # The POSIX call benchmark, side by side: bench/posix/posixbench.c runs
-#   - on this OS under QEMU (BUILD_DIR/bench/posix/exo-posixbench.iso, built
-#     with exo-cc, when it exists),
+#   - on this OS under QEMU (BUILD_DIR/bench/posix/posixbench-exo, built
+#     with exo-cc, booted with its arguments by BUILD_DIR/bin/exo-run),
 #   - on Debian's Linux kernel (linux-image-amd64) with a busybox-static
 #     initramfs, booted by GRUB2 from an ISO through boot/qemu.sh: the very
 #     QEMU command line this OS runs under (TCG, 128 MiB, -cpu max, ...),
@@ -224,16 +224,20 @@ report_failure() {
 	failed=1
 }
 
-ours_iso=$build/exo-posixbench.iso
+# This OS: posixbench built with exo-cc, run by exo-run (an ISO with it
+# in the initrd, booted through boot/qemu.sh like every ISO here, with
+# the arguments on the kernel command line).
+ours_prog=$build/bench/posix/posixbench-exo
+exo_run=$build/bin/exo-run
 rm -f "$out"/host-*.log "$out"/linux-qemu-*.log "$out"/ours-qemu-*.log
 host_logs=() linux_logs=() ours_logs=()
 failed=0
 do_host=1 do_linux=1 do_ours=1
 [[ "${POSIXBENCH_SKIP_HOST:-0}" != 1 ]] || do_host=0
 [[ "${POSIXBENCH_SKIP_LINUX:-0}" != 1 ]] || do_linux=0
-if [[ ! -f "$ours_iso" ]]; then
+if [[ ! -x "$ours_prog" || ! -x "$exo_run" ]]; then
 	do_ours=0
-	say "ours: not available yet (exo-cc/libposix not built; no $ours_iso)"
+	say "ours: not available (no $ours_prog or $exo_run: run make first)"
 fi
 
 # The columns take turns (host, Linux, ours, host, ...) so that a change
@@ -244,6 +248,16 @@ timed() { # COLUMN COMMAND...: runs COMMAND, adds its duration to COLUMN
 	shift
 	"$@" || rc=$?
 	col_secs[$col]=$(awk -v s="${col_secs[$col]}" -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", s + b - a }')
+	return "$rc"
+}
+# shellcheck disable=SC2317 # called through timed().
+run_ours() { # NAME LOG
+	local rc=0
+	say "booting $1 under QEMU (TCG, bound ${qemu_timeout} s); console in $2"
+	# shellcheck disable=SC2086 # bench_args is word-split on purpose.
+	EXO_ACCEL=tcg EXO_RUN_TIMEOUT=$qemu_timeout "$exo_run" -v "$ours_prog" \
+		$bench_args </dev/null >"$2" 2>&1 || rc=$?
+	tr -d '\r' <"$2" >"$2.tmp" && mv "$2.tmp" "$2"
 	return "$rc"
 }
 # shellcheck disable=SC2317 # called through timed().
@@ -275,7 +289,7 @@ for ((k = 1; k <= repeat; k++)); do
 	fi
 	if ((do_ours)); then
 		log=$out/ours-qemu-$k.log rc=0
-		timed ours run_qemu "this OS ($k of $repeat)" "$ours_iso" "$log" || rc=$?
+		timed ours run_ours "this OS ($k of $repeat)" "$log" || rc=$?
 		if ((rc == 0)) && finished "$log"; then
 			ours_logs+=("$log")
 		else
