@@ -21,6 +21,8 @@
 /* lp_fd_slot[fd]: 0 closed, LP_FD_KCONSOLE, or handle + 1. */
 static int32_t lp_fd_slot[LP_FD_MAX];
 static uint8_t lp_fd_flags[LP_FD_MAX];
+/* LP_NULL_* bits of each server handle (each fd owns one handle). */
+static uint8_t lp_handle_nullbits[LP_FD_MAX];
 static int lp_fd_ready;
 
 static void lp_fd_init(void)
@@ -94,21 +96,40 @@ long lp_fs_close_handle(long handle)
 	return lp_fs_post(&r);
 }
 
+unsigned lp_handle_null(long h)
+{
+	return h >= 0 && h < LP_FD_MAX ? lp_handle_nullbits[h] : 0;
+}
+
 /* Puts slot value v (a handle + 1, or LP_FD_KCONSOLE) at fd. */
-static void lp_fd_set(long fd, int32_t v, int cloexec)
+static void lp_fd_set(long fd, int32_t v, int cloexec, unsigned null)
 {
 	lp_fd_slots()[fd] = v;
 	lp_fd_flags[fd] = cloexec ? LP_FD_CLOEXEC : 0;
+	if (v > 0 && v <= LP_FD_MAX)
+		lp_handle_nullbits[v - 1] = (uint8_t)null;
 }
 
-long lp_fd_install(long handle, int cloexec, long minfd)
+unsigned lp_fd_null_bits(long flags, uint64_t aux)
+{
+	uint32_t mode = (uint32_t)aux, acc = (uint32_t)flags & FS_O_ACCMODE;
+	if ((mode & FS_S_IFMT) != FS_S_IFCHR || (aux >> 32) != FS_MKDEV(1, 3))
+		return 0;
+	if (flags & FS_O_PATH) /* neither readable nor writable */
+		return LP_NULL_DEV;
+	return LP_NULL_DEV |
+	       (acc == FS_O_RDONLY || acc == FS_O_RDWR ? LP_NULL_READ : 0) |
+	       (acc == FS_O_WRONLY || acc == FS_O_RDWR ? LP_NULL_WRITE : 0);
+}
+
+long lp_fd_install(long handle, int cloexec, long minfd, unsigned null)
 {
 	long fd = lp_fd_free(minfd);
 	if (fd < 0) {
 		lp_fs_close_handle(handle);
 		return fd;
 	}
-	lp_fd_set(fd, (int32_t)handle + 1, cloexec);
+	lp_fd_set(fd, (int32_t)handle + 1, cloexec, null);
 	return fd;
 }
 
@@ -120,6 +141,8 @@ static long lp_fd_drop(long fd)
 		return h;
 	lp_fd_slot[fd] = 0;
 	lp_fd_flags[fd] = 0;
+	if (h >= 0 && h < LP_FD_MAX)
+		lp_handle_nullbits[h] = 0;
 	if (h >= 0)
 		lp_fs_close_handle(h);
 	return 0;
@@ -163,7 +186,7 @@ static long lp_dup_from(long fd, long minfd, int cloexec)
 		return nfd;
 	if ((e = lp_fd_share(fd, &v)) < 0)
 		return e;
-	lp_fd_set(nfd, v, cloexec);
+	lp_fd_set(nfd, v, cloexec, lp_handle_null(lp_fd_get(fd)));
 	return nfd;
 }
 
@@ -186,7 +209,7 @@ static long lp_dup_to(long oldfd, long newfd, int cloexec)
 	if ((e = lp_fd_share(oldfd, &v)) < 0)
 		return e;
 	lp_fd_drop(newfd);
-	lp_fd_set(newfd, v, cloexec);
+	lp_fd_set(newfd, v, cloexec, lp_handle_null(lp_fd_get(oldfd)));
 	return newfd;
 }
 

@@ -1,7 +1,8 @@
 /* I/O on fds: read, write and their positional and vector forms, lseek,
  * sendfile and the terminal ioctls. Data moves through the bulk area in
  * chunks of its size; the user's buffer is checked (lp_uaccess) before
- * each chunk is copied, so a bad pointer is -EFAULT, never a fault. */
+ * each chunk is copied, so a bad pointer is -EFAULT, never a fault. A
+ * chunk on /dev/null is answered without the server (lp_null_chunk). */
 #include "lp/lp.h"
 #include "lp/mem.h"
 #include "lp/vfs.h"
@@ -16,10 +17,23 @@ long lp_io_handle(long fd)
 	return h == LP_FD_KCONSOLE ? -ENOSYS : h;
 }
 
+/* A chunk on /dev/null, answered here as the server would: reads are at
+ * end of file, writes take everything, either is -EBADF without the
+ * access (O_PATH: neither). No data moves, no offset changes. */
+static long lp_null_chunk(uint32_t op, unsigned null, size_t n)
+{
+	if (op == FS_OP_READ || op == FS_OP_PREAD)
+		return null & LP_NULL_READ ? 0 : -EBADF;
+	return null & LP_NULL_WRITE ? (long)n : -EBADF;
+}
+
 /* One read or write of n bytes (at most the bulk size) at off (-1: the
  * description's offset) through the bulk area at 0. */
 static long lp_io_chunk(uint32_t op, long h, size_t n, int64_t off)
 {
+	unsigned null = lp_handle_null(h);
+	if (null)
+		return lp_null_chunk(op, null, n);
 	struct fs_req r;
 	lp_fs_req(&r, op);
 	r.fd = (int32_t)h;

@@ -139,6 +139,12 @@ static void lp_fsc_receive(struct fs_rep *rep)
 
 long lp_fs_call(struct fs_req *r)
 {
+	uint64_t aux;
+	return lp_fs_call_aux(r, &aux);
+}
+
+long lp_fs_call_aux(struct fs_req *r, uint64_t *aux)
+{
 	struct fs_rep rep;
 	if (!lp_fs_connected())
 		return -ENOSYS;
@@ -152,6 +158,7 @@ long lp_fs_call(struct fs_req *r)
 	if (rep.len != sizeof(rep) || rep.req_id != r->req_id ||
 	    rep.ret < -4095)
 		return -EIO;
+	*aux = rep.aux;
 	return rep.ret;
 }
 

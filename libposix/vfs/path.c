@@ -44,10 +44,12 @@ static long lp_do_open(long dirfd, const char *path, long flags, long mode)
 	r.mode = (uint32_t)mode & 07777;
 	if ((flags & FS_O_CREAT) || (flags & FS_O_TMPFILE) == FS_O_TMPFILE)
 		r.mode &= ~lp_ids()->umask;
-	long h = lp_fs_call(&r);
+	uint64_t aux;
+	long h = lp_fs_call_aux(&r, &aux);
 	if (h < 0)
 		return h;
-	return lp_fd_install(h, (flags & FS_O_CLOEXEC) != 0, 0);
+	return lp_fd_install(h, (flags & FS_O_CLOEXEC) != 0, 0,
+			     lp_fd_null_bits(flags, aux));
 }
 
 long lp_open(const long *arg)

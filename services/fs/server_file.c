@@ -151,6 +151,8 @@ long srv_open(struct fs_call *k)
 		return fd;
 	}
 	k->rep->aux = i->mode;
+	if (ramfs_is(i, FS_S_IFCHR) || ramfs_is(i, FS_S_IFBLK))
+		k->rep->aux |= (uint64_t)i->rdev << 32;
 	return fd;
 }
 

@@ -122,7 +122,9 @@ struct fs_rep {
 	uint32_t len;    /* sizeof(struct fs_rep) */
 	uint64_t req_id; /* the request's id */
 	int64_t ret;     /* >= 0 result, or -errno */
-	uint64_t aux;    /* a second result (open: the file's mode) */
+	uint64_t aux;    /* a second result (open: the file's mode in the
+			  * low 32 bits; for a device, its number in the
+			  * high 32 bits) */
 };
 
 _Static_assert(sizeof(struct fs_req) == 104, "request layout");

@@ -243,6 +243,27 @@ START_TEST(stat_cache_keeps_by_version)
 }
 END_TEST
 
+/* fd/fd.c: which opens are /dev/null (device 1:3, character). */
+START_TEST(null_bits_from_open)
+{
+	uint64_t null = FS_S_IFCHR | 0666 | (uint64_t)FS_MKDEV(1, 3) << 32;
+	ck_assert_uint_eq(lp_fd_null_bits(FS_O_RDWR, null),
+			  LP_NULL_DEV | LP_NULL_READ | LP_NULL_WRITE);
+	ck_assert_uint_eq(lp_fd_null_bits(FS_O_RDONLY, null),
+			  LP_NULL_DEV | LP_NULL_READ);
+	ck_assert_uint_eq(lp_fd_null_bits(FS_O_WRONLY | FS_O_CLOEXEC, null),
+			  LP_NULL_DEV | LP_NULL_WRITE);
+	ck_assert_uint_eq(lp_fd_null_bits(FS_O_PATH, null), LP_NULL_DEV);
+	ck_assert_uint_eq(lp_fd_null_bits(FS_O_RDWR, FS_S_IFCHR | 0666 |
+				(uint64_t)FS_MKDEV(1, 5) << 32), 0);
+	ck_assert_uint_eq(lp_fd_null_bits(FS_O_RDWR, FS_S_IFBLK | 0666 |
+				(uint64_t)FS_MKDEV(1, 3) << 32), 0);
+	ck_assert_uint_eq(lp_fd_null_bits(FS_O_RDWR, FS_S_IFREG | 0644), 0);
+	ck_assert_uint_eq(lp_handle_null(-1), 0);
+	ck_assert_uint_eq(lp_handle_null(1 << 20), 0);
+}
+END_TEST
+
 /* ---- fd/console.c ---- */
 START_TEST(write_console)
 {
@@ -396,6 +417,7 @@ static Suite *dispatch_suite(void)
 	tcase_add_test(tc, fast_path_same_answers);
 	tcase_add_test(tc, vdso_lookup);
 	tcase_add_test(tc, stat_cache_keeps_by_version);
+	tcase_add_test(tc, null_bits_from_open);
 	tcase_add_test(tc, write_console);
 	tcase_add_test(tc, write_fault);
 	tcase_add_test(tc, files_without_server);

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/uio.h>
 #include <termios.h>
 #include <unistd.h>
@@ -410,6 +411,68 @@ static void t_stat_cache(void)
 	OK(unlink("/tmp/sc"));
 }
 
+/* Reads and writes on /dev/null are answered by libposix without a
+ * kernel call, with the server's exact results and errors. */
+static void t_null_local(void)
+{
+	char buf[8] = "xyz";
+	struct iovec iov[2] = { { buf, 2 }, { buf, 3 } };
+	struct stat st;
+	int fd, ro, wo, path, d;
+	OK(fd = open("/dev/null", O_RDWR));
+	unsigned long calls = __lp_test_exo_calls();
+	EQ(write(fd, "abc", 3), 3);
+	EQ(read(fd, buf, sizeof(buf)), 0);
+	EQ(pwrite(fd, "ab", 2, 100), 2);
+	EQ(pread(fd, buf, 4, 100), 0);
+	EQ(writev(fd, iov, 2), 5);
+	EQ(readv(fd, iov, 2), 0);
+	EQ(write(fd, buf, 0), 0);
+	EQ(__lp_test_exo_calls(), calls);
+	EQ(buf[0], 'x'); /* nothing was read into it */
+	ERR(write(fd, BAD_PTR, 4), EFAULT);
+	ERR(read(fd, BAD_PTR, 4), EFAULT);
+	OK(fstat(fd, &st)); /* the rest still goes to the server */
+	EQ(S_ISCHR(st.st_mode), 1);
+	EQ(st.st_rdev, makedev(1, 3));
+	EQ(lseek(fd, 0, SEEK_CUR), 0);
+	OK(ro = open("/dev/null", O_RDONLY));
+	ERR(write(ro, "a", 1), EBADF);
+	EQ(read(ro, buf, 1), 0);
+	OK(wo = open("/dev/null", O_WRONLY));
+	ERR(read(wo, buf, 1), EBADF);
+	EQ(write(wo, "a", 1), 1);
+	OK(path = open("/dev/null", O_PATH));
+	ERR(read(path, buf, 1), EBADF);
+	ERR(write(path, "a", 1), EBADF);
+	/* dup'ed fds share the description, and the answer. */
+	OK(d = dup(wo));
+	ERR(read(d, buf, 1), EBADF);
+	EQ(write(d, "ab", 2), 2);
+	EQ(dup2(ro, d), d);
+	ERR(write(d, "a", 1), EBADF);
+	/* Any node of device 1:3 is /dev/null; 1:5 is not. */
+	unlink("/tmp/mynull");
+	OK(mknod("/tmp/mynull", S_IFCHR | 0666, makedev(1, 3)));
+	int m;
+	OK(m = open("/tmp/mynull", O_RDWR));
+	calls = __lp_test_exo_calls();
+	EQ(write(m, "abcd", 4), 4);
+	EQ(__lp_test_exo_calls(), calls);
+	close(m);
+	OK(unlink("/tmp/mynull"));
+	OK(m = open("/dev/zero", O_RDONLY));
+	buf[0] = 1;
+	EQ(read(m, buf, 2), 2);
+	EQ(buf[0], 0);
+	close(m);
+	close(fd);
+	close(ro);
+	close(wo);
+	close(path);
+	close(d);
+}
+
 static void t_devices(void)
 {
 	char buf[8] = { 1, 1, 1, 1 };
@@ -593,7 +656,7 @@ static const struct {
 	T(create_rw), T(open_errors), T(dirs),	  T(dup_offset),
 	T(getdents),  T(symlinks),    T(at_calls), T(cwd),
 	T(efault),    T(emfile),      T(close_posted), T(stat_cache),
-	T(devices),   T(enospc),
+	T(null_local), T(devices),    T(enospc),
 	T(console),
 	T(misc),
 };

@@ -34,6 +34,9 @@ void lp_fs_req(struct fs_req *r, uint32_t op);
  * the reply ring). Returns the reply's ret (>= 0 or -errno), or -ENOSYS
  * without a connection, -EIO if the server's reply makes no sense. */
 long lp_fs_call(struct fs_req *r);
+/* The same, also giving the reply's aux (open: the file's mode and, for
+ * a device, its number; see struct fs_rep). */
+long lp_fs_call_aux(struct fs_req *r, uint64_t *aux);
 /* Sends r without waiting for its reply, for a request whose result is
  * known in advance (closing a handle libposix owns); the reply is skipped
  * by a later call. r must not use the bulk area: the next call may
@@ -62,9 +65,21 @@ long lp_fd_get(long fd);
  * handle, or -1 for a closed fd (the server answers -EBADF when the path
  * is relative and ignores the dirfd for an absolute path, as Linux). */
 int32_t lp_fd_dirfd(long dirfd);
-/* Installs handle at the lowest free fd >= minfd. On -EMFILE (none
- * below RLIMIT_NOFILE) the handle is closed. Returns the fd. */
-long lp_fd_install(long handle, int cloexec, long minfd);
+/* Reads and writes on /dev/null (any node of device 1:3) are answered in
+ * libposix (fd/io.c): these bits, from the open flags, say that a handle
+ * is on it and whether it was opened for reading and for writing (0: not
+ * /dev/null). dup copies them to the new handle. */
+#define LP_NULL_READ 1u
+#define LP_NULL_WRITE 2u
+#define LP_NULL_DEV 4u /* on /dev/null, whatever the access mode */
+/* The LP_NULL_* bits for an open with flags whose reply's aux is aux. */
+unsigned lp_fd_null_bits(long flags, uint64_t aux);
+/* Handle h's LP_NULL_* bits (0 for a handle not on /dev/null). */
+unsigned lp_handle_null(long h);
+/* Installs handle at the lowest free fd >= minfd, with LP_NULL_* bits
+ * null. On -EMFILE (none below RLIMIT_NOFILE) the handle is closed.
+ * Returns the fd. */
+long lp_fd_install(long handle, int cloexec, long minfd, unsigned null);
 /* Checks that an fd could be installed (before the server is asked to
  * open anything). Returns 0 or -EMFILE. */
 long lp_fd_room(void);
