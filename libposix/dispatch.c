@@ -141,15 +141,16 @@ static __attribute__((noinline)) long lp_dispatch(long n, long a, long b,
 /* The fast path: calls answered from libposix memory in a few
  * instructions are answered here, before the table, with no argument
  * array and no indirect call (under an emulator each call and return
- * costs as much as the answer). The same answers as their table
- * handlers; anything else takes the table. */
+ * costs as much as the answer), by the same inline code as their table
+ * entries (lp/lp.h, lp/clock.h); anything else takes the table. */
 #define LP_FAST_PATH(n, a, b)                                    \
 	switch (n) {                                             \
 	case SYS_getpid:                                         \
-	case SYS_gettid: /* the main thread's id is the pid */   \
-		return lp_ids()->pid;                            \
+		return lp_getpid(0);                             \
+	case SYS_gettid:                                         \
+		return lp_gettid(0);                             \
 	case SYS_getppid:                                        \
-		return lp_ids()->ppid;                           \
+		return lp_getppid(0);                            \
 	case SYS_clock_gettime:                                  \
 		return lp_clock_gettime_at(a, b);                \
 	}

@@ -31,26 +31,8 @@ void lp_ids_init(void)
 	s->ready = 1;
 }
 
-/* getpid(), getppid(), gettid() (the main thread's id is the pid),
- * get[e]uid(), get[e]gid(): never fail. */
-long lp_getpid(const long *arg)
-{
-	(void)arg;
-	return lp_ids()->pid;
-}
-
-long lp_getppid(const long *arg)
-{
-	(void)arg;
-	return lp_ids()->ppid;
-}
-
-long lp_gettid(const long *arg)
-{
-	(void)arg;
-	return lp_ids()->pid;
-}
-
+/* get[e]uid(), get[e]gid(): never fail. (getpid, getppid and gettid are
+ * inline in lp/lp.h, for the fast path.) */
 long lp_getuid(const long *arg)
 {
 	(void)arg;

@@ -27,8 +27,8 @@ static inline const struct exo_info *lp_kinfo(void)
 }
 
 /* TSC ticks to nanoseconds: one 64x64->128-bit multiplication. The
- * rounding of lp_clock_mult (under 1 ns per second at any TSC rate above
- * 1 GHz) is far below the calibration's own error. */
+ * rounding of lp_clock_mult (under 1 ns per second for TSC rates up to
+ * 4 GHz) is far below the calibration's own error. */
 static inline uint64_t lp_tsc_ns(uint64_t ticks)
 {
 	uint64_t m = lp_clock_mult;

@@ -110,9 +110,27 @@ long lp_exit(const long *arg);
 long lp_exit_group(const long *arg);
 long lp_set_tid_address(const long *arg);
 /* proc/ids.c */
-long lp_getpid(const long *arg);
-long lp_getppid(const long *arg);
-long lp_gettid(const long *arg);
+/* getpid(), getppid(), gettid() (the main thread's id is the pid): never
+ * fail. Defined here, inline, so that dispatch.c's fast path and its
+ * table give the same answer from the same code. */
+static inline long lp_getpid(const long *arg)
+{
+	(void)arg;
+	return lp_ids()->pid;
+}
+
+static inline long lp_getppid(const long *arg)
+{
+	(void)arg;
+	return lp_ids()->ppid;
+}
+
+static inline long lp_gettid(const long *arg)
+{
+	(void)arg;
+	return lp_ids()->pid;
+}
+
 long lp_getuid(const long *arg);
 long lp_geteuid(const long *arg);
 long lp_getgid(const long *arg);
