@@ -163,8 +163,12 @@ static inline long lp_uaccess(const void *p, size_t len, int write)
 {
 	uint64_t va = (uint64_t)p, page = va & ~(LP_PAGE - 1);
 	const struct lp_ucache_entry *e = &lp_ucache[(page / LP_PAGE) % LP_UCACHE];
-	if (len && len <= LP_PAGE - (va - page) && e->page == page &&
-	    e->generation == lp_mem_generation + 1 && (e->writable || !write))
+	/* One test of four conditions (& not &&: no branch per condition);
+	 * len - 1 wraps for len 0, which the full check answers. */
+	int hit = (len - 1 < LP_PAGE - (va - page)) & (e->page == page) &
+		  (e->generation == lp_mem_generation + 1) &
+		  (e->writable | !write);
+	if (__builtin_expect(hit, 1))
 		return 0;
 	return lp_uaccess_check(p, len, write);
 }
