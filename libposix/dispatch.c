@@ -144,14 +144,14 @@ static __attribute__((noinline)) long lp_dispatch(long n, long a, long b,
  * costs as much as the answer), by the same inline code as their table
  * entries (lp/lp.h, lp/clock.h); anything else takes the table. */
 #define LP_FAST_PATH(n, a, b)                                    \
-	/* One test each, in this order (a switch becomes a tree  \
-	 * of tests that getpid would walk down). */             \
+	/* One test each, the likeliest first (a switch becomes  \
+	 * a tree of tests that getpid would walk down). */      \
 	if (n == SYS_getpid)                                     \
 		return lp_getpid(0);                             \
-	if (n == SYS_gettid)                                     \
-		return lp_gettid(0);                             \
 	if (n == SYS_getppid)                                    \
 		return lp_getppid(0);                            \
+	if (n == SYS_gettid)                                     \
+		return lp_gettid(0);                             \
 	if (n == SYS_clock_gettime)                              \
 		return lp_clock_gettime_at(a, b);
 
