@@ -331,6 +331,17 @@ join_logs() { local IFS=,; echo "$*"; }
 			close(fl[i])
 		}
 	}
+	function spread(s,    a, n, i, lo, hi) {
+		n = split(s, a, " ")
+		if (n < 2)
+			return ""
+		lo = hi = a[1] + 0
+		for (i = 2; i <= n; i++) {
+			if (a[i] + 0 < lo) lo = a[i] + 0
+			if (a[i] + 0 > hi) hi = a[i] + 0
+		}
+		return sprintf("%.1f-%.1f", lo, hi)
+	}
 	function median(s,    a, n, i, j, t) {
 		n = split(s, a, " ")
 		for (i = 2; i <= n; i++)
@@ -351,6 +362,16 @@ join_logs() { local IFS=,; echo "$*"; }
 			h = (("host", m) in v) ? sprintf("%.1f", v["host", m]) : ""
 			r = (o != "" && l != "" && o > 0) ? sprintf("%.1fx", l / o) : ""
 			printf fmt, m, o, l, h, r
+		}
+		if (split(vals["ours", "getpid"], tmp, " ") > 1 || split(vals["linux", "getpid"], tmp, " ") > 1) {
+			print ""
+			print "Spread over the runs (lowest-highest run median; a wide range means a noisy host):"
+			fmt2 = "%-18s %22s %22s\n"
+			printf fmt2, "metric", "ours ns", "Linux-QEMU ns"
+			for (i = 1; i <= nm; i++) {
+				m = order[i]
+				printf fmt2, m, spread(vals["ours", m]), spread(vals["linux", m])
+			}
 		}
 		print ""
 		print "Targets (issue 3; benchmarks, not tests):"
