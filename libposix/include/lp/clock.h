@@ -69,7 +69,6 @@ static inline long lp_clock_read(long clk, uint64_t *ns)
 	case LP_CLOCK_TAI:
 		*ns = (uint64_t)lp_kinfo()->boot_unix_sec * LP_NS + t;
 		return 0;
-	case LP_CLOCK_MONOTONIC:
 	case LP_CLOCK_MONOTONIC_RAW:
 	case LP_CLOCK_BOOTTIME:
 		*ns = t;
