@@ -1,5 +1,6 @@
 /* What the boot loader told us, in a loader-independent form: usable RAM,
- * the command line and the modules. Filled by arch/x86_64/multiboot.c. */
+ * the command line, the modules and the ACPI RSDP. Filled by
+ * arch/x86_64/multiboot.c. */
 #ifndef KERN_BOOTPARAMS_H
 #define KERN_BOOTPARAMS_H
 
@@ -22,6 +23,8 @@ struct bootparams {
 	struct boot_module modules[BOOT_MAX_MODULES];
 	unsigned nmodules;
 	uint64_t info_start, info_end; /* the loader's own structure */
+	uint8_t rsdp[36];
+	unsigned rsdp_len; /* copy of the ACPI RSDP from the loader, 0 if none */
 };
 
 /* Parses the multiboot2 information at info_pa. Returns 0, or -EINVAL if

@@ -63,7 +63,8 @@ void domain_release(struct domain *d)
 }
 
 /* Lays out a fresh kernel stack: trap frame at the top for the first entry
- * to user mode, and a context below it whose rip is trap_return. */
+ * to user mode, and a context below it whose rip is env_first_return
+ * (trap.S: drops the kernel lock, then trap_return). */
 static void kstack_setup(struct env *e)
 {
 	uint8_t *top = e->kstack + ENV_KSTACK_PAGES * PAGE_SIZE;
@@ -73,7 +74,7 @@ static void kstack_setup(struct env *e)
 	e->tf->rflags = RFLAGS_IF | RFLAGS_RESERVED1;
 	e->tf->vector = T_SYSCALL;
 	e->ctx = (struct context *)e->tf - 1;
-	e->ctx->rip = (uint64_t)trap_return;
+	e->ctx->rip = (uint64_t)env_first_return;
 }
 
 struct env *env_create(struct domain *dom)
@@ -164,7 +165,11 @@ long env_destroy(struct env *e)
 		kstack_free(e);
 		return 0;
 	case ENV_RUNNING:
-		env_exit_current(EXO_EXIT_DESTROYED, 0, 0, 0);
+		if (e == cur)
+			env_exit_current(EXO_EXIT_DESTROYED, 0, 0, 0);
+		e->killed = 1;
+		cpu_kick(e->on_cpu);
+		return 0;
 	case ENV_BLOCKED:
 		e->killed = 1;
 		env_wake(e);

@@ -10,6 +10,7 @@
 
 #include "../arch/x86_64/arch.h"
 #include "cap.h"
+#include "cpu.h"
 
 struct domain {
 	struct kobj obj;
@@ -63,10 +64,9 @@ struct env {
 	struct wait wait;
 	struct env *all_next;     /* every env, for wakeups */
 	struct env *run_next;     /* run queue */
+	struct cpu *on_cpu;       /* where it runs (state ENV_RUNNING) */
 };
 
-/* The env running on this CPU (0 in the scheduler). */
-extern struct env *cur;
 /* Every env that still has a kernel stack. */
 extern struct env *env_list;
 
@@ -85,8 +85,9 @@ long env_start(struct env *e);
 void env_exit_current(uint32_t reason, int64_t status, uint32_t vector,
 		      uint64_t addr) __attribute__((noreturn));
 
-/* Ends env e (which may be the caller, blocked, or not started).
- * Returns 0, or -ESRCH if it already ended. */
+/* Ends env e (which may be the caller, blocked, not started, or running
+ * on another CPU: then it ends when that CPU next enters the kernel, which
+ * is made to happen at once). Returns 0, or -ESRCH if it already ended. */
 long env_destroy(struct env *e);
 
 /* Frees a dead env's kernel stack; called by the scheduler once it runs on

@@ -6,10 +6,12 @@
 
 #include "../arch/x86_64/arch.h"
 #include "bootparams.h"
+#include "cpu.h"
 #include "frame.h"
 #include "kernel.h"
 #include "loader.h"
 #include "sched.h"
+#include "smp.h"
 
 #define MAX_PHYS (4UL << 30) /* the direct map covers 4 GiB */
 #define LOW_RESERVED 0x100000UL
@@ -70,7 +72,6 @@ static void info_setup(void)
 	kinfo->magic = EXO_INFO_MAGIC;
 	kinfo->version = EXO_INFO_VERSION;
 	kinfo->tick_hz = SCHED_HZ;
-	kinfo->ncpus = 1;
 	kinfo->total_frames = frame_total_count();
 }
 
@@ -105,10 +106,14 @@ void kmain(uint32_t magic, uint32_t info_pa)
 	kprintf("exo: command line '%s', %u modules\n", bp.cmdline,
 		bp.nmodules);
 	frames_setup();
-	arch_init();
+	cpu_bind(&cpus[0], 0, 0);
+	klock_acquire(); /* held until the first env runs */
 	mmu_init();
 	info_setup();
 	timer_init(SCHED_HZ);
+	cpus[0].apic_id = lapic_id();
+	smp_start(&bp, MAX_CPUS);
+	kinfo->ncpus = ncpus;
 	kinfo->tsc_hz = tsc_hz;
 	kinfo->boot_unix_sec = rtc_unix_time();
 	kinfo->boot_tsc = arch_cycles();

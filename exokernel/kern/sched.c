@@ -1,7 +1,10 @@
-/* Round-robin scheduling on one CPU. The kernel runs with interrupts off;
- * envs are preempted only in user mode, by the timer tick. Switching goes
- * through the scheduler loop on the boot stack (xv6 style), which also
- * reaps envs that have ended. */
+/* Round-robin scheduling over one shared run queue. The kernel runs with
+ * interrupts off and the kernel lock held; envs are preempted only in user
+ * mode, by the timer tick. Switching goes through each CPU's scheduler
+ * loop on its own stack (xv6 style), which also reaps envs that have
+ * ended. A CPU with nothing to run loads the kernel's page table (so no
+ * idle CPU holds a domain's table), drops the lock and halts until an
+ * interrupt; making an env runnable wakes a halted CPU. */
 #include <exo/info.h>
 
 #include "env.h"
@@ -9,12 +12,9 @@
 #include "kernel.h"
 #include "sched.h"
 
-struct env *cur;
 extern struct exo_info *kinfo;
 
 static struct env *run_head, *run_tail;
-static struct context *sched_ctx;
-static unsigned slice_left = SCHED_SLICE_TICKS;
 
 void sched_enqueue(struct env *e)
 {
@@ -24,6 +24,7 @@ void sched_enqueue(struct env *e)
 	else
 		run_head = e;
 	run_tail = e;
+	cpu_kick_idle();
 }
 
 void sched_dequeue(struct env *e)
@@ -52,35 +53,52 @@ static struct env *run_pop(void)
 
 void sched(void)
 {
-	KASSERT(cur && cur->state != ENV_RUNNING);
-	swtch(&cur->ctx, sched_ctx);
+	struct env *e = cur;
+	KASSERT(e && e->state != ENV_RUNNING && klock_held());
+	swtch(&e->ctx, this_cpu()->sched_ctx);
 }
 
 /* Runs e until it gives the CPU back. */
-static void run(struct env *e)
+static void run(struct cpu *c, struct env *e)
 {
 	e->state = ENV_RUNNING;
-	cur = e;
-	slice_left = SCHED_SLICE_TICKS;
+	e->on_cpu = c;
+	c->env = e;
+	c->slice_left = SCHED_SLICE_TICKS;
 	arch_set_kstack((uint64_t)e->kstack + ENV_KSTACK_PAGES * PAGE_SIZE);
 	mmu_activate(e->dom->root);
 	arch_set_fs_base(e->fs_base);
 	arch_fpu_restore(e->fpu);
-	swtch(&sched_ctx, e->ctx);
+	swtch(&c->sched_ctx, e->ctx);
 	arch_fpu_save(e->fpu);
-	cur = 0;
+	c->env = 0;
+	e->on_cpu = 0;
 	if (e->state == ENV_DEAD)
 		env_reap(e);
 }
 
+/* Halts until an interrupt, without the lock and without a domain's
+ * page table loaded. */
+static void idle(struct cpu *c)
+{
+	mmu_activate(mmu_kernel_root());
+	c->idle = 1;
+	klock_release();
+	arch_idle();
+	klock_acquire();
+	c->idle = 0;
+}
+
 void sched_run(void)
 {
+	struct cpu *c = this_cpu();
+	KASSERT(klock_held());
 	for (;;) {
 		struct env *e = run_pop();
 		if (e)
-			run(e);
+			run(c, e);
 		else
-			arch_idle();
+			idle(c);
 	}
 }
 
@@ -94,16 +112,19 @@ static void wake_expired(uint64_t now)
 
 void sched_tick(int from_user)
 {
-	kinfo->ticks++;
-	kinfo->free_frames = frame_free_count();
-	wake_expired(time_now());
-	console_poll();
-	if (!from_user || !cur)
+	struct cpu *c = this_cpu();
+	if (c->id == 0) {
+		kinfo->ticks++;
+		kinfo->free_frames = frame_free_count();
+		wake_expired(time_now());
+		console_poll();
+	}
+	if (!from_user || !c->env)
 		return;
-	if (--slice_left > 0 || !run_head)
+	if (--c->slice_left > 0 || !run_head)
 		return;
-	cur->state = ENV_RUNNABLE;
-	sched_enqueue(cur);
+	c->env->state = ENV_RUNNABLE;
+	sched_enqueue(c->env);
 	sched();
 }
 

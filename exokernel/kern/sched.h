@@ -18,7 +18,8 @@ void sched_dequeue(struct env *e);
 /* Gives the CPU away; cur->state says why (RUNNABLE, BLOCKED, DEAD). */
 void sched(void);
 
-/* The idle/scheduler loop on the boot stack. Never returns. */
+/* This CPU's scheduler loop, on its own stack (the boot stack on the boot
+ * CPU), entered with the kernel lock held. Never returns. */
 void sched_run(void) __attribute__((noreturn));
 
 /* Called on every timer interrupt; may switch envs if from_user. */

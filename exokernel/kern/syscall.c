@@ -386,6 +386,8 @@ static long sys_notify(const uint64_t *a)
 		return -ESRCH;
 	e->notify_pending |= a[1];
 	env_wake(e);
+	if (e->state == ENV_RUNNING && e != cur)
+		cpu_kick(e->on_cpu); /* deliver it now, not at its next tick */
 	return 0;
 }
 
@@ -546,6 +548,7 @@ void syscall_dispatch(struct trapframe *tf)
 				tf->r10, tf->r8, tf->r9 };
 	uint64_t n = tf->rax;
 	long r;
+	klock_acquire();
 	if (n < EXO_SYS_COUNT && sys_table[n]) {
 		r = sys_table[n](a);
 	} else {
@@ -560,6 +563,7 @@ void syscall_dispatch(struct trapframe *tf)
 	/* sysretq with a non-canonical rip would fault in kernel mode. */
 	if (tf->rip >= EXO_USER_TOP)
 		cur->need_iret = 1;
-	syscall_need_iret = (uint64_t)cur->need_iret;
+	this_cpu()->need_iret = (uint64_t)cur->need_iret;
 	cur->need_iret = 0;
+	klock_release();
 }

@@ -6,8 +6,9 @@
  * most LP_FS_POSTED replies are left outstanding, so the server never
  * stops on a full reply ring while we wait for room in the request ring.
  * Waiting for a reply first gives the server the CPU (one CPU: it cannot
- * answer while we spin) or spins (several CPUs), then sleeps on the reply
- * ring's doorbell with the <exo/ring.h> protocol. */
+ * answer while we spin) or polls for up to LP_FS_SPIN_US (several CPUs:
+ * the server, polling too, answers in microseconds), then sleeps on the
+ * reply ring's doorbell with the <exo/ring.h> protocol. */
 #include <exo/info.h>
 #include <exo/ring.h>
 
@@ -16,7 +17,8 @@
 #include "lp/procinfo.h"
 #include "lp/vfs.h"
 
-#define LP_FS_SPIN 8
+#define LP_FS_SPIN 8       /* yields to the server first (one CPU) */
+#define LP_FS_SPIN_US 200  /* polls this long first (several CPUs) */
 #define LP_FS_POSTED 4
 
 struct lp_fsc {
@@ -94,14 +96,21 @@ static void lp_fsc_wait(struct exo_ring_hdr *h, long ring, unsigned long which,
 	const uint64_t *idx = which == EXO_RING_HEAD ? &h->head : &h->tail;
 	uint32_t *flag = which == EXO_RING_HEAD ? &h->cons_waiting
 						: &h->prod_waiting;
-	int one_cpu = ((const struct exo_info *)EXO_INFO_VA)->ncpus <= 1;
-	for (int i = 0; i < LP_FS_SPIN; i++) {
-		if (exo_ring_load(idx) != seen)
-			return;
-		if (one_cpu)
+	const struct exo_info *info = (const struct exo_info *)EXO_INFO_VA;
+	if (info->ncpus <= 1) {
+		for (int i = 0; i < LP_FS_SPIN; i++) {
+			if (exo_ring_load(idx) != seen)
+				return;
 			lp_exo_yield();
-		else
+		}
+	} else {
+		uint64_t t0 = __builtin_ia32_rdtsc();
+		uint64_t span = info->tsc_hz / 1000000 * LP_FS_SPIN_US;
+		while (__builtin_ia32_rdtsc() - t0 < span) {
+			if (exo_ring_load(idx) != seen)
+				return;
 			__asm__ volatile("pause" ::: "memory");
+		}
 	}
 	while (exo_ring_load(idx) == seen) {
 		uint64_t now = which == EXO_RING_HEAD ? exo_ring_cons_prepare(h)

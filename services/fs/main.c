@@ -274,8 +274,29 @@ static void wait_work(void)
 	}
 }
 
+/* With CPUs to spare, a client's next request usually comes within
+ * microseconds: poll this long after the last one before sleeping, so the
+ * client need not wake us through the kernel. */
+#define FS_IDLE_SPIN_US 500
+
+/* Whether to keep polling instead of sleeping: only with several CPUs
+ * (on one, polling would keep the clients from running) and only for
+ * FS_IDLE_SPIN_US since *idle_since (set on the first idle round). */
+static int keep_polling(uint64_t *idle_since)
+{
+	const struct exo_info *info = exo_info();
+	if (info->ncpus <= 1)
+		return 0;
+	uint64_t now = exo_rdtsc();
+	if (!*idle_since)
+		*idle_since = now;
+	exo_cpu_relax();
+	return now - *idle_since < info->tsc_hz / 1000000 * FS_IDLE_SPIN_US;
+}
+
 static void serve(void)
 {
+	uint64_t idle_since = 0;
 	for (;;) {
 		int did = 0;
 		if (fs_input_drain(tty_sink, 0)) {
@@ -288,8 +309,14 @@ static void serve(void)
 			if (clients[i].used)
 				while (serve_client(&clients[i]))
 					did = 1;
-		if (!did)
-			wait_work();
+		if (did) {
+			idle_since = 0;
+			continue;
+		}
+		if (keep_polling(&idle_since))
+			continue;
+		wait_work();
+		idle_since = 0;
 	}
 }
 

@@ -25,6 +25,8 @@
 #define T_GPFLT 13
 #define T_PGFLT 14
 #define T_TIMER 32
+#define T_KICK 0xF0  /* IPI: look at the run queue / at cur's state */
+#define T_FLUSH 0xF1 /* IPI: flush the TLB (cpu_flush_others) */
 #define T_SPURIOUS 255
 #define T_SYSCALL 256 /* not a CPU vector: marks frames built by syscall */
 
@@ -54,9 +56,40 @@ void swtch(struct context **from, struct context *to);
 /* Returns to user mode from the trap frame at the top of the current kernel
  * stack, through iretq (restores every register). */
 void trap_return(void) __attribute__((noreturn));
+/* The same for a new env's first run: releases the kernel lock first. */
+void env_first_return(void) __attribute__((noreturn));
 
-/* Sets up GDT, TSS, IDT and the syscall MSRs. */
-void arch_init(void);
+#define MAX_CPUS 16
+
+/* The 64-bit task state segment: kernel stacks for entries from user
+ * mode (rsp0) and for the interrupt stack table. */
+struct tss {
+	uint32_t reserved0;
+	uint64_t rsp0, rsp1, rsp2;
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+
+/* What each CPU needs of its own: descriptor table, TSS and the stacks
+ * for exceptions that may arrive on a stack the kernel does not control
+ * (a double fault; a debug trap or NMI on the first instruction of
+ * syscall_entry, still on the user's rsp). */
+struct arch_cpu {
+	uint8_t dblflt_stack[4096] __attribute__((aligned(16)));
+	uint8_t debug_stack[4096] __attribute__((aligned(16)));
+	uint64_t gdt[8];
+	struct tss tss;
+};
+
+struct cpu;
+
+/* Sets up this CPU's GDT, TSS, the IDT, the syscall MSRs and the FPU, and
+ * binds c to it (GS base). The boot CPU passes boot = 1: it also
+ * records the initial FPU state. */
+void arch_cpu_init(struct cpu *c, int boot);
 
 /* Kernel stack used on the next entry from user mode. */
 void arch_set_kstack(uint64_t top);
@@ -79,10 +112,6 @@ uint64_t arch_fault_addr(void);
 
 /* Reads the time-stamp counter. */
 uint64_t arch_cycles(void);
-
-/* Set when a syscall must return through iretq because it replaced the
- * whole user context (upcall entry or return). */
-extern uint64_t syscall_need_iret;
 
 /* Page-table entry bits. */
 #define PTE_P 0x001UL
@@ -122,17 +151,39 @@ uint64_t mmu_hole(uint64_t root, uint64_t va);
 /* Switches to root (no-op if already current). */
 void mmu_activate(uint64_t root);
 
-/* Forgets a stale translation of va if root is the active table. */
+/* Forgets a stale translation of va on every CPU that has root loaded
+ * (waiting for the others). */
 void mmu_flush(uint64_t root, uint64_t va);
 
-/* Forgets every user translation if root is the active table (cheaper than
- * many single-page flushes). */
+/* Forgets every user translation on every CPU that has root loaded
+ * (cheaper than many single-page flushes). */
 void mmu_flush_all(uint64_t root);
+
+/* Flushes this CPU's TLB (reloads cr3). */
+void mmu_reload(void);
 
 /* Timer: calibrates the TSC and the local APIC against the PIT and starts
  * periodic interrupts at hz. */
 void timer_init(unsigned hz);
+/* Starts this (application) CPU's APIC timer with the boot CPU's
+ * calibration. */
+void timer_start_ap(void);
 void lapic_eoi(void);
+/* This CPU's local APIC ID. */
+unsigned lapic_id(void);
+/* Sends interrupt `vector` to the CPU with local APIC ID apic_id. */
+void lapic_ipi(unsigned apic_id, unsigned vector);
+/* Sends interrupt command cmd (ICR low word) to apic_id and waits until
+ * the APIC has sent it. */
+void lapic_icr(unsigned apic_id, uint32_t cmd);
+
+/* Starts the application processor with APIC ID apic_id at the 64-bit
+ * kernel function entry, on stack `stack`. Returns 0 once it runs entry,
+ * or -ETIMEDOUT. */
+long arch_start_ap(unsigned apic_id, void (*entry)(void), uint64_t stack,
+		   volatile int *started);
+/* The physical page arch_start_ap overwrites with its trampoline. */
+uint64_t arch_ap_tramp_pa(void);
 extern uint64_t tsc_hz;
 
 /* Serial console (COM1). */

@@ -32,6 +32,7 @@ mb2_header_end:
 	.balign 4096
 	.global boot_pml4
 boot_pml4:	.fill 512, 8, 0
+	.global pdpt_low
 pdpt_low:	.fill 512, 8, 0
 pdpt_phys:	.fill 512, 8, 0
 pdpt_kern:	.fill 512, 8, 0

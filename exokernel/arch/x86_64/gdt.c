@@ -1,28 +1,15 @@
 /* Segmentation and privilege plumbing: the GDT, the TSS (kernel stack for
  * interrupts from user mode, a separate stack for double faults) and the
- * MSRs that route the `syscall` instruction to syscall_entry. */
+ * MSRs that route the `syscall` instruction to syscall_entry, one set per
+ * CPU. */
+#include "../../kern/cpu.h"
+#include "../../kern/kernel.h"
 #include "arch.h"
 #include "cpu.h"
 
-struct tss {
-	uint32_t reserved0;
-	uint64_t rsp0, rsp1, rsp2;
-	uint64_t reserved1;
-	uint64_t ist[7];
-	uint64_t reserved2;
-	uint16_t reserved3;
-	uint16_t iomap_base;
-} __attribute__((packed));
-
-static struct tss tss;
-/* Interrupt stacks for exceptions that can arrive on a stack the kernel
- * does not control: a double fault, and a debug trap or NMI taken on the
- * first instruction of syscall_entry (still on the user's rsp). */
-static uint8_t dblflt_stack[4096] __attribute__((aligned(16)));
-static uint8_t debug_stack[4096] __attribute__((aligned(16)));
-
-/* Descriptors: access byte and flags per slot; the TSS takes two slots. */
-static uint64_t gdt[8] = {
+/* Descriptors: access byte and flags per slot; the TSS takes two slots.
+ * Each CPU gets a copy (its TSS descriptor differs). */
+static const uint64_t gdt_template[8] = {
 	0,
 	0x00AF9A000000FFFFUL, /* 0x08 kernel code, 64-bit */
 	0x00CF92000000FFFFUL, /* 0x10 kernel data */
@@ -37,26 +24,27 @@ struct descriptor_ptr {
 	uint64_t base;
 } __attribute__((packed));
 
-extern uint64_t syscall_kstack;
 void syscall_entry(void);
 void idt_init(void);
+void idt_load(void);
 
-static void tss_install(void)
+static void tss_install(struct arch_cpu *a)
 {
-	uint64_t base = (uint64_t)&tss;
-	uint64_t limit = sizeof(tss) - 1;
-	tss.iomap_base = sizeof(tss); /* no I/O permission bitmap */
-	tss.ist[0] = (uint64_t)dblflt_stack + sizeof(dblflt_stack);
-	tss.ist[1] = (uint64_t)debug_stack + sizeof(debug_stack);
-	gdt[6] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) |
-		 (0x89UL << 40) | (((limit >> 16) & 0xF) << 48) |
-		 (((base >> 24) & 0xFF) << 56);
-	gdt[7] = base >> 32;
+	uint64_t base = (uint64_t)&a->tss;
+	uint64_t limit = sizeof(a->tss) - 1;
+	memcpy(a->gdt, gdt_template, sizeof(a->gdt));
+	a->tss.iomap_base = sizeof(a->tss); /* no I/O permission bitmap */
+	a->tss.ist[0] = (uint64_t)a->dblflt_stack + sizeof(a->dblflt_stack);
+	a->tss.ist[1] = (uint64_t)a->debug_stack + sizeof(a->debug_stack);
+	a->gdt[6] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) |
+		    (0x89UL << 40) | (((limit >> 16) & 0xF) << 48) |
+		    (((base >> 24) & 0xFF) << 56);
+	a->gdt[7] = base >> 32;
 }
 
-static void gdt_load(void)
+static void gdt_load(const uint64_t *gdt)
 {
-	struct descriptor_ptr p = { sizeof(gdt) - 1, (uint64_t)gdt };
+	struct descriptor_ptr p = { 8 * sizeof(*gdt) - 1, (uint64_t)gdt };
 	__asm__ volatile("lgdt %0\n\t"
 			 "mov %1, %%ds\n\t"
 			 "mov %1, %%es\n\t"
@@ -85,8 +73,8 @@ static void syscall_init(void)
 uint8_t fpu_initial_state[FPU_STATE_SIZE] __attribute__((aligned(16)));
 
 /* Lets user code use x87/SSE (CR0.MP on, EM off; CR4.OSFXSR, OSXMMEXCPT)
- * and records the clean state new envs start from. */
-static void fpu_init(void)
+ * and, on the boot CPU, records the clean state new envs start from. */
+static void fpu_init(int boot)
 {
 	uint64_t cr0, cr4;
 	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
@@ -95,7 +83,8 @@ static void fpu_init(void)
 	__asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | (3UL << 9)));
 	uint32_t mxcsr = 0x1F80;
 	__asm__ volatile("fninit; ldmxcsr %0" : : "m"(mxcsr));
-	arch_fpu_save(fpu_initial_state);
+	if (boot)
+		arch_fpu_save(fpu_initial_state);
 }
 
 void arch_fpu_save(uint8_t *state)
@@ -108,13 +97,19 @@ void arch_fpu_restore(const uint8_t *state)
 	__asm__ volatile("fxrstor64 (%0)" : : "r"(state) : "memory");
 }
 
-void arch_init(void)
+void arch_cpu_init(struct cpu *c, int boot)
 {
-	fpu_init();
-	tss_install();
-	gdt_load();
-	idt_init();
+	fpu_init(boot);
+	tss_install(&c->arch);
+	gdt_load(c->arch.gdt);
+	if (boot)
+		idt_init();
+	idt_load();
 	syscall_init();
+	/* Kernel GS base: this CPU's struct; the user's is 0 until it
+	 * changes it, and swapgs trades the two on every crossing. */
+	wrmsr(MSR_GS_BASE, (uint64_t)c);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
 }
 
 void arch_set_fs_base(uint64_t base)
@@ -139,6 +134,7 @@ uint64_t arch_cycles(void)
 
 void arch_set_kstack(uint64_t top)
 {
-	tss.rsp0 = top;
-	syscall_kstack = top;
+	struct cpu *c = this_cpu();
+	c->arch.tss.rsp0 = top;
+	c->kstack = top;
 }

@@ -9,6 +9,7 @@
  * and PT (20-12). User mappings are 4 KiB pages in the lower half; their
  * intermediate entries are P|W|U so the leaf alone decides access. The
  * upper half (PML4 256..511) is the kernel's, copied into every root. */
+#include "../../kern/cpu.h"
 #include "../../kern/frame.h"
 #include "../../kern/kernel.h"
 #include "arch.h"
@@ -16,8 +17,6 @@
 
 extern uint64_t boot_pml4[];
 #define KERN_ROOT_PA ((uint64_t)boot_pml4) /* identity-placed in .boot */
-
-static uint64_t active_root;
 
 static unsigned pt_index(uint64_t va, int level)
 {
@@ -33,7 +32,7 @@ void mmu_init(void)
 {
 	uint64_t *root = P2V(KERN_ROOT_PA);
 	root[0] = 0;
-	active_root = KERN_ROOT_PA;
+	this_cpu()->active_root = KERN_ROOT_PA;
 	write_cr3(KERN_ROOT_PA);
 }
 
@@ -67,7 +66,10 @@ static void table_free(uint64_t pa, int level, void (*put)(uint64_t pa))
 void mmu_root_free(uint64_t root, void (*put)(uint64_t pa))
 {
 	uint64_t *t = P2V(root);
-	if (root == active_root)
+	/* Only a CPU running one of the domain's envs has root loaded
+	 * (sched.c), and none does once it has no envs; but this CPU may
+	 * still have it from the last env it ran. */
+	if (root == this_cpu()->active_root)
 		mmu_activate(KERN_ROOT_PA);
 	for (int i = 0; i < 256; i++)
 		if (t[i] & PTE_P)
@@ -109,20 +111,28 @@ uint64_t mmu_hole(uint64_t root, uint64_t va)
 
 void mmu_activate(uint64_t root)
 {
-	if (root != active_root) {
-		active_root = root;
+	struct cpu *c = this_cpu();
+	if (root != c->active_root) {
+		c->active_root = root;
 		write_cr3(root);
 	}
 }
 
+void mmu_reload(void)
+{
+	write_cr3(read_cr3());
+}
+
 void mmu_flush(uint64_t root, uint64_t va)
 {
-	if (root == active_root)
+	if (root == this_cpu()->active_root)
 		invlpg(va);
+	cpu_flush_others(root);
 }
 
 void mmu_flush_all(uint64_t root)
 {
-	if (root == active_root)
+	if (root == this_cpu()->active_root)
 		write_cr3(root);
+	cpu_flush_others(root);
 }

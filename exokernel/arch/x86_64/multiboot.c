@@ -1,5 +1,6 @@
 /* Reads the multiboot2 boot information GRUB leaves for us: the memory
- * map (tag 6), the command line (tag 1) and the modules (tag 3). */
+ * map (tag 6), the command line (tag 1), the modules (tag 3) and the copy
+ * of the ACPI RSDP (tag 14 for ACPI 1.0, tag 15 for 2.0+). */
 #include "../../kern/bootparams.h"
 #include "../../kern/kernel.h"
 
@@ -8,6 +9,8 @@
 #define TAG_CMDLINE 1
 #define TAG_MODULE 3
 #define TAG_MMAP 6
+#define TAG_ACPI_OLD 14
+#define TAG_ACPI_NEW 15
 #define MMAP_AVAILABLE 1
 
 struct mb2_tag {
@@ -54,6 +57,20 @@ static void parse_module(const struct mb2_tag *tag, struct bootparams *bp)
 	copy_str(bm->name, (const char *)(m + 2), sizeof(bm->name));
 }
 
+/* Copies the RSDP that follows the tag header, at most sizeof(bp->rsdp)
+ * bytes. The 2.0+ copy (tag 15) wins over the 1.0 one whatever their
+ * order, since it may name the XSDT. */
+static void parse_rsdp(const struct mb2_tag *tag, struct bootparams *bp)
+{
+	if (tag->type == TAG_ACPI_OLD && bp->rsdp_len)
+		return;
+	size_t n = tag->size - sizeof(*tag);
+	if (n > sizeof(bp->rsdp))
+		n = sizeof(bp->rsdp);
+	memcpy(bp->rsdp, tag + 1, n);
+	bp->rsdp_len = n;
+}
+
 long multiboot_parse(uint32_t magic, uint64_t info_pa, struct bootparams *bp)
 {
 	if (magic != MB2_LOADER_MAGIC)
@@ -74,6 +91,9 @@ long multiboot_parse(uint32_t magic, uint64_t info_pa, struct bootparams *bp)
 			parse_module(tag, bp);
 		else if (tag->type == TAG_MMAP)
 			parse_mmap(tag, bp);
+		else if (tag->type == TAG_ACPI_OLD ||
+			 tag->type == TAG_ACPI_NEW)
+			parse_rsdp(tag, bp);
 		p += (tag->size + 7) & ~7U;
 	}
 	return 0;

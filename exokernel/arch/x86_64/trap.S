@@ -1,10 +1,15 @@
 /* Entry and exit paths between user mode and the kernel: the 256 interrupt
  * vectors, the `syscall` entry with its `sysretq` exit, the iretq exit, and
  * the kernel context switch. Every path saves a struct trapframe
- * (arch.h) at the top of the current env's kernel stack. */
+ * (arch.h) at the top of the current env's kernel stack. Crossings from
+ * and to user mode swap the GS base (swapgs), so that in the kernel %gs
+ * points at this CPU's struct cpu (kern/cpu.h: offsets below). */
 #define T_SYSCALL 256
 #define SEG_UDATA (0x20 | 3)
 #define SEG_UCODE (0x28 | 3)
+#define CPU_KSTACK 8
+#define CPU_USER_RSP 16
+#define CPU_NEED_IRET 24
 
 .macro PUSH_GPRS
 	pushq %rax
@@ -66,7 +71,10 @@ trap_vectors_start:
 	.endr
 
 alltraps:
-	cld
+	testb $3, 24(%rsp)      /* cs, above vector and error: from user? */
+	jz 1f
+	swapgs
+1:	cld
 	PUSH_GPRS
 	movq %rsp, %rdi
 	xorq %rbp, %rbp
@@ -75,16 +83,27 @@ alltraps:
 trap_return:
 	POP_GPRS
 	addq $16, %rsp          /* vector, error */
-	iretq
+	testb $3, 8(%rsp)       /* cs: back to user? */
+	jz 1f
+	swapgs
+1:	iretq
+
+/* The first return of a new env to user mode (its initial kernel
+ * context's rip): leaves the kernel lock the scheduler held. */
+	.global env_first_return
+env_first_return:
+	call klock_release
+	jmp trap_return
 
 /* syscall: rip in rcx, rflags in r11, interrupts masked by FMASK, still on
  * the user stack. Build a trap frame on the kernel stack. */
 	.global syscall_entry
 syscall_entry:
-	movq %rsp, syscall_user_rsp(%rip)
-	movq syscall_kstack(%rip), %rsp
+	swapgs
+	movq %rsp, %gs:CPU_USER_RSP
+	movq %gs:CPU_KSTACK, %rsp
 	pushq $SEG_UDATA
-	pushq syscall_user_rsp(%rip)
+	pushq %gs:CPU_USER_RSP
 	pushq %r11
 	pushq $SEG_UCODE
 	pushq %rcx
@@ -97,7 +116,7 @@ syscall_entry:
 	call syscall_dispatch
 	/* Back to user: iretq if the context was replaced wholesale, else
 	 * sysretq (which needs a canonical user rip in rcx). */
-	cmpq $0, syscall_need_iret(%rip)
+	cmpq $0, %gs:CPU_NEED_IRET
 	jne 1f
 	POP_GPRS
 	addq $16, %rsp
@@ -105,8 +124,9 @@ syscall_entry:
 	addq $8, %rsp           /* cs */
 	popq %r11               /* rflags */
 	popq %rsp               /* user rsp: ss is left on the kernel stack */
+	swapgs
 	sysretq
-1:	movq $0, syscall_need_iret(%rip)
+1:	movq $0, %gs:CPU_NEED_IRET
 	jmp trap_return
 
 /* swtch(struct context **from, struct context *to) */
@@ -127,12 +147,5 @@ swtch:
 	popq %rbx
 	popq %rbp
 	ret
-
-	.data
-	.global syscall_kstack
-syscall_kstack:	.quad 0
-syscall_user_rsp:	.quad 0
-	.global syscall_need_iret
-syscall_need_iret:	.quad 0
 
 	.section .note.GNU-stack, "", @progbits

@@ -1,6 +1,7 @@
 /* The IDT and the first-level trap handler: timer interrupts go to the
  * scheduler, user exceptions to the env's upcall (kern/upcall.c), and an
  * exception in kernel mode is a kernel bug: dump state and stop. */
+#include "../../kern/cpu.h"
 #include "../../kern/env.h"
 #include "../../kern/kernel.h"
 #include "../../kern/sched.h"
@@ -39,6 +40,10 @@ void idt_init(void)
 	gate_set(T_DBLFLT, 0, 1);
 	gate_set(T_DEBUG, 0, 2);
 	gate_set(T_NMI, 0, 2);
+}
+
+void idt_load(void)
+{
 	struct {
 		uint16_t limit;
 		uint64_t base;
@@ -88,30 +93,48 @@ static void kernel_fault(const struct trapframe *tf)
 	machine_exit(127);
 }
 
+/* Interrupts that need no kernel state, taken without the lock: the TLB
+ * flush request (its sender holds the lock and waits for us) and a debug
+ * trap or NMI in kernel mode (a user may single-step into `syscall`: the
+ * trap lands on the kernel's first instruction, still on the user's GS
+ * base; nothing to do but stop stepping). Returns whether tf was one. */
+static int trap_lockless(struct trapframe *tf, int from_user)
+{
+	if (tf->vector == T_FLUSH) {
+		mmu_reload();
+		this_cpu()->flush_req = 0;
+		lapic_eoi();
+		return 1;
+	}
+	if (!from_user && (tf->vector == T_DEBUG || tf->vector == T_NMI)) {
+		tf->rflags &= ~0x100UL;
+		return 1;
+	}
+	if (!from_user && tf->vector < 32)
+		kernel_fault(tf); /* a kernel bug: never returns */
+	return 0;
+}
+
 void trap(struct trapframe *tf)
 {
 	int from_user = (tf->cs & 3) == 3;
 
+	if (trap_lockless(tf, from_user))
+		return;
+	klock_acquire();
 	if (tf->vector == T_TIMER) {
 		lapic_eoi();
 		sched_tick(from_user);
 	} else if (tf->vector == T_SPURIOUS) {
 		/* nothing to acknowledge */
-	} else if (!from_user && (tf->vector == T_DEBUG || tf->vector == T_NMI)) {
-		/* A user may single-step into `syscall`: the trap lands on the
-		 * kernel's first instruction. Nothing to do; stop stepping. */
-		tf->rflags &= ~0x100UL;
-	} else if (!from_user) {
-		if (tf->vector < 32)
-			kernel_fault(tf);
-		lapic_eoi();
-	} else if (tf->vector < 32) {
+	} else if (from_user && tf->vector < 32) {
 		upcall_exception(tf);
 	} else {
-		lapic_eoi();
+		lapic_eoi(); /* T_KICK and strays: entering was the point */
 	}
 	if (from_user) {
 		upcall_before_user(tf);
 		cur->need_iret = 0; /* this path always returns with iretq */
 	}
+	klock_release();
 }

@@ -1,0 +1,92 @@
+/* Per-CPU structs, the big kernel lock, and the two ways one CPU makes
+ * another act: a kick (an interrupt that makes it enter the kernel and
+ * look at its state) and a TLB flush request that is waited for. */
+#include <stddef.h>
+
+#include "cpu.h"
+#include "kernel.h"
+
+_Static_assert(offsetof(struct cpu, self) == 0, "trap.S: %gs:0");
+_Static_assert(offsetof(struct cpu, kstack) == 8, "trap.S: CPU_KSTACK");
+_Static_assert(offsetof(struct cpu, user_rsp) == 16, "trap.S: CPU_USER_RSP");
+_Static_assert(offsetof(struct cpu, need_iret) == 24, "trap.S: CPU_NEED_IRET");
+
+struct cpu cpus[MAX_CPUS] __attribute__((aligned(4096)));
+unsigned ncpus = 1;
+
+static volatile int klock;
+static volatile int klock_owner = -1; /* cpu id, for klock_held() */
+
+void cpu_bind(struct cpu *c, unsigned id, unsigned apic_id)
+{
+	c->self = c;
+	c->id = id;
+	c->apic_id = apic_id;
+	arch_cpu_init(c, id == 0);
+}
+
+void klock_acquire(void)
+{
+	while (__atomic_exchange_n(&klock, 1, __ATOMIC_ACQUIRE)) {
+		while (__atomic_load_n(&klock, __ATOMIC_RELAXED)) {
+			cpu_flush_serve();
+			__asm__ volatile("pause");
+		}
+	}
+	klock_owner = (int)this_cpu()->id;
+}
+
+void klock_release(void)
+{
+	KASSERT(klock_held());
+	klock_owner = -1;
+	__atomic_store_n(&klock, 0, __ATOMIC_RELEASE);
+}
+
+int klock_held(void)
+{
+	return klock && klock_owner == (int)this_cpu()->id;
+}
+
+void cpu_flush_serve(void)
+{
+	struct cpu *c = this_cpu();
+	if (!__atomic_load_n(&c->flush_req, __ATOMIC_ACQUIRE))
+		return;
+	mmu_reload();
+	__atomic_store_n(&c->flush_req, 0, __ATOMIC_RELEASE);
+}
+
+void cpu_flush_others(uint64_t root)
+{
+	struct cpu *me = this_cpu();
+	for (unsigned i = 0; i < ncpus; i++) {
+		struct cpu *c = &cpus[i];
+		if (c == me || c->active_root != root)
+			continue;
+		__atomic_store_n(&c->flush_req, 1, __ATOMIC_RELEASE);
+		lapic_ipi(c->apic_id, T_FLUSH);
+		/* It flushes from the interrupt (in user mode) or from its
+		 * wait for the lock we hold; it never needs anything else. */
+		while (__atomic_load_n(&c->flush_req, __ATOMIC_ACQUIRE))
+			__asm__ volatile("pause");
+	}
+}
+
+void cpu_kick_idle(void)
+{
+	struct cpu *me = this_cpu();
+	for (unsigned i = 0; i < ncpus; i++) {
+		struct cpu *c = &cpus[i];
+		if (c != me && c->idle) {
+			lapic_ipi(c->apic_id, T_KICK);
+			return;
+		}
+	}
+}
+
+void cpu_kick(struct cpu *c)
+{
+	if (c && c != this_cpu())
+		lapic_ipi(c->apic_id, T_KICK);
+}

@@ -1,0 +1,75 @@
+/* Per-CPU state and the big kernel lock. Each CPU reaches its own struct
+ * cpu through the GS base (the entry paths swap it in with swapgs), so
+ * `cur` means "the env running on this CPU". Every other piece of kernel
+ * state is shared and guarded by one lock: a CPU holds it from entering
+ * the kernel until it leaves for user mode or halts, so kernel code still
+ * runs one CPU at a time and needs no finer locking. */
+#ifndef KERN_CPU_H
+#define KERN_CPU_H
+
+#include <stdint.h>
+
+#include "../arch/x86_64/arch.h"
+
+struct env;
+struct context;
+
+struct cpu {
+	/* Read by trap.S at fixed offsets (see the asserts in cpu.c). */
+	struct cpu *self;       /* %gs:0 */
+	uint64_t kstack;        /* %gs:8: kernel stack top for `syscall` */
+	uint64_t user_rsp;      /* %gs:16: user rsp while entering */
+	uint64_t need_iret;     /* %gs:24: leave the syscall through iretq */
+
+	unsigned id;            /* index in cpus[] (0: the boot CPU) */
+	unsigned apic_id;
+	struct env *env;        /* running env, 0 in the scheduler loop */
+	struct context *sched_ctx;
+	unsigned slice_left;    /* ticks before cur is preempted */
+	uint64_t active_root;   /* page table loaded in cr3 */
+	volatile int flush_req; /* another CPU wants our TLB flushed */
+	volatile int idle;      /* halted in the scheduler, lock released */
+	volatile int started;   /* an application processor has come up */
+	struct arch_cpu arch;
+};
+
+extern struct cpu cpus[MAX_CPUS];
+extern unsigned ncpus; /* CPUs running envs */
+
+/* This CPU's struct. Volatile: an env may resume on another CPU after
+ * any switch, so the compiler must never reuse an earlier answer. */
+static inline struct cpu *this_cpu(void)
+{
+	struct cpu *c;
+	__asm__ volatile("movq %%gs:0, %0" : "=r"(c));
+	return c;
+}
+
+/* The env running on this CPU (0 in the scheduler loop). */
+#define cur (this_cpu()->env)
+
+/* Makes c this CPU's struct (GS base) and fills its fixed fields. */
+void cpu_bind(struct cpu *c, unsigned id, unsigned apic_id);
+
+/* The big kernel lock. klock_acquire spins until it is free, serving TLB
+ * flush requests meanwhile (the holder may be waiting for ours). */
+void klock_acquire(void);
+void klock_release(void);
+/* Whether this CPU holds the lock (for assertions). */
+int klock_held(void);
+
+/* Flushes this CPU's TLB if another CPU asked for it; called with
+ * interrupts off. */
+void cpu_flush_serve(void);
+
+/* Makes every other CPU that has `root` loaded forget its translations
+ * before returning. Called with the lock held. */
+void cpu_flush_others(uint64_t root);
+
+/* Wakes one halted CPU, if there is one, so it looks at the run queue. */
+void cpu_kick_idle(void);
+
+/* Makes the CPU running an env notice it (it enters the kernel soon). */
+void cpu_kick(struct cpu *c);
+
+#endif
