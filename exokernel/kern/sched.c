@@ -118,10 +118,15 @@ void sched_tick(int from_user)
 		kinfo->free_frames = frame_free_count();
 		wake_expired(time_now());
 		console_poll();
+
 	}
 	if (!from_user || !c->env)
 		return;
-	if (--c->slice_left > 0 || !run_head)
+	/* The slice runs out and stays out while nobody else wants the
+	 * CPU: cur is preempted at the first tick after someone does. */
+	if (c->slice_left > 0)
+		c->slice_left--;
+	if (c->slice_left > 0 || !run_head)
 		return;
 	c->env->state = ENV_RUNNABLE;
 	sched_enqueue(c->env);
