@@ -8,9 +8,12 @@
 #                 interactive use only, scripts and tests always pass one)
 #   --accel A     tcg (default) or kvm; kvm is probed first and falls back to
 #                 tcg with a one-line message if it does not work
+#   --cpus N      give the machine N CPUs (default 1; TCG runs each on its
+#                 own host thread, so more than the host has only slows it)
 #   --gdb         start halted with QEMU's gdbstub on tcp::1234 (-s -S)
 # Environment: EXO_ACCEL (default for --accel), EXO_TIMEOUT (for --timeout),
-# EXO_QEMU (the QEMU binary), EXO_QEMU_ARGS (extra arguments, word-split).
+# EXO_CPUS (for --cpus), EXO_QEMU (the QEMU binary), EXO_QEMU_ARGS (extra
+# arguments, word-split).
 #
 # Exit status:
 #   n     the guest wrote n to port 0xf4 (QEMU exits with (n << 1) | 1):
@@ -28,6 +31,7 @@ die() { echo "exo: $*" >&2; exit 2; }
 qemu=${EXO_QEMU:-qemu-system-x86_64}
 timeout_s=${EXO_TIMEOUT:-0}
 accel=${EXO_ACCEL:-tcg}
+cpus=${EXO_CPUS:-1}
 gdb=0
 iso=
 extra=()
@@ -35,6 +39,7 @@ while (($#)); do
 	case "$1" in
 	--timeout) timeout_s=${2:?--timeout needs a value}; shift 2 ;;
 	--accel) accel=${2:?--accel needs a value}; shift 2 ;;
+	--cpus) cpus=${2:?--cpus needs a value}; shift 2 ;;
 	--gdb) gdb=1; shift ;;
 	--) shift; extra=("$@"); break ;;
 	-*) die "unknown option $1 (see the top of $0)" ;;
@@ -44,6 +49,7 @@ done
 [[ -n "$iso" ]] || die "usage: $0 [--timeout N] [--accel tcg|kvm] [--gdb] ISO [-- QEMU_ARGS...]"
 [[ -f "$iso" ]] || die "$iso not found (build it first: make)"
 [[ "$timeout_s" =~ ^[0-9]+$ ]] || die "--timeout wants whole seconds, got '$timeout_s'"
+[[ "$cpus" =~ ^[1-9][0-9]?$ ]] || die "--cpus wants 1 to 99, got '$cpus'"
 command -v "$qemu" >/dev/null || die "$qemu not found (run boot/deps.sh)"
 
 # kvm_works: /dev/kvm is usable and a bounded QEMU start with KVM, run for a
@@ -82,7 +88,7 @@ esac
 cmd=("$qemu"
 	-cdrom "$iso"
 	-m 128M
-	-accel "$accel" -cpu max
+	-accel "$accel" -cpu max -smp "$cpus"
 	-serial stdio -display none -monitor none
 	-no-reboot
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
