@@ -12,12 +12,14 @@
 #
 # Variables: ACCEL=tcg|kvm for run/debug (or EXO_ACCEL; kvm is probed and
 # falls back to tcg; tests always use tcg), TIMEOUT=<s> for run/debug (default: none),
+# CPUS=<n> for run/debug (or EXO_CPUS; default 1),
 # CTEST_ARGS (e.g. CTEST_ARGS="-j2 -R qemu"), QEMU_ARGS (extra QEMU options).
 
 BUILD      := build
 ISO        := $(BUILD)/exo.iso
 ACCEL      ?= $(or $(EXO_ACCEL),tcg)
 TIMEOUT    ?= 0
+CPUS       ?= $(or $(EXO_CPUS),1)
 CTEST_ARGS ?=
 QEMU_ARGS  ?=
 MAKEFLAGS  += --no-print-directory
@@ -39,7 +41,7 @@ build: deps
 	@cmake --build $(BUILD) -j$(JOBS)
 
 run: build
-	@bash boot/qemu.sh --accel $(ACCEL) --timeout $(TIMEOUT) $(ISO) -- $(QEMU_ARGS)
+	@bash boot/qemu.sh --accel $(ACCEL) --cpus $(CPUS) --timeout $(TIMEOUT) $(ISO) -- $(QEMU_ARGS)
 
 test: build
 	@EXO_ACCEL=tcg ctest --test-dir $(BUILD) --output-on-failure $(CTEST_ARGS)
@@ -53,7 +55,7 @@ debug: build
 	@echo "  make gdb"
 	@echo "or"
 	@echo "  $(GDB_CMD)"
-	@bash boot/qemu.sh --gdb --accel $(ACCEL) --timeout $(TIMEOUT) $(ISO) -- $(QEMU_ARGS)
+	@bash boot/qemu.sh --gdb --accel $(ACCEL) --cpus $(CPUS) --timeout $(TIMEOUT) $(ISO) -- $(QEMU_ARGS)
 
 gdb:
 	@bash boot/deps.sh gdb

@@ -29,7 +29,8 @@ struct cpu {
 	uint64_t active_root;   /* page table loaded in cr3 */
 	volatile int flush_req; /* another CPU wants our TLB flushed */
 	volatile int idle;      /* halted in the scheduler, lock released */
-	volatile int started;   /* an application processor has come up */
+	int started;            /* application processor: 0 starting, 1 up,
+				 * -1 given up on (it halts if it wakes) */
 	struct arch_cpu arch;
 };
 

@@ -27,9 +27,13 @@ static const void *acpi_map(uint64_t pa, uint64_t len)
 static void ap_main(void)
 {
 	struct cpu *c = ap_booting;
+	int waiting = 0;
 	cpu_bind(c, c->id, c->apic_id);
+	/* Too late if the boot CPU gave up on us (start_one): stay out. */
+	if (!__atomic_compare_exchange_n(&c->started, &waiting, 1, 0,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		cpu_halt_forever();
 	timer_start_ap();
-	__atomic_store_n(&c->started, 1, __ATOMIC_RELEASE);
 	klock_acquire();
 	sched_run();
 }
@@ -58,11 +62,12 @@ static long start_one(unsigned apic_id)
 	long r = arch_start_ap(apic_id, ap_main,
 			       (uint64_t)stack + AP_STACK_PAGES * PAGE_SIZE,
 			       &c->started);
-	if (r < 0) {
-		/* It may still wake up later: leave it its stack. */
-		return r;
-	}
-	ncpus++;
+	int waiting = 0;
+	if (r < 0 && __atomic_compare_exchange_n(&c->started, &waiting, -1, 0,
+						 __ATOMIC_ACQ_REL,
+						 __ATOMIC_ACQUIRE))
+		return r; /* it will halt if it ever wakes; it keeps its stack */
+	ncpus++;      /* it made it, perhaps just after the timeout */
 	return 0;
 }
 

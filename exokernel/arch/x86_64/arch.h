@@ -178,10 +178,13 @@ void lapic_ipi(unsigned apic_id, unsigned vector);
 void lapic_icr(unsigned apic_id, uint32_t cmd);
 
 /* Starts the application processor with APIC ID apic_id at the 64-bit
- * kernel function entry, on stack `stack`. Returns 0 once it runs entry,
- * or -ETIMEDOUT. */
+ * kernel function entry, on stack `stack`. Returns 0 once entry has made
+ * *started nonzero, or -ETIMEDOUT. */
 long arch_start_ap(unsigned apic_id, void (*entry)(void), uint64_t stack,
-		   volatile int *started);
+		   int *started);
+
+/* Stops this CPU for good (interrupts off, halted). */
+void cpu_halt_forever(void) __attribute__((noreturn));
 /* The physical page arch_start_ap overwrites with its trampoline. */
 uint64_t arch_ap_tramp_pa(void);
 extern uint64_t tsc_hz;

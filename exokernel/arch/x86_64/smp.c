@@ -21,8 +21,8 @@ static void delay_us(uint64_t us)
 		__asm__ volatile("pause");
 }
 
-/* Waits up to us microseconds for *flag. */
-static int wait_flag(volatile int *flag, uint64_t us)
+/* Waits up to us microseconds for *flag to become nonzero. */
+static int wait_flag(int *flag, uint64_t us)
 {
 	uint64_t end = rdtsc() + tsc_hz / 1000000 * us;
 	while (!__atomic_load_n(flag, __ATOMIC_ACQUIRE))
@@ -37,13 +37,19 @@ static void tramp_set(const char *var, uint64_t v)
 	memcpy(t + (var - ap_tramp_start), &v, sizeof(v));
 }
 
+void cpu_halt_forever(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
 uint64_t arch_ap_tramp_pa(void)
 {
 	return AP_TRAMP_PA;
 }
 
 long arch_start_ap(unsigned apic_id, void (*entry)(void), uint64_t stack,
-		   volatile int *started)
+		   int *started)
 {
 	uint64_t *root = P2V(mmu_kernel_root());
 	memcpy(P2V(AP_TRAMP_PA), ap_tramp_start,
