@@ -14,8 +14,8 @@ _Static_assert(offsetof(struct cpu, need_iret) == 24, "trap.S: CPU_NEED_IRET");
 struct cpu cpus[MAX_CPUS] __attribute__((aligned(4096)));
 unsigned ncpus = 1;
 
-static volatile int klock;
-static volatile int klock_owner = -1; /* cpu id, for klock_held() */
+int klock_word;
+int klock_owner = -1;
 
 void cpu_bind(struct cpu *c, unsigned id, unsigned apic_id)
 {
@@ -25,27 +25,20 @@ void cpu_bind(struct cpu *c, unsigned id, unsigned apic_id)
 	arch_cpu_init(c, id == 0);
 }
 
-void klock_acquire(void)
+void klock_spin(void)
 {
-	while (__atomic_exchange_n(&klock, 1, __ATOMIC_ACQUIRE)) {
-		while (__atomic_load_n(&klock, __ATOMIC_RELAXED)) {
+	do {
+		while (__atomic_load_n(&klock_word, __ATOMIC_RELAXED)) {
 			cpu_flush_serve();
 			__asm__ volatile("pause");
 		}
-	}
-	klock_owner = (int)this_cpu()->id;
+	} while (__atomic_exchange_n(&klock_word, 1, __ATOMIC_ACQUIRE));
 }
 
-void klock_release(void)
+void klock_misuse(void)
 {
-	KASSERT(klock_held());
-	klock_owner = -1;
-	__atomic_store_n(&klock, 0, __ATOMIC_RELEASE);
-}
-
-int klock_held(void)
-{
-	return klock && klock_owner == (int)this_cpu()->id;
+	panic("kernel lock released by CPU %u, held by %d",
+	      this_cpu()->id, klock_owner);
 }
 
 void cpu_flush_serve(void)
@@ -57,7 +50,7 @@ void cpu_flush_serve(void)
 	__atomic_store_n(&c->flush_req, 0, __ATOMIC_RELEASE);
 }
 
-void cpu_flush_others(uint64_t root)
+void cpu_flush_remote(uint64_t root)
 {
 	struct cpu *me = this_cpu();
 	for (unsigned i = 0; i < ncpus; i++) {
@@ -89,4 +82,10 @@ void cpu_kick(struct cpu *c)
 {
 	if (c && c != this_cpu())
 		lapic_ipi(c->apic_id, T_KICK);
+}
+
+/* klock_release for trap.S (env_first_return), which cannot inline it. */
+void klock_release_from_asm(void)
+{
+	klock_release();
 }

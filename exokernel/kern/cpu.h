@@ -52,20 +52,57 @@ static inline struct cpu *this_cpu(void)
 /* Makes c this CPU's struct (GS base) and fills its fixed fields. */
 void cpu_bind(struct cpu *c, unsigned id, unsigned apic_id);
 
-/* The big kernel lock. klock_acquire spins until it is free, serving TLB
- * flush requests meanwhile (the holder may be waiting for ours). */
-void klock_acquire(void);
-void klock_release(void);
+/* The big kernel lock: the word and the id of the CPU holding it (-1 when
+ * free). Inline because every kernel entry takes it: under an emulator a
+ * call and its return cost as much as the rest of the fast path. */
+extern int klock_word;
+extern int klock_owner;
+
+/* Waits until the lock is free and takes it, serving TLB flush requests
+ * meanwhile (the holder may be waiting for ours). */
+void klock_spin(void);
+
+static inline void klock_acquire(void)
+{
+	if (__builtin_expect(__atomic_exchange_n(&klock_word, 1,
+						 __ATOMIC_ACQUIRE), 0))
+		klock_spin();
+	klock_owner = (int)this_cpu()->id;
+}
+
 /* Whether this CPU holds the lock (for assertions). */
-int klock_held(void);
+static inline int klock_held(void)
+{
+	return __atomic_load_n(&klock_word, __ATOMIC_RELAXED) &&
+	       klock_owner == (int)this_cpu()->id;
+}
+
+/* Reports releasing a lock this CPU does not hold (a kernel bug). */
+void klock_misuse(void) __attribute__((noreturn));
+
+static inline void klock_release(void)
+{
+	if (__builtin_expect(klock_owner != (int)this_cpu()->id, 0))
+		klock_misuse();
+	klock_owner = -1;
+	__atomic_store_n(&klock_word, 0, __ATOMIC_RELEASE);
+}
 
 /* Flushes this CPU's TLB if another CPU asked for it; called with
  * interrupts off. */
 void cpu_flush_serve(void);
 
+/* klock_release as a function, for assembly. */
+void klock_release_from_asm(void);
+
 /* Makes every other CPU that has `root` loaded forget its translations
  * before returning. Called with the lock held. */
-void cpu_flush_others(uint64_t root);
+void cpu_flush_remote(uint64_t root);
+static inline void cpu_flush_others(uint64_t root)
+{
+	if (ncpus > 1)
+		cpu_flush_remote(root);
+}
 
 /* Wakes one halted CPU, if there is one, so it looks at the run queue. */
 void cpu_kick_idle(void);

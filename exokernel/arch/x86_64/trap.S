@@ -92,7 +92,7 @@ trap_return:
  * context's rip): leaves the kernel lock the scheduler held. */
 	.global env_first_return
 env_first_return:
-	call klock_release
+	call klock_release_from_asm
 	jmp trap_return
 
 /* syscall: rip in rcx, rflags in r11, interrupts masked by FMASK, still on
