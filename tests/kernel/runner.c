@@ -39,6 +39,7 @@ static const struct exotest tests[] = {
 	T(map_batch),
 	T(map_whole_space),
 	T(map_copy),
+	T(unmap_running_thread),
 	T_SLOW(frames_exhaust, 120),
 	T(ring_create),
 	T(ring_wait),

@@ -235,3 +235,47 @@ void test_map_whole_space(void)
 	EXPECT_EQ(exo_cap_delete(dom), 0);
 	EXPECT_EQ(exo_cap_delete(mem), 0);
 }
+
+struct reader {
+	volatile uint64_t *victim; /* the page that goes away */
+	volatile uint64_t reads;
+};
+
+static long read_forever(unsigned long arg)
+{
+	struct reader *rd = (struct reader *)arg;
+	for (;;) {
+		(void)*rd->victim;
+		rd->reads++;
+	}
+	return 0; /* not reached */
+}
+
+/* A thread reading a page, on another CPU when there is one, faults on
+ * its next read once exo_unmap has returned: the kernel made that CPU
+ * drop its cached translation (a TLB flush request) before returning. On
+ * one CPU the same holds through the local invlpg. */
+void test_unmap_running_thread(void)
+{
+	struct exo_region victim, state;
+	struct exo_thread t;
+	EXPECT_EQ(exo_region_alloc(&victim, 1, RW), 0);
+	EXPECT_EQ(exo_region_alloc(&state, 1, RW), 0);
+	struct reader *rd = state.base;
+	rd->victim = victim.base;
+	EXPECT_EQ(exo_thread_spawn(&t, read_forever, (unsigned long)rd, 4), 0);
+	uint64_t t0 = now_ns();
+	while (rd->reads < 1000 && now_ns() - t0 < 10 * NS_PER_S)
+		exo_yield();
+	EXPECT_GE(rd->reads, 1000);
+	EXPECT_EQ(exo_unmap(EXO_SELF, (unsigned long)victim.base, 1), 1);
+	struct exo_exit_info x;
+	wait_end(t.env, &x, 5 * NS_PER_S);
+	EXPECT_EQ(x.reason, EXO_EXIT_FAULT);
+	EXPECT_EQ(x.vector, 14);
+	EXPECT_EQ(x.addr, (uint64_t)(uintptr_t)victim.base);
+	exo_thread_release(&t);
+	victim.base = 0; /* already unmapped */
+	exo_cap_delete(victim.mem);
+	exo_region_free(&state);
+}

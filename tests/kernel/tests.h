@@ -47,6 +47,7 @@ void test_frames_exhaust(void);
 void test_map_batch(void);
 void test_map_copy(void);
 void test_map_whole_space(void);
+void test_unmap_running_thread(void);
 /* t_futex.c */
 void test_futex_cross_domain(void);
 void test_futex_wake_count(void);
