@@ -12,6 +12,8 @@
 
 /* Kernel address of physical address pa, through the direct map. */
 #define P2V(pa) ((void *)((uint64_t)(pa) + EXO_PHYS_MAP))
+/* How much physical memory the direct map covers (boot.S: 0..4 GiB). */
+#define PHYS_MAP_SIZE (4UL << 30)
 /* Physical address behind a direct-map address. */
 #define V2P(va) ((uint64_t)(va)-EXO_PHYS_MAP)
 

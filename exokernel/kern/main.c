@@ -1,6 +1,6 @@
 /* Kernel entry from boot.S: set up the console, physical memory, the CPU
- * tables, paging, the info page and the timer, start the first program and
- * enter the scheduler. */
+ * tables, paging, the info page and the timer, start the other CPUs and
+ * the first program, and enter the scheduler. */
 #include <exo/info.h>
 #include <exo/types.h>
 
@@ -13,7 +13,6 @@
 #include "sched.h"
 #include "smp.h"
 
-#define MAX_PHYS (4UL << 30) /* the direct map covers 4 GiB */
 #define LOW_RESERVED 0x100000UL
 
 extern char kernel_end[];
@@ -28,9 +27,9 @@ static uint64_t max_ram(void)
 	for (unsigned i = 0; i < bp.nram; i++)
 		if (bp.ram[i].base + bp.ram[i].len > max)
 			max = bp.ram[i].base + bp.ram[i].len;
-	if (max > MAX_PHYS)
+	if (max > PHYS_MAP_SIZE)
 		kprintf("memory: ignoring RAM above 4 GiB\n");
-	return max < MAX_PHYS ? max : MAX_PHYS;
+	return max < PHYS_MAP_SIZE ? max : PHYS_MAP_SIZE;
 }
 
 /* Collects what frame_init must never hand out, and picks a place for the

@@ -118,7 +118,6 @@ void sched_tick(int from_user)
 		kinfo->free_frames = frame_free_count();
 		wake_expired(time_now());
 		console_poll();
-
 	}
 	if (!from_user || !c->env)
 		return;

@@ -11,14 +11,13 @@
 #include "smp.h"
 
 #define AP_STACK_PAGES 4
-#define MAX_PHYS (4UL << 30) /* the direct map covers 4 GiB */
 
 static struct cpu *ap_booting;
 
 /* Firmware tables are read through the direct map. */
 static const void *acpi_map(uint64_t pa, uint64_t len)
 {
-	if (pa >= MAX_PHYS || len > MAX_PHYS - pa)
+	if (pa >= PHYS_MAP_SIZE || len > PHYS_MAP_SIZE - pa)
 		return 0;
 	return P2V(pa);
 }

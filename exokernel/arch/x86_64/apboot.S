@@ -42,6 +42,7 @@ tramp32:
 	orl $((1 << 8) | (1 << 11) | (1 << 0)), %eax
 	wrmsr
 	movl %cr0, %eax
+	andl $~((1 << 30) | (1 << 29)), %eax /* caches on: CD, NW off (INIT sets them) */
 	orl $((1 << 31) | (1 << 16) | 1), %eax /* PG, WP, PE */
 	movl %eax, %cr0
 	ljmpl $0x18, $ABS(tramp64)

@@ -102,7 +102,7 @@ static int trap_lockless(struct trapframe *tf, int from_user)
 {
 	if (tf->vector == T_FLUSH) {
 		mmu_reload();
-		this_cpu()->flush_req = 0;
+		__atomic_store_n(&this_cpu()->flush_req, 0, __ATOMIC_RELEASE);
 		lapic_eoi();
 		return 1;
 	}
