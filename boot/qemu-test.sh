@@ -1,7 +1,7 @@
 #!/bin/bash
 # Runs one in-QEMU test suite: boots ISO once under TCG, bounded by TIMEOUT
 # seconds (default 300), keeps the serial log in <iso minus .iso>.log next
-# to it, echoes it, and passes only if
+# to it (.cpusN.log with EXO_CPUS=N > 1), echoes it, and passes only if
 #   - the machine stopped through isa-debug-exit with guest code 0,
 #   - no log line contains "PANIC" or "KERNEL FAULT",
 #   - the log holds a summary "exotest: N passed, 0 failed" with N >= 1 (the
@@ -70,7 +70,8 @@ fi
 
 iso=${1:?usage: $0 ISO [TIMEOUT]}
 timeout_s=${2:-300}
-log="${iso%.iso}.log"
+# One log per ISO and CPU count: tests may boot the same ISO in parallel.
+log="${iso%.iso}$([[ ${EXO_CPUS:-1} == 1 ]] || echo ".cpus$EXO_CPUS").log"
 [[ -f "$iso" ]] || { echo "qemu-test: FAIL $iso: ISO not found (build it first: make)"; exit 1; }
 
 start=$(date +%s.%N)

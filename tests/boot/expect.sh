@@ -9,7 +9,8 @@ set -uo pipefail
 iso=$1 want=$2 timeout_s=$3
 shift 3
 here=$(cd "$(dirname "$0")" && pwd)
-log="${iso%.iso}.log"
+# One log per ISO and CPU count: tests may boot the same ISO in parallel.
+log="${iso%.iso}$([[ ${EXO_CPUS:-1} == 1 ]] || echo ".cpus$EXO_CPUS").log"
 bash "$here/../../boot/qemu.sh" --accel tcg --timeout "$timeout_s" "$iso" </dev/null >"$log" 2>&1
 got=$?
 tr -d '\r' <"$log" | grep -av '^\s*$' | tail -n 25

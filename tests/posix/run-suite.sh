@@ -10,7 +10,8 @@
 # Usage: run-suite.sh BOOT_DIR ISO TIMEOUT
 set -uo pipefail
 boot=${1:?} iso=${2:?} timeout_s=${3:?}
-log="${iso%.iso}.log"
+# One log per ISO and CPU count: tests may boot the same ISO in parallel.
+log="${iso%.iso}$([[ ${EXO_CPUS:-1} == 1 ]] || echo ".cpus$EXO_CPUS").log"
 
 bash "$boot/qemu-test.sh" "$iso" "$timeout_s" || exit 1
 
