@@ -1,5 +1,7 @@
 /* The machine as a process sees it: uname, and the scheduler calls. A
  * process is one env, so it runs on one CPU at a time. */
+#include <exo/info.h>
+
 #include "lp/lp.h"
 #include "lp/mem.h"
 
@@ -33,9 +35,11 @@ long lp_sched_yield(const long *arg)
 	return 0;
 }
 
-/* sched_getaffinity(pid, len, mask): the process may run on CPU 0 only.
- * Writes 8 bytes; returns 8, or -EINVAL (len 0 or not a multiple of 8),
- * -ESRCH (pid neither 0 nor the caller's), -EFAULT. */
+/* sched_getaffinity(pid, len, mask): the process may run on every CPU
+ * the kernel runs envs on (the info page's ncpus, CPUs 0..ncpus-1; the
+ * kernel starts at most 16). Writes 8 bytes; returns 8, or -EINVAL (len 0
+ * or not a multiple of 8), -ESRCH (pid neither 0 nor the caller's),
+ * -EFAULT. */
 long lp_sched_getaffinity(const long *arg)
 {
 	unsigned long len = (unsigned long)arg[1];
@@ -45,6 +49,7 @@ long lp_sched_getaffinity(const long *arg)
 		return -ESRCH;
 	if (lp_uaccess((void *)arg[2], LP_CPUMASK_BYTES, 1) < 0)
 		return -EFAULT;
-	*(uint64_t *)arg[2] = 1;
+	unsigned n = ((const struct exo_info *)EXO_INFO_VA)->ncpus;
+	*(uint64_t *)arg[2] = n >= 64 ? ~0UL : (1UL << n) - 1;
 	return LP_CPUMASK_BYTES;
 }

@@ -18,6 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <exo/info.h>
+#include <exo/layout.h>
+
 #include "ptest.h"
 
 const char *ptest_name = "fastpath";
@@ -193,11 +196,17 @@ static void check_system(void)
 	FAILS(syscall(SYS_getcwd, buf, 1), ERANGE);
 	FAILS(syscall(SYS_getcwd, BAD, 8), EFAULT);
 
+	/* Every CPU the kernel started (its info page says how many). */
 	cpu_set_t set;
 	unsigned long mask = 0;
+	unsigned n = ((const struct exo_info *)EXO_INFO_VA)->ncpus;
+	CHECK(n >= 1 && n <= 16);
 	CHECK(sched_getaffinity(0, sizeof(set), &set) == 0);
-	CHECK(CPU_COUNT(&set) == 1 && CPU_ISSET(0, &set));
-	CHECK(syscall(SYS_sched_getaffinity, getpid(), 8, &mask) == 8 && mask == 1);
+	CHECK(CPU_COUNT(&set) == (int)n && CPU_ISSET(0, &set) &&
+	      CPU_ISSET(n - 1, &set) && !CPU_ISSET(n, &set));
+	CHECK(syscall(SYS_sched_getaffinity, getpid(), 8, &mask) == 8 &&
+	      mask == (1UL << n) - 1);
+	printf("fastpath: %u CPU(s)\n", n);
 	FAILS(syscall(SYS_sched_getaffinity, 0, 4, &mask), EINVAL);
 	FAILS(syscall(SYS_sched_getaffinity, 0, 0, &mask), EINVAL);
 	FAILS(syscall(SYS_sched_getaffinity, 999, 8, &mask), ESRCH);

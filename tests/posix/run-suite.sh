@@ -32,6 +32,8 @@ expect_count 1 '^hello: flushed at exit$'
 expect_count 1 '^libposix: unimplemented syscall 191 \(getxattr\) -> ENOSYS$'
 expect_count 1 '^libposix: unimplemented syscall 58 \(vfork\) -> ENOSYS$'
 expect_count 0 '^hello: check'
+# sched_getaffinity names every CPU the machine has (EXO_CPUS, default 1).
+expect_count 2 "^fastpath: ${EXO_CPUS:-1} CPU\\(s\\)$"
 if ((fail)); then
 	exit 1
 fi
