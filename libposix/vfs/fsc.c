@@ -12,6 +12,7 @@
 #include <exo/info.h>
 #include <exo/ring.h>
 
+#include "lp/arch.h"
 #include "lp/lp.h"
 #include "lp/mem.h"
 #include "lp/procinfo.h"
@@ -89,6 +90,28 @@ void lp_fs_req(struct fs_req *r, uint32_t op)
 	r->len = sizeof(*r);
 }
 
+/* Polls *idx for up to LP_FS_SPIN yields or LP_FS_SPIN_US of spinning
+ * (see the top of the file); returns whether it moved from seen. */
+static int lp_fsc_poll(const uint64_t *idx, uint64_t seen)
+{
+	const struct exo_info *info = (const struct exo_info *)EXO_INFO_VA;
+	if (info->ncpus <= 1) {
+		for (int i = 0; i < LP_FS_SPIN; i++) {
+			if (exo_ring_load(idx) != seen)
+				return 1;
+			lp_exo_yield();
+		}
+		return 0;
+	}
+	uint64_t t0 = lp_rdtsc(), span = info->tsc_hz / 1000000 * LP_FS_SPIN_US;
+	while (lp_rdtsc() - t0 < span) {
+		if (exo_ring_load(idx) != seen)
+			return 1;
+		lp_cpu_relax();
+	}
+	return 0;
+}
+
 /* Waits until the ring's index `which` differs from seen. */
 static void lp_fsc_wait(struct exo_ring_hdr *h, long ring, unsigned long which,
 			uint64_t seen)
@@ -96,22 +119,8 @@ static void lp_fsc_wait(struct exo_ring_hdr *h, long ring, unsigned long which,
 	const uint64_t *idx = which == EXO_RING_HEAD ? &h->head : &h->tail;
 	uint32_t *flag = which == EXO_RING_HEAD ? &h->cons_waiting
 						: &h->prod_waiting;
-	const struct exo_info *info = (const struct exo_info *)EXO_INFO_VA;
-	if (info->ncpus <= 1) {
-		for (int i = 0; i < LP_FS_SPIN; i++) {
-			if (exo_ring_load(idx) != seen)
-				return;
-			lp_exo_yield();
-		}
-	} else {
-		uint64_t t0 = __builtin_ia32_rdtsc();
-		uint64_t span = info->tsc_hz / 1000000 * LP_FS_SPIN_US;
-		while (__builtin_ia32_rdtsc() - t0 < span) {
-			if (exo_ring_load(idx) != seen)
-				return;
-			__asm__ volatile("pause" ::: "memory");
-		}
-	}
+	if (lp_fsc_poll(idx, seen))
+		return;
 	while (exo_ring_load(idx) == seen) {
 		uint64_t now = which == EXO_RING_HEAD ? exo_ring_cons_prepare(h)
 						      : exo_ring_prod_prepare(h);

@@ -12,4 +12,10 @@ static inline uint64_t lp_rdtsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+/* Tells the CPU we are spinning on a value another CPU will change. */
+static inline void lp_cpu_relax(void)
+{
+	__asm__ volatile("pause" ::: "memory");
+}
+
 #endif
