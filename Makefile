@@ -47,7 +47,8 @@ test: build
 	@EXO_ACCEL=tcg ctest --test-dir $(BUILD) --output-on-failure $(CTEST_ARGS)
 
 bench: build
-	@bash bench/run.sh $(BUILD)
+	@EXO_CPUS=1 bash bench/run.sh $(BUILD)
+	@EXO_CPUS=2 bash bench/run.sh $(BUILD)
 	@bash bench/posix/run.sh $(BUILD)
 
 debug: build

@@ -7,7 +7,8 @@
 # (its BENCH-FIRST-USER line).
 #
 # Usage: bench/run.sh <builddir> [--boots N] [--accel tcg|kvm]
-# Environment: EXO_ACCEL (default tcg), as for boot/qemu.sh.
+# Environment: EXO_ACCEL (default tcg) and EXO_CPUS (default 1), as for
+# boot/qemu.sh; `make bench` runs it with 1 and with 2 CPUs.
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -74,5 +75,5 @@ for m in $metrics; do
 done
 boot_ms=$(cat "$logs"/*.boot 2>/dev/null | median)
 printf '%-22s %12s %12s\n' "boot_to_user_ms" "${boot_ms:-?}" "-"
-echo "(medians over $boots boots; QEMU accelerator: $used; boot_to_user_ms is" \
-	"host time from starting QEMU to the first user output)"
+echo "(medians over $boots boots; QEMU accelerator: $used, ${EXO_CPUS:-1} CPU(s);" \
+	"boot_to_user_ms is host time from starting QEMU to the first user output)"
