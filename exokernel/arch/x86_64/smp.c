@@ -12,7 +12,7 @@
 
 extern char ap_tramp_start[], ap_tramp_end[];
 extern char ap_tramp_cr3[], ap_tramp_stack[], ap_tramp_entry[];
-extern uint64_t boot_pml4[], pdpt_low[];
+extern uint64_t pdpt_low[];
 
 static void delay_us(uint64_t us)
 {

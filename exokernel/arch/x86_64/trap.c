@@ -101,8 +101,7 @@ static void kernel_fault(const struct trapframe *tf)
 static int trap_lockless(struct trapframe *tf, int from_user)
 {
 	if (tf->vector == T_FLUSH) {
-		mmu_reload();
-		__atomic_store_n(&this_cpu()->flush_req, 0, __ATOMIC_RELEASE);
+		cpu_flush_serve();
 		lapic_eoi();
 		return 1;
 	}
