@@ -55,6 +55,36 @@ static void *big_alloc(size_t n)
 	return (char *)h + HDR;
 }
 
+/* Frees the unused tail of the current chunk into the free lists (largest
+ * classes first), so a new chunk wastes nothing of the old one. */
+static void chunk_retire(void)
+{
+	for (int cls = NCLASSES - 1; cls >= 0; cls--) {
+		size_t size = (size_t)1 << (cls + MIN_SHIFT);
+		while ((size_t)(chunk_end - chunk_next) >= size) {
+			struct free_block *b = (struct free_block *)chunk_next;
+			b->next = free_list[cls];
+			free_list[cls] = b;
+			chunk_next += size;
+		}
+	}
+}
+
+/* Starts a new chunk for small blocks. Returns 0, or -ENOMEM with the
+ * current chunk left exactly as it was: chunk_next and chunk_end always
+ * describe one mapped chunk (or are both 0), so a failed mapping can never
+ * leave a stale end behind a null start. */
+static long chunk_new(void)
+{
+	char *c = pages_map(CHUNK_PAGES);
+	if (!c)
+		return -ENOMEM;
+	chunk_retire();
+	chunk_next = c;
+	chunk_end = c + CHUNK_PAGES * EXO_PAGE_SIZE;
+	return 0;
+}
+
 static void *small_alloc(unsigned cls)
 {
 	size_t size = (size_t)1 << (cls + MIN_SHIFT);
@@ -63,12 +93,8 @@ static void *small_alloc(unsigned cls)
 		h = (struct hdr *)free_list[cls];
 		free_list[cls] = free_list[cls]->next;
 	} else {
-		if ((size_t)(chunk_end - chunk_next) < size) {
-			chunk_next = pages_map(CHUNK_PAGES);
-			if (!chunk_next)
-				return 0;
-			chunk_end = chunk_next + CHUNK_PAGES * EXO_PAGE_SIZE;
-		}
+		if ((size_t)(chunk_end - chunk_next) < size && chunk_new() < 0)
+			return 0;
 		h = (struct hdr *)chunk_next;
 		chunk_next += size;
 	}

@@ -20,9 +20,13 @@
 #include "server.h"
 
 #define NS_PER_S 1000000000ULL
-/* The ramfs budgets: file bytes and inodes. */
+/* The ramfs budgets for a 128 MiB machine. Bytes: file and symlink data,
+ * directory entries with their names, directory indexes (24 MiB). Inodes:
+ * inodes and extra hard links (128 Ki: room for a directory of 100,000
+ * files; at most 32 MiB of inode structures in the heap's 256-byte
+ * class). */
 #define FS_BYTES_MAX (24UL << 20)
-#define FS_INODES_MAX 8192
+#define FS_INODES_MAX 131072
 
 struct client {
 	int used;

@@ -67,14 +67,12 @@ static struct ramfs_inode *inode_new(struct ramfs *fs, uint32_t mode,
 	return i;
 }
 
-static void inode_free(struct ramfs *fs, struct ramfs_inode *i)
+/* Frees one inode. Returns the old parent whose reference a removed
+ * directory held for "..", which the caller must drop, or 0. */
+static struct ramfs_inode *inode_free_one(struct ramfs *fs,
+					  struct ramfs_inode *i)
 {
-	struct ramfs_dirent *d = i->first;
-	while (d) {
-		struct ramfs_dirent *next = d->next;
-		fs_free(&fs->alloc, d);
-		d = next;
-	}
+	ramfs_dir_free(fs, i);
 	if (!is_dir(i))
 		fs->bytes_used -= i->size;
 	fs_free(&fs->alloc, i->data);
@@ -88,9 +86,20 @@ static void inode_free(struct ramfs *fs, struct ramfs_inode *i)
 	struct ramfs_inode *parent = i->parent;
 	int dead_dir = is_dir(i) && i->nlink == 0 && parent != i;
 	fs_free(&fs->alloc, i);
-	/* A removed directory held its old parent for "..". */
-	if (dead_dir && parent && !fs->destroying)
-		ramfs_iput(fs, parent);
+	return dead_dir && parent && !fs->destroying ? parent : 0;
+}
+
+/* Frees i, then each removed ancestor that i's reference alone kept
+ * alive. A loop, not recursion: a client can build a chain of removed
+ * directories as long as the inode budget, deeper than any stack. */
+static void inode_free(struct ramfs *fs, struct ramfs_inode *i)
+{
+	while ((i = inode_free_one(fs, i)) != 0) {
+		if (i->refs > 0)
+			i->refs--;
+		if (i->nlink != 0 || i->refs != 0)
+			break;
+	}
 }
 
 /* Frees i if nothing names it and nothing holds it open. */
@@ -179,22 +188,6 @@ long ramfs_permission(const struct ramfs_inode *i, const struct fs_cred *c,
 	return ((uint32_t)mask & ~bits & 7) ? -EACCES : 0;
 }
 
-/* Finds the entry called name in dir; *prev gets its predecessor. */
-static struct ramfs_dirent *find_entry(struct ramfs_inode *dir,
-				       const char *name, size_t len,
-				       struct ramfs_dirent **prev)
-{
-	struct ramfs_dirent *p = 0;
-	for (struct ramfs_dirent *d = dir->first; d; p = d, d = d->next) {
-		if (d->namelen == len && memcmp(d->name, name, len) == 0) {
-			if (prev)
-				*prev = p;
-			return d;
-		}
-	}
-	return 0;
-}
-
 long ramfs_lookup(struct ramfs_inode *dir, const char *name, size_t len,
 		  struct ramfs_inode **out)
 {
@@ -202,47 +195,11 @@ long ramfs_lookup(struct ramfs_inode *dir, const char *name, size_t len,
 		return -ENOTDIR;
 	if (len > FS_NAME_MAX)
 		return -ENAMETOOLONG;
-	struct ramfs_dirent *d = find_entry(dir, name, len, 0);
+	struct ramfs_dirent *d = ramfs_dir_find(dir, name, len);
 	if (!d)
 		return -ENOENT;
 	*out = d->inode;
 	return 0;
-}
-
-/* Appends an entry name -> i to dir. Returns 0, or -ENOMEM. */
-static long dirent_add(struct ramfs *fs, struct ramfs_inode *dir,
-		       const char *name, size_t len, struct ramfs_inode *i)
-{
-	struct ramfs_dirent *d = fs_malloc(&fs->alloc, sizeof(*d) + len + 1);
-	if (!d)
-		return -ENOMEM;
-	d->next = 0;
-	d->inode = i;
-	d->cookie = dir->next_cookie++;
-	d->namelen = (uint16_t)len;
-	memcpy(d->name, name, len);
-	d->name[len] = 0;
-	if (dir->last)
-		dir->last->next = d;
-	else
-		dir->first = d;
-	dir->last = d;
-	dir->nentries++;
-	return 0;
-}
-
-/* Unlinks entry d (whose predecessor is prev) from dir and frees it. */
-static void dirent_remove(struct ramfs *fs, struct ramfs_inode *dir,
-			  struct ramfs_dirent *prev, struct ramfs_dirent *d)
-{
-	if (prev)
-		prev->next = d->next;
-	else
-		dir->first = d->next;
-	if (dir->last == d)
-		dir->last = prev;
-	dir->nentries--;
-	fs_free(&fs->alloc, d);
 }
 
 /* Linux's may_create() after the lookup found nothing: -ENOENT for a
@@ -264,7 +221,7 @@ static long check_new_name(struct ramfs_inode *dir, const char *name,
 		return -ENOENT;
 	if (len > FS_NAME_MAX)
 		return -ENAMETOOLONG;
-	if (find_entry(dir, name, len, 0))
+	if (ramfs_dir_find(dir, name, len))
 		return -EEXIST;
 	return may_create(dir, c);
 }
@@ -298,7 +255,7 @@ static long create_node(struct ramfs *fs, struct ramfs_inode *dir,
 	if (!i)
 		return err;
 	init_owner(i, dir, c);
-	err = dirent_add(fs, dir, name, len, i);
+	err = ramfs_dir_add(fs, dir, name, len, i);
 	if (err) {
 		i->nlink = 0;
 		inode_free(fs, i);
@@ -361,7 +318,7 @@ long ramfs_symlink(struct ramfs *fs, struct ramfs_inode *dir, const char *name,
 	long err = check_new_name(dir, name, len, c);
 	if (err)
 		return err;
-	if (tlen > fs->bytes_max - fs->bytes_used)
+	if (tlen + ramfs_dirent_cost(len) > ramfs_bytes_free(fs))
 		return -ENOSPC;
 	uint8_t *data = fs_malloc(&fs->alloc, tlen);
 	if (!data)
@@ -395,9 +352,12 @@ long ramfs_link(struct ramfs *fs, struct ramfs_inode *dir, const char *name,
 		return -ENOENT;
 	if (i->nlink >= RAMFS_LINK_MAX)
 		return -EMLINK;
-	err = dirent_add(fs, dir, name, len, i);
+	if (fs->inodes_used >= fs->inodes_max)
+		return -ENOSPC; /* each extra link counts, as in tmpfs */
+	err = ramfs_dir_add(fs, dir, name, len, i);
 	if (err)
 		return err;
+	fs->inodes_used++;
 	i->nlink++;
 	ramfs_touch(fs, i, 0);
 	ramfs_touch(fs, dir, 1);
@@ -433,9 +393,12 @@ static void drop_entry_link(struct ramfs *fs, struct ramfs_inode *dir,
 		/* Like a dentry's d_parent, ".." of a removed directory still
 		 * leads to its old parent, which it keeps alive. */
 		victim->nlink = 0;
+		victim->dentry = 0;
 		ramfs_iget(dir);
 		dir->nlink--;
 	} else {
+		if (victim->nlink > 1)
+			fs->inodes_used--; /* an extra link's charge */
 		victim->nlink--;
 	}
 	ramfs_touch(fs, victim, 0);
@@ -444,8 +407,7 @@ static void drop_entry_link(struct ramfs *fs, struct ramfs_inode *dir,
 
 /* Common front half of unlink and rmdir: the checks before the type. */
 static long remove_lookup(struct ramfs_inode *dir, const char *name,
-			  size_t len, struct ramfs_dirent **d,
-			  struct ramfs_dirent **prev)
+			  size_t len, struct ramfs_dirent **d)
 {
 	if (!is_dir(dir))
 		return -ENOTDIR;
@@ -453,22 +415,22 @@ static long remove_lookup(struct ramfs_inode *dir, const char *name,
 		return -ENAMETOOLONG;
 	if (ramfs_rdonly(dir))
 		return -EROFS;
-	*d = find_entry(dir, name, len, prev);
+	*d = ramfs_dir_find(dir, name, len);
 	return *d ? 0 : -ENOENT;
 }
 
 long ramfs_unlink(struct ramfs *fs, struct ramfs_inode *dir, const char *name,
 		  size_t len, const struct fs_cred *c)
 {
-	struct ramfs_dirent *d, *prev;
-	long err = remove_lookup(dir, name, len, &d, &prev);
+	struct ramfs_dirent *d;
+	long err = remove_lookup(dir, name, len, &d);
 	if (err)
 		return err;
 	struct ramfs_inode *victim = d->inode;
 	err = may_delete(dir, victim, 0, c);
 	if (err)
 		return err;
-	dirent_remove(fs, dir, prev, d);
+	ramfs_dir_remove(fs, dir, d);
 	ramfs_touch(fs, dir, 1);
 	drop_entry_link(fs, dir, victim);
 	return 0;
@@ -477,8 +439,8 @@ long ramfs_unlink(struct ramfs *fs, struct ramfs_inode *dir, const char *name,
 long ramfs_rmdir(struct ramfs *fs, struct ramfs_inode *dir, const char *name,
 		 size_t len, const struct fs_cred *c)
 {
-	struct ramfs_dirent *d, *prev;
-	long err = remove_lookup(dir, name, len, &d, &prev);
+	struct ramfs_dirent *d;
+	long err = remove_lookup(dir, name, len, &d);
 	if (err)
 		return err;
 	struct ramfs_inode *victim = d->inode;
@@ -487,7 +449,7 @@ long ramfs_rmdir(struct ramfs *fs, struct ramfs_inode *dir, const char *name,
 		return err;
 	if (victim->nentries)
 		return -ENOTEMPTY;
-	dirent_remove(fs, dir, prev, d);
+	ramfs_dir_remove(fs, dir, d);
 	ramfs_touch(fs, dir, 1);
 	drop_entry_link(fs, dir, victim);
 	return 0;
@@ -503,23 +465,6 @@ int ramfs_is_ancestor(const struct ramfs_inode *a, const struct ramfs_inode *d)
 		d = d->parent;
 	}
 	return 0;
-}
-
-struct ramfs_dirent *ramfs_find_child(struct ramfs_inode *dir,
-				      const struct ramfs_inode *child)
-{
-	for (struct ramfs_dirent *d = dir->first; d; d = d->next)
-		if (d->inode == child)
-			return d;
-	return 0;
-}
-
-struct ramfs_dirent *ramfs_dir_seek(struct ramfs_inode *dir, uint64_t pos)
-{
-	struct ramfs_dirent *d = dir->first;
-	while (d && d->cookie < pos)
-		d = d->next;
-	return d;
 }
 
 /* The permission half of a rename, once both ends are looked up. */
@@ -567,8 +512,8 @@ static void rename_exchange(struct ramfs *fs, struct ramfs_inode *odir,
 			    struct ramfs_dirent *td)
 {
 	struct ramfs_inode *s = sd->inode, *t = td->inode;
-	sd->inode = t;
-	td->inode = s;
+	ramfs_dir_set(sd, t);
+	ramfs_dir_set(td, s);
 	reparent(s, odir, ndir);
 	reparent(t, ndir, odir);
 	ramfs_touch(fs, s, 0);
@@ -577,22 +522,20 @@ static void rename_exchange(struct ramfs *fs, struct ramfs_inode *odir,
 
 /* Plain rename: s's entry moves to (or replaces) the new name. */
 static long rename_move(struct ramfs *fs, struct ramfs_inode *odir,
-			struct ramfs_dirent *sd, struct ramfs_dirent *sprev,
-			struct ramfs_inode *ndir, const char *nname,
-			size_t nlen, struct ramfs_dirent *td)
+			struct ramfs_dirent *sd, struct ramfs_inode *ndir,
+			const char *nname, size_t nlen,
+			struct ramfs_dirent *td)
 {
 	struct ramfs_inode *s = sd->inode;
 	struct ramfs_inode *t = td ? td->inode : 0;
 	if (td) {
-		td->inode = s;
+		ramfs_dir_set(td, s);
 	} else {
-		long err = dirent_add(fs, ndir, nname, nlen, s);
+		long err = ramfs_dir_add(fs, ndir, nname, nlen, s);
 		if (err)
 			return err;
 	}
-	/* dirent_add appends at the tail, so sprev is still sd's
-	 * predecessor even when both names are in one directory. */
-	dirent_remove(fs, odir, sprev, sd);
+	ramfs_dir_remove(fs, odir, sd);
 	reparent(s, odir, ndir);
 	ramfs_touch(fs, s, 0);
 	if (t)
@@ -623,7 +566,7 @@ static long rename_args(struct ramfs_inode *odir, size_t olen,
  * target for RENAME_EXCHANGE), -EEXIST (target with RENAME_NOREPLACE),
  * -ENOTEMPTY (replacing a non-empty directory, or a target that is an
  * ancestor of the source), -EISDIR (file over directory), -ENOTDIR
- * (directory over file), -EXDEV, -EROFS, -EACCES, -EPERM, -ENOMEM. The
+ * (directory over file), -EXDEV, -EROFS, -EACCES, -EPERM, -ENOSPC (the new name's entry), -ENOMEM. The
  * same inode under both names is a successful no-op. */
 long ramfs_rename(struct ramfs *fs, struct ramfs_inode *odir,
 		  const char *oname, size_t olen, struct ramfs_inode *ndir,
@@ -633,11 +576,10 @@ long ramfs_rename(struct ramfs *fs, struct ramfs_inode *odir,
 	long err = rename_args(odir, olen, ndir, nlen, flags);
 	if (err)
 		return err;
-	struct ramfs_dirent *sprev, *tprev;
-	struct ramfs_dirent *sd = find_entry(odir, oname, olen, &sprev);
+	struct ramfs_dirent *sd = ramfs_dir_find(odir, oname, olen);
 	if (!sd)
 		return -ENOENT;
-	struct ramfs_dirent *td = find_entry(ndir, nname, nlen, &tprev);
+	struct ramfs_dirent *td = ramfs_dir_find(ndir, nname, nlen);
 	if ((flags & FS_RENAME_EXCHANGE) && !td)
 		return -ENOENT;
 	if ((flags & FS_RENAME_NOREPLACE) && td)
@@ -654,8 +596,7 @@ long ramfs_rename(struct ramfs *fs, struct ramfs_inode *odir,
 		return err;
 	if (flags & FS_RENAME_EXCHANGE)
 		rename_exchange(fs, odir, sd, ndir, td);
-	else if ((err = rename_move(fs, odir, sd, sprev, ndir, nname, nlen,
-				    td)))
+	else if ((err = rename_move(fs, odir, sd, ndir, nname, nlen, td)))
 		return err;
 	ramfs_touch(fs, odir, 1);
 	ramfs_touch(fs, ndir, 1);

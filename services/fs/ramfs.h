@@ -24,16 +24,25 @@ struct fs_cred {
 
 struct ramfs_inode;
 
-/* One name in a directory. Entries stay in insertion order; the cookie is
- * the getdents offset of the entry after this one, so iteration resumes
- * correctly even when entries are removed in between. */
+/* One name in a directory. Entries stay in insertion order (a doubly
+ * linked list); the cookie is the getdents offset of the entry after this
+ * one, so iteration resumes correctly even when entries are removed in
+ * between. A hash index (ramfs_dir.c) finds an entry by name. */
 struct ramfs_dirent {
-	struct ramfs_dirent *next;
+	struct ramfs_dirent *next, *prev; /* insertion (cookie) order */
+	struct ramfs_dirent *hnext;       /* the directory's hash chain */
 	struct ramfs_inode *inode;
 	uint64_t cookie;
+	uint32_t hash;
 	uint16_t namelen;
 	char name[]; /* NUL-terminated */
 };
+
+/* Bytes an entry of a len-byte name costs against the byte budget. */
+static inline uint64_t ramfs_dirent_cost(size_t len)
+{
+	return sizeof(struct ramfs_dirent) + len + 1;
+}
 
 #define RAMFS_I_RDONLY 0x1u /* writes give -EROFS; inherited by children */
 
@@ -55,6 +64,14 @@ struct ramfs_inode {
 	struct ramfs_dirent *first, *last;
 	uint64_t next_cookie;
 	uint32_t nentries;
+	/* The name index: nbuckets (0 or a power of two) chains, charged to
+	 * the byte budget; seek_hint is the entry the last ramfs_dir_seek
+	 * found, so a getdents walk costs one step per entry. */
+	uint32_t nbuckets, hseed;
+	struct ramfs_dirent **buckets;
+	struct ramfs_dirent *seek_hint;
+	/* The entry naming this directory (0 once removed). */
+	struct ramfs_dirent *dentry;
 	/* Every live inode, for ramfs_destroy(). */
 	struct ramfs_inode *all_next, *all_prev;
 };
@@ -63,8 +80,14 @@ struct ramfs {
 	struct fs_alloc alloc;
 	struct ramfs_inode *root;
 	struct fs_timespec now; /* set by the caller before each operation */
-	uint64_t bytes_max, bytes_used;   /* file and symlink bytes */
+	/* The byte budget covers file and symlink bytes (bytes_used) and
+	 * the namespace's own memory (meta_used: directory entries with
+	 * their names, and directory indexes). The inode budget counts
+	 * inodes and, as tmpfs does, each hard link beyond an inode's
+	 * first. */
+	uint64_t bytes_max, bytes_used, meta_used;
 	uint64_t inodes_max, inodes_used;
+	uint64_t hash_seed; /* keys the directory indexes (ramfs_dir.c) */
 	uint64_t next_ino;
 	uint32_t dev; /* st_dev reported for every inode */
 	int destroying; /* ramfs_destroy() is freeing everything */
@@ -142,12 +165,26 @@ long ramfs_rename(struct ramfs *fs, struct ramfs_inode *odir,
 
 /* Returns nonzero if a is d or one of d's ancestors. */
 int ramfs_is_ancestor(const struct ramfs_inode *a, const struct ramfs_inode *d);
-/* Finds the entry of dir naming child. Returns it, or 0. */
+
+/* Directories (ramfs_dir.c). */
+
+/* Finds the entry of dir naming child. Returns it, or 0. O(1) when child
+ * is a directory. */
 struct ramfs_dirent *ramfs_find_child(struct ramfs_inode *dir,
 				      const struct ramfs_inode *child);
 /* Returns the first entry of dir whose position is >= pos (positions 0
- * and 1 are "." and "..", handled by the caller), or 0 at the end. */
+ * and 1 are "." and "..", handled by the caller), or 0 at the end. Walks
+ * from the entry the previous seek found when it can, so listing a whole
+ * directory is linear. */
 struct ramfs_dirent *ramfs_dir_seek(struct ramfs_inode *dir, uint64_t pos);
+/* Entries examined by name lookups and seeks since start: a counter the
+ * host tests read to check the index's complexity without timing. */
+extern uint64_t ramfs_dir_steps;
+/* Bytes left in the byte budget. */
+static inline uint64_t ramfs_bytes_free(const struct ramfs *fs)
+{
+	return fs->bytes_max - fs->bytes_used - fs->meta_used;
+}
 
 /* Data (ramfs_data.c). */
 
@@ -194,8 +231,22 @@ void ramfs_statfs(const struct ramfs *fs, const struct ramfs_inode *i,
  * below it read-only; existing children are marked too. */
 void ramfs_set_rdonly(struct ramfs_inode *i);
 
-/* Internal helpers shared by ramfs.c and ramfs_data.c. */
+/* Internal helpers shared by ramfs.c, ramfs_dir.c and ramfs_data.c. */
 void ramfs_touch(struct ramfs *fs, struct ramfs_inode *i, int mtime);
 int ramfs_rdonly(const struct ramfs_inode *i);
+/* The entry called name in dir, or 0. */
+struct ramfs_dirent *ramfs_dir_find(struct ramfs_inode *dir, const char *name,
+				    size_t len);
+/* Appends an entry name -> i to dir, charging it to the byte budget.
+ * Returns 0, or -ENOSPC (budget), -ENOMEM. */
+long ramfs_dir_add(struct ramfs *fs, struct ramfs_inode *dir,
+		   const char *name, size_t len, struct ramfs_inode *i);
+/* Unlinks entry d from dir, frees it and returns its charge. */
+void ramfs_dir_remove(struct ramfs *fs, struct ramfs_inode *dir,
+		      struct ramfs_dirent *d);
+/* Points entry d at inode i (rename). */
+void ramfs_dir_set(struct ramfs_dirent *d, struct ramfs_inode *i);
+/* Frees every entry of dir and its index (the inode is going away). */
+void ramfs_dir_free(struct ramfs *fs, struct ramfs_inode *dir);
 
 #endif

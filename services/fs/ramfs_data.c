@@ -39,7 +39,7 @@ static long ensure_cap(struct ramfs *fs, struct ramfs_inode *i, uint64_t n)
 static long set_size(struct ramfs *fs, struct ramfs_inode *i, uint64_t size)
 {
 	if (size > i->size) {
-		if (size - i->size > fs->bytes_max - fs->bytes_used)
+		if (size - i->size > ramfs_bytes_free(fs))
 			return -ENOSPC;
 		long err = ensure_cap(fs, i, size);
 		if (err)
@@ -128,7 +128,7 @@ long ramfs_write(struct ramfs *fs, struct ramfs_inode *i, uint64_t off,
 		n = 0x7ffff000;
 	uint64_t end = off + n;
 	if (end > i->size) {
-		uint64_t room = i->size + (fs->bytes_max - fs->bytes_used);
+		uint64_t room = i->size + ramfs_bytes_free(fs);
 		if (room <= off)
 			return -ENOSPC;
 		if (end > room)
@@ -290,7 +290,7 @@ void ramfs_statfs(const struct ramfs *fs, const struct ramfs_inode *i,
 	sf->f_bsize = 4096;
 	sf->f_frsize = 4096;
 	sf->f_blocks = fs->bytes_max / 4096;
-	sf->f_bfree = (fs->bytes_max - fs->bytes_used) / 4096;
+	sf->f_bfree = ramfs_bytes_free(fs) / 4096;
 	sf->f_bavail = sf->f_bfree;
 	sf->f_files = fs->inodes_max;
 	sf->f_ffree = fs->inodes_max - fs->inodes_used;

@@ -53,6 +53,9 @@ long fs_server_init(struct fs_server *s, const struct fs_alloc *a,
 		return err;
 	tty_init(&s->tty, out, 0, ctx);
 	dev_init(&s->dev, seed, &s->tty);
+	/* The directory indexes' key: from the generator, not the seed. */
+	dev_read(&s->dev, DEV_URANDOM, &s->fs.hash_seed,
+		 sizeof(s->fs.hash_seed));
 	return 0;
 }
 

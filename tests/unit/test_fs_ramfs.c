@@ -338,6 +338,9 @@ START_TEST(byte_budget_enospc)
 	fs_test_init(&fs, 100);
 	root = fs.root;
 	struct ramfs_inode *f = mkfile(root, "f", "", &cred_root);
+	/* 100 bytes of data besides the entry of "f" (names are charged
+	 * too: test_fs_dir.c). */
+	fs.bytes_max = 100 + fs.meta_used;
 	char buf[64];
 	memset(buf, 'x', sizeof(buf));
 	ck_assert_int_eq(ramfs_write(&fs, f, 0, buf, 60, &cred_root), 60);
@@ -351,6 +354,10 @@ START_TEST(byte_budget_enospc)
 	ck_assert_int_eq(ramfs_truncate(&fs, f, 101), -ENOSPC);
 	ck_assert_int_eq(ramfs_truncate(&fs, f, 90), 0);
 	ck_assert_uint_eq(fs.bytes_used, 90);
+	ck_assert_int_eq(ramfs_symlink(&fs, root, S("l"), S("target"),
+				       &cred_root, 0),
+			 -ENOSPC); /* 6 bytes fit, but not with its entry */
+	fs.bytes_max += ramfs_dirent_cost(1);
 	ck_assert_int_eq(ramfs_symlink(&fs, root, S("l"), S("target"),
 				       &cred_root, 0),
 			 0);
