@@ -61,15 +61,16 @@ child_main(long ring_in, long ring_out, struct exo_ring_hdr *const *hdrs)
 }
 
 /* Builds the child: our image shared read-only (code stays executable),
- * a fresh stack, both rings, and an env entering child_main. */
+ * a fresh stack, both rings, and an env entering child_main. *dom is the
+ * child's domain capability: the child lives while we hold it. */
 static long child_start(struct exo_ring_end *a, struct exo_ring_end *b,
-			long *env)
+			long *env, long *dom_out)
 {
 	unsigned long lo = (unsigned long)__executable_start & ~(EXO_PAGE_SIZE - 1);
 	unsigned long hi = ((unsigned long)end + EXO_PAGE_SIZE - 1) & ~(EXO_PAGE_SIZE - 1);
 	unsigned long stack_top = 0x10000000UL;
 	const unsigned long rw = EXO_PROT_READ | EXO_PROT_WRITE;
-	long dom = exo_domain_create();
+	long dom = *dom_out = exo_domain_create();
 	long stack = exo_mem_alloc(CHILD_STACK_PAGES);
 	if (dom < 0 || stack < 0)
 		return -ENOMEM;
@@ -96,9 +97,7 @@ static long child_start(struct exo_ring_end *a, struct exo_ring_end *b,
 	*env = exo_env_create(dom);
 	if (*env < 0 || exo_env_set_regs(*env, &regs) < 0)
 		return -EINVAL;
-	long r = exo_env_start(*env);
-	exo_cap_delete(dom); /* now the running env keeps its domain alive */
-	return r;
+	return exo_env_start(*env);
 }
 
 /* One ping and its pong; returns 0 if the answer matched. */
@@ -127,11 +126,11 @@ static uint64_t ring_rtt_cycles; /* measured by ping_pong() */
 static long ping_pong(void)
 {
 	struct exo_ring_end a, b;
-	long env;
+	long env, dom;
 	exo_printf("\n[1] a second domain, and messages over two FusionRings\n");
 	if (exo_ring_setup(&a, sizeof(struct msg), 16) < 0 ||
 	    exo_ring_setup(&b, sizeof(struct msg), 16) < 0 ||
-	    child_start(&a, &b, &env) < 0)
+	    child_start(&a, &b, &env, &dom) < 0)
 		return -1;
 	for (uint64_t i = 1; i <= SHOWN; i++)
 		if (round_trip(&a, &b, i, 1) < 0)
@@ -144,6 +143,7 @@ static long ping_pong(void)
 	struct exo_exit_info x;
 	if (exo_env_wait(env, &x, EXO_WAIT_FOREVER) < 0 || x.status != 0)
 		return -1;
+	exo_cap_delete(dom); /* the child's address space goes */
 	ring_rtt_cycles = dt / TIMED;
 	exo_printf("    ... and %u more round trips; the child exited with "
 		   "status 0\n", TIMED);

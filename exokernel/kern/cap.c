@@ -71,6 +71,7 @@ static long cap_fill(struct cap_table *t, struct cap *c, struct kobj *obj,
 		     uint32_t rights, struct cap *parent)
 {
 	kobj_get(obj);
+	obj->ncaps++;
 	c->obj = obj;
 	c->rights = rights;
 	c->first_child = 0;
@@ -145,6 +146,8 @@ static void cap_free(struct cap *c)
 	c->obj = 0;
 	c->rights = 0;
 	cap_owner(c)->used--;
+	if (--obj->ncaps == 0)
+		kobj_unnamed(obj);
 	kobj_put(obj);
 }
 

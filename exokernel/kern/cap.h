@@ -12,13 +12,19 @@
 
 /* The header every capability-named kernel object starts with. */
 struct kobj {
-	uint32_t type; /* enum exo_cap_type */
-	uint32_t refs; /* capabilities and kernel references */
+	uint32_t type;  /* enum exo_cap_type */
+	uint32_t refs;  /* capabilities and kernel references */
+	uint32_t ncaps; /* capabilities naming it, in any table */
 };
 
 /* Releases an object whose last reference is gone. Provided by the kernel
  * (it dispatches on type), or by a test. */
 void kobj_release(struct kobj *obj);
+
+/* Called when the last capability naming obj is gone (obj still holds
+ * that capability's reference until this returns). Provided by the kernel
+ * or by a test; it may not touch capability tables. */
+void kobj_unnamed(struct kobj *obj);
 
 static inline void kobj_get(struct kobj *obj)
 {

@@ -84,8 +84,13 @@ void cpu_kick(struct cpu *c)
 		lapic_ipi(c->apic_id, T_KICK);
 }
 
-/* klock_release for trap.S (env_first_return), which cannot inline it. */
-void klock_release_from_asm(void)
+void cpu_stop_user(struct cpu *c)
 {
-	klock_release();
+	if (!c || c == this_cpu())
+		return;
+	lapic_ipi(c->apic_id, T_KICK);
+	/* User mode always runs with interrupts on, so the kick brings it
+	 * into trap(), which clears the flag before it waits for our lock. */
+	while (__atomic_load_n(&c->in_user, __ATOMIC_ACQUIRE))
+		__asm__ volatile("pause");
 }

@@ -29,6 +29,7 @@ struct cpu {
 	uint64_t active_root;   /* page table loaded in cr3 */
 	volatile int flush_req; /* another CPU wants our TLB flushed */
 	volatile int idle;      /* halted in the scheduler, lock released */
+	volatile int in_user;   /* left for user mode, not yet back in */
 	int started;            /* application processor: 0 starting, 1 up,
 				 * -1 given up on (it halts if it wakes) */
 	struct arch_cpu arch;
@@ -92,9 +93,6 @@ static inline void klock_release(void)
  * interrupts off. */
 void cpu_flush_serve(void);
 
-/* klock_release as a function, for assembly. */
-void klock_release_from_asm(void);
-
 /* Makes every other CPU that has `root` loaded forget its translations
  * before returning. Called with the lock held. */
 void cpu_flush_remote(uint64_t root);
@@ -109,5 +107,18 @@ void cpu_kick_idle(void);
 
 /* Makes the CPU running an env notice it (it enters the kernel soon). */
 void cpu_kick(struct cpu *c);
+
+/* Marks this CPU as leaving for user mode (just before the lock is
+ * released on the way out) or as back in the kernel (on entry from user
+ * mode, before the lock is taken). */
+static inline void cpu_set_in_user(int in_user)
+{
+	__atomic_store_n(&this_cpu()->in_user, in_user, __ATOMIC_RELEASE);
+}
+
+/* Interrupts c, which runs an env in user mode or is about to, and waits
+ * until it has entered the kernel, so that env runs no further user
+ * instruction before c takes the lock we hold. */
+void cpu_stop_user(struct cpu *c);
 
 #endif

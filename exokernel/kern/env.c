@@ -8,6 +8,7 @@
 #include "kernel.h"
 #include "kmalloc.h"
 #include "sched.h"
+#include "upcall.h"
 #include "vm.h"
 
 struct env *env_list;
@@ -50,6 +51,20 @@ static void domain_end_created(struct domain *d)
 		env_end(e, EXO_EXIT_DESTROYED, 0, 0, 0);
 		kstack_free(e);
 		e->dom = 0;
+	}
+}
+
+void domain_unnamed(struct domain *d)
+{
+	struct env *e = env_list, *next;
+	for (; e; e = next) {
+		next = e->all_next; /* env_destroy may take e off the list */
+		if (e->dom != d || e->state == ENV_DEAD)
+			continue;
+		if (e == cur)
+			e->killed = 1;
+		else
+			env_destroy(e);
 	}
 }
 
@@ -136,6 +151,7 @@ static void env_end(struct env *e, uint32_t reason, int64_t status,
 		sched_dequeue(e);
 	e->state = ENV_DEAD;
 	env_wake_waiters(WAIT_ENV, e);
+	env_wake_waiters(WAIT_RING, e); /* exo_wait_any's EXO_WAIT_ENDED */
 	if (e->first) {
 		kprintf("exo: first program ended (reason %u, status %ld)\n",
 			reason, status);
@@ -155,6 +171,13 @@ void env_exit_current(uint32_t reason, int64_t status, uint32_t vector,
 	panic("env %u ran after it ended", cur->id);
 }
 
+void env_first_entry(void)
+{
+	upcall_before_user(cur->tf);
+	cpu_set_in_user(1);
+	klock_release();
+}
+
 long env_destroy(struct env *e)
 {
 	switch (e->state) {
@@ -168,7 +191,7 @@ long env_destroy(struct env *e)
 		if (e == cur)
 			env_exit_current(EXO_EXIT_DESTROYED, 0, 0, 0);
 		e->killed = 1;
-		cpu_kick(e->on_cpu);
+		cpu_stop_user(e->on_cpu);
 		return 0;
 	case ENV_BLOCKED:
 		e->killed = 1;

@@ -17,6 +17,7 @@ struct domain {
 	uint64_t root;          /* physical address of the PML4 */
 	struct cap_table *caps;
 	unsigned nlive;         /* envs started and not yet ended */
+	uint64_t ptables;       /* user page tables below root (charged here) */
 };
 
 enum env_state {
@@ -34,7 +35,7 @@ enum wait_kind {
 
 struct wait {
 	enum wait_kind kind;
-	const void *const *objs; /* rings (WAIT_RING) or the env (WAIT_ENV) */
+	const void *const *objs; /* rings and envs (WAIT_RING), the env (WAIT_ENV) */
 	unsigned nobjs;
 	uint64_t key;            /* physical address (WAIT_FUTEX) */
 	int woken;               /* set by futex_wake */
@@ -42,6 +43,13 @@ struct wait {
 };
 
 #define ENV_KSTACK_PAGES 4
+
+/* Frames the kernel takes for a new domain (root table, capability table,
+ * the struct) and a new env (kernel stack, the struct): a user's request
+ * for one is refused unless the user pool could give as many, so creating
+ * objects never eats the kernel's reserve (frame.h). */
+#define DOMAIN_FRAMES (2 + (sizeof(struct cap_table) + PAGE_SIZE - 1) / PAGE_SIZE)
+#define ENV_FRAMES (ENV_KSTACK_PAGES + 1)
 
 struct env {
 	struct kobj obj;
@@ -86,9 +94,16 @@ void env_exit_current(uint32_t reason, int64_t status, uint32_t vector,
 		      uint64_t addr) __attribute__((noreturn));
 
 /* Ends env e (which may be the caller, blocked, not started, or running
- * on another CPU: then it ends when that CPU next enters the kernel, which
- * is made to happen at once). Returns 0, or -ESRCH if it already ended. */
+ * on another CPU: then that CPU is interrupted and this returns once it
+ * has left user mode; e ends when that CPU gets the lock). Whatever its
+ * state, e runs no user instruction after this returns. Returns 0, or
+ * -ESRCH if it already ended. */
 long env_destroy(struct env *e);
+
+/* The first entry of a new env into user mode (trap.S env_first_return,
+ * with the lock the scheduler held): an env destroyed before it ever ran
+ * ends here instead, and a pending notification is delivered. */
+void env_first_entry(void);
 
 /* Frees a dead env's kernel stack; called by the scheduler once it runs on
  * another stack. */
@@ -110,6 +125,11 @@ long env_wait_until(long (*cond)(void *arg), void *arg, uint64_t timeout_ns,
 
 /* Wakes every blocked env whose wait matches (kind, obj). */
 void env_wake_waiters(enum wait_kind kind, const void *obj);
+
+/* The last capability naming d is gone: nobody can end its envs any
+ * more, so they end now (each as env_destroy would; the caller's own env,
+ * if it is in d, at its return to user mode). */
+void domain_unnamed(struct domain *d);
 
 void domain_release(struct domain *d);
 void env_release(struct env *e);

@@ -108,6 +108,11 @@ static bool pool_allows(enum frame_pool pool, size_t n)
 	return pool == FRAME_KERNEL || frame_nfree - n >= FRAME_RESERVE;
 }
 
+int frame_can_alloc(enum frame_pool pool, size_t n)
+{
+	return pool_allows(pool, n);
+}
+
 /* Hands out frames [first, first + n) with reference count 1. */
 static uint64_t take_run(size_t first, size_t n)
 {

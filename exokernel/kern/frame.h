@@ -36,6 +36,9 @@ size_t frame_meta_bytes(uint64_t max_pa);
 void frame_init(void *meta, uint64_t max_pa, const struct frame_range *avail,
 		size_t navail, const struct frame_range *reserved, size_t nres);
 
+/* Whether `pool` may take n frames now. */
+int frame_can_alloc(enum frame_pool pool, size_t n);
+
 /* Returns one free frame with reference count 1, or 0 if none is left for
  * `pool`. The frame's contents are not cleared. */
 uint64_t frame_alloc(enum frame_pool pool);

@@ -1,6 +1,7 @@
 /* Glue between the generic pieces: releasing capability-named objects by
- * type, and the page provider behind kmalloc (frames seen through the
- * direct map). */
+ * type, ending a domain's envs when nothing names the domain any more,
+ * and the page provider behind kmalloc (frames seen through the direct
+ * map). */
 #include <exo/types.h>
 
 #include "chan.h"
@@ -28,6 +29,12 @@ void kobj_release(struct kobj *obj)
 	default:
 		panic("kobj_release: bad type %u", obj->type);
 	}
+}
+
+void kobj_unnamed(struct kobj *obj)
+{
+	if (obj->type == EXO_CAP_DOMAIN)
+		domain_unnamed((struct domain *)obj);
 }
 
 uint64_t frame_alloc_zeroed(int pool)

@@ -86,6 +86,16 @@ static uint64_t rights_prot(uint32_t rights)
 	       ((rights & EXO_R_EXEC) ? EXO_PROT_EXEC : 0);
 }
 
+/* The ceiling of a new mapping into d (the most exo_protect may later
+ * give it): in the caller's own domain, what its capability's rights
+ * allow; in another domain, exactly the protection asked for, so a
+ * read-only grant stays read-only whatever capabilities d holds. */
+static uint64_t map_ceiling(const struct domain *d, uint64_t prot,
+			    uint32_t rights)
+{
+	return d == cur->dom ? rights_prot(rights) : prot | EXO_PROT_READ;
+}
+
 /* Checks that [va, va + n) is mapped user memory, writable if `write`. */
 static long user_range_ok(uint64_t va, uint64_t n, int write)
 {
@@ -156,7 +166,7 @@ static long sys_map(const uint64_t *a)
 	if ((r = vm_check_range(va, n)) < 0)
 		return r;
 	return vm_map(d, va, &m->frames[first], n, prot | EXO_PROT_READ,
-		      rights_prot(c->rights));
+		      map_ceiling(d, prot, c->rights));
 }
 
 static long sys_unmap(const uint64_t *a)
@@ -214,7 +224,10 @@ static long sys_map_copy(const uint64_t *a)
 	GET(a[2], EXO_CAP_DOMAIN, EXO_R_WRITE, dst);
 	if (n == 0 || vm_check_range(a[1], n) < 0 || vm_check_range(a[3], n) < 0)
 		return -EINVAL;
-	return vm_copy(src, a[1], dst, a[3], n, flags | EXO_PROT_READ);
+	/* Within the source pages' own ceilings (vm_copy). */
+	uint64_t ceiling = dst == cur->dom ? EXO_PROT_MASK
+					   : (flags & EXO_PROT_MASK) | EXO_PROT_READ;
+	return vm_copy(src, a[1], dst, a[3], n, flags | EXO_PROT_READ, ceiling);
 }
 
 static long sys_cap_copy(const uint64_t *a)
@@ -258,12 +271,16 @@ static long sys_cap_info(const uint64_t *a)
 		info.size = ((struct mem *)c->obj)->npages;
 	else if (c->obj->type == EXO_CAP_RING)
 		info.size = ((struct ring *)c->obj)->mem->npages * PAGE_SIZE;
+	else if (c->obj->type == EXO_CAP_DOMAIN)
+		info.size = ((struct domain *)c->obj)->ptables;
 	return copyout(a[1], &info, sizeof(info));
 }
 
 static long sys_domain_create(const uint64_t *a)
 {
 	(void)a;
+	if (!frame_can_alloc(FRAME_USER, DOMAIN_FRAMES))
+		return -ENOMEM;
 	struct domain *d = domain_create();
 	if (!d)
 		return -ENOMEM;
@@ -274,6 +291,8 @@ static long sys_env_create(const uint64_t *a)
 {
 	struct domain *d;
 	GET(a[0], EXO_CAP_DOMAIN, EXO_R_WRITE, d);
+	if (!frame_can_alloc(FRAME_USER, ENV_FRAMES))
+		return -ENOMEM;
 	struct env *e = env_create(d);
 	if (!e)
 		return -ENOMEM;
@@ -424,13 +443,14 @@ static long sys_ring_map(const uint64_t *a)
 	if ((r = vm_check_range(va, m->npages)) < 0)
 		return r;
 	r = vm_map(d, va, m->frames, m->npages, prot | EXO_PROT_READ,
-		   rights_prot(c->rights));
+		   map_ceiling(d, prot, c->rights));
 	return r < 0 ? r : (long)(m->npages * PAGE_SIZE);
 }
 
-/* The conditions of one ring_wait / wait_any call. */
+/* The conditions of one ring_wait / wait_any call: ring indexes that must
+ * move, or envs that must end (EXO_WAIT_ENDED). */
 struct ring_cond {
-	struct ring *rings[WAIT_ANY_MAX];
+	struct kobj *objs[WAIT_ANY_MAX]; /* rings, or envs for EXO_WAIT_ENDED */
 	struct exo_wait_item items[WAIT_ANY_MAX];
 	unsigned n;
 };
@@ -438,43 +458,54 @@ struct ring_cond {
 static long ring_ready(void *arg)
 {
 	struct ring_cond *rc = arg;
-	for (unsigned i = 0; i < rc->n; i++)
-		if (ring_index(rc->rings[i], rc->items[i].which) !=
-		    rc->items[i].seen)
+	for (unsigned i = 0; i < rc->n; i++) {
+		const struct exo_wait_item *it = &rc->items[i];
+		if (it->which == EXO_WAIT_ENDED) {
+			if (((struct env *)rc->objs[i])->state == ENV_DEAD)
+				return i;
+		} else if (ring_index((struct ring *)rc->objs[i], it->which) !=
+			   it->seen) {
 			return i;
+		}
+	}
 	return -1;
 }
 
-/* Resolves and pins the rings of rc->items; returns 0 or an error. */
+/* Resolves and pins the objects of rc->items; returns 0 or an error. */
 static long ring_cond_get(struct ring_cond *rc)
 {
 	for (unsigned i = 0; i < rc->n; i++) {
-		struct kobj *o = 0;
-		if (rc->items[i].which > EXO_RING_TAIL)
+		uint64_t which = rc->items[i].which;
+		if (which > EXO_WAIT_ENDED)
 			return -EINVAL;
-		long r = get_obj((uint64_t)rc->items[i].ring, EXO_CAP_RING,
-				 EXO_R_READ, &o);
+		long r = get_obj((uint64_t)rc->items[i].ring,
+				 which == EXO_WAIT_ENDED ? EXO_CAP_ENV
+							 : EXO_CAP_RING,
+				 EXO_R_READ, &rc->objs[i]);
 		if (r < 0)
 			return r;
-		rc->rings[i] = (struct ring *)o;
+		if (rc->objs[i] == &cur->obj)
+			return -EINVAL; /* waiting for one's own end */
 	}
 	for (unsigned i = 0; i < rc->n; i++)
-		kobj_get(&rc->rings[i]->obj);
+		kobj_get(rc->objs[i]);
 	return 0;
 }
 
 static long ring_cond_wait(struct ring_cond *rc, uint64_t timeout)
 {
 	long r = env_wait_until(ring_ready, rc, timeout, WAIT_RING,
-				(const void *const *)rc->rings, rc->n, 0);
+				(const void *const *)rc->objs, rc->n, 0);
 	for (unsigned i = 0; i < rc->n; i++)
-		kobj_put(&rc->rings[i]->obj);
+		kobj_put(rc->objs[i]);
 	return r;
 }
 
 static long sys_ring_wait(const uint64_t *a)
 {
 	struct ring_cond rc = { .n = 1 };
+	if (a[1] > EXO_RING_TAIL)
+		return -EINVAL;
 	rc.items[0] = (struct exo_wait_item){ (int64_t)a[0], a[1], a[2] };
 	long r = ring_cond_get(&rc);
 	if (r < 0)
@@ -548,6 +579,7 @@ void syscall_dispatch(struct trapframe *tf)
 				tf->r10, tf->r8, tf->r9 };
 	uint64_t n = tf->rax;
 	long r;
+	cpu_set_in_user(0);
 	klock_acquire();
 	if (n < EXO_SYS_COUNT && sys_table[n]) {
 		r = sys_table[n](a);
@@ -565,5 +597,6 @@ void syscall_dispatch(struct trapframe *tf)
 		cur->need_iret = 1;
 	this_cpu()->need_iret = (uint64_t)cur->need_iret;
 	cur->need_iret = 0;
+	cpu_set_in_user(1);
 	klock_release();
 }

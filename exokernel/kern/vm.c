@@ -1,6 +1,8 @@
 /* User address spaces. Every user leaf entry is a 4 KiB page with the user
- * bit; two software bits remember the most access its capability allowed,
- * so exo_protect can give back write or execute access but never more.
+ * bit; two software bits hold the mapping's ceiling, the most access
+ * exo_protect may ever give it (docs/abi.md, "Mapping ceilings"). Page
+ * tables are charged to the domain whose address space they build
+ * (d->ptables) and freed as soon as they map nothing.
  * User memory is read and written only through the direct map after a
  * page-table walk: a bad user pointer cannot fault in the kernel. */
 #include <exo/types.h>
@@ -44,9 +46,12 @@ static uint64_t pte_bits(uint64_t prot, uint64_t maxprot)
 /* Installs pa at va with `bits`, dropping any previous frame. */
 static long map_one(struct domain *d, uint64_t va, uint64_t pa, uint64_t bits)
 {
-	uint64_t *pte = mmu_walk(d->root, va, 1);
-	if (!pte)
+	uint64_t *pte = mmu_walk(d->root, va, &d->ptables);
+	if (!pte) {
+		/* Tables made on the way now map nothing: they go again. */
+		d->ptables -= mmu_prune(d->root, va, va + PAGE_SIZE);
 		return -ENOMEM;
+	}
 	uint64_t old = *pte;
 	frame_ref(pa);
 	*pte = pa | bits;
@@ -122,6 +127,7 @@ static long unmap_one(uint64_t *pte, uint64_t va, void *ctx)
 long vm_unmap(struct domain *d, uint64_t va, uint64_t npages)
 {
 	long n = vm_each(d, va, npages, unmap_one, 0);
+	d->ptables -= mmu_prune(d->root, va, va + npages * PAGE_SIZE);
 	flush_range(d, va, npages);
 	return n;
 }
@@ -187,16 +193,17 @@ static uint64_t pte_prot(uint64_t pte)
 }
 
 struct copy_ctx {
-	uint64_t sva, dva, flags;
+	uint64_t sva, dva, flags, ceiling;
 	struct domain *src, *dst;
 };
 
 static long copy_one(uint64_t *spte, uint64_t va, void *arg)
 {
 	struct copy_ctx *c = arg;
-	uint64_t maxprot = EXO_PROT_READ |
-			   ((*spte & PTE_MAXW) ? EXO_PROT_WRITE : 0) |
-			   ((*spte & PTE_MAXX) ? EXO_PROT_EXEC : 0);
+	uint64_t maxprot = c->ceiling &
+			   (EXO_PROT_READ |
+			    ((*spte & PTE_MAXW) ? EXO_PROT_WRITE : 0) |
+			    ((*spte & PTE_MAXX) ? EXO_PROT_EXEC : 0));
 	uint64_t prot = c->flags & EXO_PROT_MASK & pte_prot(*spte);
 	if ((c->flags & EXO_COPY_WP_SRC) && (*spte & PTE_W))
 		*spte &= ~PTE_W;
@@ -205,9 +212,9 @@ static long copy_one(uint64_t *spte, uint64_t va, void *arg)
 }
 
 long vm_copy(struct domain *src, uint64_t sva, struct domain *dst,
-	     uint64_t dva, uint64_t npages, uint64_t flags)
+	     uint64_t dva, uint64_t npages, uint64_t flags, uint64_t ceiling)
 {
-	struct copy_ctx c = { sva, dva, flags, src, dst };
+	struct copy_ctx c = { sva, dva, flags, ceiling, src, dst };
 	long n = vm_each(src, sva, npages, copy_one, &c);
 	if (flags & EXO_COPY_WP_SRC)
 		flush_range(src, sva, npages);

@@ -13,14 +13,15 @@ struct domain;
  * Returns 0 or -EINVAL. */
 long vm_check_range(uint64_t va, uint64_t npages);
 
-/* Maps frames[i] at va + i pages with prot (EXO_PROT_*); `maxprot` bounds
- * what exo_protect may later grant. Each frame gains a reference; a
- * previous mapping is replaced. Returns 0 or -ENOMEM (a prefix may be
- * mapped). */
+/* Maps frames[i] at va + i pages with prot (EXO_PROT_*); `maxprot` is the
+ * mapping's ceiling, the most exo_protect may later grant. Each frame
+ * gains a reference; a previous mapping is replaced. Page tables it needs
+ * are charged to d. Returns 0 or -ENOMEM (a prefix may be mapped). */
 long vm_map(struct domain *d, uint64_t va, const uint64_t *frames,
 	    uint64_t npages, uint64_t prot, uint64_t maxprot);
 
-/* Unmaps a range; returns the number of pages that were mapped. */
+/* Unmaps a range and frees the page tables left empty; returns the number
+ * of pages that were mapped. */
 long vm_unmap(struct domain *d, uint64_t va, uint64_t npages);
 
 /* Changes protection of mapped pages; returns pages changed or -EPERM if
@@ -32,9 +33,12 @@ long vm_protect(struct domain *d, uint64_t va, uint64_t npages,
  * number mapped. */
 long vm_query(struct domain *d, uint64_t va, uint64_t npages, uint64_t *out);
 
-/* Shares the frames behind src's range with dst (exo_map_copy). */
+/* Shares the frames behind src's range with dst (exo_map_copy): each
+ * copy's protection is flags' EXO_PROT bits within the source page's, and
+ * its ceiling the source page's ceiling within `ceiling`. Returns the
+ * number of pages copied, or -ENOMEM (a prefix may be copied). */
 long vm_copy(struct domain *src, uint64_t sva, struct domain *dst,
-	     uint64_t dva, uint64_t npages, uint64_t flags);
+	     uint64_t dva, uint64_t npages, uint64_t flags, uint64_t ceiling);
 
 /* Maps the info page read-only at EXO_INFO_VA. */
 long vm_map_info(struct domain *d, uint64_t info_pa);

@@ -85,6 +85,16 @@ static long caps_role(const struct exo_args *a)
 	return 0;
 }
 
+static long protect_role(const struct exo_args *a)
+{
+	unsigned long va = a->word[ARG_A];
+	long r = exo_protect(EXO_SELF, va, 1, EXO_PROT_READ | EXO_PROT_WRITE);
+	if (r < 0)
+		return -r;
+	*(volatile uint64_t *)va = a->word[ARG_B];
+	return 100 + r;
+}
+
 long exo_main(unsigned long arg)
 {
 	const struct exo_args *a = exo_args_get(arg);
@@ -106,6 +116,11 @@ long exo_main(unsigned long arg)
 	case ROLE_EXIT:
 		return (long)a->word[ARG_A];
 	case ROLE_BLOCK:
+		return 20 - exo_wait_any(0, 0, EXO_WAIT_FOREVER);
+	case ROLE_PROTECT:
+		return protect_role(a);
+	case ROLE_SLEEP:
+		*(volatile uint64_t *)HELPER_SHARED_VA = 1;
 		return 20 - exo_wait_any(0, 0, EXO_WAIT_FOREVER);
 	}
 	return 98;

@@ -32,6 +32,12 @@ enum helper_role {
 	/* Sleeps forever in exo_wait_any(0, 0, EXO_WAIT_FOREVER), exits with
 	 * status 20 + the negated result if it ever returns. */
 	ROLE_BLOCK = 8,
+	/* Tries to make its page at ARG_A writable (exo_protect on its own
+	 * domain) and, if that works, stores ARG_B there. Exits with the
+	 * negated error (1 = EPERM), or 100 + the pages changed. */
+	ROLE_PROTECT = 9,
+	/* Stores 1 in shared word 0 and sleeps forever, like ROLE_BLOCK. */
+	ROLE_SLEEP = 10,
 };
 
 /* Argument word indices. */

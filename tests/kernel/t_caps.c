@@ -20,15 +20,19 @@ void test_cap_info(void)
 	expect_info(mem, EXO_CAP_MEM, EXO_R_ALL, 3);
 	long dom = exo_domain_create();
 	EXPECT_GE(dom, 0);
-	/* Domain capabilities never carry GRANT (no table cycles). */
-	expect_info(dom, EXO_CAP_DOMAIN, EXO_R_ALL & ~EXO_R_GRANT, 0);
+	/* Domain capabilities never carry GRANT (no table cycles); a new
+	 * domain holds the three page tables of its info page mapping. */
+	expect_info(dom, EXO_CAP_DOMAIN, EXO_R_ALL & ~EXO_R_GRANT, 3);
 	EXPECT_EQ(exo_cap_copy(dom, EXO_R_ALL), -EPERM);
 	long ring = exo_ring_create(8, 4);
 	EXPECT_GE(ring, 0);
 	expect_info(ring, EXO_CAP_RING, EXO_R_ALL, 8192);
 	expect_info(test_bootinfo->self_env, EXO_CAP_ENV, EXO_R_ALL, 0);
-	expect_info(test_bootinfo->self_domain, EXO_CAP_DOMAIN,
-		    EXO_R_ALL & ~EXO_R_GRANT, 0);
+	struct exo_cap_info ci = { 0 };
+	EXPECT_EQ(exo_cap_info(test_bootinfo->self_domain, &ci), 0);
+	EXPECT_EQ(ci.type, EXO_CAP_DOMAIN);
+	EXPECT_EQ(ci.rights, EXO_R_ALL & ~EXO_R_GRANT);
+	EXPECT_GT(ci.size, 3); /* image, stack, heap: more tables */
 	expect_info(test_bootinfo->stack_mem, EXO_CAP_MEM, EXO_R_ALL,
 		    EXO_STACK_PAGES);
 	for (uint64_t i = 0; i < test_bootinfo->nmodules; i++)

@@ -109,6 +109,43 @@ void test_env_destroy(void)
 	exo_proc_release(&p);
 }
 
+/* A started env destroyed before it first ran never runs a user
+ * instruction, on one CPU or several: the spinner counts from its first
+ * instruction on. On one CPU, a round with no timer tick between start and
+ * destroy leaves the spawner running throughout, so the count must stay
+ * 0; on any count of CPUs it stops changing once destroy has returned. */
+void test_destroy_before_run(void)
+{
+	static volatile uint64_t count;
+	unsigned quiet = 0;
+	for (int i = 0; i < 200; i++) {
+		struct exo_thread t;
+		struct exo_exit_info x;
+		count = 0;
+		uint64_t t0 = exo_info()->ticks;
+		EXPECT_EQ(exo_thread_spawn(&t, spin_local, (unsigned long)&count,
+					   4), 0);
+		EXPECT_EQ(exo_env_destroy(t.env), 0);
+		uint64_t c1 = count, t1 = exo_info()->ticks;
+		if (exo_info()->ncpus == 1 && t0 == t1) {
+			EXPECT_UEQ(c1, 0);
+			quiet++;
+		}
+		wait_end(t.env, &x, 5 * NS_PER_S);
+		EXPECT_EQ(x.reason, EXO_EXIT_DESTROYED);
+		EXPECT_UEQ(count, c1);
+		exo_thread_release(&t);
+	}
+	if (exo_info()->ncpus == 1)
+		EXPECT_GT(quiet, 100);
+}
+
+static long sleep_return_3(unsigned long ns)
+{
+	exo_sleep_ns(ns);
+	return 3;
+}
+
 /* The created -> started -> ended state machine of one env. */
 void test_env_states(void)
 {
@@ -136,9 +173,10 @@ void test_env_states(void)
 	EXPECT_EQ(exo_env_set_regs(env, &regs), -ESRCH);
 	EXPECT_EQ(exo_cap_delete(env), 0);
 
-	/* A started env refuses new registers and a second start. */
+	/* A started env refuses new registers and a second start (it sleeps
+	 * meanwhile: on another CPU it could otherwise be gone already). */
 	struct exo_thread t;
-	EXPECT_EQ(exo_thread_spawn(&t, return_arg, 3, 4), 0);
+	EXPECT_EQ(exo_thread_spawn(&t, sleep_return_3, 50 * NS_PER_MS, 4), 0);
 	EXPECT_EQ(exo_env_set_regs(t.env, &regs), -EBUSY);
 	EXPECT_EQ(exo_env_start(t.env), -EBUSY);
 	expect_exit_status(t.env, 3, 5 * NS_PER_S);

@@ -123,6 +123,45 @@ void test_wait_any(void)
 }
 
 /* wait_any limits, bad items, and n == 0 as a plain sleep. */
+static long sleep_then_exit(unsigned long ns)
+{
+	exo_sleep_ns(ns);
+	return 7;
+}
+
+/* An EXO_WAIT_ENDED item wakes the waiter when the env ends (and is ready
+ * at once afterwards); it takes an env capability with READ, never the
+ * caller itself. */
+void test_wait_any_env_ended(void)
+{
+	struct exo_ring_end e;
+	struct exo_thread t;
+	EXPECT_EQ(exo_ring_setup(&e, 64, 4), 0);
+	EXPECT_EQ(exo_thread_spawn(&t, sleep_then_exit, 50 * NS_PER_MS, 4), 0);
+	struct exo_wait_item items[2] = {
+		{ e.ring, EXO_RING_HEAD, 0 },
+		{ t.env, EXO_WAIT_ENDED, 0 },
+	};
+	EXPECT_EQ(exo_wait_any(items, 2, EXO_WAIT_POLL), -ETIMEDOUT);
+	EXPECT_EQ(exo_wait_any(items, 2, 5 * NS_PER_S), 1);
+	expect_exit_status(t.env, 7, EXO_WAIT_POLL);
+	EXPECT_EQ(exo_wait_any(items, 2, EXO_WAIT_POLL), 1);
+	long notify_only = exo_cap_copy(t.env, EXO_R_NOTIFY);
+	EXPECT_GE(notify_only, 0);
+	items[1].ring = notify_only;
+	EXPECT_EQ(exo_wait_any(items, 2, EXO_WAIT_POLL), -EPERM);
+	items[1].ring = e.ring; /* not an env */
+	EXPECT_EQ(exo_wait_any(items, 2, EXO_WAIT_POLL), -EINVAL);
+	items[1].ring = EXO_SELF;
+	EXPECT_EQ(exo_wait_any(items, 2, EXO_WAIT_POLL), -EINVAL);
+	items[1].which = EXO_WAIT_ENDED + 1;
+	EXPECT_EQ(exo_wait_any(items, 2, EXO_WAIT_POLL), -EINVAL);
+	EXPECT_EQ(exo_ring_wait(e.ring, EXO_WAIT_ENDED, 0, EXO_WAIT_POLL),
+		  -EINVAL);
+	EXPECT_EQ(exo_cap_delete(notify_only), 0);
+	exo_thread_release(&t);
+}
+
 void test_wait_any_limits(void)
 {
 	static struct exo_wait_item items[65];

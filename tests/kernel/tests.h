@@ -12,10 +12,12 @@ void test_ring_create(void);
 void test_ring_wait(void);
 void test_wait_any(void);
 void test_wait_any_limits(void);
+void test_wait_any_env_ended(void);
 /* t_env.c */
 void test_preemption(void);
 void test_env_exit_status(void);
 void test_env_destroy(void);
+void test_destroy_before_run(void);
 void test_env_states(void);
 void test_env_rights(void);
 void test_faulting_child(void);
@@ -25,6 +27,15 @@ void test_pf_write_protect(void);
 void test_pf_exec(void);
 void test_exceptions(void);
 void test_fault_in_handler(void);
+/* t_ceiling.c */
+void test_ceiling_map(void);
+void test_ceiling_map_copy(void);
+void test_ceiling_ring_map(void);
+/* t_reclaim.c */
+void test_pt_stride(void);
+void test_pt_partial_unmap(void);
+void test_orphan_reclaimed(void);
+void test_orphan_spinner(void);
 /* t_isolation.c */
 void test_map_caps(void);
 void test_ring_caps(void);

@@ -28,6 +28,16 @@ void kobj_release(struct kobj *obj)
 	total_releases++;
 }
 
+/* Counts the objects whose last capability went. */
+static int total_unnamed;
+
+void kobj_unnamed(struct kobj *obj)
+{
+	ck_assert_uint_eq(obj->ncaps, 0);
+	ck_assert_uint_ge(obj->refs, 1); /* the capability's own reference */
+	total_unnamed++;
+}
+
 /* An object as the kernel creates it: one reference held by the creator. */
 static struct tobj new_obj(uint32_t type)
 {
@@ -421,6 +431,32 @@ START_TEST(table_clear)
 }
 END_TEST
 
+/* kobj_unnamed() runs exactly once, when the last capability naming an
+ * object goes (however it goes), while kernel references may remain. */
+START_TEST(unnamed_with_last_cap)
+{
+	struct tobj m = new_obj(EXO_CAP_DOMAIN);
+	ck_assert_int_eq(cap_insert(tab[0], &m.k, EXO_R_ALL), 0);
+	ck_assert_int_eq(cap_derive(tab[0], 0, tab[0], EXO_R_READ), 1);
+	ck_assert_int_eq(cap_derive(tab[0], 1, tab[1], EXO_R_READ), 0);
+	ck_assert_uint_eq(m.k.ncaps, 3);
+	ck_assert_int_eq(cap_delete(tab[0], 0), 0);
+	ck_assert_int_eq(cap_revoke(tab[0], 1), 1);
+	ck_assert_uint_eq(m.k.ncaps, 1);
+	ck_assert_int_eq(total_unnamed, 0);
+	cap_table_clear(tab[0]);
+	ck_assert_uint_eq(m.k.ncaps, 0);
+	ck_assert_int_eq(total_unnamed, 1);
+	ck_assert_uint_eq(m.k.refs, 1); /* the creator's: not released */
+	ck_assert_int_eq(m.released, 0);
+	ck_assert_int_eq(cap_insert(tab[2], &m.k, EXO_R_ALL), 0);
+	ck_assert_int_eq(cap_delete(tab[2], 0), 0);
+	ck_assert_int_eq(total_unnamed, 2);
+	kobj_put(&m.k);
+	ck_assert_int_eq(m.released, 1);
+}
+END_TEST
+
 static Suite *cap_suite(void)
 {
 	Suite *s = suite_create("cap");
@@ -438,6 +474,7 @@ static Suite *cap_suite(void)
 	tcase_add_test(tc, revoke_deep_and_wide);
 	tcase_add_test(tc, refs_and_release);
 	tcase_add_test(tc, table_clear);
+	tcase_add_test(tc, unnamed_with_last_cap);
 	suite_add_tcase(s, tc);
 	return s;
 }

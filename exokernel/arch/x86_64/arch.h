@@ -138,10 +138,16 @@ uint64_t mmu_root_alloc(void);
  * mapped frame, then frees root itself. */
 void mmu_root_free(uint64_t root, void (*put)(uint64_t pa));
 
-/* Returns the kernel-visible address of va's last-level entry in root,
- * creating missing tables when `create` is set; 0 if absent or if a table
- * could not be allocated. */
-uint64_t *mmu_walk(uint64_t root, uint64_t va, int create);
+/* Returns the kernel-visible address of va's last-level entry in root, or
+ * 0 if a table on the way is missing. With `created` set, missing tables
+ * are made instead (from the user pool: 0 when it is exhausted) and
+ * *created counts them. */
+uint64_t *mmu_walk(uint64_t root, uint64_t va, uint64_t *created);
+
+/* Frees the user page tables under root that cover part of [va, end) and
+ * map nothing any more. Returns how many tables were freed. The caller
+ * flushes the range's translations before anyone can reuse the frames. */
+uint64_t mmu_prune(uint64_t root, uint64_t va, uint64_t end);
 
 /* Where va has no last-level table: returns the number of bytes from va
  * to the end of the missing table's reach (so a caller can skip them), or

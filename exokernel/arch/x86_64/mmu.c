@@ -77,22 +77,63 @@ void mmu_root_free(uint64_t root, void (*put)(uint64_t pa))
 	frame_unref(root);
 }
 
-uint64_t *mmu_walk(uint64_t root, uint64_t va, int create)
+uint64_t *mmu_walk(uint64_t root, uint64_t va, uint64_t *created)
 {
 	uint64_t *t = P2V(root);
 	for (int level = 3; level > 0; level--) {
 		uint64_t *e = &t[pt_index(va, level)];
 		if (!(*e & PTE_P)) {
-			if (!create)
+			if (!created)
 				return 0;
-			uint64_t pa = frame_alloc_zeroed(FRAME_KERNEL);
+			uint64_t pa = frame_alloc_zeroed(FRAME_USER);
 			if (!pa)
 				return 0;
 			*e = pa | PTE_P | PTE_W | PTE_U;
+			(*created)++;
 		}
 		t = P2V(*e & PTE_ADDR);
 	}
 	return &t[pt_index(va, 0)];
+}
+
+/* Whether a table has no present entry (stops at the first one: a table
+ * in use usually has one near its start). */
+static int table_empty(const uint64_t *t)
+{
+	for (int i = 0; i < 512; i++)
+		if (t[i] & PTE_P)
+			return 0;
+	return 1;
+}
+
+/* Frees the empty tables below table t (of `level`: 3 = PML4, 1 = a page
+ * directory, whose children are last-level tables) that cover part of
+ * [va, end). Returns how many were freed. */
+static uint64_t prune(uint64_t *t, int level, uint64_t va, uint64_t end)
+{
+	uint64_t reach = 1UL << (12 + 9 * level), freed = 0;
+	while (va < end) {
+		uint64_t next = (va & ~(reach - 1)) + reach;
+		uint64_t sub_end = next < end ? next : end;
+		uint64_t *e = &t[pt_index(va, level)];
+		if (*e & PTE_P) {
+			uint64_t *child = P2V(*e & PTE_ADDR);
+			if (level > 1)
+				freed += prune(child, level - 1, va, sub_end);
+			if (table_empty(child)) {
+				frame_unref(*e & PTE_ADDR);
+				*e = 0;
+				freed++;
+			}
+		}
+		va = next;
+	}
+	return freed;
+}
+
+uint64_t mmu_prune(uint64_t root, uint64_t va, uint64_t end)
+{
+	return prune(P2V(root), 3, va, end);
 }
 
 uint64_t mmu_hole(uint64_t root, uint64_t va)

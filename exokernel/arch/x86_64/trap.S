@@ -89,10 +89,11 @@ trap_return:
 1:	iretq
 
 /* The first return of a new env to user mode (its initial kernel
- * context's rip): leaves the kernel lock the scheduler held. */
+ * context's rip): env_first_entry ends it if it was destroyed meanwhile,
+ * else leaves the kernel lock the scheduler held. */
 	.global env_first_return
 env_first_return:
-	call klock_release_from_asm
+	call env_first_entry
 	jmp trap_return
 
 /* syscall: rip in rcx, rflags in r11, interrupts masked by FMASK, still on

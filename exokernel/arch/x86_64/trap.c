@@ -120,6 +120,8 @@ void trap(struct trapframe *tf)
 
 	if (trap_lockless(tf, from_user))
 		return;
+	if (from_user)
+		cpu_set_in_user(0);
 	klock_acquire();
 	if (tf->vector == T_TIMER) {
 		lapic_eoi();
@@ -134,6 +136,7 @@ void trap(struct trapframe *tf)
 	if (from_user) {
 		upcall_before_user(tf);
 		cur->need_iret = 0; /* this path always returns with iretq */
+		cpu_set_in_user(1);
 	}
 	klock_release();
 }

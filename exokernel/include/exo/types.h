@@ -105,16 +105,19 @@ struct exo_exit_info {
 struct exo_cap_info {
 	uint32_t type;   /* enum exo_cap_type */
 	uint32_t rights; /* EXO_R_* */
-	uint64_t size;   /* mem: pages; ring: bytes mapped; else 0 */
+	uint64_t size;   /* mem: pages; ring: bytes mapped; domain: page
+			  * tables it holds; else 0 */
 };
 
 /* One entry of exo_wait_any(): wait until ring index `which` differs from
- * `seen`. */
-#define EXO_RING_HEAD 0UL /* producer index */
-#define EXO_RING_TAIL 1UL /* consumer index */
+ * `seen`, or, with which = EXO_WAIT_ENDED, until the env named by `ring`
+ * (an env capability with EXO_R_READ) has ended (`seen` is ignored). */
+#define EXO_RING_HEAD 0UL  /* producer index */
+#define EXO_RING_TAIL 1UL  /* consumer index */
+#define EXO_WAIT_ENDED 2UL /* `ring` names an env: ready once it ended */
 struct exo_wait_item {
-	int64_t ring;  /* ring capability slot */
-	uint64_t which; /* EXO_RING_HEAD or EXO_RING_TAIL */
+	int64_t ring;   /* ring capability slot (env slot for EXO_WAIT_ENDED) */
+	uint64_t which; /* EXO_RING_HEAD, EXO_RING_TAIL or EXO_WAIT_ENDED */
 	uint64_t seen;  /* value last seen by the caller */
 };
 
