@@ -15,8 +15,12 @@
 /* Above this many pages, one full flush beats per-page invlpg. */
 #define FLUSH_ALL_PAGES 16
 
-#define PTE_MAXW (1UL << 9)  /* capability allowed write */
-#define PTE_MAXX (1UL << 10) /* capability allowed execute */
+#define PTE_MAXW (1UL << 9)  /* the ceiling allows write */
+#define PTE_MAXX (1UL << 10) /* the ceiling allows execute */
+/* Copy-on-write: the frame may be mapped elsewhere too, so the write the
+ * ceiling allows is given only while this entry is the frame's only
+ * reference (exo_protect; the kernel's own writes copy it first). */
+#define PTE_COW (1UL << 11)
 
 long vm_check_range(uint64_t va, uint64_t npages)
 {
@@ -132,6 +136,12 @@ long vm_unmap(struct domain *d, uint64_t va, uint64_t npages)
 	return n;
 }
 
+/* Whether a copy-on-write entry's frame is mapped by it alone. */
+static int cow_sole(uint64_t pte)
+{
+	return frame_refcount(pte & PTE_ADDR) == 1;
+}
+
 static long protect_check(uint64_t *pte, uint64_t va, void *ctx)
 {
 	uint64_t prot = *(uint64_t *)ctx;
@@ -140,6 +150,8 @@ static long protect_check(uint64_t *pte, uint64_t va, void *ctx)
 		return -EPERM;
 	if ((prot & EXO_PROT_EXEC) && !(*pte & PTE_MAXX))
 		return -EPERM;
+	if ((prot & EXO_PROT_WRITE) && (*pte & PTE_COW) && !cow_sole(*pte))
+		return -EBUSY;
 	return 0;
 }
 
@@ -147,7 +159,9 @@ static long protect_one(uint64_t *pte, uint64_t va, void *ctx)
 {
 	uint64_t prot = *(uint64_t *)ctx;
 	(void)va;
-	uint64_t keep = *pte & (PTE_ADDR | PTE_MAXW | PTE_MAXX);
+	uint64_t keep = *pte & (PTE_ADDR | PTE_MAXW | PTE_MAXX | PTE_COW);
+	if (prot & EXO_PROT_WRITE)
+		keep &= ~PTE_COW; /* the frame is this entry's alone */
 	*pte = keep | (pte_bits(prot, 0) & ~(PTE_MAXW | PTE_MAXX));
 	return 0;
 }
@@ -176,9 +190,18 @@ long vm_query(struct domain *d, uint64_t va, uint64_t npages, uint64_t *out)
 			out[i] |= EXO_Q_WRITE;
 		if (!(*pte & PTE_NX))
 			out[i] |= EXO_Q_EXEC;
+		if (*pte & PTE_COW)
+			out[i] |= EXO_Q_COW;
 		n++;
 	}
 	return n;
+}
+
+/* Ceiling of an existing entry, as EXO_PROT bits. */
+static uint64_t pte_ceiling(uint64_t pte)
+{
+	return EXO_PROT_READ | ((pte & PTE_MAXW) ? EXO_PROT_WRITE : 0) |
+	       ((pte & PTE_MAXX) ? EXO_PROT_EXEC : 0);
 }
 
 /* Protection of an existing source entry, as EXO_PROT bits. */
@@ -197,18 +220,25 @@ struct copy_ctx {
 	struct domain *src, *dst;
 };
 
+/* Copy-on-write spreads: a copy of a copy-on-write entry is one too, as
+ * is every copy made with EXO_COPY_COW of an entry that may be written;
+ * then neither side keeps write access to the shared frame. */
 static long copy_one(uint64_t *spte, uint64_t va, void *arg)
 {
 	struct copy_ctx *c = arg;
-	uint64_t maxprot = c->ceiling &
-			   (EXO_PROT_READ |
-			    ((*spte & PTE_MAXW) ? EXO_PROT_WRITE : 0) |
-			    ((*spte & PTE_MAXX) ? EXO_PROT_EXEC : 0));
+	uint64_t maxprot = c->ceiling & pte_ceiling(*spte);
 	uint64_t prot = c->flags & EXO_PROT_MASK & pte_prot(*spte);
-	if ((c->flags & EXO_COPY_WP_SRC) && (*spte & PTE_W))
+	uint64_t cow = 0;
+	if ((*spte & PTE_COW) ||
+	    ((c->flags & EXO_COPY_COW) && (*spte & PTE_MAXW))) {
+		*spte = (*spte & ~PTE_W) | PTE_COW;
+		prot &= ~EXO_PROT_WRITE;
+		cow = (maxprot & EXO_PROT_WRITE) ? PTE_COW : 0;
+	} else if ((c->flags & EXO_COPY_WP_SRC) && (*spte & PTE_W)) {
 		*spte &= ~PTE_W;
+	}
 	return map_one(c->dst, c->dva + (va - c->sva), *spte & PTE_ADDR,
-		       pte_bits(prot, maxprot));
+		       pte_bits(prot, maxprot) | cow);
 }
 
 long vm_copy(struct domain *src, uint64_t sva, struct domain *dst,
@@ -216,14 +246,34 @@ long vm_copy(struct domain *src, uint64_t sva, struct domain *dst,
 {
 	struct copy_ctx c = { sva, dva, flags, ceiling, src, dst };
 	long n = vm_each(src, sva, npages, copy_one, &c);
-	if (flags & EXO_COPY_WP_SRC)
-		flush_range(src, sva, npages);
+	flush_range(src, sva, npages); /* write access may have gone */
 	return n;
 }
 
 long vm_map_info(struct domain *d, uint64_t info_pa)
 {
 	return map_one(d, EXO_INFO_VA, info_pa, PTE_P | PTE_U | PTE_NX);
+}
+
+/* The kernel is about to write, on d's behalf, to the copy-on-write page
+ * at va (a call's output, an upcall frame): the page becomes d's own and
+ * writable, as the program's own write fault would make it, copied first
+ * unless no one else maps its frame. Returns 0, or -EFAULT when no frame
+ * is left for the copy. */
+static long cow_break(struct domain *d, uint64_t va, uint64_t *pte)
+{
+	uint64_t pa = *pte & PTE_ADDR;
+	if (!cow_sole(*pte)) {
+		uint64_t copy = frame_alloc(FRAME_USER);
+		if (!copy)
+			return -EFAULT;
+		memcpy(P2V(copy), P2V(pa), PAGE_SIZE);
+		*pte = (*pte & ~PTE_ADDR) | copy;
+		frame_unref(pa);
+	}
+	*pte = (*pte | PTE_W) & ~PTE_COW;
+	mmu_flush(d->root, va);
+	return 0;
 }
 
 long vm_user_pa(struct domain *d, uint64_t va, int write, uint64_t *pa)
@@ -233,7 +283,8 @@ long vm_user_pa(struct domain *d, uint64_t va, int write, uint64_t *pa)
 	uint64_t *pte = mmu_walk(d->root, va, 0);
 	if (!pte || !(*pte & PTE_P) || !(*pte & PTE_U))
 		return -EFAULT;
-	if (write && !(*pte & PTE_W))
+	if (write && !(*pte & PTE_W) &&
+	    (!(*pte & PTE_COW) || !(*pte & PTE_MAXW) || cow_break(d, va, pte) < 0))
 		return -EFAULT;
 	*pa = (*pte & PTE_ADDR) | (va & (PAGE_SIZE - 1));
 	return 0;

@@ -31,6 +31,10 @@ void test_fault_in_handler(void);
 void test_ceiling_map(void);
 void test_ceiling_map_copy(void);
 void test_ceiling_ring_map(void);
+/* t_cow.c */
+void test_cow_protect(void);
+void test_cow_kernel_write(void);
+void test_cow_spreads(void);
 /* t_reclaim.c */
 void test_pt_stride(void);
 void test_pt_partial_unmap(void);

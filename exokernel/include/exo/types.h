@@ -43,11 +43,13 @@ enum exo_cap_type {
 
 /* exo_map_copy flags: low bits are the destination protection. */
 #define EXO_COPY_WP_SRC 0x100UL /* also drop write access in the source */
+#define EXO_COPY_COW 0x200UL    /* copy-on-write in both (docs/abi.md) */
 
 /* exo_query output word per page: physical address | these bits. */
 #define EXO_Q_PRESENT 0x1UL
 #define EXO_Q_WRITE 0x2UL
 #define EXO_Q_EXEC 0x4UL
+#define EXO_Q_COW 0x8UL /* copy-on-write: writable once it is the only map */
 #define EXO_Q_ADDR_MASK 0x000FFFFFFFFFF000UL
 
 /* Wait timeouts, in nanoseconds. */
