@@ -8,7 +8,10 @@
  * Waiting for a reply first gives the server the CPU (one CPU: it cannot
  * answer while we spin) or polls for up to LP_FS_SPIN_US (several CPUs:
  * the server, polling too, answers in microseconds), then sleeps on the
- * reply ring's doorbell with the <exo/ring.h> protocol. */
+ * reply ring's doorbell with the <exo/ring.h> protocol -- and on the
+ * server's end (EXO_WAIT_ENDED on the env the process info page names):
+ * once the server is gone, the call in flight and every later one fail
+ * with EIO instead of waiting forever. */
 #include <exo/info.h>
 #include <exo/ring.h>
 
@@ -24,8 +27,10 @@
 
 struct lp_fsc {
 	int state; /* 0: not looked at yet, 1: connected, -1: none */
+	int dead;  /* the server has ended: every call is -EIO */
 	struct exo_ring_hdr *req, *rep;
 	long req_ring, rep_ring;
+	long fs_env; /* the server's env (READ), or -1 */
 	uint8_t *bulk;
 	uint32_t bulk_size;
 	const struct fs_status *status; /* the server's status page, or 0 */
@@ -52,6 +57,7 @@ static void lp_fsc_init(void)
 	lp_fsc.rep_ring = pi->fs_rep_ring;
 	lp_fsc.bulk = (uint8_t *)pi->fs_bulk_va;
 	lp_fsc.bulk_size = pi->fs_bulk_size;
+	lp_fsc.fs_env = pi->fs_env;
 	lp_fsc.state = 1;
 	q = 0;
 	if (pi->fs_status_va &&
@@ -63,7 +69,7 @@ static void lp_fsc_init(void)
 
 const struct fs_status *lp_fs_status(void)
 {
-	return lp_fs_connected() ? lp_fsc.status : 0;
+	return lp_fs_connected() && !lp_fsc.dead ? lp_fsc.status : 0;
 }
 
 int lp_fs_connected(void)
@@ -112,47 +118,82 @@ static int lp_fsc_poll(const uint64_t *idx, uint64_t seen)
 	return 0;
 }
 
-/* Waits until the ring's index `which` differs from seen. */
-static void lp_fsc_wait(struct exo_ring_hdr *h, long ring, unsigned long which,
+/* Sleeps until index `which` of ring moves from seen or the server
+ * ends. Returns 0, or -EIO once the server has ended. Without the
+ * server's env (or a kernel that refuses EXO_WAIT_ENDED) it waits on the
+ * ring alone. */
+static long lp_fsc_sleep(long ring, unsigned long which, uint64_t seen)
+{
+	struct exo_wait_item items[2] = {
+		{ ring, which, seen },
+		{ lp_fsc.fs_env, EXO_WAIT_ENDED, 0 },
+	};
+	long r = -EINVAL;
+	if (lp_fsc.fs_env >= 0)
+		r = lp_exo_wait_any(items, 2, EXO_WAIT_FOREVER);
+	if (r == 1) {
+		lp_fsc.dead = 1;
+		return -EIO;
+	}
+	if (r < 0 && r != -EINTR) {
+		lp_fsc.fs_env = -1; /* not waitable: the ring alone from now */
+		lp_exo_ring_wait(ring, which, seen, EXO_WAIT_FOREVER);
+	}
+	return 0;
+}
+
+/* Waits until the ring's index `which` differs from seen. Returns 0, or
+ * -EIO if the server ended. */
+static long lp_fsc_wait(struct exo_ring_hdr *h, long ring, unsigned long which,
 			uint64_t seen)
 {
 	const uint64_t *idx = which == EXO_RING_HEAD ? &h->head : &h->tail;
 	uint32_t *flag = which == EXO_RING_HEAD ? &h->cons_waiting
 						: &h->prod_waiting;
+	long r = 0;
 	if (lp_fsc_poll(idx, seen))
-		return;
-	while (exo_ring_load(idx) == seen) {
+		return 0;
+	while (r == 0 && exo_ring_load(idx) == seen) {
 		uint64_t now = which == EXO_RING_HEAD ? exo_ring_cons_prepare(h)
 						      : exo_ring_prod_prepare(h);
 		if (now == seen)
-			lp_exo_ring_wait(ring, which, seen, EXO_WAIT_FOREVER);
+			r = lp_fsc_sleep(ring, which, seen);
 		exo_ring_finish_wait(flag);
 	}
+	return r;
 }
 
-/* Puts r in the request ring (waiting for room), with the next id. */
-static void lp_fsc_send(struct fs_req *r)
+/* Puts r in the request ring (waiting for room), with the next id.
+ * Returns 0, or -EIO if the server has ended. */
+static long lp_fsc_send(struct fs_req *r)
 {
 	void *slot;
+	long e;
 	r->req_id = ++lp_fsc.next_id;
 	while (!(slot = exo_ring_prod_slot(lp_fsc.req)))
-		lp_fsc_wait(lp_fsc.req, lp_fsc.req_ring, EXO_RING_TAIL,
-			    lp_fsc.req->tail);
+		if ((e = lp_fsc_wait(lp_fsc.req, lp_fsc.req_ring, EXO_RING_TAIL,
+				     lp_fsc.req->tail)) < 0)
+			return e;
 	memcpy(slot, r, sizeof(*r));
 	if (exo_ring_produce(lp_fsc.req))
 		lp_exo_ring_notify(lp_fsc.req_ring);
+	return 0;
 }
 
-/* Takes the next reply from the reply ring (waiting for it). */
-static void lp_fsc_receive(struct fs_rep *rep)
+/* Takes the next reply from the reply ring (waiting for it). Returns 0,
+ * or -EIO if the server has ended. */
+static long lp_fsc_receive(struct fs_rep *rep)
 {
 	void *slot;
+	long e;
 	while (!(slot = exo_ring_cons_slot(lp_fsc.rep)))
-		lp_fsc_wait(lp_fsc.rep, lp_fsc.rep_ring, EXO_RING_HEAD,
-			    lp_fsc.rep->tail);
+		if ((e = lp_fsc_wait(lp_fsc.rep, lp_fsc.rep_ring, EXO_RING_HEAD,
+				     lp_fsc.rep->tail)) < 0)
+			return e;
 	memcpy(rep, slot, sizeof(*rep));
 	if (exo_ring_consume(lp_fsc.rep))
 		lp_exo_ring_notify(lp_fsc.rep_ring);
+	return 0;
 }
 
 long lp_fs_call(struct fs_req *r)
@@ -164,11 +205,14 @@ long lp_fs_call(struct fs_req *r)
 long lp_fs_call_aux(struct fs_req *r, uint64_t *aux)
 {
 	struct fs_rep rep;
+	long e;
 	if (!lp_fs_connected())
 		return -ENOSYS;
-	lp_fsc_send(r);
+	if (lp_fsc.dead || lp_fsc_send(r) < 0)
+		return -EIO;
 	for (;;) {
-		lp_fsc_receive(&rep);
+		if ((e = lp_fsc_receive(&rep)) < 0)
+			return e;
 		if (rep.req_id == r->req_id || !lp_fsc.posted)
 			break;
 		lp_fsc.posted--; /* a posted request's reply: skipped */
@@ -185,11 +229,15 @@ long lp_fs_post(struct fs_req *r)
 	struct fs_rep rep;
 	if (!lp_fs_connected())
 		return -ENOSYS;
+	if (lp_fsc.dead)
+		return -EIO;
 	if (lp_fsc.posted >= LP_FS_POSTED) {
-		lp_fsc_receive(&rep);
+		if (lp_fsc_receive(&rep) < 0)
+			return -EIO;
 		lp_fsc.posted--;
 	}
-	lp_fsc_send(r);
+	if (lp_fsc_send(r) < 0)
+		return -EIO;
 	lp_fsc.posted++;
 	return 0;
 }

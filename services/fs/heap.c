@@ -30,10 +30,14 @@ static size_t mapped;
 /* Maps npages fresh zeroed pages at new addresses; 0 if out of memory. */
 static void *pages_map(unsigned long npages)
 {
-	unsigned long va = exo_va_reserve(npages);
-	long mem = va ? exo_mem_alloc(npages) : -ENOMEM;
+	long mem = exo_mem_alloc(npages);
 	if (mem < 0)
+		return 0; /* before reserving: a failure costs no address space */
+	unsigned long va = exo_va_reserve(npages);
+	if (!va) {
+		exo_cap_delete(mem);
 		return 0;
+	}
 	long r = exo_map(EXO_SELF, va, mem, 0, npages,
 			 EXO_PROT_READ | EXO_PROT_WRITE);
 	exo_cap_delete(mem);

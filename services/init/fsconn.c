@@ -1,20 +1,36 @@
 /* init's file server connections (fsconn.h): blocking RPC over libexo's
- * ring send/receive, spinning a little before sleeping. */
+ * ring send/receive, spinning a little before sleeping, in slices after
+ * each of which init checks that fs still runs (a test may destroy it). */
 #include "fsconn.h"
 #include "fs_ctl.h"
 
 #define SPIN 64
+#define SLICE_NS 50000000UL /* 50 ms */
 #define RING_SLOTS 16
 /* Handles per client: libposix's fd table size (lp/vfs.h LP_FD_MAX). */
 #define LP_FD_MAX_HANDLES 4096
 
+/* Sends (or receives) one message of len bytes on e, waiting as long as
+ * fs runs. Returns 0, -EIO once fs has ended, or the ring's error. */
+static long xfer(const struct exo_ring_end *e, void *msg, unsigned long len,
+		 int send, long fs_env)
+{
+	for (;;) {
+		long r = send ? exo_ring_send(e, msg, len, SPIN, SLICE_NS)
+			      : exo_ring_recv(e, msg, len, SPIN, SLICE_NS);
+		if (r != -ETIMEDOUT)
+			return r;
+		if (exo_env_wait(fs_env, 0, EXO_WAIT_POLL) == 0)
+			return -EIO;
+	}
+}
+
 static long ctl_call(struct fsctl *ctl, struct fs_ctl_msg *m)
 {
 	struct fs_ctl_rep rep;
-	long r = exo_ring_send(&ctl->req, m, sizeof(*m), SPIN, EXO_WAIT_FOREVER);
+	long r = xfer(&ctl->req, m, sizeof(*m), 1, ctl->fs_env);
 	if (r == 0)
-		r = exo_ring_recv(&ctl->rep, &rep, sizeof(rep), SPIN,
-				  EXO_WAIT_FOREVER);
+		r = xfer(&ctl->rep, &rep, sizeof(rep), 0, ctl->fs_env);
 	return r < 0 ? r : rep.ret;
 }
 
@@ -36,7 +52,7 @@ long fsconn_new(struct fsconn *c, struct fsctl *ctl, long fs_domain,
 				.gid = gid, .max_handles = LP_FD_MAX_HANDLES,
 				.bulk_size = FSCONN_BULK_PAGES * EXO_PAGE_SIZE };
 	long r;
-	*c = (struct fsconn){ .id = id, .bulk.mem = -1 };
+	*c = (struct fsconn){ .id = id, .fs_env = ctl->fs_env, .bulk.mem = -1 };
 	if ((r = exo_ring_setup(&c->req, FS_SLOT_SIZE, RING_SLOTS)) < 0 ||
 	    (r = exo_ring_setup(&c->rep, FS_SLOT_SIZE, RING_SLOTS)) < 0 ||
 	    (r = exo_region_alloc(&c->bulk, FSCONN_BULK_PAGES,
@@ -72,11 +88,9 @@ long fsconn_call(struct fsconn *c, struct fs_req *r)
 	struct fs_rep rep;
 	r->req_id = ++c->next_req;
 	fs_req_encode(slot, sizeof(slot), r);
-	long e = exo_ring_send(&c->req, slot, sizeof(slot), SPIN,
-			       EXO_WAIT_FOREVER);
+	long e = xfer(&c->req, slot, sizeof(slot), 1, c->fs_env);
 	if (e == 0)
-		e = exo_ring_recv(&c->rep, slot, sizeof(slot), SPIN,
-				  EXO_WAIT_FOREVER);
+		e = xfer(&c->rep, slot, sizeof(slot), 0, c->fs_env);
 	if (e == 0)
 		e = fs_rep_decode(slot, sizeof(slot), &rep);
 	if (e == 0 && rep.req_id != r->req_id)

@@ -13,6 +13,7 @@
 
 struct fsconn {
 	uint32_t id;
+	long fs_env; /* fs's env: its end fails a call with -EIO */
 	struct exo_ring_end req, rep; /* mapped here, READ|WRITE */
 	struct exo_region bulk;
 	uint64_t next_req;
@@ -21,6 +22,7 @@ struct fsconn {
 /* The control channel to fs (set up by init before fs starts). */
 struct fsctl {
 	struct exo_ring_end req, rep;
+	long fs_env; /* fs's env (READ at least) */
 };
 
 /* Creates a connection named id with the given credentials, grants it to
@@ -35,7 +37,8 @@ long fsconn_cred(struct fsconn *c, struct fsctl *ctl, uint32_t uid,
 void fsconn_drop(struct fsconn *c, struct fsctl *ctl);
 
 /* One request: fills r->req_id, sends r, waits for the reply. Returns
- * the reply's ret (>= 0 or -errno), or a transport error. */
+ * the reply's ret (>= 0 or -errno), or a transport error (-EIO once fs
+ * has ended: no call waits for a dead server). */
 long fsconn_call(struct fsconn *c, struct fs_req *r);
 /* open(path, flags, mode) relative to the root. Returns a handle. */
 long fsconn_open(struct fsconn *c, const char *path, uint32_t flags,

@@ -8,9 +8,12 @@
  * the kernel turns into QEMU's (statuses above 125 reach QEMU as 125; the
  * line has the exact value).
  *
- * Command line: "[-u UID] <name> [args...]", default "demo". With -u the
- * program runs as user and group UID (its fds 0-2 are still the console,
- * opened as root first). An unknown program prints "init: no such
+ * Command line: "[-u UID] [-fs-kill] <name> [args...]", default "demo".
+ * With -u the program runs as user and group UID (its fds 0-2 are still
+ * the console, opened as root first). -fs-kill is for one test ISO only:
+ * the program also gets a capability with all rights to the file
+ * server's env (lp_procinfo.fs_env_all), so it can destroy the server and
+ * check what its clients see. An unknown program prints "init: no such
  * program: <name>" and ends with status 127; one that cannot be started
  * or dies of a fault, "init: cannot start ..." or "init: <name> ended
  * abnormally: ..." and 126.
@@ -36,6 +39,7 @@ static struct fsctl ctl;
 static struct fsconn self;
 static struct exo_proc fs_proc;
 static uint32_t run_uid; /* -u: the program's uid and gid */
+static int fs_kill;      /* -fs-kill: the program may destroy fs */
 static struct exo_region fs_status; /* fs's status page (fs.h) */
 
 /* Starts fs with the initrd and the control channel. */
@@ -166,7 +170,10 @@ static long setup_fs(struct exo_proc *p, struct fsconn *c,
 	if (run_uid && (r = fsconn_cred(c, &ctl, run_uid, run_uid)) < 0)
 		return r;
 	if ((r = pi->fs_req_ring = exo_proc_grant(p, c->req.ring, rw)) < 0 ||
-	    (r = pi->fs_rep_ring = exo_proc_grant(p, c->rep.ring, rw)) < 0)
+	    (r = pi->fs_rep_ring = exo_proc_grant(p, c->rep.ring, rw)) < 0 ||
+	    (r = pi->fs_env = exo_proc_grant(p, fs_proc.env, EXO_R_READ)) < 0 ||
+	    (fs_kill &&
+	     (r = pi->fs_env_all = exo_proc_grant(p, fs_proc.env, EXO_R_ALL)) < 0))
 		return r;
 	const struct exo_ring_end *ring[2] = { &c->req, &c->rep };
 	uint64_t *where[2] = { &pi->fs_req_va, &pi->fs_rep_va };
@@ -200,7 +207,8 @@ static long setup_procinfo(struct exo_proc *p, struct fsconn *c)
 				    .umask = 022, .pid = 2, .ppid = 1,
 				    .uid = run_uid, .euid = run_uid,
 				    .gid = run_uid, .egid = run_uid,
-				    .start_tsc = exo_rdtsc() };
+				    .start_tsc = exo_rdtsc(),
+				    .fs_env = -1, .fs_env_all = -1 };
 	for (int i = 0; i < LP_PROCINFO_FDS; i++)
 		pi->fs_fd_handle[i] = -1;
 	r = setup_fs(p, c, pi);
@@ -274,14 +282,23 @@ static long run(int argc, const char *const argv[])
 }
 
 /* Splits the command line (in place) into the program's argv, taking the
- * "-u UID" option first. Returns argc (at least 1: "demo" by default). */
+ * "-u UID" and "-fs-kill" options first. Returns argc (at least 1:
+ * "demo" by default). */
 static int parse_cmdline(char *cmdline, const char *argv[])
 {
 	int argc = split_words(cmdline, argv, MAX_ARGS), skip = 0;
-	if (argc >= 2 && strcmp(argv[0], "-u") == 0) {
-		for (const char *d = argv[1]; *d >= '0' && *d <= '9'; d++)
-			run_uid = run_uid * 10 + (uint32_t)(*d - '0');
-		skip = 2;
+	for (;;) {
+		if (argc - skip >= 2 && strcmp(argv[skip], "-u") == 0) {
+			for (const char *d = argv[skip + 1]; *d >= '0' && *d <= '9';
+			     d++)
+				run_uid = run_uid * 10 + (uint32_t)(*d - '0');
+			skip += 2;
+		} else if (argc - skip >= 1 && strcmp(argv[skip], "-fs-kill") == 0) {
+			fs_kill = 1;
+			skip++;
+		} else {
+			break;
+		}
 	}
 	for (int i = skip; i < argc; i++)
 		argv[i - skip] = argv[i];
@@ -305,6 +322,7 @@ long exo_main(unsigned long arg)
 		exo_printf("init: cannot start the file server: error %ld\n", r);
 		return STATUS_FAILED;
 	}
+	ctl.fs_env = fs_proc.env;
 	if ((r = fsconn_new(&self, &ctl, fs_proc.domain, CLIENT_INIT, 0, 0)) < 0) {
 		exo_printf("init: the file server refused init: error %ld\n", r);
 		return STATUS_FAILED;

@@ -17,7 +17,7 @@
 #define LP_PROCINFO_VA 0x00007FFFFFE10000UL
 
 #define LP_PROCINFO_MAGIC 0x4F464E49434F5250ULL /* "PROCINFO" */
-#define LP_PROCINFO_VERSION 2
+#define LP_PROCINFO_VERSION 3
 
 /* The fds a spawner can pass (0, 1, 2 and a few more). */
 #define LP_PROCINFO_FDS 16
@@ -49,6 +49,14 @@ struct lp_procinfo {
 	 * handle fs_fd_handle[i] for i < fs_nfds (-1: fd i is closed). */
 	uint32_t fs_nfds;
 	int32_t fs_fd_handle[LP_PROCINFO_FDS];
+	/* The file server's env, a capability slot granted READ-only (-1:
+	 * none): libposix waits for a reply and for this env's end at once
+	 * (exo_wait_any, EXO_WAIT_ENDED), so a dead server gives EIO
+	 * instead of a wait forever. */
+	int32_t fs_env;
+	/* Test ISOs only (init's "-fs-kill" option; -1 otherwise): the
+	 * same env with all rights, so a test can destroy the server. */
+	int32_t fs_env_all;
 };
 
 #endif

@@ -31,8 +31,9 @@ uint32_t lp_fs_bulk_size(void);
 /* Zeroes *r and sets its op. */
 void lp_fs_req(struct fs_req *r, uint32_t op);
 /* Sends r and waits for the reply (spinning briefly, then sleeping on
- * the reply ring). Returns the reply's ret (>= 0 or -errno), or -ENOSYS
- * without a connection, -EIO if the server's reply makes no sense. */
+ * the reply ring and the server's end). Returns the reply's ret (>= 0 or
+ * -errno), or -ENOSYS without a connection, -EIO if the server's reply
+ * makes no sense or the server has ended (then every later call too). */
 long lp_fs_call(struct fs_req *r);
 /* The same, also giving the reply's aux (open: the file's mode and, for
  * a device, its number; see struct fs_rep). */
@@ -41,10 +42,10 @@ long lp_fs_call_aux(struct fs_req *r, uint64_t *aux);
  * known in advance (closing a handle libposix owns); the reply is skipped
  * by a later call. r must not use the bulk area: the next call may
  * overwrite it before the server reads r. Returns 0, or -ENOSYS without
- * a connection. */
+ * a connection, -EIO once the server has ended. */
 long lp_fs_post(struct fs_req *r);
 /* The file server's status page (services/proto/fs.h), or 0 when the
- * spawner mapped none. */
+ * spawner mapped none or the server is known to have ended. */
 const struct fs_status *lp_fs_status(void);
 /* Copies the user's NUL-terminated path into the bulk area at off
  * (LP_BULK_PATH or LP_BULK_PATH2) and points *b at it (len without the
