@@ -286,6 +286,10 @@ static void wait_work(void)
  * FS_YIELD_US meanwhile, so polling never keeps a runnable env waiting
  * for long. */
 #define FS_IDLE_POLL_US 5000
+/* Requests of one client served before the next client's turn: a client
+ * that writes its ring's head far ahead (it owns that index) gets its
+ * garbage rejected one request at a time, never the whole loop. */
+#define FS_BATCH 16
 #define FS_YIELD_US 100
 
 /* Whether to keep polling instead of sleeping: only with several CPUs
@@ -320,9 +324,10 @@ static void serve(void)
 		while (serve_ctl())
 			did = 1;
 		for (int i = 0; i < FS_MAX_CLIENTS; i++)
-			if (clients[i].used)
-				while (serve_client(&clients[i]))
-					did = 1;
+			for (int n = 0; n < FS_BATCH && clients[i].used &&
+					serve_client(&clients[i]);
+			     n++)
+				did = 1;
 		if (did) {
 			idle_since = 0;
 			continue;
