@@ -4,8 +4,9 @@
  * asserted); 240,000 hard links to one file over 600 directories, which
  * must end in ENOSPC at the inode budget; memory exhausted with anonymous
  * mappings, then files created until ENOMEM and once more, after which
- * the server must still serve. Exact errnos throughout; a hang fails by
- * the test's timeout. Prints "fsstress: N passed, M failed".
+ * the server must still serve; garbage written straight into the request
+ * ring. Exact errnos throughout; a hang fails by the test's timeout.
+ * Prints "fsstress: N passed, M failed".
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -20,6 +21,12 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <exo/ring.h>
+#include <exo/syscall.h>
+
+#include "fs.h"
+#include "lp/procinfo.h"
 
 #define BIG 100000
 #define BATCH 1000
@@ -282,6 +289,90 @@ static void t_exhaust(void)
 	EQ(rmdir("/tmp/x"), 0);
 }
 
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t next_rand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* Request k of the garbage: random bytes with a wrong length (kind 0), an
+ * unknown op (1), or a known op with random fields and regions (2), its
+ * handles never those of this process. */
+static void garbage(struct fs_req *r, int k)
+{
+	uint64_t *w = (uint64_t *)r;
+	for (size_t i = 0; i < sizeof(*r) / 8; i++)
+		w[i] = next_rand();
+	r->req_id = (uint64_t)k;
+	if (k % 3 == 0 && r->len == sizeof(*r))
+		r->len++;
+	if (k % 3 == 1) {
+		r->len = sizeof(*r);
+		r->op = FS_OP_COUNT + (uint32_t)(next_rand() % 1000);
+	}
+	if (k % 3 == 2) {
+		r->len = sizeof(*r);
+		r->op = (uint32_t)(next_rand() % FS_OP_COUNT);
+	}
+	r->fd |= 0x10000;
+	r->fd2 |= 0x10000;
+}
+
+/* Waits (yielding) for the next reply of the raw ring. Returns it or 0. */
+static const struct fs_rep *raw_reply(struct exo_ring_hdr *rep)
+{
+	for (long spin = 0; spin < 10000000; spin++) {
+		const struct fs_rep *p = exo_ring_cons_slot(rep);
+		if (p)
+			return p;
+		exo_yield();
+	}
+	return 0;
+}
+
+/* Garbage straight into this process's request ring, as a hostile
+ * program can write it: one reply each, with the exact error where the
+ * request is malformed, and the server serves normal calls after. */
+static void t_garbage(void)
+{
+	const struct lp_procinfo *pi = (const struct lp_procinfo *)LP_PROCINFO_VA;
+	struct exo_ring_hdr *req = (struct exo_ring_hdr *)pi->fs_req_va;
+	struct exo_ring_hdr *rep = (struct exo_ring_hdr *)pi->fs_rep_va;
+	char cwd[64];
+	EQ(getcwd(cwd, sizeof(cwd)) != 0, 1); /* no posted replies left */
+	for (int k = 0; k < 3000; k++) {
+		void *slot = exo_ring_prod_slot(req);
+		if (!slot)
+			FAIL("request ring full at %d", k);
+		garbage(slot, k);
+		if (exo_ring_produce(req))
+			exo_ring_notify(pi->fs_req_ring);
+		const struct fs_rep *p = raw_reply(rep);
+		if (!p)
+			FAIL("no reply to garbage request %d", k);
+		struct fs_rep r = *p;
+		if (exo_ring_consume(rep))
+			exo_ring_notify(pi->fs_rep_ring);
+		if (k % 3 == 0)
+			EQ(r.ret, -EINVAL);
+		if (k % 3 == 1)
+			EQ(r.ret, -ENOSYS);
+		if (k % 3 == 2 && r.ret < -4095)
+			FAIL("request %d: ret %lld", k, (long long)r.ret);
+		if (k % 3 != 0)
+			EQ(r.req_id, k);
+	}
+	int fd = open("/tmp/after-garbage", O_CREAT | O_RDWR | O_TRUNC, 0600);
+	EQ(fd >= 0, 1);
+	EQ(write(fd, "ok", 2), 2);
+	close(fd);
+	EQ(unlink("/tmp/after-garbage"), 0);
+}
+
 #define T(name) { #name, t_##name }
 static const struct {
 	const char *name;
@@ -293,6 +384,7 @@ static const struct {
 	T(exhaust),
 	T(bigdir),
 	T(links),
+	T(garbage),
 };
 
 int main(void)
