@@ -13,6 +13,11 @@ void console_write(const char *s, size_t n)
 	}
 }
 
+void console_term_write(const char *s, size_t n)
+{
+	console_write(s, n); /* one serial port for both, for now */
+}
+
 #define CONSOLE_IN_SIZE 1024
 
 static char in_buf[CONSOLE_IN_SIZE];

@@ -152,6 +152,14 @@ static void env_end(struct env *e, uint32_t reason, int64_t status,
 	e->state = ENV_DEAD;
 	env_wake_waiters(WAIT_ENV, e);
 	env_wake_waiters(WAIT_RING, e); /* exo_wait_any's EXO_WAIT_ENDED */
+	e->timer_at[0] = e->timer_at[1] = 0;
+	if (e->watcher) {
+		struct env *w = e->watcher;
+		e->watcher = 0;
+		if (w->state != ENV_DEAD)
+			env_notify(w, e->watch_bits);
+		kobj_put(&w->obj);
+	}
 	if (e->first) {
 		kprintf("exo: first program ended (reason %u, status %ld)\n",
 			reason, status);
@@ -247,6 +255,35 @@ void env_wake(struct env *e)
 		return;
 	e->state = ENV_RUNNABLE;
 	sched_enqueue(e);
+}
+
+void env_notify(struct env *e, uint64_t bits)
+{
+	e->notify_pending |= bits;
+	env_wake(e);
+	if (e->state == ENV_RUNNING && e != cur)
+		cpu_kick(e->on_cpu); /* deliver it now, not at its next tick */
+}
+
+uint64_t env_run_cycles(const struct env *e)
+{
+	uint64_t c = e->run_cycles;
+	if (e->state == ENV_RUNNING)
+		c += time_now() - e->run_since;
+	return c;
+}
+
+void env_timers_check(struct env *e, uint64_t now)
+{
+	uint64_t due[2] = { now, 0 };
+	if (e->timer_at[1])
+		due[1] = env_run_cycles(e);
+	for (int k = 0; k < 2; k++) {
+		if (!e->timer_at[k] || due[k] < e->timer_at[k])
+			continue;
+		e->timer_at[k] = 0;
+		env_notify(e, e->timer_bits[k]);
+	}
 }
 
 long env_wait_until(long (*cond)(void *arg), void *arg, uint64_t timeout_ns,

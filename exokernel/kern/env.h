@@ -70,6 +70,13 @@ struct env {
 	int in_upcall;
 	uint64_t notify_pending;
 	struct wait wait;
+	uint64_t run_cycles;      /* TSC cycles on a CPU, ended slices */
+	uint64_t run_since;       /* TSC when the running slice began */
+	uint64_t timer_at[2];     /* exo_timer_set: TSC deadline (MONO), run
+				   * cycles (RUN); 0 = not armed */
+	uint64_t timer_bits[2];
+	struct env *watcher;      /* told watch_bits at our end (a reference) */
+	uint64_t watch_bits;
 	struct env *all_next;     /* every env, for wakeups */
 	struct env *run_next;     /* run queue */
 	struct cpu *on_cpu;       /* where it runs (state ENV_RUNNING) */
@@ -115,6 +122,17 @@ void env_block(void);
 
 /* Makes a blocked env runnable again. */
 void env_wake(struct env *e);
+
+/* Adds bits to e's pending notifications: a blocked e wakes (its wait
+ * returns -EINTR), a running one is interrupted so it sees them now. */
+void env_notify(struct env *e, uint64_t bits);
+
+/* TSC cycles e has spent on a CPU, the running slice included. */
+uint64_t env_run_cycles(const struct env *e);
+
+/* Fires e's timers that are due: MONO against `now` (TSC), RUN against
+ * its run time. A fired timer notifies e and disarms. */
+void env_timers_check(struct env *e, uint64_t now);
 
 /* Sleeps until cond(arg) returns >= 0 and returns that value, or returns
  * -EINTR (notification pending or env killed) or -ETIMEDOUT. `kind`,

@@ -26,6 +26,9 @@
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kvprintf(const char *fmt, va_list ap);
 void console_write(const char *s, size_t n);
+/* The machine's terminal, where programs' own output goes (exo_console_write);
+ * console_write is the kernel's and the debug log's. */
+void console_term_write(const char *s, size_t n);
 
 /* Console input: console_poll() (every timer tick) moves received bytes
  * into a 1 KiB buffer, dropping them when it is full, and wakes readers;

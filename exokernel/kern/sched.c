@@ -69,12 +69,16 @@ static void run(struct cpu *c, struct env *e)
 	mmu_activate(e->dom->root);
 	arch_set_fs_base(e->fs_base);
 	arch_fpu_restore(e->fpu);
+	e->run_since = time_now();
 	swtch(&c->sched_ctx, e->ctx);
+	e->run_cycles += time_now() - e->run_since;
 	arch_fpu_save(e->fpu);
 	c->env = 0;
 	e->on_cpu = 0;
 	if (e->state == ENV_DEAD)
 		env_reap(e);
+	else if (e->timer_at[1])
+		env_timers_check(e, time_now()); /* its run time just grew */
 }
 
 /* Halts until an interrupt, without the lock and without a domain's
@@ -102,12 +106,15 @@ void sched_run(void)
 	}
 }
 
-/* Wakes blocked envs whose deadline has passed. */
+/* Wakes blocked envs whose deadline has passed and fires due timers. */
 static void wake_expired(uint64_t now)
 {
-	for (struct env *e = env_list; e; e = e->all_next)
+	for (struct env *e = env_list; e; e = e->all_next) {
 		if (e->state == ENV_BLOCKED && now >= e->wait.deadline)
 			env_wake(e);
+		if (e->timer_at[0] || e->timer_at[1])
+			env_timers_check(e, now);
+	}
 }
 
 void sched_tick(int from_user)
@@ -137,12 +144,38 @@ uint64_t time_now(void)
 	return arch_cycles();
 }
 
+#define NS_PER_S 1000000000UL
+
+uint64_t time_ns_to_cycles(uint64_t ns)
+{
+	uint64_t secs = ns / NS_PER_S;
+	if (secs > (1UL << 30))
+		return ~0UL;
+	return secs * tsc_hz + (ns % NS_PER_S) * tsc_hz / NS_PER_S;
+}
+
+uint64_t time_cycles_to_ns(uint64_t cycles)
+{
+	/* Split so that the product cannot overflow below 18 GHz. */
+	return cycles / tsc_hz * NS_PER_S + cycles % tsc_hz * NS_PER_S / tsc_hz;
+}
+
+uint64_t time_boot_ns(uint64_t tsc)
+{
+	return tsc > kinfo->boot_tsc ? time_cycles_to_ns(tsc - kinfo->boot_tsc)
+				     : 0;
+}
+
+uint64_t time_boot_tsc(uint64_t ns)
+{
+	uint64_t c = time_ns_to_cycles(ns);
+	return c > ~0UL - kinfo->boot_tsc ? ~0UL : kinfo->boot_tsc + c;
+}
+
 uint64_t time_deadline(uint64_t timeout_ns)
 {
-	const uint64_t ns_per_s = 1000000000UL;
-	uint64_t secs = timeout_ns / ns_per_s;
-	if (timeout_ns == EXO_WAIT_FOREVER || secs > (1UL << 30))
+	if (timeout_ns == EXO_WAIT_FOREVER)
 		return ~0UL;
-	uint64_t ticks = secs * tsc_hz + (timeout_ns % ns_per_s) * tsc_hz / ns_per_s;
-	return time_now() + ticks;
+	uint64_t c = time_ns_to_cycles(timeout_ns), now = time_now();
+	return c > ~0UL - now ? ~0UL : now + c;
 }

@@ -29,5 +29,11 @@ void sched_tick(int from_user);
 uint64_t time_now(void);
 /* TSC value timeout_ns from now, saturating; ~0 for EXO_WAIT_FOREVER. */
 uint64_t time_deadline(uint64_t timeout_ns);
+/* TSC cycles in ns nanoseconds (saturating at ~0) and back. */
+uint64_t time_ns_to_cycles(uint64_t ns);
+uint64_t time_cycles_to_ns(uint64_t cycles);
+/* The clock of the info page: ns since boot <-> TSC value. */
+uint64_t time_boot_ns(uint64_t tsc);
+uint64_t time_boot_tsc(uint64_t ns);
 
 #endif

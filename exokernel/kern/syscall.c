@@ -395,18 +395,22 @@ static long sys_upcall_return(const uint64_t *a)
 	return upcall_return(a[0]);
 }
 
+/* Notification bits: at least one, and never bit 63 (a negative result
+ * of exo_notify_take would read as an error). */
+static int bits_ok(uint64_t bits)
+{
+	return bits != 0 && !(bits >> 63);
+}
+
 static long sys_notify(const uint64_t *a)
 {
 	struct env *e;
-	if (a[1] == 0 || (a[1] >> 63))
+	if (!bits_ok(a[1]))
 		return -EINVAL;
 	GET(a[0], EXO_CAP_ENV, EXO_R_NOTIFY, e);
 	if (e->state == ENV_DEAD)
 		return -ESRCH;
-	e->notify_pending |= a[1];
-	env_wake(e);
-	if (e->state == ENV_RUNNING && e != cur)
-		cpu_kick(e->on_cpu); /* deliver it now, not at its next tick */
+	env_notify(e, a[1]);
 	return 0;
 }
 
@@ -564,6 +568,96 @@ static long sys_console_read(const uint64_t *a)
 	if (user_writable(c.buf, c.len) < 0)
 		return -EFAULT;
 	return env_wait_until(console_ready, &c, a[2], WAIT_CONSOLE, objs, 1, 0);
+}
+
+static long sys_console_write(const uint64_t *a)
+{
+	char buf[256];
+	uint64_t va = a[0], len = a[1];
+	if (len > DEBUG_WRITE_MAX)
+		return -EINVAL;
+	if (user_range_ok(va, len, 0) < 0)
+		return -EFAULT;
+	for (uint64_t done = 0; done < len;) {
+		uint64_t n = len - done < sizeof(buf) ? len - done : sizeof(buf);
+		if (copyin(buf, va + done, n) < 0)
+			return -EFAULT;
+		console_term_write(buf, n);
+		done += n;
+	}
+	return (long)len;
+}
+
+static long sys_env_watch(const uint64_t *a)
+{
+	struct env *e, *w = 0;
+	GET(a[0], EXO_CAP_ENV, EXO_R_READ, e);
+	if (a[2] != 0) {
+		if (!bits_ok(a[2]))
+			return -EINVAL;
+		GET(a[1], EXO_CAP_ENV, EXO_R_NOTIFY, w);
+		if (w == e)
+			return -EINVAL;
+		if (w->state == ENV_DEAD)
+			return -ESRCH;
+	}
+	if (e->state == ENV_DEAD) {
+		if (w)
+			env_notify(w, a[2]);
+		return 0;
+	}
+	if (e->watcher)
+		kobj_put(&e->watcher->obj);
+	e->watcher = w;
+	e->watch_bits = a[2];
+	if (w)
+		kobj_get(&w->obj);
+	return 0;
+}
+
+static const uint32_t env_state_abi[] = {
+	[ENV_CREATED] = EXO_ENV_CREATED, [ENV_RUNNABLE] = EXO_ENV_RUNNABLE,
+	[ENV_RUNNING] = EXO_ENV_RUNNING, [ENV_BLOCKED] = EXO_ENV_BLOCKED,
+	[ENV_DEAD] = EXO_ENV_DEAD,
+};
+
+static long sys_env_stat(const uint64_t *a)
+{
+	struct env *e;
+	GET(a[0], EXO_CAP_ENV, EXO_R_READ, e);
+	struct exo_env_stat st = {
+		.run_ns = time_cycles_to_ns(env_run_cycles(e)),
+		.state = env_state_abi[e->state],
+		.cpu = e->on_cpu ? e->on_cpu->id : 0,
+		.timer_at = {
+			e->timer_at[0] ? time_boot_ns(e->timer_at[0]) : 0,
+			e->timer_at[1] ? time_cycles_to_ns(e->timer_at[1]) : 0,
+		},
+	};
+	return copyout(a[1], &st, sizeof(st));
+}
+
+static long sys_timer_set(const uint64_t *a)
+{
+	struct env *e;
+	uint64_t clock = a[1], at = a[2], bits = a[3];
+	if (clock > EXO_CLOCK_RUN || (at != 0 && !bits_ok(bits)))
+		return -EINVAL;
+	GET(a[0], EXO_CAP_ENV, EXO_R_NOTIFY, e);
+	if (e->state == ENV_DEAD)
+		return -ESRCH;
+	uint64_t when = 0;
+	if (at != 0) {
+		when = clock == EXO_CLOCK_MONO ? time_boot_tsc(at)
+					       : time_ns_to_cycles(at);
+		if (when == 0)
+			when = 1; /* 0 means "not armed" */
+	}
+	e->timer_at[clock] = when;
+	e->timer_bits[clock] = bits;
+	if (when)
+		env_timers_check(e, time_now()); /* already due: at once */
+	return 0;
 }
 
 static const sys_fn sys_table[EXO_SYS_COUNT] = {

@@ -66,6 +66,11 @@ static const struct exotest tests[] = {
 	T(notify_interrupts_waits),
 	T(notify_pending),
 	T(notify_upcall),
+	T(env_watch),
+	T(env_stat),
+	T(timer_mono),
+	T(timer_run),
+	T(console_write),
 	T_SLOW(fuzz, 240),
 };
 

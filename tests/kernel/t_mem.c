@@ -4,34 +4,44 @@
 #include "common.h"
 
 #define CHUNK 1024
+#define MID 32
 #define MAX_CHUNKS 256
 
-static long chunks[MAX_CHUNKS];
-static long singles[2048];
+/* Objects of CHUNK, MID and 1 page: few enough for one capability table
+ * (512 slots) whatever memory is left after the chunks. */
+static long chunks[MAX_CHUNKS], mids[CHUNK / MID], singles[MID];
 
 /* Frees what exhaust() allocated. */
-static void release_all(long nchunks, long nsingles)
+static void release_all(long nchunks, long nmids, long nsingles)
 {
 	for (long i = 0; i < nchunks; i++)
 		EXPECT_EQ(exo_cap_delete(chunks[i]), 0);
+	for (long i = 0; i < nmids; i++)
+		EXPECT_EQ(exo_cap_delete(mids[i]), 0);
 	for (long i = 0; i < nsingles; i++)
 		EXPECT_EQ(exo_cap_delete(singles[i]), 0);
 }
 
-/* Allocates CHUNK-page objects, then single pages, until -ENOMEM; returns
- * the frames obtained. */
-static uint64_t exhaust(long *nchunks, long *nsingles)
+/* Fills slots[] with objects of `pages` pages until -ENOMEM; returns how
+ * many it made. */
+static long fill(long *slots, long max, unsigned long pages)
 {
-	long r, n = 0, s = 0;
-	while (n < MAX_CHUNKS && (r = exo_mem_alloc(CHUNK)) >= 0)
-		chunks[n++] = r;
+	long r = 0, n = 0;
+	while (n < max && (r = exo_mem_alloc(pages)) >= 0)
+		slots[n++] = r;
 	EXPECT_EQ(r, -ENOMEM);
-	while (s < (long)EXO_ARRAY_SIZE(singles) && (r = exo_mem_alloc(1)) >= 0)
-		singles[s++] = r;
-	EXPECT_EQ(r, -ENOMEM);
-	*nchunks = n;
-	*nsingles = s;
-	return (uint64_t)n * CHUNK + (uint64_t)s;
+	return n;
+}
+
+/* Allocates CHUNK-page objects, then MID-page ones, then single pages,
+ * until -ENOMEM; returns the frames obtained. */
+static uint64_t exhaust(long *nchunks, long *nmids, long *nsingles)
+{
+	*nchunks = fill(chunks, MAX_CHUNKS, CHUNK);
+	*nmids = fill(mids, EXO_ARRAY_SIZE(mids), MID);
+	*nsingles = fill(singles, EXO_ARRAY_SIZE(singles), 1);
+	return (uint64_t)*nchunks * CHUNK + (uint64_t)*nmids * MID +
+	       (uint64_t)*nsingles;
 }
 
 static uint64_t free_frames_now(void)
@@ -49,8 +59,8 @@ void test_frames_exhaust(void)
 	EXPECT_EQ(exo_mem_alloc(1UL << 40), -EINVAL);
 	EXPECT_EQ(exo_mem_alloc(~0UL), -EINVAL);
 	uint64_t f0 = free_frames_now();
-	long nc, ns;
-	uint64_t got = exhaust(&nc, &ns);
+	long nc, nm, ns;
+	uint64_t got = exhaust(&nc, &nm, &ns);
 	EXPECT_GE(nc, 1);
 	EXPECT_EQ(exo_mem_alloc(65536), -ENOMEM);
 	EXPECT_EQ(exo_ring_create(64, 64), -ENOMEM);
@@ -60,18 +70,19 @@ void test_frames_exhaust(void)
 	 * same pool, hence the slack. */
 	EXPECT_LE(f_low, 256 + 64);
 	EXPECT_LE(got, f0 - 255);
-	EXPECT_GE(got + 256 + 4 * (uint64_t)nc + (uint64_t)ns / 16 + 32, f0);
-	exotest_log("free %lu, allocated %lu frames in %ld+%ld objects, %lu left",
-		    (unsigned long)f0, (unsigned long)got, nc, ns,
-		    (unsigned long)f_low);
-	release_all(nc, ns);
+	EXPECT_GE(got + 256 + 4 * (uint64_t)nc + (uint64_t)(nm + ns) / 8 + 32,
+		  f0);
+	exotest_log("free %lu, allocated %lu frames in %ld+%ld+%ld objects, "
+		    "%lu left", (unsigned long)f0, (unsigned long)got, nc, nm,
+		    ns, (unsigned long)f_low);
+	release_all(nc, nm, ns);
 	uint64_t f1 = free_frames_now();
 	EXPECT_LE(f1, f0);
 	EXPECT_GE(f1 + 8, f0); /* kernel slabs may keep a page or two */
 	/* Second round: exactly the same frames come and go. */
-	uint64_t got2 = exhaust(&nc, &ns);
+	uint64_t got2 = exhaust(&nc, &nm, &ns);
 	EXPECT_GE(got2 + 8, got);
-	release_all(nc, ns);
+	release_all(nc, nm, ns);
 	EXPECT_UEQ(free_frames_now(), f1);
 	long m = exo_mem_alloc(CHUNK);
 	EXPECT_GE(m, 0);

@@ -35,6 +35,12 @@ void test_ceiling_ring_map(void);
 void test_cow_protect(void);
 void test_cow_kernel_write(void);
 void test_cow_spreads(void);
+/* t_watch.c */
+void test_env_watch(void);
+void test_env_stat(void);
+void test_timer_mono(void);
+void test_timer_run(void);
+void test_console_write(void);
 /* t_reclaim.c */
 void test_pt_stride(void);
 void test_pt_partial_unmap(void);

@@ -97,7 +97,17 @@
 	/* console input */                                                    \
 	X(33, console_read, 3,                                                 \
 	  (char *buf, unsigned long len, unsigned long timeout_ns),            \
-	  (buf, len, timeout_ns))
+	  (buf, len, timeout_ns))                                              \
+	X(34, console_write, 2, (const char *buf, unsigned long len),          \
+	  (buf, len))                                                          \
+	/* ends, times and timers of envs */                                   \
+	X(35, env_watch, 3, (long env, long watcher, unsigned long bits),      \
+	  (env, watcher, bits))                                                \
+	X(36, env_stat, 2, (long env, struct exo_env_stat *out), (env, out))   \
+	X(37, timer_set, 4,                                                    \
+	  (long env, unsigned long clock, unsigned long at_ns,                 \
+	   unsigned long bits),                                                \
+	  (env, clock, at_ns, bits))
 
 /* Call numbers as an enum: EXO_SYS_debug_write, EXO_SYS_null, ... */
 enum exo_sysno {

@@ -104,6 +104,27 @@ struct exo_exit_info {
 	uint64_t rip;    /* instruction that faulted */
 };
 
+/* exo_env_stat: an env's state and the CPU time the kernel accounted to
+ * it (measured with the TSC at every switch; its kernel calls included,
+ * time asleep not). */
+struct exo_env_stat {
+	uint64_t run_ns;      /* time on a CPU so far */
+	uint32_t state;       /* EXO_ENV_* */
+	uint32_t cpu;         /* the CPU it runs on (EXO_ENV_RUNNING) */
+	uint64_t timer_at[2]; /* armed exo_timer_set deadlines, per clock
+			       * (0: none) */
+};
+
+#define EXO_ENV_CREATED 0
+#define EXO_ENV_RUNNABLE 1
+#define EXO_ENV_RUNNING 2
+#define EXO_ENV_BLOCKED 3
+#define EXO_ENV_DEAD 4
+
+/* exo_timer_set clocks: each env has one timer on each. */
+#define EXO_CLOCK_MONO 0UL /* the info page's clock (ns since boot) */
+#define EXO_CLOCK_RUN 1UL  /* the env's own run_ns */
+
 struct exo_cap_info {
 	uint32_t type;   /* enum exo_cap_type */
 	uint32_t rights; /* EXO_R_* */
