@@ -32,7 +32,9 @@ struct domain *domain_create(void)
 		kfree(d);
 		return 0;
 	}
+	static uint64_t next_seq = 1;
 	cap_table_init(d->caps);
+	d->seq = next_seq++;
 	d->obj.type = EXO_CAP_DOMAIN;
 	d->obj.refs = 1;
 	return d;

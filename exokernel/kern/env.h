@@ -17,6 +17,7 @@ struct domain {
 	uint64_t root;          /* physical address of the PML4 */
 	struct cap_table *caps;
 	unsigned nlive;         /* envs started and not yet ended */
+	uint64_t seq;           /* creation order: older domains are lower */
 	uint64_t ptables;       /* user page tables below root (charged here) */
 };
 

@@ -55,20 +55,11 @@ static long get_obj(uint64_t slot, uint32_t type, uint32_t need,
 		var = (void *)o_;                                              \
 	} while (0)
 
-/* Rights of a new capability. Domain capabilities never carry GRANT: a
- * domain's capability stays in its creator's domain, so no domain can
- * hold one that leads back to itself and tables need no cycle collector. */
-static uint32_t new_rights(const struct kobj *obj)
-{
-	return obj->type == EXO_CAP_DOMAIN ? EXO_R_ALL & ~EXO_R_GRANT
-					   : EXO_R_ALL;
-}
-
 /* Puts a new object in the caller's table; the table keeps the only
  * reference (the object dies if the table is full). */
 static long give_new(struct kobj *obj)
 {
-	long slot = cap_insert(my_caps(), obj, new_rights(obj));
+	long slot = cap_insert(my_caps(), obj, EXO_R_ALL);
 	kobj_put(obj);
 	return slot;
 }
@@ -247,6 +238,12 @@ static long sys_cap_grant(const uint64_t *a)
 	if (r < 0)
 		return r;
 	GET(a[1], EXO_CAP_DOMAIN, EXO_R_WRITE, d);
+	/* A domain capability goes only to a domain created before the one
+	 * it names, so no domain ever holds one that leads back to itself
+	 * and tables need no cycle collector. */
+	if (c->obj->type == EXO_CAP_DOMAIN &&
+	    d->seq >= ((struct domain *)c->obj)->seq)
+		return -EPERM;
 	return cap_derive(my_caps(), (long)a[0], d->caps, (uint32_t)a[2]);
 }
 

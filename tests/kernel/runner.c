@@ -23,6 +23,7 @@ static const struct exotest tests[] = {
 	T(cap_delete),
 	T(cap_revoke),
 	T(cap_table_full),
+	T(domain_grant_order),
 	T(env_states),
 	T(env_exit_status),
 	T(env_destroy),

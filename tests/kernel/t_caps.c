@@ -20,10 +20,8 @@ void test_cap_info(void)
 	expect_info(mem, EXO_CAP_MEM, EXO_R_ALL, 3);
 	long dom = exo_domain_create();
 	EXPECT_GE(dom, 0);
-	/* Domain capabilities never carry GRANT (no table cycles); a new
-	 * domain holds the three page tables of its info page mapping. */
-	expect_info(dom, EXO_CAP_DOMAIN, EXO_R_ALL & ~EXO_R_GRANT, 3);
-	EXPECT_EQ(exo_cap_copy(dom, EXO_R_ALL), -EPERM);
+	/* A new domain holds the three page tables of its info page. */
+	expect_info(dom, EXO_CAP_DOMAIN, EXO_R_ALL, 3);
 	long ring = exo_ring_create(8, 4);
 	EXPECT_GE(ring, 0);
 	expect_info(ring, EXO_CAP_RING, EXO_R_ALL, 8192);
@@ -42,6 +40,34 @@ void test_cap_info(void)
 	EXPECT_EQ(exo_cap_delete(mem), 0);
 	EXPECT_EQ(exo_cap_delete(dom), 0);
 	EXPECT_EQ(exo_cap_delete(ring), 0);
+}
+
+/* A domain capability can be granted only to a domain older than the one
+ * it names (so none ever leads back to its holder), and a grant keeps the
+ * named domain's envs alive after the granter lets go. */
+void test_domain_grant_order(void)
+{
+	struct exo_proc p;
+	struct exo_exit_info x;
+	long older = exo_domain_create();
+	EXPECT_GE(older, 0);
+	helper_load(&p, ROLE_BLOCK);
+	EXPECT_EQ(exo_proc_start(&p), 0);
+	long watch = exo_cap_copy(p.env, EXO_R_READ);
+	EXPECT_GE(watch, 0);
+	EXPECT_EQ(exo_cap_grant(older, p.domain, EXO_R_READ), -EPERM);
+	EXPECT_EQ(exo_cap_grant(p.domain, p.domain, EXO_R_READ), -EPERM);
+	EXPECT_EQ(exo_cap_grant(test_bootinfo->self_domain, older, EXO_R_READ),
+		  -EPERM); /* no GRANT on the first program's own */
+	EXPECT_GE(exo_cap_grant(p.domain, older, EXO_R_READ), 0);
+	EXPECT_EQ(exo_cap_delete(p.env), 0);
+	EXPECT_EQ(exo_cap_delete(p.domain), 0);
+	EXPECT_EQ(exo_env_wait(watch, 0, 50 * NS_PER_MS), -ETIMEDOUT);
+	EXPECT_EQ(exo_cap_delete(older), 0); /* its table goes, and with it
+					       * the last name of p's domain */
+	wait_end(watch, &x, 5 * NS_PER_S);
+	EXPECT_EQ(x.reason, EXO_EXIT_DESTROYED);
+	EXPECT_EQ(exo_cap_delete(watch), 0);
 }
 
 /* Copies keep or drop rights, never add them; the copy is limited. */
