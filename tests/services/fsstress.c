@@ -34,23 +34,8 @@
 #define LINKS_PER_DIR 400
 #define MAX_MAPS 4096
 
-static int failed;
-
-#define FAIL(...)                                                              \
-	do {                                                                   \
-		printf("fsstress:   line %d: ", __LINE__);                     \
-		printf(__VA_ARGS__);                                           \
-		printf("\n");                                                  \
-		failed = 1;                                                    \
-		return;                                                        \
-	} while (0)
-#define EQ(a, b)                                                               \
-	do {                                                                   \
-		long a_ = (long)(a), b_ = (long)(b);                           \
-		if (a_ != b_)                                                  \
-			FAIL("%s = %ld, want %ld (errno %s)", #a, a_, b_,      \
-			     strerror(errno));                                 \
-	} while (0)
+#define SUITE "fsstress"
+#include "suite.h"
 
 static uint64_t now_us(void)
 {
@@ -373,11 +358,7 @@ static void t_garbage(void)
 	EQ(unlink("/tmp/after-garbage"), 0);
 }
 
-#define T(name) { #name, t_##name }
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} tests[] = {
+static const struct suite_test tests[] = {
 	/* exhaust first: later tests leave the server's heap holding free
 	 * blocks (it keeps what it mapped), which would let the creates
 	 * reach the inode budget before memory runs out. */
@@ -389,15 +370,6 @@ static const struct {
 
 int main(void)
 {
-	int npass = 0, nfail = 0;
 	setvbuf(stdout, 0, _IOLBF, 0);
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		failed = 0;
-		tests[i].fn();
-		printf("fsstress: %s %s\n", tests[i].name,
-		       failed ? "FAILED" : "ok");
-		failed ? nfail++ : npass++;
-	}
-	printf("fsstress: %d passed, %d failed\n", npass, nfail);
-	return nfail;
+	return suite_run(tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -23,39 +23,8 @@
 #include <termios.h>
 #include <unistd.h>
 
-static int failed;
-
-#define FAIL(...)                                                              \
-	do {                                                                   \
-		printf("fstest:   line %d: ", __LINE__);                       \
-		printf(__VA_ARGS__);                                           \
-		printf("\n");                                                  \
-		failed = 1;                                                    \
-		return;                                                        \
-	} while (0)
-/* expr must not fail (-1). */
-#define OK(expr)                                                               \
-	do {                                                                   \
-		errno = 0;                                                     \
-		if ((long)(expr) == -1)                                        \
-			FAIL("%s failed: %s", #expr, strerror(errno));         \
-	} while (0)
-/* expr must fail with errno e. */
-#define ERR(expr, e)                                                           \
-	do {                                                                   \
-		errno = 0;                                                     \
-		long r_ = (long)(expr);                                        \
-		if (r_ != -1 || errno != (e))                                  \
-			FAIL("%s = %ld (%s), want %s", #expr, r_,              \
-			     strerror(errno), #e);                             \
-	} while (0)
-#define EQ(a, b)                                                               \
-	do {                                                                   \
-		long a_ = (long)(a), b_ = (long)(b);                           \
-		if (a_ != b_)                                                  \
-			FAIL("%s = %ld, want %ld (errno %s)", #a, a_, b_,      \
-			     strerror(errno));                                 \
-	} while (0)
+#define SUITE "fstest"
+#include "suite.h"
 
 #define BAD_PTR ((void *)16)
 
@@ -641,18 +610,11 @@ static void t_user_perms(void)
 	ERR(chdir("/tmp/ud"), EACCES); /* no search permission */
 }
 
-#define T(name) { #name, t_##name }
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} user_tests[] = {
+static const struct suite_test user_tests[] = {
 	T(user_ids),
 	T(user_perms),
 };
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} tests[] = {
+static const struct suite_test tests[] = {
 	T(create_rw), T(open_errors), T(dirs),	  T(dup_offset),
 	T(getdents),  T(symlinks),    T(at_calls), T(cwd),
 	T(efault),    T(emfile),      T(close_posted), T(stat_cache),
@@ -663,16 +625,8 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-	int npass = 0, nfail = 0, user = argc > 1 && !strcmp(argv[1], "user");
-	size_t n = user ? sizeof(user_tests) / sizeof(user_tests[0])
-			: sizeof(tests) / sizeof(tests[0]);
-	for (size_t i = 0; i < n; i++) {
-		const char *name = user ? user_tests[i].name : tests[i].name;
-		failed = 0;
-		(user ? user_tests[i].fn : tests[i].fn)();
-		printf("fstest: %s %s\n", name, failed ? "FAILED" : "ok");
-		failed ? nfail++ : npass++;
-	}
-	printf("fstest: %d passed, %d failed\n", npass, nfail);
-	return nfail;
+	if (argc > 1 && !strcmp(argv[1], "user"))
+		return suite_run(user_tests,
+				 sizeof(user_tests) / sizeof(user_tests[0]));
+	return suite_run(tests, sizeof(tests) / sizeof(tests[0]));
 }
