@@ -24,6 +24,9 @@
 #include <unistd.h>
 
 #define SUITE "fstest"
+#include <exo/syscall.h>
+
+#include "lp/procinfo.h"
 #include "suite.h"
 
 #define BAD_PTR ((void *)16)
@@ -574,6 +577,34 @@ static void t_misc(void)
 	EQ(strncmp(buf, "Welcome to exo", 14), 0);
 }
 
+/* The file server's status page (the stat cache's version) is mapped
+ * read-only into every client by init, which holds all rights to it: no
+ * kernel call lets a client make it writable and poison every process's
+ * stat cache (mapping ceilings, docs/abi.md). Raw kernel calls, as an
+ * attacker would make them. */
+static void t_status_ro(void)
+{
+	const struct lp_procinfo *pi = (const void *)LP_PROCINFO_VA;
+	unsigned long va = pi->fs_status_va, q = 0;
+	const unsigned long rw = EXO_PROT_READ | EXO_PROT_WRITE;
+	if (!va)
+		FAIL("no status page");
+	EQ(exo_protect(EXO_SELF, va, 1, rw), -EPERM);
+	EQ(exo_protect(EXO_SELF, va, 1, EXO_PROT_READ | EXO_PROT_EXEC), -EPERM);
+	EQ(exo_query(EXO_SELF, va, 1, &q), 1);
+	EQ(q & EXO_Q_WRITE, 0);
+	/* A copy in our own space inherits the ceiling, whatever we ask. */
+	unsigned long copy = va + 16 * 4096;
+	EQ(exo_query(EXO_SELF, copy, 1, &q), 0);
+	EQ(exo_map_copy(EXO_SELF, va, EXO_SELF, copy, 1, rw), 1);
+	EQ(exo_query(EXO_SELF, copy, 1, &q), 1);
+	EQ(q & EXO_Q_WRITE, 0);
+	EQ(exo_protect(EXO_SELF, copy, 1, rw), -EPERM);
+	EQ(exo_map_copy(EXO_SELF, va, EXO_SELF, copy, 1, rw | EXO_COPY_COW), 1);
+	EQ(exo_protect(EXO_SELF, copy, 1, rw), -EPERM);
+	EQ(exo_unmap(EXO_SELF, copy, 1), 1);
+}
+
 /* ---- run as uid/gid 1000 ("fstest user", init -u 1000) ---- */
 
 static void t_user_ids(void)
@@ -613,6 +644,7 @@ static void t_user_perms(void)
 static const struct suite_test user_tests[] = {
 	T(user_ids),
 	T(user_perms),
+	T(status_ro),
 };
 static const struct suite_test tests[] = {
 	T(create_rw), T(open_errors), T(dirs),	  T(dup_offset),
@@ -620,7 +652,7 @@ static const struct suite_test tests[] = {
 	T(efault),    T(emfile),      T(close_posted), T(stat_cache),
 	T(null_local), T(devices),    T(enospc),
 	T(console),
-	T(misc),
+	T(misc),      T(status_ro),
 };
 
 int main(int argc, char **argv)
