@@ -1,21 +1,29 @@
-/* Kernel console: a small printf over the serial port, and panic(). */
+/* Kernel console: the diagnostic log (kprintf, panic(), exo_debug_write),
+ * the machine's terminal (exo_console_write) and its input buffer. The two
+ * are separate serial ports when the machine has two (arch serial.c). */
 #include "env.h"
 #include "kernel.h"
 #include "vm.h"
 #include "../arch/x86_64/arch.h"
 
+/* The log is read on terminals and in files alike: each '\n' goes out as
+ * "\r\n". */
 void console_write(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\n')
-			serial_putc('\r');
-		serial_putc(s[i]);
+			serial_putc(SERIAL_LOG, '\r');
+		serial_putc(SERIAL_LOG, s[i]);
 	}
 }
 
+/* The terminal gets the bytes as they are: output processing (ONLCR) is
+ * the tty's business, in the file server, and binary output stays
+ * binary. */
 void console_term_write(const char *s, size_t n)
 {
-	console_write(s, n); /* one serial port for both, for now */
+	for (size_t i = 0; i < n; i++)
+		serial_putc(SERIAL_TERM, s[i]);
 }
 
 #define CONSOLE_IN_SIZE 1024

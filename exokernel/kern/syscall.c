@@ -173,7 +173,7 @@ static long sys_unmap(const uint64_t *a)
 static long sys_protect(const uint64_t *a)
 {
 	struct domain *d;
-	if (a[3] & ~EXO_PROT_MASK)
+	if (a[3] & ~(EXO_PROT_MASK | EXO_PROT_COPY))
 		return -EINVAL;
 	GET(a[0], EXO_CAP_DOMAIN, EXO_R_WRITE, d);
 	long r = vm_check_range(a[1], a[2]);

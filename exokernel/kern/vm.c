@@ -142,37 +142,66 @@ static int cow_sole(uint64_t pte)
 	return frame_refcount(pte & PTE_ADDR) == 1;
 }
 
-static long protect_check(uint64_t *pte, uint64_t va, void *ctx)
+/* Gives a copy-on-write entry whose frame is shared a copy of its own
+ * (the caller made sure a frame is there to take). */
+static void cow_copy(uint64_t *pte)
 {
-	uint64_t prot = *(uint64_t *)ctx;
+	uint64_t pa = *pte & PTE_ADDR, copy = frame_alloc(FRAME_USER);
+	memcpy(P2V(copy), P2V(pa), PAGE_SIZE);
+	*pte = (*pte & ~PTE_ADDR) | copy;
+	frame_unref(pa);
+}
+
+struct protect_ctx {
+	uint64_t prot;
+	uint64_t copies; /* shared copy-on-write pages to copy */
+};
+
+/* Whether a write to this copy-on-write entry needs a copy first. */
+static int cow_shared_write(uint64_t pte, uint64_t prot)
+{
+	return (prot & EXO_PROT_WRITE) && (pte & PTE_COW) && !cow_sole(pte);
+}
+
+static long protect_check(uint64_t *pte, uint64_t va, void *arg)
+{
+	struct protect_ctx *c = arg;
 	(void)va;
-	if ((prot & EXO_PROT_WRITE) && !(*pte & PTE_MAXW))
+	if ((c->prot & EXO_PROT_WRITE) && !(*pte & PTE_MAXW))
 		return -EPERM;
-	if ((prot & EXO_PROT_EXEC) && !(*pte & PTE_MAXX))
+	if ((c->prot & EXO_PROT_EXEC) && !(*pte & PTE_MAXX))
 		return -EPERM;
-	if ((prot & EXO_PROT_WRITE) && (*pte & PTE_COW) && !cow_sole(*pte))
-		return -EBUSY;
+	if (cow_shared_write(*pte, c->prot)) {
+		if (!(c->prot & EXO_PROT_COPY))
+			return -EBUSY;
+		c->copies++;
+	}
 	return 0;
 }
 
-static long protect_one(uint64_t *pte, uint64_t va, void *ctx)
+static long protect_one(uint64_t *pte, uint64_t va, void *arg)
 {
-	uint64_t prot = *(uint64_t *)ctx;
+	const struct protect_ctx *c = arg;
 	(void)va;
+	if (cow_shared_write(*pte, c->prot))
+		cow_copy(pte);
 	uint64_t keep = *pte & (PTE_ADDR | PTE_MAXW | PTE_MAXX | PTE_COW);
-	if (prot & EXO_PROT_WRITE)
+	if (c->prot & EXO_PROT_WRITE)
 		keep &= ~PTE_COW; /* the frame is this entry's alone */
-	*pte = keep | (pte_bits(prot, 0) & ~(PTE_MAXW | PTE_MAXX));
+	*pte = keep | (pte_bits(c->prot, 0) & ~(PTE_MAXW | PTE_MAXX));
 	return 0;
 }
 
 long vm_protect(struct domain *d, uint64_t va, uint64_t npages, uint64_t prot)
 {
 	/* Check every page first so a refusal changes nothing. */
-	long r = vm_each(d, va, npages, protect_check, &prot);
+	struct protect_ctx c = { prot, 0 };
+	long r = vm_each(d, va, npages, protect_check, &c);
 	if (r < 0)
 		return r;
-	r = vm_each(d, va, npages, protect_one, &prot);
+	if (c.copies && !frame_can_alloc(FRAME_USER, c.copies))
+		return -ENOMEM;
+	r = vm_each(d, va, npages, protect_one, &c);
 	flush_range(d, va, npages);
 	return r;
 }
@@ -262,14 +291,10 @@ long vm_map_info(struct domain *d, uint64_t info_pa)
  * is left for the copy. */
 static long cow_break(struct domain *d, uint64_t va, uint64_t *pte)
 {
-	uint64_t pa = *pte & PTE_ADDR;
 	if (!cow_sole(*pte)) {
-		uint64_t copy = frame_alloc(FRAME_USER);
-		if (!copy)
+		if (!frame_can_alloc(FRAME_USER, 1))
 			return -EFAULT;
-		memcpy(P2V(copy), P2V(pa), PAGE_SIZE);
-		*pte = (*pte & ~PTE_ADDR) | copy;
-		frame_unref(pa);
+		cow_copy(pte);
 	}
 	*pte = (*pte | PTE_W) & ~PTE_COW;
 	mmu_flush(d->root, va);

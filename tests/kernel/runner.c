@@ -46,6 +46,7 @@ static const struct exotest tests[] = {
 	T(ceiling_map_copy),
 	T(ceiling_ring_map),
 	T(cow_protect),
+	T(cow_protect_copy),
 	T(cow_kernel_write),
 	T(cow_spreads),
 	T_SLOW(pt_stride, 120),

@@ -67,6 +67,39 @@ void test_cow_protect(void)
 	exo_region_free(&r);
 }
 
+/* The copy-on-write fault in one call: exo_protect with EXO_PROT_COPY
+ * gives a still-shared page its own copy (same contents, the other side
+ * untouched) and a page held alone just write access. */
+void test_cow_protect_copy(void)
+{
+	struct exo_region r;
+	struct exo_proc p;
+	EXPECT_EQ(exo_region_alloc(&r, 2, RW), 0);
+	volatile uint64_t *w = r.base;
+	unsigned long src = (unsigned long)r.base;
+	w[0] = 21;
+	w[512] = 22;
+	cow_share(&p, &r);
+	uint64_t shared = frame_of(query1(EXO_SELF, src));
+	EXPECT_EQ(exo_protect(EXO_SELF, src, 1, RW | EXO_PROT_COPY), 1);
+	uint64_t mine = query1(EXO_SELF, src);
+	EXPECT_NE(frame_of(mine), shared);
+	EXPECT_UEQ(mine & (EXO_Q_WRITE | EXO_Q_COW), EXO_Q_WRITE);
+	EXPECT_UEQ(w[0], 21);
+	w[0] = 23;
+	EXPECT_UEQ(frame_of(query1(p.domain, CHILD_VA)), shared);
+	/* EXO_PROT_COPY does not raise a ceiling. */
+	EXPECT_EQ(exo_protect(p.domain, CHILD_VA, 1, EXO_PROT_READ), 1);
+	exo_proc_release(&p);
+	uint64_t alone = frame_of(query1(EXO_SELF, src + EXO_PAGE_SIZE));
+	EXPECT_EQ(exo_protect(EXO_SELF, src + EXO_PAGE_SIZE, 1,
+			      RW | EXO_PROT_COPY), 1);
+	EXPECT_UEQ(frame_of(query1(EXO_SELF, src + EXO_PAGE_SIZE)), alone);
+	EXPECT_UEQ(w[512], 22);
+	EXPECT_EQ(exo_protect(EXO_SELF, src, 1, RW | 0x10), -EINVAL);
+	exo_region_free(&r);
+}
+
 /* A kernel call's output into a shared copy-on-write page copies it: the
  * call succeeds, the caller sees the result in its own new frame, the
  * other side keeps the old contents. Into a page it holds alone, the page

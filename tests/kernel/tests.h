@@ -33,6 +33,7 @@ void test_ceiling_map_copy(void);
 void test_ceiling_ring_map(void);
 /* t_cow.c */
 void test_cow_protect(void);
+void test_cow_protect_copy(void);
 void test_cow_kernel_write(void);
 void test_cow_spreads(void);
 /* t_watch.c */

@@ -195,10 +195,14 @@ void cpu_halt_forever(void) __attribute__((noreturn));
 uint64_t arch_ap_tramp_pa(void);
 extern uint64_t tsc_hz;
 
-/* Serial console (COM1). */
+/* Serial ports. SERIAL_TERM is the machine's terminal (COM1, which also
+ * carries all input); SERIAL_LOG the diagnostic log (COM2, or COM1 when
+ * serial_init finds no second port). */
+enum serial_chan { SERIAL_TERM, SERIAL_LOG };
 void serial_init(void);
-void serial_putc(char c);
-/* Returns the next received byte, or -1 if none is waiting. */
+void serial_putc(enum serial_chan chan, char c);
+/* Returns the next byte received on the terminal, or -1 if none is
+ * waiting. */
 int serial_getc(void);
 
 /* Wall-clock seconds since 1970 from the CMOS real-time clock. */

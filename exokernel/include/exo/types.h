@@ -40,6 +40,10 @@ enum exo_cap_type {
 #define EXO_PROT_WRITE 0x2UL
 #define EXO_PROT_EXEC 0x4UL
 #define EXO_PROT_MASK 0x7UL
+/* exo_protect only: give write access to copy-on-write pages still shared,
+ * each getting its own copy of the frame first (the copy-on-write fault
+ * in one call). */
+#define EXO_PROT_COPY 0x8UL
 
 /* exo_map_copy flags: low bits are the destination protection. */
 #define EXO_COPY_WP_SRC 0x100UL /* also drop write access in the source */
