@@ -1,7 +1,11 @@
 #!/bin/bash
 # Boots an ISO under QEMU: the one place that knows the QEMU command line.
-# The serial port is this script's stdin/stdout; the exit status is the code
-# the guest wrote to the isa-debug-exit port (see "Exit status" below).
+# The machine has two serial ports: COM1, the terminal (programs' own
+# output, and all input: this script's stdin), and COM2, the diagnostic log
+# (the kernel's messages, exo_debug_write). Both go to stdout, in the order
+# they were written, unless --log sends the log to a file. The exit status
+# is the code the guest wrote to the isa-debug-exit port (see "Exit status"
+# below).
 #
 # Usage: boot/qemu.sh [options] ISO [-- EXTRA_QEMU_ARGS...]
 #   --timeout N   stop the machine after N seconds (0: never, the default;
@@ -11,9 +15,13 @@
 #   --cpus N      give the machine N CPUs (default 1; TCG runs each on its
 #                 own host thread, so more than the host has only slows it)
 #   --gdb         start halted with QEMU's gdbstub on tcp::1234 (-s -S)
+#   --log FILE    write the diagnostic log (COM2) to FILE (created or
+#                 truncated) and only the terminal (COM1) to stdout
+#   --ports N     2 (default) or 1: a machine with COM1 only, where the
+#                 kernel finds no COM2 and writes its log to COM1 too
 # Environment: EXO_ACCEL (default for --accel), EXO_TIMEOUT (for --timeout),
-# EXO_CPUS (for --cpus), EXO_QEMU (the QEMU binary), EXO_QEMU_ARGS (extra
-# arguments, word-split).
+# EXO_CPUS (for --cpus), EXO_PORTS (for --ports), EXO_QEMU (the QEMU
+# binary), EXO_QEMU_ARGS (extra arguments, word-split).
 #
 # Exit status:
 #   n     the guest wrote n to port 0xf4 (QEMU exits with (n << 1) | 1):
@@ -32,6 +40,8 @@ qemu=${EXO_QEMU:-qemu-system-x86_64}
 timeout_s=${EXO_TIMEOUT:-0}
 accel=${EXO_ACCEL:-tcg}
 cpus=${EXO_CPUS:-1}
+ports=${EXO_PORTS:-2}
+log=
 gdb=0
 iso=
 extra=()
@@ -41,15 +51,19 @@ while (($#)); do
 	--accel) accel=${2:?--accel needs a value}; shift 2 ;;
 	--cpus) cpus=${2:?--cpus needs a value}; shift 2 ;;
 	--gdb) gdb=1; shift ;;
+	--log) log=${2:?--log needs a file}; shift 2 ;;
+	--ports) ports=${2:?--ports needs a value}; shift 2 ;;
 	--) shift; extra=("$@"); break ;;
 	-*) die "unknown option $1 (see the top of $0)" ;;
 	*) [[ -z "$iso" ]] || die "more than one ISO given"; iso=$1; shift ;;
 	esac
 done
-[[ -n "$iso" ]] || die "usage: $0 [--timeout N] [--accel tcg|kvm] [--gdb] ISO [-- QEMU_ARGS...]"
+[[ -n "$iso" ]] || die "usage: $0 [--timeout N] [--accel tcg|kvm] [--cpus N] [--gdb] [--log FILE] [--ports 1|2] ISO [-- QEMU_ARGS...]"
 [[ -f "$iso" ]] || die "$iso not found (build it first: make)"
 [[ "$timeout_s" =~ ^[0-9]+$ ]] || die "--timeout wants whole seconds, got '$timeout_s'"
 [[ "$cpus" =~ ^[1-9][0-9]?$ ]] || die "--cpus wants 1 to 99, got '$cpus'"
+[[ "$ports" == [12] ]] || die "--ports wants 1 or 2, got '$ports'"
+[[ -z "$log" || "$ports" == 2 ]] || die "--log needs the second port (--ports 2)"
 command -v "$qemu" >/dev/null || die "$qemu not found (run boot/deps.sh)"
 
 # kvm_works: /dev/kvm is usable and a bounded QEMU start with KVM, run for a
@@ -80,6 +94,25 @@ kvm)
 *) die "--accel wants tcg or kvm, got '$accel'" ;;
 esac
 
+# serial_args: the ports. Sharing stdout goes through one multiplexed
+# chardev, which keeps the order of the two ports' bytes; QEMU sends a mux's
+# input to the front end attached last, so COM2's device is created before
+# COM1's (and Ctrl-A is the mux's escape key: Ctrl-A x quits).
+# shellcheck disable=SC2054 # the commas are QEMU's.
+serial_args() {
+	if ((ports == 1)); then
+		serial=(-serial stdio)
+	elif [[ -n "$log" ]]; then
+		serial=(-serial stdio -chardev "file,id=exolog,path=${log//,/,,}"
+			-serial chardev:exolog)
+	else
+		serial=(-chardev stdio,id=exocon,mux=on -serial none
+			-device isa-serial,chardev=exocon,index=1
+			-device isa-serial,chardev=exocon,index=0)
+	fi
+}
+serial_args
+
 # -cpu max: under TCG every feature QEMU emulates (SYSCALL, NX, xAPIC,
 # ...); under KVM the host CPU. QEMU 7.2's TCG has no x2APIC,
 # TSC-deadline or invariant TSC: the kernel must use the xAPIC (MMIO) timer
@@ -89,11 +122,12 @@ cmd=("$qemu"
 	-cdrom "$iso"
 	-m 128M
 	-accel "$accel" -cpu max -smp "$cpus"
-	-serial stdio -display none -monitor none
+	"${serial[@]}" -display none -monitor none
 	-no-reboot
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 	-nic none)
 ((gdb)) && cmd+=(-s -S)
+[[ -n "$log" && -t 2 ]] && echo "exo: the diagnostic log (kernel and system messages) is in $log" >&2
 # shellcheck disable=SC2206 # EXO_QEMU_ARGS is word-split on purpose.
 cmd+=(${EXO_QEMU_ARGS:-} "${extra[@]}")
 ((timeout_s > 0)) && cmd=(timeout --foreground -k 5 "$timeout_s" "${cmd[@]}")
@@ -131,8 +165,8 @@ fi
 code=$((rc >> 1))
 case "$code" in
 0) ;;
-126) echo "exo: first program faulted (status 126)" >&2 ;;
-127) echo "exo: kernel panic" >&2 ;;
+126) echo "exo: first program faulted (status 126)${log:+; see $log}" >&2 ;;
+127) echo "exo: kernel panic${log:+; see $log}" >&2 ;;
 *) echo "exo: guest exit status $code" >&2 ;;
 esac
 exit "$code"
