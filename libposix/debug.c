@@ -1,6 +1,7 @@
-/* Console messages: libposix's own diagnostics (never program output),
- * built in a small buffer and written with one exo_debug_write so that
- * lines from different programs do not interleave. */
+/* libposix's own diagnostics (never program output, such as the
+ * once-per-call ENOSYS notes): each built in a small buffer and written
+ * with one exo_debug_write to the system's diagnostic log, apart from the
+ * terminal, so that lines from different programs do not interleave. */
 #include "lp/lp.h"
 
 static void lp_msg_put(struct lp_msg *m, char c)

@@ -1,8 +1,9 @@
 /* The kernel console: what fds 1 and 2 are in a process that has no file
  * server connection (a program started by a bare launcher, such as
- * tests/posix/launcher.c). Writes go to the kernel's debug console (the
- * serial port); the terminal is 80x24. With a file server, fds 0-2 are
- * handles on /dev/console instead (fd/io.c). */
+ * tests/posix/launcher.c). Writes go to the machine's terminal
+ * (exo_console_write), not to the diagnostic log; the terminal is 80x24.
+ * With a file server, fds 0-2 are handles on /dev/console instead
+ * (fd/io.c). */
 #include "lp/lp.h"
 #include "lp/vfs.h"
 
@@ -10,7 +11,7 @@
 #define LP_CONSOLE_ROWS 24
 #define LP_CONSOLE_COLS 80
 
-/* exo_debug_write takes at most this much per call. */
+/* exo_console_write takes at most this much per call. */
 #define LP_CONSOLE_CHUNK 4096
 
 /* Writes len bytes to the console. Returns the number written, which is
@@ -21,7 +22,7 @@ long lp_console_write(const char *buf, size_t len)
 	size_t done = 0;
 	while (done < len) {
 		size_t n = len - done < LP_CONSOLE_CHUNK ? len - done : LP_CONSOLE_CHUNK;
-		long r = lp_exo_debug_write(buf + done, n);
+		long r = lp_exo_console_write(buf + done, n);
 		if (r < 0)
 			return done ? (long)done : r;
 		done += n;
@@ -30,8 +31,9 @@ long lp_console_write(const char *buf, size_t len)
 }
 
 /* ioctl on the console: TIOCGWINSZ reports 80x24 (argp is trusted: this
- * fallback serves test launchers only). Returns 0, or -ENOTTY (a request the console does not implement; the first such
- * request is named once on the console). */
+ * fallback serves test launchers only). Returns 0, or -ENOTTY (a request
+ * the console does not implement; the first such request is named once in
+ * the diagnostic log). */
 long lp_console_ioctl(unsigned long req, void *argp)
 {
 	static int reported;

@@ -11,14 +11,17 @@
 #include "../unit/unit.h"
 
 /* ---- the fake kernel gateway ---- */
+/* Both output calls record into console, in order; log_writes and
+ * term_writes count each channel's calls. */
 static char console[65536];
 static size_t console_len;
-static int writes;           /* lp_exo_debug_write calls */
+static int writes;           /* lp_exo_debug_write and lp_exo_console_write calls */
+static int log_writes, term_writes;
 static size_t write_len[16]; /* their lengths */
 static int fail_write = -1;  /* the call (0-based) that returns -EFAULT */
 static long exit_status = -1, tls = -1, tls_env, woken_addr, destroyed;
 
-long lp_exo_debug_write(const char *buf, unsigned long len)
+static long record_write(const char *buf, unsigned long len)
 {
 	int n = writes++;
 	if (n < 16)
@@ -32,6 +35,18 @@ long lp_exo_debug_write(const char *buf, unsigned long len)
 		console_len += len;
 	}
 	return (long)len;
+}
+
+long lp_exo_debug_write(const char *buf, unsigned long len)
+{
+	log_writes++;
+	return record_write(buf, len);
+}
+
+long lp_exo_console_write(const char *buf, unsigned long len)
+{
+	term_writes++;
+	return record_write(buf, len);
 }
 
 long lp_exo_env_exit(long status)
@@ -160,6 +175,7 @@ START_TEST(enosys_named_once)
 	ck_assert_int_eq(console_count("libposix: unimplemented syscall 191 (getxattr) -> ENOSYS\n"), 1);
 	ck_assert_int_eq(console_count("libposix: unimplemented syscall 57 (fork) -> ENOSYS\n"), 1);
 	ck_assert_int_eq(writes, 2);
+	ck_assert_int_eq(log_writes, 2); /* diagnostics, not the terminal */
 }
 END_TEST
 
@@ -272,6 +288,7 @@ START_TEST(write_console)
 		buf[i] = (char)('a' + i % 26);
 	ck_assert_int_eq(SYS(SYS_write, 1, (long)buf, sizeof(buf), 0, 0, 0), 10000);
 	ck_assert_int_eq(writes, 3);
+	ck_assert_int_eq(term_writes, 3); /* the terminal, not the log */
 	ck_assert_int_eq(write_len[0], 4096);
 	ck_assert_int_eq(write_len[2], 10000 - 8192);
 	ck_assert_int_eq(memcmp(console, buf, sizeof(buf)), 0);
@@ -342,6 +359,7 @@ START_TEST(ioctl_console)
 	ck_assert_int_eq(SYS(SYS_ioctl, 2, 0x5402, 0, 0, 0, 0), -ENOTTY);
 	ck_assert_int_eq(console_count("libposix: ioctl 0x5401 on the console is not implemented -> ENOTTY\n"), 1);
 	ck_assert_int_eq(writes, 1);
+	ck_assert_int_eq(log_writes, 1);
 }
 END_TEST
 
