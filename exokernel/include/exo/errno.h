@@ -17,6 +17,7 @@
 #define E2BIG 7
 #define ENOEXEC 8     /* not a loadable ELF image */
 #define EBADF 9       /* empty or out-of-range capability slot */
+#define ECHILD 10     /* no child to wait for */
 #define EAGAIN 11     /* try again (futex value changed) */
 #define ENOMEM 12     /* out of frames or kernel memory */
 #define EACCES 13

@@ -1,0 +1,90 @@
+/* The process manager's process table: pids, the parent/child tree,
+ * process groups and sessions, zombies, and which wait a zombie answers.
+ * Pure logic (no kernel calls): memory comes from a struct pm_alloc, so
+ * the host tests run it as it is (tests/unit/test_pm_ptable.c).
+ */
+#ifndef PM_PTABLE_H
+#define PM_PTABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct pm_alloc {
+	void *(*alloc)(void *ctx, size_t n); /* zeroed memory, or 0 */
+	void (*free)(void *ctx, void *p);
+	void *ctx;
+};
+
+enum pm_state {
+	PM_EMBRYO, /* made by a fork, not committed yet: no env runs */
+	PM_LIVE,
+	PM_ZOMBIE, /* ended; waits for its parent's wait */
+};
+
+struct pm_proc {
+	int32_t pid, pgid, sid;
+	uint32_t uid, euid, gid, egid;
+	enum pm_state state;
+	int32_t wstatus; /* zombie: the Linux wait status */
+	int32_t code;    /* zombie: CLD_EXITED, CLD_KILLED, CLD_DUMPED */
+	uint64_t utime_ns, stime_ns;   /* its own CPU time, once ended */
+	uint64_t cutime_ns, cstime_ns; /* its waited-for children's */
+	struct pm_proc *parent;        /* 0 only for init */
+	struct pm_proc *kids, *sib;    /* children, and the next sibling */
+	struct pm_proc *hnext;         /* pid hash chain */
+	void *svc;                     /* the service's data (channels) */
+};
+
+#define PM_HASH 1024
+#define PM_PID_MAX 32768 /* Linux's default pid_max */
+
+struct pm_table {
+	struct pm_alloc a;
+	struct pm_proc *hash[PM_HASH];
+	int32_t last_pid; /* pids are handed out upward from here, wrapping */
+	size_t nprocs;    /* every entry, zombies and embryos included */
+};
+
+/* Empties t. */
+void pm_table_init(struct pm_table *t, const struct pm_alloc *a);
+
+/* The process with this pid (any state), or 0. */
+struct pm_proc *pm_find(struct pm_table *t, int32_t pid);
+
+/* Makes init: pid 1, its own group and session, the given ids. Returns it,
+ * or 0 (no memory, or t is not empty). */
+struct pm_proc *pm_add_init(struct pm_table *t, uint32_t uid, uint32_t gid);
+
+/* Makes an embryo child of parent with the parent's ids, group and
+ * session and a pid no process, group or session uses. Returns 0 and sets
+ * *out, or -EAGAIN (no free pid; or, nproc_max >= 0 and the parent's uid
+ * is not root, when that uid already has nproc_max processes), -ENOMEM. */
+long pm_fork(struct pm_table *t, struct pm_proc *parent, int64_t nproc_max,
+	     struct pm_proc **out);
+
+/* The processes (not zombies) whose real uid is uid. */
+size_t pm_count_uid(struct pm_table *t, uint32_t uid);
+
+/* Ends p: it becomes a zombie with the wait status and CLD_* code, and
+ * its children (zombies too) go to init; for each, moved(ctx, child) is
+ * called so the service can tell it its new parent. An embryo is removed
+ * at once (it never ran: nobody waits for it). */
+void pm_exit(struct pm_table *t, struct pm_proc *p, int32_t wstatus,
+	     int32_t code, void (*moved)(void *ctx, struct pm_proc *child),
+	     void *ctx);
+
+/* What a wait by parent with (idtype, id, options) finds: returns the
+ * zombie child to report, or 0 with *err = 0 (matching children, none
+ * ended) or -ECHILD (no matching child), -EINVAL (bad idtype/options). */
+struct pm_proc *pm_wait_find(struct pm_table *t, struct pm_proc *parent,
+			     int32_t idtype, int32_t id, int32_t options,
+			     long *err);
+
+/* Removes a zombie its parent has waited for, adding its CPU times (its
+ * own and its children's) to the parent's children's times. */
+void pm_reap(struct pm_table *t, struct pm_proc *z);
+
+/* Removes an embryo (a fork given up). */
+void pm_drop_embryo(struct pm_table *t, struct pm_proc *e);
+
+#endif

@@ -1,0 +1,127 @@
+/* The process manager protocol: what a process asks the process manager
+ * (services/pm) over its own pair of FusionRings, one fixed-size message
+ * per slot.
+ *
+ * The whole protocol is the table PM_OPS below: one line per operation
+ * with its number, name, request fields and reply fields. From it come
+ * the typed structs (struct pm_<name>_req / pm_<name>_rep), the message
+ * union, the server's handler table and the client's typed calls, so an
+ * operation is added in one place and its fields cannot be mixed up.
+ *
+ * Transport. The request ring carries struct pm_msg from the process, the
+ * reply ring carries struct pm_msg back with the same id, in the order the
+ * requests were served (a parked request — a wait with nothing to report
+ * yet — is answered later; the client has at most one request in flight,
+ * posted ones aside). After producing a request the client rings the
+ * manager's doorbell (exo_notify on its env) if the manager's status page
+ * says it sleeps. The manager treats rings as untrusted (services/fs/chan.c).
+ */
+#ifndef PM_PROTO_H
+#define PM_PROTO_H
+
+#include <stdint.h>
+
+#define PM_SLOT_SIZE 128
+#define PM_RING_SLOTS 8
+
+/* Linux's waitid idtype and wait options (the manager's own copies). */
+#define PM_P_ALL 0
+#define PM_P_PID 1
+#define PM_P_PGID 2
+#define PM_WNOHANG 0x1
+#define PM_WUNTRACED 0x2
+#define PM_WEXITED 0x4
+#define PM_WCONTINUED 0x8
+#define PM_WNOWAIT 0x1000000
+/* si_code values of SIGCHLD (pm_wait_rep.code). */
+#define PM_CLD_EXITED 1
+#define PM_CLD_KILLED 2
+#define PM_CLD_DUMPED 3
+
+/* X(number, name, (request fields), (reply fields)). Numbers are never
+ * reused. Every field list has at least one member. */
+#define PM_OPS(X)                                                              \
+	/* A new process: a child of the caller with its ids, process group   \
+	 * and session, a fresh domain holding its channels (the manager's     \
+	 * and a copy of the caller's file server client: the same open file   \
+	 * descriptions) and its process page. The caller gets the domain      \
+	 * capability (READ|WRITE) to fill it: a copy-on-write image for       \
+	 * fork, an ELF image for a spawn. Only root may give it other ids.    \
+	 * -EAGAIN: the caller's uid has nproc_max processes (RLIMIT_NPROC;    \
+	 * -1: no limit, or the caller is root), -ENOMEM. */                    \
+	X(1, fork, (int64_t nproc_max; int64_t uid; int64_t gid;),             \
+	  (int32_t pid; int32_t domain;))                                      \
+	/* The new process's first env is ready: env is a capability in the   \
+	 * manager's table (granted by the caller, READ|WRITE|NOTIFY); the     \
+	 * manager starts it. -ESRCH: pid is not the caller's unstarted child. \
+	 * -EINVAL: env is not an env of that domain. */                       \
+	X(2, commit, (int32_t pid; int32_t env;), (int32_t unused;))           \
+	/* Gives up an unstarted child: its domain and channels go. */         \
+	X(3, abort, (int32_t pid;), (int32_t unused;))                         \
+	/* The caller ends with Linux wait status `status` (posted: no         \
+	 * reply); the manager sees the env end next. */                        \
+	X(4, exit, (int32_t status;), (int32_t unused;))                       \
+	/* wait4/waitid: a child matching idtype/id (PM_P_*) that ended        \
+	 * (options has PM_WEXITED, as wait4 implies). Replies when one has    \
+	 * (its pid, Linux wait status, CLD_* code, uid, CPU times), at once   \
+	 * with pid 0 under PM_WNOHANG, or later. -ECHILD: no such child;      \
+	 * -EINVAL: bad options or idtype. */                                  \
+	X(5, wait, (int32_t idtype; int32_t id; int32_t options;),             \
+	  (int32_t pid; int32_t status; int32_t code; uint32_t uid;            \
+	   uint64_t utime_ns; uint64_t stime_ns;))
+
+/* The fields of a struct from a parenthesized list. */
+#define PM_FIELDS(...) __VA_ARGS__
+
+#define PM_STRUCTS(num, name, req, rep)                                        \
+	struct pm_##name##_req {                                               \
+		PM_FIELDS req                                                  \
+	};                                                                     \
+	struct pm_##name##_rep {                                               \
+		PM_FIELDS rep                                                  \
+	};
+PM_OPS(PM_STRUCTS)
+#undef PM_STRUCTS
+
+enum pm_op {
+#define PM_ENUM(num, name, req, rep) PM_OP_##name = (num),
+	PM_OPS(PM_ENUM)
+#undef PM_ENUM
+	PM_OP_COUNT
+};
+
+/* One message, request or reply. */
+struct pm_msg {
+	uint32_t op;  /* enum pm_op */
+	uint32_t len; /* sizeof(struct pm_msg): a check of the peer's build */
+	uint64_t id;  /* chosen by the client, echoed in the reply */
+	int64_t ret;  /* reply: >= 0, or a negative Linux errno */
+	union {
+#define PM_UNION(num, name, req, rep)                                          \
+	struct pm_##name##_req name##_req;                                     \
+	struct pm_##name##_rep name##_rep;
+		PM_OPS(PM_UNION)
+#undef PM_UNION
+	} u;
+};
+
+_Static_assert(sizeof(struct pm_msg) <= PM_SLOT_SIZE, "a message fits a slot");
+
+/* The manager's status page, read-only in every process. */
+struct pm_status {
+	uint32_t sleeping; /* the manager waits for its doorbell */
+	uint32_t pad;
+};
+
+/* Linux wait status encodings. */
+static inline int32_t pm_status_exited(int code)
+{
+	return (code & 0xff) << 8;
+}
+
+static inline int32_t pm_status_signaled(int sig, int core)
+{
+	return (sig & 0x7f) | (core ? 0x80 : 0);
+}
+
+#endif
