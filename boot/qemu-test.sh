@@ -1,7 +1,9 @@
 #!/bin/bash
 # Runs one in-QEMU test suite: boots ISO once under TCG, bounded by TIMEOUT
-# seconds (default 300), keeps the serial log in <iso minus .iso>.log next
-# to it (.cpusN.log with EXO_CPUS=N > 1), echoes it, and passes only if
+# seconds (default 300), keeps both serial ports (the terminal and the
+# diagnostic log, in order, as boot/qemu.sh writes them without --log) in
+# <iso minus .iso>.log next to it (.cpusN.log with EXO_CPUS=N > 1), echoes
+# it, and passes only if
 #   - the machine stopped through isa-debug-exit with guest code 0,
 #   - no log line contains "PANIC" or "KERNEL FAULT",
 #   - the log holds a summary "exotest: N passed, 0 failed" with N >= 1 (the

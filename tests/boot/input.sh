@@ -1,6 +1,7 @@
 #!/bin/bash
 # Boots an ISO whose first program waits for console input, types a line
-# once the program prints "ready", and checks the echo and the status.
+# on the terminal (COM1) once the program prints "ready" (on either
+# channel: boot/qemu.sh shows both), and checks the echo and the status.
 # Usage: input.sh ISO LINE EXPECTED_PATTERN [READY_MARKER]
 set -uo pipefail
 iso=$1 line=$2 pattern=$3 ready=${4:-console-echo: ready}
