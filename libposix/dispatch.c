@@ -5,6 +5,7 @@
  * silently. A few calls take a fast path before the table (below). */
 #include "lp/clock.h"
 #include "lp/lp.h"
+#include "lp/signal.h"
 
 /* Every call's name, for the messages (from lp/sysnum.h). */
 static const char *const lp_names[] = {
@@ -44,7 +45,18 @@ static long (*const lp_table[LP_NSYS])(const long *arg) = {
 	[SYS_mincore] = lp_mincore,
 	[SYS_madvise] = lp_madvise,
 	/* signal/ */
+	[SYS_rt_sigaction] = lp_rt_sigaction,
 	[SYS_rt_sigprocmask] = lp_rt_sigprocmask,
+	[SYS_rt_sigpending] = lp_rt_sigpending,
+	[SYS_sigaltstack] = lp_sigaltstack,
+	[SYS_rt_sigsuspend] = lp_rt_sigsuspend,
+	[SYS_pause] = lp_pause,
+	[SYS_rt_sigtimedwait] = lp_rt_sigtimedwait,
+	[SYS_kill] = lp_kill,
+	[SYS_tkill] = lp_tkill,
+	[SYS_tgkill] = lp_tgkill,
+	[SYS_rt_sigqueueinfo] = lp_rt_sigqueueinfo,
+	[SYS_rt_tgsigqueueinfo] = lp_rt_tgsigqueueinfo,
 	/* proc/ */
 	[SYS_getpid] = lp_getpid,
 	[SYS_getppid] = lp_getppid,
@@ -56,8 +68,8 @@ static long (*const lp_table[LP_NSYS])(const long *arg) = {
 	[SYS_getgroups] = lp_getgroups,
 	[SYS_umask] = lp_umask,
 	[SYS_getrlimit] = lp_getrlimit,
-	[SYS_setrlimit] = lp_setrlimit,
-	[SYS_prlimit64] = lp_prlimit64,
+	[SYS_setrlimit] = lp_setrlimit_watch, /* time/timer.c: RLIMIT_CPU */
+	[SYS_prlimit64] = lp_prlimit64_watch,
 	[SYS_uname] = lp_uname,
 	[SYS_sched_yield] = lp_sched_yield,
 	[SYS_sched_getaffinity] = lp_sched_getaffinity,
@@ -73,6 +85,14 @@ static long (*const lp_table[LP_NSYS])(const long *arg) = {
 	[SYS_time] = lp_time,
 	[SYS_nanosleep] = lp_nanosleep,
 	[SYS_clock_nanosleep] = lp_clock_nanosleep,
+	[SYS_alarm] = lp_alarm,
+	[SYS_setitimer] = lp_setitimer,
+	[SYS_getitimer] = lp_getitimer,
+	[SYS_timer_create] = lp_timer_create,
+	[SYS_timer_settime] = lp_timer_settime,
+	[SYS_timer_gettime] = lp_timer_gettime,
+	[SYS_timer_getoverrun] = lp_timer_getoverrun,
+	[SYS_timer_delete] = lp_timer_delete,
 	/* vfs/ */
 	[SYS_getcwd] = lp_getcwd,
 	[SYS_chdir] = lp_chdir,
@@ -127,7 +147,11 @@ static long (*const lp_table[LP_NSYS])(const long *arg) = {
 static unsigned long lp_reported[(LP_NSYS + 63) / 64];
 static unsigned long lp_reported_unknown;
 
-/* The table's way: the arguments in an array, the handler by number. */
+/* The table's way: the arguments in an array, the handler by number.
+ * The first call sets the upcall (so CPU exceptions become signals from
+ * musl's startup on: its first call is set_tid_address). The handler
+ * runs at signal depth 1: a signal that arrives meanwhile waits for its
+ * end, where lp_sig_return_path runs the handlers (signal/deliver.c). */
 static __attribute__((noinline)) long lp_dispatch(long n, long a, long b,
 						  long c, long d, long e,
 						  long f)
@@ -135,7 +159,14 @@ static __attribute__((noinline)) long lp_dispatch(long n, long a, long b,
 	const long arg[6] = { a, b, c, d, e, f };
 	if (n < 0 || (unsigned long)n >= LP_NSYS || !lp_table[n])
 		return lp_enosys(n);
-	return lp_table[n](arg);
+	if (__builtin_expect(!lp_sig.installed, 0))
+		lp_sig_install();
+	lp_sig.depth++;
+	long r = lp_table[n](arg);
+	lp_sig.depth--;
+	while (__builtin_expect(lp_sig_attention(r), 0))
+		r = lp_sig_return_path(lp_table[n], arg, r);
+	return r;
 }
 
 /* The fast path: calls answered from libposix memory in a few

@@ -6,12 +6,13 @@
  *   MONOTONIC, BOOTTIME,   time since boot (nothing suspends, so BOOTTIME
  *   MONOTONIC_RAW          equals MONOTONIC; the TSC is not slewed)
  *   *_COARSE               the same, truncated to the timer tick
- *   PROCESS/THREAD_CPUTIME an approximation: time since the process
- *                          started (an upper bound of its CPU time: the
- *                          kernel does not account CPU time per env yet)
+ *   PROCESS/THREAD_CPUTIME the CPU time the kernel accounted to the env
+ *                          (exo_env_stat's run_ns: one kernel call; the
+ *                          process is one thread)
  * Other ids (the alarm clocks, CPU clocks of other processes) are -EINVAL.
  */
 #include "lp/clock.h"
+#include "lp/signal.h"
 
 uint64_t lp_clock_mult;
 uint64_t lp_clock_last;
@@ -34,7 +35,6 @@ static uint64_t lp_tick_ns(void)
 
 long lp_clock_read_other(long clk, uint64_t t, uint64_t *ns)
 {
-	uint64_t start, boot = lp_kinfo()->boot_tsc;
 	switch (clk) {
 	case LP_CLOCK_REALTIME_COARSE:
 		*ns = (uint64_t)lp_kinfo()->boot_unix_sec * LP_NS + t -
@@ -45,9 +45,7 @@ long lp_clock_read_other(long clk, uint64_t t, uint64_t *ns)
 		return 0;
 	case LP_CLOCK_PROCESS_CPUTIME_ID:
 	case LP_CLOCK_THREAD_CPUTIME_ID:
-		start = lp_ids()->start_tsc;
-		start = lp_tsc_ns(start > boot ? start - boot : 0);
-		*ns = t > start ? t - start : 0;
+		*ns = lp_cpu_time_ns();
 		return 0;
 	}
 	return -EINVAL;

@@ -1,20 +1,13 @@
-/* Sleeping: exo_wait_any with no items sleeps until its timeout. The
- * kernel counts timeouts in timer ticks, so the sleep is checked against
- * the clock and extended until the requested time has really passed. No
- * signal can interrupt a sleep yet: a notification (-EINTR from the
- * kernel) just resumes it; signals will make it return -EINTR with the
- * remaining time. */
+/* Sleeping: an interruptible wait (lp_sig_sleep_until, signal/wait.c)
+ * until the clock says the time has passed (the kernel counts timeouts in
+ * timer ticks). A signal whose handler is to run ends the sleep with
+ * -EINTR and the time left; Linux never restarts these calls under
+ * SA_RESTART, and neither does libposix. A signal without a handler
+ * (ignored, or stopping and continuing) resumes the sleep. */
 #include "lp/clock.h"
 #include "lp/lp.h"
 #include "lp/mem.h"
-
-/* Sleeps until the time since boot reaches deadline (ns). */
-static void lp_sleep_until(uint64_t deadline)
-{
-	uint64_t now;
-	while ((now = lp_clock_boot_ns()) < deadline)
-		lp_exo_wait_any(0, 0, deadline - now);
-}
+#include "lp/signal.h"
 
 /* Reads a timespec the program passed. Returns 0, -EFAULT, or -EINVAL
  * (negative seconds, nanoseconds outside 0..999999999). */
@@ -31,29 +24,36 @@ static long lp_get_timespec(long p, uint64_t *ns)
 	return 0;
 }
 
-/* Sleeps rel ns from now (saturating). */
-static void lp_sleep_for(uint64_t rel)
+/* Sleeps rel ns from now (saturating); an interrupted sleep stores the
+ * time left at rem (if not 0). Returns 0, -EINTR, or -EFAULT (rem). */
+static long lp_sleep_for(uint64_t rel, long rem)
 {
 	uint64_t now = lp_clock_boot_ns();
-	lp_sleep_until(rel > ~0UL - now ? ~0UL : now + rel);
+	uint64_t deadline = rel > ~0UL - now - 1 ? ~0UL - 1 : now + rel;
+	if (lp_sig_sleep_until(deadline) == 0)
+		return 0;
+	now = lp_clock_boot_ns();
+	if (rem && lp_put_timespec(rem, deadline > now ? deadline - now : 0) < 0)
+		return -EFAULT;
+	return -EINTR;
 }
 
-/* nanosleep(req, rem): sleeps req; rem is written only by an interrupted
- * sleep, which cannot happen yet. Returns 0, -EFAULT, -EINVAL. */
+/* nanosleep(req, rem): sleeps req. Returns 0, -EINTR (a handler is to
+ * run; *rem holds the time left), -EFAULT, -EINVAL. */
 long lp_nanosleep(const long *arg)
 {
 	uint64_t ns;
 	long r = lp_get_timespec(arg[0], &ns);
 	if (r < 0)
 		return r;
-	lp_sleep_for(ns);
-	return 0;
+	return lp_sleep_for(ns, arg[1]);
 }
 
 /* clock_nanosleep(clk, flags, req, rem): a relative sleep, or with
- * TIMER_ABSTIME until clk reads req. Returns 0, or -EINVAL (unknown clock,
- * THREAD_CPUTIME_ID, bad req), -EOPNOTSUPP (MONOTONIC_RAW and the coarse
- * clocks, which Linux cannot sleep on), -EFAULT. */
+ * TIMER_ABSTIME until clk reads req (rem is then not written). Returns 0,
+ * or -EINTR, -EINVAL (unknown clock, THREAD_CPUTIME_ID, bad req),
+ * -EOPNOTSUPP (MONOTONIC_RAW and the coarse clocks, which Linux cannot
+ * sleep on), -EFAULT. */
 long lp_clock_nanosleep(const long *arg)
 {
 	long clk = arg[0];
@@ -68,12 +68,8 @@ long lp_clock_nanosleep(const long *arg)
 		return r;
 	if (clk == LP_CLOCK_THREAD_CPUTIME_ID)
 		return -EINVAL;
-	if (arg[1] & LP_TIMER_ABSTIME) {
-		lp_clock_read(clk, &now);
-		if (ns <= now)
-			return 0;
-		ns -= now;
-	}
-	lp_sleep_for(ns);
-	return 0;
+	if (!(arg[1] & LP_TIMER_ABSTIME))
+		return lp_sleep_for(ns, arg[3]);
+	lp_clock_read(clk, &now);
+	return ns <= now ? 0 : lp_sleep_for(ns - now, 0);
 }

@@ -191,16 +191,24 @@ static void test_memory(void)
 	expect_ok(1, argv, &root_info);
 }
 
-/* Touching memory the program may not ends it with a page fault (signals
- * come later) in the mmap area. */
+/* How libposix ends a process killed by a signal (lp/signal.h,
+ * lp_proc_exit_signal): bit 8, bit 9 for "core dumped", 128 + sig. */
+#define KILLED(sig, core) (0x100 | ((core) ? 0x200 : 0) | (128 + (sig)))
+
+/* Runs argv and expects it to die of signal sig (with a core flag). */
+static void expect_killed(int argc, const char *const argv[], int sig, int core)
+{
+	struct exo_exit_info info;
+	run_program(argc, argv, &info);
+	EXPECT_EQ(info.reason, EXO_EXIT_NORMAL);
+	EXPECT_EQ(info.status, KILLED(sig, core));
+}
+
+/* Touching memory the program may not ends it with SIGSEGV (no handler). */
 static void expect_fault(const char *how)
 {
 	const char *const argv[] = { "memtest", how };
-	struct exo_exit_info info;
-	run_program(2, argv, &info);
-	EXPECT_EQ(info.reason, EXO_EXIT_FAULT);
-	EXPECT_EQ(info.vector, 14);
-	EXPECT_TRUE(info.addr >= 0x100000000000UL && info.addr < 0x3FFE00000000UL);
+	expect_killed(2, argv, 11, 1);
 }
 
 static void test_fault_prot_none(void)
@@ -223,6 +231,28 @@ static void test_fault_unmapped(void)
 	expect_fault("unmapped");
 }
 
+/* Signals inside one process: sigtest's own checks pass. */
+static void test_signals(void)
+{
+	static const char *const argv[] = { "sigtest" };
+	expect_ok(1, argv, &root_info);
+}
+
+/* abort() ends the process with SIGABRT (core). */
+static void test_signal_abort(void)
+{
+	static const char *const argv[] = { "sigtest", "abort" };
+	expect_killed(2, argv, 6, 1);
+}
+
+/* A stack overflow without an alternate stack is death by SIGSEGV, not a
+ * hang. */
+static void test_signal_overflow(void)
+{
+	static const char *const argv[] = { "sigtest", "overflow" };
+	expect_killed(2, argv, 11, 1);
+}
+
 #define T(name) { #name, test_##name, 0 }
 
 static const struct exotest tests[] = {
@@ -236,6 +266,9 @@ static const struct exotest tests[] = {
 	T(fault_parked),
 	T(fault_readonly),
 	T(fault_unmapped),
+	T(signals),
+	T(signal_abort),
+	T(signal_overflow),
 };
 
 long exo_main(unsigned long arg)

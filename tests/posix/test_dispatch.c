@@ -9,6 +9,7 @@
 #include "lp/lp.h"
 #include "lp/vfs.h"
 #include "../unit/unit.h"
+#include "test_signal.h"
 
 /* ---- the fake kernel gateway ---- */
 /* Both output calls record into console, in order; log_writes and
@@ -103,11 +104,18 @@ long lp_exo_protect(long domain, unsigned long va, unsigned long npages,
 	return -ENOSYS;
 }
 
+/* Pages in [fake_mapped_lo, fake_mapped_hi) are mapped read-write (the
+ * signal tests map their buffers so). */
+unsigned long fake_mapped_lo, fake_mapped_hi;
+
 long lp_exo_query(long domain, unsigned long va, unsigned long npages,
 		  unsigned long *out)
 {
-	(void)domain, (void)va;
+	(void)domain;
 	memset(out, 0, npages * sizeof(*out));
+	for (unsigned long i = 0; i < npages; i++, va += 4096)
+		if (va >= fake_mapped_lo && va < fake_mapped_hi)
+			out[i] = EXO_Q_PRESENT | EXO_Q_WRITE;
 	return 0;
 }
 
@@ -150,6 +158,46 @@ long lp_exo_ring_wait(long ring, unsigned long which, unsigned long seen,
 long lp_exo_ring_notify(long ring)
 {
 	(void)ring;
+	return 0;
+}
+
+/* The signal calls: the upcall is set (and recorded), futex waits and
+ * timers do nothing, CPU time advances 1 ms per reading. */
+long upcall_entry, timer_at[2];
+long lp_exo_upcall_set(long env, unsigned long entry, unsigned long stack_top)
+{
+	(void)env, (void)stack_top;
+	upcall_entry = (long)entry;
+	return 0;
+}
+
+long lp_exo_upcall_return(const struct exo_upcall_frame *frame)
+{
+	(void)frame;
+	return -EINVAL;
+}
+
+long lp_exo_futex_wait(const unsigned int *addr, unsigned long expected,
+		       unsigned long timeout_ns)
+{
+	(void)timeout_ns;
+	return *addr != expected ? -EAGAIN : -ETIMEDOUT;
+}
+
+long lp_exo_timer_set(long env, unsigned long clock, unsigned long at_ns,
+		      unsigned long bits)
+{
+	(void)env, (void)bits;
+	timer_at[clock & 1] = (long)at_ns;
+	return 0;
+}
+
+long lp_exo_env_stat(long env, struct exo_env_stat *out)
+{
+	static uint64_t run;
+	(void)env;
+	memset(out, 0, sizeof(*out));
+	out->run_ns = run += 1000000;
 	return 0;
 }
 
@@ -374,6 +422,7 @@ static uint64_t mask_now(void)
 START_TEST(sigprocmask)
 {
 	lp_sigset set = LP_SIGBIT(10) | LP_SIGBIT(12), old = 1;
+	fake_map_stack();
 	ck_assert_uint_eq(mask_now(), 0);
 	ck_assert_int_eq(SYS(SYS_rt_sigprocmask, LP_SIG_BLOCK, (long)&set, (long)&old, 8, 0, 0), 0);
 	ck_assert_uint_eq(old, 0);
@@ -444,6 +493,7 @@ static Suite *dispatch_suite(void)
 	tcase_add_test(tc, sigprocmask);
 	tcase_add_test(tc, thread_pointer);
 	tcase_add_test(tc, exit_and_ids);
+	signal_tests(tc);
 	suite_add_tcase(s, tc);
 	return s;
 }

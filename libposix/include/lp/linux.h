@@ -30,10 +30,172 @@ struct lp_winsize {
 #define LP_SIG_BLOCK 0
 #define LP_SIG_UNBLOCK 1
 #define LP_SIG_SETMASK 2
-#define LP_SIGKILL 9
-#define LP_SIGSTOP 19
 typedef uint64_t lp_sigset;
 #define LP_SIGBIT(sig) ((lp_sigset)1 << ((sig) - 1))
+
+/* Signal numbers (the kernel's: real-time signals are 32..64; musl keeps
+ * 32..34 for itself and calls 35 SIGRTMIN). */
+#define LP_NSIG 64
+#define LP_SIGHUP 1
+#define LP_SIGINT 2
+#define LP_SIGQUIT 3
+#define LP_SIGILL 4
+#define LP_SIGTRAP 5
+#define LP_SIGABRT 6
+#define LP_SIGBUS 7
+#define LP_SIGFPE 8
+#define LP_SIGKILL 9
+#define LP_SIGUSR1 10
+#define LP_SIGSEGV 11
+#define LP_SIGUSR2 12
+#define LP_SIGPIPE 13
+#define LP_SIGALRM 14
+#define LP_SIGTERM 15
+#define LP_SIGSTKFLT 16
+#define LP_SIGCHLD 17
+#define LP_SIGCONT 18
+#define LP_SIGSTOP 19
+#define LP_SIGTSTP 20
+#define LP_SIGTTIN 21
+#define LP_SIGTTOU 22
+#define LP_SIGURG 23
+#define LP_SIGXCPU 24
+#define LP_SIGXFSZ 25
+#define LP_SIGVTALRM 26
+#define LP_SIGPROF 27
+#define LP_SIGWINCH 28
+#define LP_SIGIO 29
+#define LP_SIGPWR 30
+#define LP_SIGSYS 31
+#define LP_SIGRTMIN 32
+
+/* rt_sigaction: the kernel's struct sigaction and its flags. */
+#define LP_SIG_DFL 0UL
+#define LP_SIG_IGN 1UL
+#define LP_SA_NOCLDSTOP 0x00000001UL
+#define LP_SA_NOCLDWAIT 0x00000002UL
+#define LP_SA_SIGINFO 0x00000004UL
+#define LP_SA_UNSUPPORTED 0x00000400UL
+#define LP_SA_EXPOSE_TAGBITS 0x00000800UL
+#define LP_SA_RESTORER 0x04000000UL
+#define LP_SA_ONSTACK 0x08000000UL
+#define LP_SA_RESTART 0x10000000UL
+#define LP_SA_NODEFER 0x40000000UL
+#define LP_SA_RESETHAND 0x80000000UL
+struct lp_ksigaction {
+	uint64_t handler; /* SIG_DFL, SIG_IGN or a function */
+	uint64_t flags;
+	uint64_t restorer; /* where the handler returns (SA_RESTORER) */
+	lp_sigset mask;    /* also blocked while the handler runs */
+};
+
+/* siginfo_t: 128 bytes; the union starts at 16. */
+struct lp_siginfo {
+	int32_t signo, err, code, pad;
+	union {
+		struct { /* kill, sigqueue, tkill: the sender */
+			int32_t pid;
+			uint32_t uid;
+			uint64_t value; /* sigqueue's union sigval */
+		} rt;
+		struct { /* POSIX timers */
+			int32_t tid, overrun;
+			uint64_t value;
+		} timer;
+		struct { /* SIGCHLD */
+			int32_t pid;
+			uint32_t uid;
+			int32_t status, pad;
+			int64_t utime, stime;
+		} chld;
+		struct { /* SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP */
+			uint64_t addr;
+		} fault;
+		uint8_t bytes[112];
+	} u;
+};
+/* si_code values */
+#define LP_SI_USER 0
+#define LP_SI_KERNEL 0x80
+#define LP_SI_QUEUE (-1)
+#define LP_SI_TIMER (-2)
+#define LP_SI_TKILL (-6)
+#define LP_SEGV_MAPERR 1
+#define LP_SEGV_ACCERR 2
+#define LP_BUS_ADRALN 1
+#define LP_BUS_ADRERR 2
+#define LP_ILL_ILLOPN 2
+#define LP_FPE_INTDIV 1
+#define LP_FPE_FLTDIV 3
+#define LP_FPE_FLTOVF 4
+#define LP_FPE_FLTUND 5
+#define LP_FPE_FLTRES 6
+#define LP_FPE_FLTINV 7
+#define LP_TRAP_BRKPT 1
+#define LP_TRAP_TRACE 2
+
+/* sigaltstack: stack_t. */
+#define LP_SS_ONSTACK 1
+#define LP_SS_DISABLE 2
+#define LP_SS_AUTODISARM (1U << 31)
+#define LP_MINSIGSTKSZ 2048
+struct lp_stack {
+	uint64_t sp;
+	int32_t flags, pad;
+	uint64_t size;
+};
+
+/* The signal frame (x86_64): struct sigcontext (= musl's mcontext_t, 23
+ * gregs, the fpregs pointer, 8 reserved words), the kernel's ucontext
+ * (its sigset is 8 bytes: a C library's bigger uc_sigmask runs on into
+ * the siginfo, as on Linux) and rt_sigframe, which the handler's return
+ * address (pretcode) heads. The FPU state (fxsave's 512 bytes) lies above
+ * the frame, 64-byte aligned, and mcontext.fpstate points at it. */
+struct lp_sigcontext {
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip;
+	uint64_t eflags;
+	uint16_t cs, gs, fs, ss;
+	uint64_t err, trapno, oldmask, cr2;
+	uint64_t fpstate;
+	uint64_t reserved1[8];
+};
+struct lp_ucontext {
+	uint64_t flags;
+	uint64_t link;
+	struct lp_stack stack;
+	struct lp_sigcontext mcontext;
+	lp_sigset sigmask;
+};
+struct lp_rt_sigframe {
+	uint64_t pretcode;
+	struct lp_ucontext uc;
+	struct lp_siginfo info;
+};
+#define LP_FXSAVE_SIZE 512
+#define LP_FX_MXCSR 24      /* offsets in the fxsave area */
+#define LP_FX_MXCSR_MASK 28
+
+/* Timers: setitimer's which, sigevent, itimerval, itimerspec. */
+#define LP_ITIMER_REAL 0
+#define LP_ITIMER_VIRTUAL 1
+#define LP_ITIMER_PROF 2
+#define LP_SIGEV_SIGNAL 0
+#define LP_SIGEV_NONE 1
+#define LP_SIGEV_THREAD 2
+#define LP_SIGEV_THREAD_ID 4
+struct lp_sigevent {
+	uint64_t value;
+	int32_t signo, notify;
+	int32_t tid;
+	uint8_t pad[44];
+};
+struct lp_itimerval {
+	struct { int64_t sec, usec; } interval, value;
+};
+struct lp_itimerspec {
+	struct { int64_t sec, nsec; } interval, value;
+};
 
 /* mmap flags */
 #define LP_MAP_SHARED 0x01
@@ -100,7 +262,9 @@ struct lp_utsname {
 /* rlimits */
 #define LP_RLIM_NLIMITS 16
 #define LP_RLIM_INFINITY (~0UL)
+#define LP_RLIMIT_CPU 0
 #define LP_RLIMIT_NOFILE 7
+#define LP_RLIMIT_SIGPENDING 11
 #define LP_NR_OPEN 1048576 /* fs.nr_open: the highest RLIMIT_NOFILE */
 struct lp_rlimit {
 	uint64_t cur, max;

@@ -214,7 +214,31 @@ long lp_brk(const long *arg);
 /* thread/tls.c */
 long lp_arch_prctl(const long *arg);
 /* signal/mask.c */
+long lp_rt_sigaction(const long *arg);
 long lp_rt_sigprocmask(const long *arg);
+long lp_rt_sigpending(const long *arg);
+long lp_sigaltstack(const long *arg);
+/* signal/wait.c */
+long lp_rt_sigsuspend(const long *arg);
+long lp_pause(const long *arg);
+long lp_rt_sigtimedwait(const long *arg);
+/* signal/send.c */
+long lp_kill(const long *arg);
+long lp_tkill(const long *arg);
+long lp_tgkill(const long *arg);
+long lp_rt_sigqueueinfo(const long *arg);
+long lp_rt_tgsigqueueinfo(const long *arg);
+/* time/timer.c */
+long lp_alarm(const long *arg);
+long lp_setitimer(const long *arg);
+long lp_getitimer(const long *arg);
+long lp_timer_create(const long *arg);
+long lp_timer_settime(const long *arg);
+long lp_timer_gettime(const long *arg);
+long lp_timer_getoverrun(const long *arg);
+long lp_timer_delete(const long *arg);
+long lp_setrlimit_watch(const long *arg);
+long lp_prlimit64_watch(const long *arg);
 
 /* ---- the entry points musl's patched assembly jumps to (see
  * libposix/README.md for their contracts) ---- */
@@ -222,8 +246,9 @@ int __lp_clone(int (*fn)(void *), void *stack, int flags, void *arg,
 	       int *ptid, void *tls, int *ctid);
 int __lp_set_thread_area(void *p);
 LP_NORETURN void __lp_unmapself(void *base, size_t size);
-/* The C halves of __lp_vfork and __lp_rt_sigreturn (arch/x86_64/entry.S). */
+/* The C halves of __lp_vfork and __lp_rt_sigreturn (arch/x86_64/entry.S;
+ * uc: the signal frame's ucontext). */
 long lp_vfork(void);
-LP_NORETURN void lp_rt_sigreturn(void *frame);
+LP_NORETURN void lp_rt_sigreturn(void *uc);
 
 #endif

@@ -1,0 +1,204 @@
+/* The signal rules, pure: actions, the mask, generation (coalescing
+ * standard signals, queueing real-time ones in a bounded pool) and the
+ * choice of the next signal to deliver. Nothing here calls the kernel or
+ * runs a handler (signal/deliver.c does), so host tests check it all. */
+#include "lp/signal.h"
+
+struct lp_sig_state lp_sig;
+
+/* The default action of each standard signal (signal(7)); real-time
+ * signals terminate. */
+static const uint8_t lp_sig_defaults[LP_SIGRTMIN] = {
+	[LP_SIGQUIT] = LP_SIGACT_CORE, [LP_SIGILL] = LP_SIGACT_CORE,
+	[LP_SIGTRAP] = LP_SIGACT_CORE, [LP_SIGABRT] = LP_SIGACT_CORE,
+	[LP_SIGBUS] = LP_SIGACT_CORE,  [LP_SIGFPE] = LP_SIGACT_CORE,
+	[LP_SIGSEGV] = LP_SIGACT_CORE, [LP_SIGXCPU] = LP_SIGACT_CORE,
+	[LP_SIGXFSZ] = LP_SIGACT_CORE, [LP_SIGSYS] = LP_SIGACT_CORE,
+	[LP_SIGCHLD] = LP_SIGACT_IGN,  [LP_SIGURG] = LP_SIGACT_IGN,
+	[LP_SIGWINCH] = LP_SIGACT_IGN, [LP_SIGCONT] = LP_SIGACT_CONT,
+	[LP_SIGSTOP] = LP_SIGACT_STOP, [LP_SIGTSTP] = LP_SIGACT_STOP,
+	[LP_SIGTTIN] = LP_SIGACT_STOP, [LP_SIGTTOU] = LP_SIGACT_STOP,
+};
+
+#define LP_STOP_SIGNALS                                            \
+	(LP_SIGBIT(LP_SIGSTOP) | LP_SIGBIT(LP_SIGTSTP) |           \
+	 LP_SIGBIT(LP_SIGTTIN) | LP_SIGBIT(LP_SIGTTOU))
+
+void lp_sig_init(void)
+{
+	if (lp_sig.free || lp_sig.rt_head[0])
+		return; /* done: rt_head[0] is never used, so -1 marks it */
+	for (int i = 0; i <= LP_NSIG; i++)
+		lp_sig.rt_head[i] = lp_sig.rt_tail[i] = -1;
+	for (int i = 0; i < LP_SIGQ_MAX; i++)
+		lp_sig.q[i].next = (int16_t)(i + 1 < LP_SIGQ_MAX ? i + 1 : -1);
+	lp_sig.free = 0;
+	lp_sig.altstack.flags = LP_SS_DISABLE;
+}
+
+enum lp_sig_default lp_sig_default_action(int sig)
+{
+	return sig < LP_SIGRTMIN ? (enum lp_sig_default)lp_sig_defaults[sig]
+				 : LP_SIGACT_TERM;
+}
+
+int lp_sig_ignored(int sig)
+{
+	uint64_t h = lp_sig.action[sig].handler;
+	enum lp_sig_default d = lp_sig_default_action(sig);
+	return h == LP_SIG_IGN ||
+	       (h == LP_SIG_DFL && (d == LP_SIGACT_IGN || d == LP_SIGACT_CONT));
+}
+
+long lp_sig_set_action(int sig, const struct lp_ksigaction *act,
+		       struct lp_ksigaction *old)
+{
+	if (sig < 1 || sig > LP_NSIG)
+		return -EINVAL;
+	if (act && (sig == LP_SIGKILL || sig == LP_SIGSTOP))
+		return -EINVAL;
+	lp_sig_init();
+	if (old)
+		*old = lp_sig.action[sig];
+	if (act) {
+		lp_sig.action[sig] = *act;
+		lp_sig.action[sig].mask &= ~LP_UNBLOCKABLE;
+		if (lp_sig_ignored(sig))
+			lp_sig_flush(sig);
+	}
+	return 0;
+}
+
+void lp_sig_setmask(lp_sigset m)
+{
+	lp_sig.mask = m & ~LP_UNBLOCKABLE;
+}
+
+/* Returns a queue entry to the pool. */
+static void lp_sigq_put(int i)
+{
+	lp_sig.q[i].next = lp_sig.free;
+	lp_sig.free = (int16_t)i;
+	lp_sig.queued--;
+}
+
+void lp_sig_flush(int sig)
+{
+	lp_sig_init();
+	while (lp_sig.rt_head[sig] >= 0) {
+		int i = lp_sig.rt_head[sig];
+		lp_sig.rt_head[sig] = lp_sig.q[i].next;
+		lp_sigq_put(i);
+	}
+	lp_sig.rt_tail[sig] = -1;
+	lp_sig.pending &= ~LP_SIGBIT(sig);
+}
+
+/* Appends si to its real-time signal's queue. Returns 0, or -EAGAIN when
+ * the pool (or RLIMIT_SIGPENDING's share of it) is full. */
+static long lp_sigq_add(const struct lp_siginfo *si)
+{
+	int sig = si->signo, i = lp_sig.free;
+	if (i < 0)
+		return -EAGAIN;
+	struct lp_sigq_entry *e = &lp_sig.q[i];
+	lp_sig.free = e->next;
+	lp_sig.queued++;
+	e->signo = sig, e->err = si->err, e->code = si->code, e->next = -1;
+	memcpy(e->u, &si->u, sizeof(e->u));
+	if (lp_sig.rt_tail[sig] >= 0)
+		lp_sig.q[lp_sig.rt_tail[sig]].next = (int16_t)i;
+	else
+		lp_sig.rt_head[sig] = (int16_t)i;
+	lp_sig.rt_tail[sig] = (int16_t)i;
+	return 0;
+}
+
+/* SIGCONT and the stop signals cancel each other's pending instances. */
+static void lp_sig_stop_cont(int sig)
+{
+	if (sig == LP_SIGCONT) {
+		for (int s = LP_SIGSTOP; s <= LP_SIGTTOU; s++)
+			if (LP_STOP_SIGNALS & LP_SIGBIT(s))
+				lp_sig_flush(s);
+		lp_sig.stopped = 0;
+	} else if (LP_STOP_SIGNALS & LP_SIGBIT(sig)) {
+		lp_sig_flush(LP_SIGCONT);
+	}
+}
+
+long lp_sig_generate(const struct lp_siginfo *si)
+{
+	int sig = si->signo;
+	lp_sig_init();
+	lp_sig_stop_cont(sig);
+	__atomic_add_fetch(&lp_sig.wake, 1, __ATOMIC_RELAXED);
+	if (!(lp_sig.mask & LP_SIGBIT(sig)) && lp_sig_ignored(sig))
+		return 0;
+	if (sig < LP_SIGRTMIN) {
+		if (!(lp_sig.pending & LP_SIGBIT(sig)))
+			lp_sig.std_info[sig] = *si;
+	} else if (lp_sigq_add(si) < 0 && si->code != LP_SI_USER) {
+		return -EAGAIN;
+	}
+	lp_sig.pending |= LP_SIGBIT(sig);
+	return 0;
+}
+
+void lp_sig_force(int sig)
+{
+	lp_sig_init();
+	int blocked = (lp_sig.mask & LP_SIGBIT(sig)) != 0;
+	if (blocked || lp_sig.action[sig].handler == LP_SIG_IGN)
+		lp_sig.action[sig].handler = LP_SIG_DFL;
+	lp_sig.mask &= ~LP_SIGBIT(sig);
+}
+
+/* Takes the first queued siginfo of real-time signal sig into *out (or
+ * makes an SI_USER one if the queue overflowed); clears the pending bit
+ * when none is left. */
+static void lp_sigq_take(int sig, struct lp_siginfo *out)
+{
+	int i = lp_sig.rt_head[sig];
+	memset(out, 0, sizeof(*out));
+	out->signo = sig;
+	if (i >= 0) {
+		struct lp_sigq_entry *e = &lp_sig.q[i];
+		out->err = e->err, out->code = e->code;
+		memcpy(&out->u, e->u, sizeof(e->u));
+		lp_sig.rt_head[sig] = e->next;
+		if (e->next < 0)
+			lp_sig.rt_tail[sig] = -1;
+		lp_sigq_put(i);
+	}
+	if (lp_sig.rt_head[sig] < 0)
+		lp_sig.pending &= ~LP_SIGBIT(sig);
+}
+
+int lp_sig_dequeue(lp_sigset from, struct lp_siginfo *out)
+{
+	lp_sigset set = lp_sig.pending & from;
+	if (!set)
+		return 0;
+	if (set & LP_SYNCHRONOUS)
+		set &= LP_SYNCHRONOUS;
+	int sig = __builtin_ctzll(set) + 1;
+	if (sig < LP_SIGRTMIN) {
+		*out = lp_sig.std_info[sig];
+		lp_sig.pending &= ~LP_SIGBIT(sig);
+	} else {
+		lp_sigq_take(sig, out);
+	}
+	if (out->code == LP_SI_TIMER)
+		lp_timer_dequeued(out);
+	return sig;
+}
+
+void lp_sig_info_self(struct lp_siginfo *si, int sig, int code)
+{
+	memset(si, 0, sizeof(*si));
+	si->signo = sig;
+	si->code = code;
+	si->u.rt.pid = lp_ids()->pid;
+	si->u.rt.uid = lp_ids()->uid;
+}
