@@ -93,18 +93,11 @@ void lp_sig_install(void)
 			  (unsigned long)(lp_upcall_stack + LP_UPCALL_STACK));
 }
 
-/* Whether sp lies on the alternate stack. */
-static int lp_on_altstack(uint64_t sp)
-{
-	const struct lp_stack *a = &lp_sig.altstack;
-	return !(a->flags & LP_SS_DISABLE) && sp > a->sp && sp - a->sp <= a->size;
-}
-
 /* The alternate stack as sigaltstack reports it from sp. */
 static struct lp_stack lp_altstack_seen(uint64_t sp)
 {
 	struct lp_stack s = lp_sig.altstack;
-	if (lp_on_altstack(sp))
+	if (lp_sig_on_altstack(sp))
 		s.flags = LP_SS_ONSTACK | (s.flags & (int32_t)LP_SS_AUTODISARM);
 	return s;
 }
@@ -116,7 +109,7 @@ static uint64_t lp_frame_top(const struct lp_sig_ctx *c,
 {
 	struct lp_stack *a = &lp_sig.altstack;
 	if (!(ka->flags & LP_SA_ONSTACK) || (a->flags & LP_SS_DISABLE) ||
-	    lp_on_altstack(c->regs.rsp))
+	    lp_sig_on_altstack(c->regs.rsp))
 		return c->top;
 	uint64_t top = a->sp + a->size;
 	if (a->flags & (int32_t)LP_SS_AUTODISARM)
@@ -451,10 +444,9 @@ long lp_sig_interrupted(void)
 			    s != LP_SIGKILL && s != LP_SIGSTOP)
 				return -LP_ERESTARTSYS;
 		struct lp_ksigaction ka;
-		int sig = lp_sig_next(&info, &ka);
+		int sig = lp_sig_next(&info, &ka); /* only defaults are left */
 		if (sig)
 			lp_sig_default(sig);
-		(void)ka;
 	}
 }
 
@@ -493,7 +485,7 @@ static void lp_regs_from(struct exo_regs *r, const struct lp_sigcontext *m)
  * back). */
 static void lp_altstack_restore(const struct lp_stack *s, uint64_t sp)
 {
-	if (lp_on_altstack(sp))
+	if (lp_sig_on_altstack(sp))
 		return;
 	if (s->flags & LP_SS_DISABLE)
 		lp_sig.altstack = (struct lp_stack){ .flags = LP_SS_DISABLE };

@@ -81,7 +81,7 @@ long lp_sigaltstack(const long *arg)
 	const struct lp_stack *ss = (const struct lp_stack *)arg[0];
 	struct lp_stack *old = (struct lp_stack *)arg[1], cur = lp_sig.altstack, n;
 	uint64_t sp = (uint64_t)__builtin_frame_address(0);
-	int on = !(cur.flags & LP_SS_DISABLE) && sp > cur.sp && sp - cur.sp <= cur.size;
+	int on = lp_sig_on_altstack(sp);
 	if ((ss && lp_uaccess(ss, sizeof(*ss), 0) < 0) ||
 	    (old && lp_uaccess(old, sizeof(*old), 1) < 0))
 		return -EFAULT;

@@ -26,8 +26,8 @@ static const uint8_t lp_sig_defaults[LP_SIGRTMIN] = {
 
 void lp_sig_init(void)
 {
-	if (lp_sig.free || lp_sig.rt_head[0])
-		return; /* done: rt_head[0] is never used, so -1 marks it */
+	if (lp_sig.rt_head[0] == -1)
+		return; /* done: rt_head[0] (no signal 0) is -1 once set up */
 	for (int i = 0; i <= LP_NSIG; i++)
 		lp_sig.rt_head[i] = lp_sig.rt_tail[i] = -1;
 	for (int i = 0; i < LP_SIGQ_MAX; i++)

@@ -104,6 +104,13 @@ static inline lp_sigset lp_sig_deliverable(void)
 	return lp_sig.pending & ~lp_sig.mask;
 }
 
+/* Whether sp lies on the alternate stack. */
+static inline int lp_sig_on_altstack(uint64_t sp)
+{
+	const struct lp_stack *a = &lp_sig.altstack;
+	return !(a->flags & LP_SS_DISABLE) && sp > a->sp && sp - a->sp <= a->size;
+}
+
 /* ---- signal/state.c: the rules, pure (host-tested) ---- */
 /* Puts lp_sig in its state at process start (no-op once done). */
 void lp_sig_init(void);
