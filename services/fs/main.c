@@ -111,20 +111,26 @@ static void client_drop(struct client *c)
 	c->used = 0;
 }
 
-/* FS_CTL_NEW: maps the client's rings and bulk area. Returns 0, or
- * -EEXIST (id in use), -ENOSPC (FS_MAX_CLIENTS), -EINVAL, the kernel's
- * error (the capabilities are deleted on failure). */
+/* FS_CTL_NEW and FS_CTL_CLONE: maps the client's rings and bulk area and
+ * starts it empty or as a copy of client from_id. Returns 0, or -EEXIST
+ * (id in use), -ENOENT (no client from_id), -ENOSPC (FS_MAX_CLIENTS),
+ * -EINVAL, -ENOMEM, the kernel's error (the capabilities are deleted on
+ * failure). */
 static long client_new(const struct fs_ctl_msg *m)
 {
-	struct client *c = 0;
-	long r;
-	if (client_find(m->id))
-		return -EEXIST;
+	struct client *c = 0, *from = 0;
+	long r = 0;
 	for (int i = 0; i < FS_MAX_CLIENTS && !c; i++)
 		if (!clients[i].used)
 			c = &clients[i];
-	if (!c)
-		return -ENOSPC;
+	if (client_find(m->id))
+		r = -EEXIST;
+	else if (m->op == FS_CTL_CLONE && !(from = client_find(m->from_id)))
+		r = -ENOENT;
+	else if (!c)
+		r = -ENOSPC;
+	if (r < 0)
+		goto drop_caps;
 	*c = (struct client){ .id = m->id };
 	struct exo_cap_info ci;
 	if ((r = fs_chan_map(&c->req, m->req_ring, FS_SLOT_SIZE)) < 0 ||
@@ -140,13 +146,21 @@ static long client_new(const struct fs_ctl_msg *m)
 				EXO_PROT_READ | EXO_PROT_WRITE)) < 0)
 		goto fail;
 	struct fs_cred cred = { .uid = m->uid, .gid = m->gid };
-	fs_client_init(&srv, &c->fc, &cred, c->bulk.base, m->bulk_size,
-		       m->max_handles);
+	if (from)
+		r = fs_client_fork(&from->fc, &c->fc, c->bulk.base, m->bulk_size);
+	else
+		r = fs_client_init(&srv, &c->fc, &cred, c->bulk.base,
+				   m->bulk_size, m->max_handles);
+	if (r < 0) {
+		exo_region_free(&c->bulk);
+		goto fail;
+	}
 	c->used = 1;
 	return 0;
 fail:
 	fs_chan_unmap(&c->req);
 	fs_chan_unmap(&c->rep);
+drop_caps:
 	exo_cap_delete(m->req_ring);
 	exo_cap_delete(m->rep_ring);
 	exo_cap_delete(m->bulk_mem);
@@ -156,9 +170,10 @@ fail:
 /* Acts on one control message. Returns its reply's result. */
 static long ctl_handle(const struct fs_ctl_msg *m)
 {
-	struct client *c = m->op == FS_CTL_NEW ? 0 : client_find(m->id);
+	struct client *c = client_find(m->id);
 	switch (m->op) {
 	case FS_CTL_NEW:
+	case FS_CTL_CLONE:
 		return client_new(m);
 	case FS_CTL_DROP:
 		if (!c)

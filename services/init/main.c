@@ -1,12 +1,15 @@
-/* init: the first program. It starts the file server (module "fs") with
- * the root file system (module "initrd.cpio"), then runs the program the
- * kernel command line names, as a Linux process: its ELF file read from
- * fs (/bin/<name>, or an absolute path), the Linux initial stack, the
- * process info page (lp/procinfo.h) with its own fs connection and fds
- * 0, 1 and 2 on /dev/console. init waits for it, prints how it ended
- * ("init: <name> exited with status N") and exits with its status, which
- * the kernel turns into QEMU's (statuses above 125 reach QEMU as 125; the
- * line has the exact value).
+/* init: the first program, pid 1. It starts the process manager (module
+ * "pm") and the file server (module "fs", with the root file system from
+ * module "initrd.cpio"), in that order (the manager must be the older
+ * domain to hold the file server's), hands the manager the file server's
+ * control channel, then has the manager run the program the kernel
+ * command line names as a Linux process: its ELF file read from fs
+ * (/bin/<name>, or an absolute path), fds 0, 1 and 2 on /dev/console.
+ * init waits for its children through the manager (reaping orphans the
+ * manager hands it), prints how the program ended ("init: <name> exited
+ * with status N") and exits with its status, which the kernel turns into
+ * QEMU's (statuses above 125 reach QEMU as 125; the line has the exact
+ * value).
  *
  * Command line: "[-u UID] [-fs-kill] <name> [args...]", default "demo".
  * With -u the program runs as user and group UID (its fds 0-2 are still
@@ -23,24 +26,37 @@
 #include "fs_ctl.h"
 #include "fsconn.h"
 #include "lp/procinfo.h"
-#include "lp/spawn.h"
+#include "pm.h"
 
 #define MAX_ARGS 32
-#define STACK_PAGES 256 /* 1 MiB main stack */
 #define STATUS_NOT_FOUND 127
 #define STATUS_FAILED 125
 /* The program could not run or crashed (a shell's 126; the kernel reports
  * it to QEMU as 125, exo-run reads it from init's line). */
 #define STATUS_CRASHED 126
 #define CLIENT_INIT 1
-#define CLIENT_CHILD 2
 
 static struct fsctl ctl;
 static struct fsconn self;
-static struct exo_proc fs_proc;
+static struct exo_proc fs_proc, pm_proc;
+static struct exo_ring_end pm_req, pm_rep; /* init's own manager channel */
 static uint32_t run_uid; /* -u: the program's uid and gid */
 static int fs_kill;      /* -fs-kill: the program may destroy fs */
 static struct exo_region fs_status; /* fs's status page (fs.h) */
+
+/* Loads the process manager (started later by start_pm) and init's
+ * channel to it. */
+static long load_pm(const struct exo_bootinfo *bi)
+{
+	const struct exo_boot_module *m = exo_boot_module(bi, "pm");
+	long r;
+	if (!m)
+		return -ENOENT;
+	if ((r = exo_ring_setup(&pm_req, PM_SLOT_SIZE, PM_RING_SLOTS)) < 0 ||
+	    (r = exo_ring_setup(&pm_rep, PM_SLOT_SIZE, PM_RING_SLOTS)) < 0)
+		return r;
+	return exo_proc_load(&pm_proc, m->mem, m->size, "pm");
+}
 
 /* Starts fs with the initrd and the control channel. */
 static long start_fs(const struct exo_bootinfo *bi)
@@ -117,121 +133,129 @@ out:
 	return r;
 }
 
-/* Maps the child's stack with the Linux initial stack and points its
- * registers at the entry. */
-static long setup_stack(struct exo_proc *p, const struct lp_image_info *ii,
-			int argc, const char *const argv[])
-{
-	static const char *const envp[] = { "PATH=/bin", "HOME=/" };
-	const struct lp_spawn_cred cred = { run_uid, run_uid, run_uid, run_uid };
-	const size_t bytes = STACK_PAGES * EXO_PAGE_SIZE;
-	uint8_t random[16];
-	struct exo_region stk;
-	uint64_t seed = exo_rdtsc();
-	for (int i = 0; i < 16; i++) {
-		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-		random[i] = (uint8_t)(seed >> 56);
-	}
-	long r = exo_region_alloc(&stk, STACK_PAGES, EXO_PROT_READ | EXO_PROT_WRITE);
-	if (r < 0)
-		return r;
-	long rsp = lp_spawn_stack((char *)stk.base + bytes, EXO_STACK_TOP, bytes,
-				  argc, argv, 2, envp, ii, &cred, random);
-	r = rsp < 0 ? rsp
-		    : exo_proc_map(p, EXO_STACK_TOP - bytes, stk.mem, STACK_PAGES,
-				   EXO_PROT_READ | EXO_PROT_WRITE);
-	exo_region_free(&stk); /* the child's mapping keeps the frames */
-	if (r < 0)
-		return r;
-	struct exo_regs regs = { .rip = ii->entry, .rsp = (uint64_t)rsp };
-	return exo_env_set_regs(p->env, &regs);
-}
-
-/* Gives the child its fs connection: rings, bulk area and (read-only)
- * fs's status page mapped in the window of lp/procinfo.h, ring
- * capabilities granted, fds 0-2 opened on /dev/console (one description,
- * like a terminal's). */
-static long setup_fs(struct exo_proc *p, struct fsconn *c,
-		     struct lp_procinfo *pi)
+/* Starts the process manager (loaded before fs) with the file server's
+ * control channel, fs's domain, env and status page, its own env and
+ * init's channel. init must not use the control channel afterwards. */
+static long start_pm(void)
 {
 	const unsigned long rw = EXO_R_READ | EXO_R_WRITE;
-	struct exo_cap_info ci;
-	uint64_t va = LP_FS_AREA_VA;
-	long r, h;
-	if ((h = fsconn_open(c, "/dev/console", FS_O_RDWR, 0)) < 0)
-		return h;
-	pi->fs_fd_handle[0] = (int32_t)h;
-	for (int fd = 1; fd < 3; fd++) {
-		if ((h = fsconn_dup(c, pi->fs_fd_handle[0])) < 0)
-			return h;
-		pi->fs_fd_handle[fd] = (int32_t)h;
+	const unsigned long watch = EXO_R_READ | EXO_R_NOTIFY | EXO_R_GRANT;
+	struct exo_args *a = pm_proc.args;
+	const long slots[][2] = {
+		{ PM_ARG_CTL_REQ, exo_proc_grant(&pm_proc, ctl.req.ring, rw) },
+		{ PM_ARG_CTL_REP, exo_proc_grant(&pm_proc, ctl.rep.ring, rw) },
+		{ PM_ARG_FS_DOMAIN, exo_proc_grant(&pm_proc, fs_proc.domain, rw) },
+		/* -fs-kill: the manager may pass all rights to the program. */
+		{ PM_ARG_FS_ENV, exo_proc_grant(&pm_proc, fs_proc.env,
+						fs_kill ? EXO_R_ALL : watch) },
+		{ PM_ARG_FS_STATUS, exo_proc_grant(&pm_proc, fs_status.mem,
+						   EXO_R_READ | EXO_R_GRANT) },
+		{ PM_ARG_SELF_ENV, exo_proc_grant(&pm_proc, pm_proc.env, watch) },
+		{ PM_ARG_INIT_REQ, exo_proc_grant(&pm_proc, pm_req.ring, rw) },
+		{ PM_ARG_INIT_REP, exo_proc_grant(&pm_proc, pm_rep.ring, rw) },
+	};
+	a->nwords = PM_ARG_WORDS;
+	a->word[PM_ARG_INIT_UID] = 0;
+	for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
+		if (slots[i][1] < 0)
+			return slots[i][1];
+		a->word[slots[i][0]] = (uint64_t)slots[i][1];
 	}
-	pi->fs_nfds = 3;
-	if (run_uid && (r = fsconn_cred(c, &ctl, run_uid, run_uid)) < 0)
-		return r;
-	if ((r = pi->fs_req_ring = exo_proc_grant(p, c->req.ring, rw)) < 0 ||
-	    (r = pi->fs_rep_ring = exo_proc_grant(p, c->rep.ring, rw)) < 0 ||
-	    (r = pi->fs_env = exo_proc_grant(p, fs_proc.env, EXO_R_READ)) < 0 ||
-	    (fs_kill &&
-	     (r = pi->fs_env_all = exo_proc_grant(p, fs_proc.env, EXO_R_ALL)) < 0))
-		return r;
-	const struct exo_ring_end *ring[2] = { &c->req, &c->rep };
-	uint64_t *where[2] = { &pi->fs_req_va, &pi->fs_rep_va };
-	for (int i = 0; i < 2; i++) {
-		if ((r = exo_cap_info(ring[i]->ring, &ci)) < 0 ||
-		    (r = exo_ring_map(ring[i]->ring, p->domain, va, rw)) < 0)
-			return r;
-		*where[i] = va;
-		va += (ci.size + 0xFFFFUL) & ~0xFFFFUL;
-	}
-	pi->fs_bulk_va = va;
-	pi->fs_bulk_size = (uint32_t)(c->bulk.npages * EXO_PAGE_SIZE);
-	if ((r = exo_proc_map(p, va, c->bulk.mem, c->bulk.npages, rw)) < 0)
-		return r;
-	/* The status page, read-only: only fs writes it. */
-	va += (pi->fs_bulk_size + 0xFFFFUL) & ~0xFFFFUL;
-	pi->fs_status_va = va;
-	return exo_proc_map(p, va, fs_status.mem, 1, EXO_PROT_READ);
+	return exo_proc_start(&pm_proc);
 }
 
-/* Maps the process info page read-only in the child. */
-static long setup_procinfo(struct exo_proc *p, struct fsconn *c)
+/* One request to the manager: sends m, rings its doorbell, waits for the
+ * reply. Returns its result. */
+static long pm_call(struct pm_msg *m)
 {
-	struct exo_region pg;
-	long r = exo_region_alloc(&pg, 1, EXO_PROT_READ | EXO_PROT_WRITE);
+	static uint64_t next_id;
+	m->len = sizeof(*m);
+	m->id = ++next_id;
+	long r = exo_ring_send(&pm_req, m, sizeof(*m), 64, EXO_WAIT_FOREVER);
 	if (r < 0)
 		return r;
-	struct lp_procinfo *pi = pg.base;
-	*pi = (struct lp_procinfo){ .magic = LP_PROCINFO_MAGIC,
-				    .version = LP_PROCINFO_VERSION,
-				    .umask = 022, .pid = 2, .ppid = 1,
-				    .uid = run_uid, .euid = run_uid,
-				    .gid = run_uid, .egid = run_uid,
-				    .start_tsc = exo_rdtsc(),
-				    .fs_env = -1, .fs_env_all = -1 };
-	for (int i = 0; i < LP_PROCINFO_FDS; i++)
-		pi->fs_fd_handle[i] = -1;
-	r = setup_fs(p, c, pi);
-	if (r == 0)
-		r = exo_proc_map(p, LP_PROCINFO_VA, pg.mem, 1, EXO_PROT_READ);
-	exo_region_free(&pg);
-	return r;
+	exo_notify(pm_proc.env, 1); /* PM_BIT_DOOR (services/pm/pmsrv.h) */
+	if ((r = exo_ring_recv(&pm_rep, m, sizeof(*m), 64, EXO_WAIT_FOREVER)) < 0)
+		return r;
+	return m->ret;
 }
 
-/* Loads the program from its image and starts it. */
-static long spawn(struct exo_proc *p, struct fsconn *c,
-		  const struct exo_region *img, uint64_t size, int argc,
+/* Packs argv and the environment, NUL-terminated one after the other,
+ * into a fresh page. Returns its size, or -E2BIG. */
+static long pack_args(struct exo_region *pg, int argc, const char *const argv[],
+		      int envc, const char *const envp[])
+{
+	size_t at = 0;
+	long r = exo_region_alloc(pg, 1, EXO_PROT_READ | EXO_PROT_WRITE);
+	if (r < 0)
+		return r;
+	for (int i = 0; i < argc + envc; i++) {
+		const char *str = i < argc ? argv[i] : envp[i - argc];
+		size_t n = strlen(str) + 1;
+		if (at + n > EXO_PAGE_SIZE)
+			return -E2BIG;
+		memcpy((char *)pg->base + at, str, n);
+		at += n;
+	}
+	return (long)at;
+}
+
+/* fds 0, 1 and 2: one description of /dev/console, like a terminal's. */
+static long open_console(struct pm_spawn_req *q)
+{
+	long h = fsconn_open(&self, "/dev/console", FS_O_RDWR, 0);
+	if (h < 0)
+		return h;
+	q->fd[0] = (int32_t)h;
+	for (int fd = 1; fd < 3; fd++) {
+		if ((h = fsconn_dup(&self, q->fd[0])) < 0)
+			return h;
+		q->fd[fd] = (int32_t)h;
+	}
+	q->nfds = 3;
+	return 0;
+}
+
+/* Has the manager start the program in img. Returns its pid or -errno. */
+static long spawn(const struct exo_region *img, uint64_t size, int argc,
 		  const char *const argv[])
 {
-	struct lp_image_info ii;
-	long r = exo_proc_load(p, img->mem, size, argv[0]);
+	static const char *const envp[] = { "PATH=/bin", "HOME=/" };
+	struct exo_region args;
+	struct pm_msg m = { .op = PM_OP_spawn };
+	struct pm_spawn_req *q = &m.u.spawn_req;
+	long r = pack_args(&args, argc, argv, 2, envp);
 	if (r < 0)
 		return r;
-	if ((r = lp_image_info(img->base, size, &ii)) < 0 ||
-	    (r = setup_stack(p, &ii, argc, argv)) < 0 ||
-	    (r = setup_procinfo(p, c)) < 0 || (r = exo_proc_start(p)) < 0)
-		exo_proc_release(p);
+	*q = (struct pm_spawn_req){ .image_size = size, .args_size = (uint32_t)r,
+				    .argc = argc, .envc = 2, .uid = run_uid,
+				    .gid = run_uid,
+				    .flags = fs_kill ? PM_SPAWN_FS_KILL : 0 };
+	if ((r = open_console(q)) < 0 ||
+	    (r = q->image_mem = exo_proc_grant(&pm_proc, img->mem,
+					       EXO_R_READ | EXO_R_EXEC)) < 0 ||
+	    (r = q->args_mem = exo_proc_grant(&pm_proc, args.mem, EXO_R_READ)) < 0)
+		goto out;
+	if ((r = pm_call(&m)) == 0)
+		r = m.u.spawn_rep.pid;
+out:
+	exo_region_free(&args);
 	return r;
+}
+
+/* Reaps children until `pid` ends. Returns its wait status, or -errno. */
+static long wait_for(long pid)
+{
+	for (;;) {
+		struct pm_msg m = { .op = PM_OP_wait };
+		m.u.wait_req = (struct pm_wait_req){ .idtype = PM_P_ALL,
+						     .options = PM_WEXITED };
+		long r = pm_call(&m);
+		if (r < 0)
+			return r;
+		if (m.u.wait_rep.pid == pid)
+			return m.u.wait_rep.status;
+	}
 }
 
 /* Runs the program argv[0] and waits for it. Returns its exit status. */
@@ -239,9 +263,6 @@ static long run(int argc, const char *const argv[])
 {
 	char path[EXO_BOOT_CMDLINE + 8] = "/bin/";
 	struct exo_region img;
-	struct exo_proc p;
-	struct fsconn child;
-	struct exo_exit_info info = { 0 };
 	uint64_t size = 0;
 	if (argv[0][0] == '/')
 		path[0] = 0;
@@ -251,34 +272,26 @@ static long run(int argc, const char *const argv[])
 		exo_printf("init: no such program: %s\n", argv[0]);
 		return STATUS_NOT_FOUND;
 	}
-	if (r == 0 && (r = fsconn_new(&child, &ctl, fs_proc.domain, CLIENT_CHILD,
-				      0, 0)) == 0) {
-		r = spawn(&p, &child, &img, size, argc, argv);
-		if (r < 0)
-			fsconn_drop(&child, &ctl);
+	if (r == 0) {
+		r = spawn(&img, size, argc, argv);
+		exo_region_free(&img);
 	}
-	exo_region_free(&img);
 	if (r < 0) {
 		exo_printf("init: cannot start %s (%s): error %ld\n", argv[0], path, r);
 		return r == -ENOEXEC || r == -EACCES ? STATUS_CRASHED : STATUS_FAILED;
 	}
-	r = exo_env_wait(p.env, &info, EXO_WAIT_FOREVER);
-	fsconn_drop(&child, &ctl);
-	if (r < 0) {
-		exo_printf("init: cannot wait for %s: error %ld\n", argv[0], r);
+	long st = wait_for(r);
+	if (st < 0) {
+		exo_printf("init: cannot wait for %s: error %ld\n", argv[0], st);
 		return STATUS_FAILED;
 	}
-	if (info.reason == EXO_EXIT_FAULT) {
-		exo_printf("init: %s ended abnormally: CPU exception %u\n",
-			   argv[0], info.vector);
+	if (st & 0x7f) {
+		exo_printf("init: %s ended abnormally: signal %ld%s\n", argv[0],
+			   st & 0x7f, st & 0x80 ? " (core dumped)" : "");
 		return STATUS_CRASHED;
 	}
-	if (info.reason != EXO_EXIT_NORMAL) {
-		exo_printf("init: %s ended abnormally: destroyed\n", argv[0]);
-		return STATUS_CRASHED;
-	}
-	exo_printf("init: %s exited with status %ld\n", argv[0], (long)info.status);
-	return info.status;
+	exo_printf("init: %s exited with status %ld\n", argv[0], (st >> 8) & 0xff);
+	return (st >> 8) & 0xff;
 }
 
 /* Splits the command line (in place) into the program's argv, taking the
@@ -318,13 +331,17 @@ long exo_main(unsigned long arg)
 	memcpy(cmdline, bi->cmdline, sizeof(cmdline));
 	cmdline[sizeof(cmdline) - 1] = 0;
 	int argc = parse_cmdline(cmdline, argv);
-	if ((r = start_fs(bi)) < 0) {
+	if ((r = load_pm(bi)) < 0 || (r = start_fs(bi)) < 0) {
 		exo_printf("init: cannot start the file server: error %ld\n", r);
 		return STATUS_FAILED;
 	}
 	ctl.fs_env = fs_proc.env;
 	if ((r = fsconn_new(&self, &ctl, fs_proc.domain, CLIENT_INIT, 0, 0)) < 0) {
 		exo_printf("init: the file server refused init: error %ld\n", r);
+		return STATUS_FAILED;
+	}
+	if ((r = start_pm()) < 0) {
+		exo_printf("init: cannot start the process manager: error %ld\n", r);
 		return STATUS_FAILED;
 	}
 	return run(argc, argv);

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 struct pm_alloc {
-	void *(*alloc)(void *ctx, size_t n); /* zeroed memory, or 0 */
+	void *(*alloc)(void *ctx, size_t n); /* n bytes, or 0 */
 	void (*free)(void *ctx, void *p);
 	void *ctx;
 };

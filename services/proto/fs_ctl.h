@@ -20,6 +20,11 @@ enum fs_ctl_op {
 			  * and deletes its capabilities */
 	FS_CTL_CRED = 3, /* id uid gid -> 0, or -ENOENT: new credentials
 			  * (the spawner opens the console first, as root) */
+	FS_CTL_CLONE = 4, /* as NEW, but a copy of client from_id: the same
+			   * open-file descriptions under the same handles,
+			   * its cwd and credentials (uid, gid unused) (fork)
+			   * -> 0, or NEW's errors, -ENOENT (no from_id),
+			   * -ENOMEM */
 };
 
 /* The arguments page words fs is started with (struct exo_args). */
@@ -45,7 +50,7 @@ struct fs_ctl_msg {
 	uint32_t bulk_size; /* bytes, a multiple of 4096 */
 	uint32_t uid, gid;  /* credentials (euid, fsuid: the same) */
 	uint32_t max_handles; /* the client's handle limit */
-	uint32_t pad;
+	uint32_t from_id;     /* FS_CTL_CLONE: the client to copy */
 };
 
 struct fs_ctl_rep {

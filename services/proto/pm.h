@@ -51,11 +51,14 @@
 	 * -1: no limit, or the caller is root), -ENOMEM. */                    \
 	X(1, fork, (int64_t nproc_max; int64_t uid; int64_t gid;),             \
 	  (int32_t pid; int32_t domain;))                                      \
-	/* The new process's first env is ready: env is a capability in the   \
-	 * manager's table (granted by the caller, READ|WRITE|NOTIFY); the     \
-	 * manager starts it. -ESRCH: pid is not the caller's unstarted child. \
-	 * -EINVAL: env is not an env of that domain. */                       \
-	X(2, commit, (int32_t pid; int32_t env;), (int32_t unused;))           \
+	/* The new process's image is ready: the manager takes the caller's   \
+	 * domain capability back (revoked) and starts the process's env at   \
+	 * rip with rsp, rdi and the FS base given (rax 0). -ESRCH: pid is     \
+	 * not the caller's unstarted child; -EINVAL: a non-user address. */   \
+	X(2, commit,                                                           \
+	  (int32_t pid; uint64_t rip; uint64_t rsp; uint64_t rdi;              \
+	   uint64_t fs_base;),                                                 \
+	  (int32_t unused;))                                                   \
 	/* Gives up an unstarted child: its domain and channels go. */         \
 	X(3, abort, (int32_t pid;), (int32_t unused;))                         \
 	/* The caller ends with Linux wait status `status` (posted: no         \
@@ -68,7 +71,23 @@
 	 * -EINVAL: bad options or idtype. */                                  \
 	X(5, wait, (int32_t idtype; int32_t id; int32_t options;),             \
 	  (int32_t pid; int32_t status; int32_t code; uint32_t uid;            \
-	   uint64_t utime_ns; uint64_t stime_ns;))
+	   uint64_t utime_ns; uint64_t stime_ns;))                             \
+	/* init only: a new child running the static ELF image in memory       \
+	 * object image_mem (image_size bytes) with argc arguments then envc   \
+	 * environment strings, NUL-terminated one after the other, in         \
+	 * args_mem (args_size bytes); both capabilities are in the manager's  \
+	 * table (init granted them; they are deleted). Its ids are uid/gid;   \
+	 * its file server client is a copy of init's and its fds 0..nfds-1    \
+	 * are init's handles fd[]. PM_SPAWN_FS_KILL (test images only): it    \
+	 * also gets all the rights to fs's env init gave the manager.         \
+	 * -EPERM: not init. -EINVAL, -ENOEXEC, -E2BIG, -ENOMEM. */            \
+	X(6, spawn,                                                            \
+	  (int32_t image_mem; int32_t args_mem; uint64_t image_size;           \
+	   uint32_t args_size; int32_t argc; int32_t envc; uint32_t uid;       \
+	   uint32_t gid; int32_t nfds; int32_t fd[3]; uint32_t flags;),        \
+	  (int32_t pid;))
+
+#define PM_SPAWN_FS_KILL 0x1 /* pm_spawn_req.flags */
 
 /* The fields of a struct from a parenthesized list. */
 #define PM_FIELDS(...) __VA_ARGS__
@@ -106,6 +125,21 @@ struct pm_msg {
 };
 
 _Static_assert(sizeof(struct pm_msg) <= PM_SLOT_SIZE, "a message fits a slot");
+
+/* The manager's arguments page words (struct exo_args), set by init: the
+ * capabilities it granted into the manager's table. */
+enum pm_arg_word {
+	PM_ARG_CTL_REQ,   /* the file server's control ring, init -> fs */
+	PM_ARG_CTL_REP,   /* its replies */
+	PM_ARG_FS_DOMAIN, /* fs's domain, READ|WRITE */
+	PM_ARG_FS_ENV,    /* fs's env, READ|NOTIFY|GRANT */
+	PM_ARG_FS_STATUS, /* fs's status page memory, READ|GRANT */
+	PM_ARG_SELF_ENV,  /* the manager's own env, READ|NOTIFY|GRANT */
+	PM_ARG_INIT_REQ,  /* init's channel: its request ring */
+	PM_ARG_INIT_REP,  /* and its reply ring */
+	PM_ARG_INIT_UID,  /* init's uid and gid */
+	PM_ARG_WORDS
+};
 
 /* The manager's status page, read-only in every process. */
 struct pm_status {

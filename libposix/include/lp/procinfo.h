@@ -17,7 +17,7 @@
 #define LP_PROCINFO_VA 0x00007FFFFFE10000UL
 
 #define LP_PROCINFO_MAGIC 0x4F464E49434F5250ULL /* "PROCINFO" */
-#define LP_PROCINFO_VERSION 3
+#define LP_PROCINFO_VERSION 4
 
 /* The fds a spawner can pass (0, 1, 2 and a few more). */
 #define LP_PROCINFO_FDS 16
@@ -25,6 +25,8 @@
  * the park area's end, 0x7FFE00000000, and the main stack; see lp/mem.h). */
 #define LP_FS_AREA_VA 0x00007FFF00000000UL
 #define LP_FS_AREA_END 0x00007FFF80000000UL
+/* The process manager's window inside it: its rings and status page. */
+#define LP_PM_AREA_VA 0x00007FFF40000000UL
 
 struct lp_procinfo {
 	uint64_t magic;    /* LP_PROCINFO_MAGIC */
@@ -57,6 +59,14 @@ struct lp_procinfo {
 	/* Test ISOs only (init's "-fs-kill" option; -1 otherwise): the
 	 * same env with all rights, so a test can destroy the server. */
 	int32_t fs_env_all;
+	/* The process manager (services/proto/pm.h), all 0 / -1 without
+	 * one. It writes this page and keeps ppid, pgid and sid current (a
+	 * reparented process reads its new ppid here). */
+	int32_t pm_req_ring, pm_rep_ring; /* capability slots (READ|WRITE) */
+	uint64_t pm_req_va, pm_rep_va;    /* where they are mapped */
+	uint64_t pm_status_va;            /* struct pm_status, read-only */
+	int32_t pm_env;                   /* its env: READ|NOTIFY (doorbell) */
+	int32_t pgid, sid;
 };
 
 #endif

@@ -1,0 +1,329 @@
+/* The manager's request handlers, one per line of PM_OPS (proto/pm.h),
+ * each decoding nothing (the generated struct is the decoding) and
+ * returning a result, PM_PARKED (answered later) or PM_POSTED (no reply);
+ * and what happens when a process's env ends. */
+#include "pmsrv.h"
+
+#define PM_PARKED 1000000 /* results are small: these never collide */
+#define PM_POSTED 1000001
+#define R_RW (EXO_R_READ | EXO_R_WRITE)
+
+/* Signal numbers the manager reports for CPU exceptions that ended a
+ * process (vector -> Linux signal), and whether they dump core. */
+static int fault_signal(uint32_t vector)
+{
+	switch (vector) {
+	case 0:  /* divide error */
+	case 16: /* x87 */
+	case 19: /* SIMD */
+		return 8; /* SIGFPE */
+	case 3:
+	case 1:
+		return 5; /* SIGTRAP */
+	case 6:
+		return 4; /* SIGILL */
+	case 17:
+		return 7; /* SIGBUS */
+	default:
+		return 11; /* SIGSEGV: page, protection, stack faults */
+	}
+}
+
+/* Whether the default action of sig dumps core (signal(7)). */
+static int core_signal(int sig)
+{
+	return sig == 3 || sig == 4 || sig == 5 || sig == 6 || sig == 7 ||
+	       sig == 8 || sig == 11 || sig == 24 || sig == 25 || sig == 31;
+}
+
+static struct pm_svc *svc_new(void)
+{
+	struct pm_svc *s = pm.t.a.alloc(pm.t.a.ctx, sizeof(*s));
+	if (s)
+		memset(s, 0, sizeof(*s));
+	return s;
+}
+
+static void svc_free(struct pm_proc *p)
+{
+	pm.t.a.free(pm.t.a.ctx, p->svc);
+	p->svc = 0;
+}
+
+/* The embryo child `pid` of p, or 0. */
+static struct pm_proc *embryo_of(struct pm_proc *p, int32_t pid)
+{
+	struct pm_proc *c = pm_find(&pm.t, pid);
+	return c && c->parent == p && c->state == PM_EMBRYO ? c : 0;
+}
+
+/* Removes an embryo and everything made for it. */
+static void embryo_drop(struct pm_proc *c)
+{
+	pm_shell_free(c);
+	svc_free(c);
+	pm_drop_embryo(&pm.t, c);
+}
+
+static long op_fork(struct pm_proc *p, const struct pm_fork_req *q,
+		    struct pm_fork_rep *r)
+{
+	struct pm_proc *c;
+	if (!p->svc || svc_of(p)->domain < 0)
+		return -EINVAL; /* init spawns; it does not fork */
+	if ((q->uid >= 0 || q->gid >= 0) && p->euid != 0)
+		return -EPERM;
+	long e = pm_fork(&pm.t, p, q->nproc_max, &c);
+	if (e < 0)
+		return e;
+	if (q->uid >= 0)
+		c->uid = c->euid = (uint32_t)q->uid;
+	if (q->gid >= 0)
+		c->gid = c->egid = (uint32_t)q->gid;
+	if (!(c->svc = svc_new())) {
+		pm_drop_embryo(&pm.t, c);
+		return -ENOMEM;
+	}
+	if ((e = pm_shell_new(c)) < 0 ||
+	    (e = exo_cap_grant(svc_of(c)->domain, svc_of(p)->domain, R_RW)) < 0) {
+		embryo_drop(c);
+		return e;
+	}
+	r->pid = c->pid;
+	r->domain = (int32_t)e;
+	return 0;
+}
+
+/* Starts c's first env with the registers of a commit. */
+static long env_start(struct pm_proc *c, const struct pm_commit_req *q)
+{
+	struct pm_svc *s = svc_of(c);
+	struct exo_regs regs = { .rip = q->rip, .rsp = q->rsp, .rdi = q->rdi };
+	long env = exo_env_create(s->domain), e;
+	if (env < 0)
+		return env;
+	if ((e = exo_env_set_regs(env, &regs)) < 0 ||
+	    (e = exo_env_set_tls(env, q->fs_base)) < 0 ||
+	    (e = exo_env_watch(env, pm.self_env, PM_BIT_ENDED)) < 0 ||
+	    (e = exo_env_start(env)) < 0) {
+		exo_cap_delete(env);
+		return e;
+	}
+	s->env = env;
+	c->state = PM_LIVE;
+	return 0;
+}
+
+static long op_commit(struct pm_proc *p, const struct pm_commit_req *q,
+		      struct pm_commit_rep *r)
+{
+	struct pm_proc *c = embryo_of(p, q->pid);
+	(void)r;
+	if (!c)
+		return -ESRCH;
+	if (q->rip >= EXO_USER_TOP || q->rsp >= EXO_USER_TOP ||
+	    q->fs_base >= EXO_USER_TOP)
+		return -EINVAL;
+	/* The parent's hold on the child's memory ends here. */
+	exo_cap_revoke(svc_of(c)->domain);
+	return env_start(c, q);
+}
+
+static long op_abort(struct pm_proc *p, const struct pm_abort_req *q,
+		     struct pm_abort_rep *r)
+{
+	struct pm_proc *c = embryo_of(p, q->pid);
+	(void)r;
+	if (!c)
+		return -ESRCH;
+	embryo_drop(c);
+	return 0;
+}
+
+static long op_exit(struct pm_proc *p, const struct pm_exit_req *q,
+		    struct pm_exit_rep *r)
+{
+	(void)r;
+	svc_of(p)->exit_posted = 1;
+	svc_of(p)->exit_status = q->status;
+	return PM_POSTED;
+}
+
+/* Fills a wait reply from zombie z and, unless WNOWAIT, reaps it. */
+static void wait_report(struct pm_proc *z, int32_t options,
+			struct pm_wait_rep *r)
+{
+	*r = (struct pm_wait_rep){ .pid = z->pid, .status = z->wstatus,
+				   .code = z->code, .uid = z->uid,
+				   .utime_ns = z->utime_ns + z->cutime_ns,
+				   .stime_ns = z->stime_ns + z->cstime_ns };
+	if (!(options & PM_WNOWAIT))
+		pm_reap(&pm.t, z);
+}
+
+static long op_wait(struct pm_proc *p, const struct pm_wait_req *q,
+		    struct pm_wait_rep *r)
+{
+	long err;
+	struct pm_proc *z = pm_wait_find(&pm.t, p, q->idtype, q->id,
+					 q->options, &err);
+	if (z) {
+		wait_report(z, q->options, r);
+		return 0;
+	}
+	if (err < 0)
+		return err;
+	if (q->options & PM_WNOHANG) {
+		r->pid = 0;
+		return 0;
+	}
+	return PM_PARKED;
+}
+
+static long op_spawn(struct pm_proc *p, const struct pm_spawn_req *q,
+		     struct pm_spawn_rep *r)
+{
+	struct pm_proc *c;
+	if (p->pid != 1)
+		return -EPERM; /* its slots name capabilities only init gives */
+	long e = pm_fork(&pm.t, p, -1, &c);
+	if (e < 0)
+		return e;
+	c->uid = c->euid = q->uid;
+	c->gid = c->egid = q->gid;
+	if (!(c->svc = svc_new())) {
+		pm_drop_embryo(&pm.t, c);
+		return -ENOMEM;
+	}
+	if ((e = pm_spawn(c, q)) < 0) {
+		svc_free(c);
+		pm_drop_embryo(&pm.t, c);
+		return e;
+	}
+	r->pid = c->pid;
+	return 0;
+}
+
+/* The handler table, typed by the protocol table. */
+#define PM_HANDLER(num, name, req, rep)                                        \
+	static long do_##name(struct pm_proc *p, struct pm_msg *m)             \
+	{                                                                      \
+		struct pm_##name##_req q = m->u.name##_req;                    \
+		m->u.name##_rep = (struct pm_##name##_rep){ 0 };                \
+		return op_##name(p, &q, &m->u.name##_rep);                     \
+	}
+PM_OPS(PM_HANDLER)
+#undef PM_HANDLER
+
+static long (*const handlers[PM_OP_COUNT])(struct pm_proc *, struct pm_msg *) = {
+#define PM_ENTRY(num, name, req, rep) [num] = do_##name,
+	PM_OPS(PM_ENTRY)
+#undef PM_ENTRY
+};
+
+void pm_reply(struct pm_proc *p, const struct pm_msg *m)
+{
+	struct fs_chan *c = &svc_of(p)->rep;
+	void *slot = fs_chan_slot(c);
+	if (!slot)
+		return;
+	memcpy(slot, m, sizeof(*m));
+	fs_chan_produce(c);
+}
+
+int pm_serve(struct pm_proc *p, struct pm_msg *m)
+{
+	const struct pm_msg req = *m; /* the handler writes the reply over it */
+	long r;
+	if (m->len != sizeof(*m))
+		r = -EINVAL;
+	else if (m->op >= PM_OP_COUNT || !handlers[m->op])
+		r = -ENOSYS;
+	else
+		r = handlers[m->op](p, m);
+	if (r == PM_POSTED)
+		return 0;
+	if (r == PM_PARKED) {
+		svc_of(p)->parked = 1;
+		svc_of(p)->wait = req;
+		return 0;
+	}
+	m->ret = r;
+	return 1;
+}
+
+/* Answers parent's parked wait if z (one of its children, just ended)
+ * matches it. */
+static void wake_parent(struct pm_proc *parent, struct pm_proc *z)
+{
+	struct pm_svc *s = parent ? svc_of(parent) : 0;
+	if (!s || !s->parked)
+		return;
+	struct pm_wait_req q = s->wait.u.wait_req;
+	long err;
+	struct pm_proc *found = pm_wait_find(&pm.t, parent, q.idtype, q.id,
+					     q.options, &err);
+	(void)z;
+	if (!found && err == 0)
+		return;
+	s->parked = 0;
+	if (found)
+		wait_report(found, q.options, &s->wait.u.wait_rep);
+	s->wait.ret = found ? 0 : err;
+	pm_reply(parent, &s->wait);
+}
+
+/* A child moved to init: its page says so. */
+static void moved(void *ctx, struct pm_proc *child)
+{
+	(void)ctx;
+	if (child->svc)
+		pm_page_update(child);
+}
+
+/* How p ended, as a Linux wait status and CLD_* code. */
+static void end_status(struct pm_proc *p, const struct exo_exit_info *x,
+		       int32_t *status, int32_t *code)
+{
+	struct pm_svc *s = svc_of(p);
+	int sig = 0;
+	if (s->exit_posted) {
+		*status = s->exit_status;
+		sig = s->exit_status & 0x7f;
+	} else if (x->reason == EXO_EXIT_NORMAL) {
+		*status = pm_status_exited((int)x->status);
+	} else if (x->reason == EXO_EXIT_FAULT) {
+		sig = fault_signal(x->vector);
+		*status = pm_status_signaled(sig, 1);
+	} else {
+		sig = 9; /* destroyed: SIGKILL */
+		*status = pm_status_signaled(sig, 0);
+	}
+	*code = !sig ? PM_CLD_EXITED
+		     : (*status & 0x80) && core_signal(sig) ? PM_CLD_DUMPED
+							    : PM_CLD_KILLED;
+}
+
+void pm_ended(struct pm_proc *p)
+{
+	struct pm_svc *s = svc_of(p);
+	struct exo_exit_info x = { 0 };
+	struct exo_env_stat st = { 0 };
+	int32_t status, code;
+	exo_env_wait(s->env, &x, EXO_WAIT_POLL);
+	if (exo_env_stat(s->env, &st) == 0)
+		p->utime_ns = st.run_ns;
+	end_status(p, &x, &status, &code);
+	/* Children it was still making can no longer be committed. */
+	for (struct pm_proc *k = p->kids, *next; k; k = next) {
+		next = k->sib;
+		if (k->state == PM_EMBRYO)
+			embryo_drop(k);
+	}
+	pm_shell_free(p);
+	svc_free(p);
+	pm_exit(&pm.t, p, status, code, moved, 0);
+	wake_parent(p->parent, p);
+	/* Zombies handed to init may answer init's wait now. */
+	wake_parent(pm_find(&pm.t, 1), 0);
+}

@@ -1,0 +1,82 @@
+/* The process manager service's shared state: per-process channels and
+ * capabilities (struct pm_svc, hung on each struct pm_proc), what init
+ * handed over at start, and the functions of shell.c, ops.c and main.c.
+ */
+#ifndef PM_PMSRV_H
+#define PM_PMSRV_H
+
+#include <libexo.h>
+
+#include "../fs/chan.h"
+#include "lp/procinfo.h"
+#include "pm.h"
+#include "ptable.h"
+
+/* Notification bits of the manager's own env. */
+#define PM_BIT_DOOR 0x1UL  /* a process rang the doorbell */
+#define PM_BIT_ENDED 0x2UL /* a process's env ended (exo_env_watch) */
+
+/* What the manager holds for one process. */
+struct pm_svc {
+	struct fs_chan req, rep;  /* its channel, mapped here */
+	long domain;              /* its domain (all rights) */
+	long env;                 /* its env, once committed or spawned */
+	struct exo_region page;   /* its process page, writable here */
+	int fs_client;            /* the file server knows it (id = pid) */
+	int exit_posted;          /* PM_OP_exit told its status */
+	int32_t exit_status;
+	int parked;               /* a wait waits in `wait` */
+	struct pm_msg wait;
+};
+
+/* What init handed over (arguments page words, enum pm_arg_word). */
+struct pm_world {
+	struct fs_chan ctl_req, ctl_rep; /* the file server's control channel */
+	long fs_domain;   /* READ|WRITE: grant client rings into it */
+	long fs_env;      /* READ|NOTIFY */
+	long fs_status;   /* fs's status page memory, READ */
+	long self_env;    /* the manager's own env (for watches) */
+	struct exo_region status; /* struct pm_status, mapped read-only in
+				   * every process */
+	struct pm_table t;
+};
+
+extern struct pm_world pm;
+
+static inline struct pm_svc *svc_of(struct pm_proc *p)
+{
+	return p->svc;
+}
+
+/* ---- shell.c: making and unmaking a process's domain and channels ---- */
+/* Gives the embryo p (its svc allocated and zeroed) a new domain with the
+ * manager's channel, the status pages, a file server client copied from
+ * its parent's and its process page. Returns 0 or -errno (nothing left
+ * behind but the zeroed svc). */
+long pm_shell_new(struct pm_proc *p);
+/* As pm_shell_new, for a domain made elsewhere (init's spawn): the
+ * domain capability is handed over. */
+long pm_shell_adopt(struct pm_proc *p, long domain);
+/* Frees what pm_shell_new made (the domain goes, ending any env in it). */
+void pm_shell_free(struct pm_proc *p);
+/* Writes p's ids and family into its process page. */
+void pm_page_update(struct pm_proc *p);
+
+/* ---- ops.c: the handlers ---- */
+/* Serves one request of p (a copy in m, answered in place). Returns 1 if
+ * m now holds a reply to send, 0 if the request was parked or posted. */
+int pm_serve(struct pm_proc *p, struct pm_msg *m);
+/* p's env ended: records how, makes it a zombie, tells its parent. */
+void pm_ended(struct pm_proc *p);
+/* Sends the reply in m on p's reply ring (dropped if the ring is full:
+ * the client has more than one request in flight, which it must not). */
+void pm_reply(struct pm_proc *p, const struct pm_msg *m);
+/* ---- spawn.c ---- */
+/* Makes the embryo c (its svc zeroed, ids set) run the ELF image of
+ * init's spawn request q: loads it into a new domain, gives it its shell,
+ * the Linux initial stack and fds, and starts it. Returns 0, or -EINVAL
+ * (bad arguments), -ENOEXEC, -E2BIG, -ENOMEM, the kernel's error (nothing
+ * left behind; the request's capabilities are deleted either way). */
+long pm_spawn(struct pm_proc *c, const struct pm_spawn_req *q);
+
+#endif

@@ -1,0 +1,245 @@
+/* A process's shell: the domain the manager makes for it and everything
+ * a process finds there before its first instruction — the manager's
+ * channel, the file server's (a copy of the parent's client: the same
+ * open-file descriptions), both status pages, the capabilities to ring
+ * both doorbells and the process page (lp/procinfo.h), all in the window
+ * of lp/procinfo.h that libposix's mmap never touches:
+ *
+ *   LP_FS_AREA_VA   fs request ring | fs reply ring | bulk | fs status
+ *   LP_PM_AREA_VA   pm request ring | pm reply ring | pm status
+ *   LP_PROCINFO_VA  the process page
+ */
+#include "pmsrv.h"
+
+#include "fs.h"
+#include "fs_ctl.h"
+
+#define RW (EXO_PROT_READ | EXO_PROT_WRITE)
+#define R_RW (EXO_R_READ | EXO_R_WRITE)
+#define STEP 0x10000UL /* each piece starts on a 64 KiB boundary */
+#define FS_RING_SLOTS 16
+#define FS_BULK_PAGES 16
+#define FS_MAX_HANDLES 4096 /* libposix's fd table size (lp/vfs.h) */
+#define CTL_SLICE_NS 50000000UL
+
+/* Sends or receives one control message, as long as fs runs. Returns 0,
+ * -EIO once fs has ended, or the ring's error. */
+static long ctl_xfer(struct fs_chan *c, void *msg, int send)
+{
+	for (;;) {
+		void *slot = send ? fs_chan_slot(c) : fs_chan_peek(c);
+		if (slot) {
+			if (send) {
+				memcpy(slot, msg, FS_SLOT_SIZE);
+				fs_chan_produce(c);
+			} else {
+				memcpy(msg, slot, sizeof(struct fs_ctl_rep));
+				fs_chan_consume(c);
+			}
+			return 0;
+		}
+		struct exo_wait_item w[2] = { { 0, 0, 0 },
+					      { pm.fs_env, EXO_WAIT_ENDED, 0 } };
+		if (fs_chan_prepare(c, send, &w[0]))
+			continue;
+		long r = exo_wait_any(w, 2, CTL_SLICE_NS);
+		fs_chan_finish(c, send);
+		if (r == 1)
+			return -EIO;
+		if (r < 0 && r != -ETIMEDOUT && r != -EINTR)
+			return r;
+	}
+}
+
+/* One control call to fs. Returns its result or a transport error. */
+static long ctl_call(struct fs_ctl_msg *m)
+{
+	uint8_t slot[FS_SLOT_SIZE] = { 0 };
+	struct fs_ctl_rep rep = { 0 };
+	memcpy(slot, m, sizeof(*m));
+	long r = ctl_xfer(&pm.ctl_req, slot, 1);
+	if (r == 0)
+		r = ctl_xfer(&pm.ctl_rep, &rep, 0);
+	return r < 0 ? r : rep.ret;
+}
+
+/* Maps ring in domain at *va (advancing it) and grants it there.
+ * Returns the slot in domain, or -errno. */
+static long ring_give(long ring, long domain, uint64_t *va)
+{
+	long r = exo_ring_map(ring, domain, *va, RW);
+	if (r < 0)
+		return r;
+	*va += (r + STEP - 1) & ~(STEP - 1);
+	return exo_cap_grant(ring, domain, R_RW);
+}
+
+/* The file server client of p: rings and bulk area granted to fs, a copy
+ * of the parent's client made there, the same mapped and granted in p's
+ * domain. Fills the page's fs fields. */
+static long shell_fs(struct pm_proc *p, struct lp_procinfo *pi)
+{
+	struct pm_svc *s = svc_of(p);
+	long req = exo_ring_create(FS_SLOT_SIZE, FS_RING_SLOTS);
+	long rep = exo_ring_create(FS_SLOT_SIZE, FS_RING_SLOTS);
+	long bulk = exo_mem_alloc(FS_BULK_PAGES);
+	uint64_t va = LP_FS_AREA_VA;
+	long r = req < 0 ? req : rep < 0 ? rep : bulk;
+	struct fs_ctl_msg m = { .op = FS_CTL_CLONE, .id = (uint32_t)p->pid,
+				.from_id = (uint32_t)p->parent->pid,
+				.bulk_size = FS_BULK_PAGES * EXO_PAGE_SIZE,
+				.max_handles = FS_MAX_HANDLES };
+	if (r < 0 || (r = m.req_ring = exo_cap_grant(req, pm.fs_domain, R_RW)) < 0 ||
+	    (r = m.rep_ring = exo_cap_grant(rep, pm.fs_domain, R_RW)) < 0 ||
+	    (r = m.bulk_mem = exo_cap_grant(bulk, pm.fs_domain, R_RW)) < 0 ||
+	    (r = ctl_call(&m)) < 0)
+		goto out;
+	s->fs_client = 1;
+	if (p->euid != p->parent->euid || p->egid != p->parent->egid) {
+		struct fs_ctl_msg cm = { .op = FS_CTL_CRED, .id = (uint32_t)p->pid,
+					 .uid = p->euid, .gid = p->egid };
+		if ((r = ctl_call(&cm)) < 0)
+			goto out;
+	}
+	pi->fs_req_va = va;
+	if ((r = pi->fs_req_ring = ring_give(req, s->domain, &va)) < 0)
+		goto out;
+	pi->fs_rep_va = va;
+	if ((r = pi->fs_rep_ring = ring_give(rep, s->domain, &va)) < 0)
+		goto out;
+	pi->fs_bulk_va = va;
+	pi->fs_bulk_size = FS_BULK_PAGES * EXO_PAGE_SIZE;
+	if ((r = exo_map(s->domain, va, bulk, 0, FS_BULK_PAGES, RW)) < 0)
+		goto out;
+	va += (pi->fs_bulk_size + STEP - 1) & ~(STEP - 1);
+	pi->fs_status_va = va;
+	if ((r = exo_map(s->domain, va, pm.fs_status, 0, 1, EXO_PROT_READ)) < 0 ||
+	    (r = pi->fs_env = exo_cap_grant(pm.fs_env, s->domain,
+					    EXO_R_READ | EXO_R_NOTIFY)) < 0)
+		goto out;
+	r = 0;
+out:
+	/* fs and the child hold their own copies now (or nothing is left). */
+	for (int i = 0; i < 3; i++) {
+		long c = i == 0 ? req : i == 1 ? rep : bulk;
+		if (c >= 0)
+			exo_cap_delete(c);
+	}
+	return r;
+}
+
+/* One ring of the manager's channel: made, mapped and granted in p's
+ * domain at *va, and mapped here in c. Returns p's slot, or -errno. */
+static long pm_ring(struct pm_proc *p, struct fs_chan *c, uint64_t *va)
+{
+	long ring = exo_ring_create(PM_SLOT_SIZE, PM_RING_SLOTS), r;
+	if (ring < 0)
+		return ring;
+	if ((r = ring_give(ring, svc_of(p)->domain, va)) < 0) {
+		exo_cap_delete(ring);
+		return r;
+	}
+	long m = fs_chan_map(c, ring, PM_SLOT_SIZE); /* keeps the capability */
+	if (m < 0) {
+		exo_cap_delete(ring);
+		return m;
+	}
+	return r;
+}
+
+/* The manager's channel, its status page and its doorbell in p. */
+static long shell_pm(struct pm_proc *p, struct lp_procinfo *pi)
+{
+	struct pm_svc *s = svc_of(p);
+	uint64_t va = LP_PM_AREA_VA;
+	long r;
+	pi->pm_req_va = va;
+	if ((r = pi->pm_req_ring = pm_ring(p, &s->req, &va)) < 0)
+		return r;
+	pi->pm_rep_va = va;
+	if ((r = pi->pm_rep_ring = pm_ring(p, &s->rep, &va)) < 0)
+		return r;
+	pi->pm_status_va = va;
+	if ((r = exo_map(s->domain, va, pm.status.mem, 0, 1, EXO_PROT_READ)) < 0 ||
+	    (r = pi->pm_env = exo_cap_grant(pm.self_env, s->domain,
+					    EXO_R_READ | EXO_R_NOTIFY)) < 0)
+		return r;
+	return 0;
+}
+
+void pm_page_update(struct pm_proc *p)
+{
+	struct lp_procinfo *pi = svc_of(p)->page.base;
+	pi->pid = p->pid;
+	pi->ppid = p->parent ? p->parent->pid : 0;
+	pi->pgid = p->pgid;
+	pi->sid = p->sid;
+	pi->uid = p->uid;
+	pi->euid = p->euid;
+	pi->gid = p->gid;
+	pi->egid = p->egid;
+}
+
+/* Fills the shell of p, whose domain is svc->domain. */
+static long shell_fill(struct pm_proc *p)
+{
+	struct pm_svc *s = svc_of(p);
+	long r = exo_region_alloc(&s->page, 1, RW);
+	if (r < 0)
+		return r;
+	struct lp_procinfo *pi = s->page.base;
+	*pi = (struct lp_procinfo){ .magic = LP_PROCINFO_MAGIC,
+				    .version = LP_PROCINFO_VERSION,
+				    .umask = 022, .start_tsc = exo_rdtsc(),
+				    .fs_env = -1, .fs_env_all = -1,
+				    .pm_env = -1 };
+	for (int i = 0; i < LP_PROCINFO_FDS; i++)
+		pi->fs_fd_handle[i] = -1;
+	pm_page_update(p);
+	if ((r = shell_pm(p, pi)) < 0 || (r = shell_fs(p, pi)) < 0)
+		return r;
+	return exo_map(s->domain, LP_PROCINFO_VA, s->page.mem, 0, 1,
+		       EXO_PROT_READ);
+}
+
+long pm_shell_new(struct pm_proc *p)
+{
+	struct pm_svc *s = svc_of(p);
+	s->env = -1;
+	s->domain = exo_domain_create();
+	if (s->domain < 0)
+		return s->domain;
+	long r = shell_fill(p);
+	if (r < 0)
+		pm_shell_free(p);
+	return r;
+}
+
+long pm_shell_adopt(struct pm_proc *p, long domain)
+{
+	struct pm_svc *s = svc_of(p);
+	s->env = -1;
+	s->domain = domain;
+	long r = shell_fill(p);
+	if (r < 0)
+		pm_shell_free(p);
+	return r;
+}
+
+void pm_shell_free(struct pm_proc *p)
+{
+	struct pm_svc *s = svc_of(p);
+	if (s->fs_client) {
+		struct fs_ctl_msg m = { .op = FS_CTL_DROP, .id = (uint32_t)p->pid };
+		ctl_call(&m);
+		s->fs_client = 0;
+	}
+	fs_chan_unmap(&s->req);
+	fs_chan_unmap(&s->rep);
+	exo_region_free(&s->page);
+	if (s->env >= 0)
+		exo_cap_delete(s->env);
+	if (s->domain >= 0)
+		exo_cap_delete(s->domain); /* the last name: its envs end */
+	s->env = s->domain = -1;
+}
