@@ -2,8 +2,9 @@
 # there (boot/deps.sh), then drives CMake in build/. See README.md.
 #
 #   make            install missing packages, configure and build
-#   make run        build, boot build/exo.iso under QEMU (serial on stdio): the
-#                   POSIX demo; ISO=build/exo-kdemo.iso boots the raw-ABI demo
+#   make run        build, boot build/exo.iso under QEMU (its terminal on stdio,
+#                   its diagnostic log in build/exo.diag.log; V=1 shows both):
+#                   the POSIX demo; ISO=build/exo-kdemo.iso boots the raw-ABI demo
 #   make test       build, run every test (host Check tests and in-QEMU) with CTest
 #   make bench      build, run the benchmarks (bench/run.sh)
 #   make debug      boot halted, waiting for gdb on :1234 (see make gdb)
@@ -13,7 +14,9 @@
 # Variables: ACCEL=tcg|kvm for run/debug (or EXO_ACCEL; kvm is probed and
 # falls back to tcg; tests always use tcg), TIMEOUT=<s> for run/debug (default: none),
 # CPUS=<n> for run/debug (or EXO_CPUS; default 1),
-# CTEST_ARGS (e.g. CTEST_ARGS="-j2 -R qemu"), QEMU_ARGS (extra QEMU options).
+# V=1 for run/debug (the diagnostic log on stdio with the terminal, not in
+# <ISO minus .iso>.diag.log), CTEST_ARGS (e.g. CTEST_ARGS="-j2 -R qemu"),
+# QEMU_ARGS (extra QEMU options).
 
 BUILD      := build
 ISO        := $(BUILD)/exo.iso
@@ -22,6 +25,11 @@ TIMEOUT    ?= 0
 CPUS       ?= $(or $(EXO_CPUS),1)
 CTEST_ARGS ?=
 QEMU_ARGS  ?=
+V          ?= 0
+# Where run and debug put the machine's diagnostic log (COM2): a file, or
+# with V=1 stdout, in order with the terminal.
+DIAG_LOG    = $(ISO:.iso=.diag.log)
+LOG_OPT     = $(if $(filter 1,$(V)),,--log $(DIAG_LOG))
 MAKEFLAGS  += --no-print-directory
 JOBS       := $(shell nproc 2>/dev/null || echo 2)
 # The kernel ELF with symbols, as exokernel/CMakeLists.txt names it.
@@ -41,7 +49,7 @@ build: deps
 	@cmake --build $(BUILD) -j$(JOBS)
 
 run: build
-	@bash boot/qemu.sh --accel $(ACCEL) --cpus $(CPUS) --timeout $(TIMEOUT) $(ISO) -- $(QEMU_ARGS)
+	@bash boot/qemu.sh --accel $(ACCEL) --cpus $(CPUS) --timeout $(TIMEOUT) $(LOG_OPT) $(ISO) -- $(QEMU_ARGS)
 
 test: build
 	@EXO_ACCEL=tcg ctest --test-dir $(BUILD) --output-on-failure $(CTEST_ARGS)
@@ -56,7 +64,7 @@ debug: build
 	@echo "  make gdb"
 	@echo "or"
 	@echo "  $(GDB_CMD)"
-	@bash boot/qemu.sh --gdb --accel $(ACCEL) --cpus $(CPUS) --timeout $(TIMEOUT) $(ISO) -- $(QEMU_ARGS)
+	@bash boot/qemu.sh --gdb --accel $(ACCEL) --cpus $(CPUS) --timeout $(TIMEOUT) $(LOG_OPT) $(ISO) -- $(QEMU_ARGS)
 
 gdb:
 	@bash boot/deps.sh gdb

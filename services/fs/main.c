@@ -42,13 +42,14 @@ static struct fs_server srv;
 static struct client clients[FS_MAX_CLIENTS];
 static struct fs_chan ctl_req, ctl_rep;
 
-/* The console's output: the kernel's debug console, in 4 KiB writes. */
+/* The console's output: the machine's terminal (exo_console_write), in
+ * 4 KiB writes; the diagnostic log (exo_debug_write) is not for it. */
 static void console_out(void *ctx, const char *buf, size_t n)
 {
 	(void)ctx;
 	while (n) {
 		size_t k = n < 4096 ? n : 4096;
-		exo_debug_write(buf, k);
+		exo_console_write(buf, k);
 		buf += k;
 		n -= k;
 	}
