@@ -209,7 +209,9 @@ static long sys_map_copy(const uint64_t *a)
 {
 	struct domain *src, *dst;
 	uint64_t n = a[4], flags = a[5];
-	if (flags & ~(EXO_PROT_MASK | EXO_COPY_WP_SRC | EXO_COPY_COW))
+	if (flags & ~(EXO_PROT_MASK | EXO_COPY_WP_SRC | EXO_COPY_COW |
+		      EXO_COPY_EAGER) ||
+	    ((flags & EXO_COPY_EAGER) && (flags & (EXO_COPY_WP_SRC | EXO_COPY_COW))))
 		return -EINVAL;
 	GET(a[0], EXO_CAP_DOMAIN, EXO_R_WRITE, src);
 	GET(a[2], EXO_CAP_DOMAIN, EXO_R_WRITE, dst);

@@ -252,12 +252,30 @@ struct copy_ctx {
 /* Copy-on-write spreads: a copy of a copy-on-write entry is one too, as
  * is every copy made with EXO_COPY_COW of an entry that may be written;
  * then neither side keeps write access to the shared frame. */
+/* EXO_COPY_EAGER: the destination gets a fresh frame holding a copy of
+ * the source page; the source entry is not touched. */
+static long copy_eager(struct copy_ctx *c, uint64_t *spte, uint64_t va)
+{
+	uint64_t maxprot = c->ceiling & pte_ceiling(*spte);
+	uint64_t prot = c->flags & EXO_PROT_MASK & pte_prot(*spte);
+	uint64_t copy = frame_alloc(FRAME_USER);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(P2V(copy), P2V(*spte & PTE_ADDR), PAGE_SIZE);
+	long r = map_one(c->dst, c->dva + (va - c->sva), copy,
+			 pte_bits(prot, maxprot));
+	frame_unref(copy); /* the mapping holds it now (or nothing does) */
+	return r;
+}
+
 static long copy_one(uint64_t *spte, uint64_t va, void *arg)
 {
 	struct copy_ctx *c = arg;
 	uint64_t maxprot = c->ceiling & pte_ceiling(*spte);
 	uint64_t prot = c->flags & EXO_PROT_MASK & pte_prot(*spte);
 	uint64_t cow = 0;
+	if (c->flags & EXO_COPY_EAGER)
+		return copy_eager(c, spte, va);
 	if ((*spte & PTE_COW) ||
 	    ((c->flags & EXO_COPY_COW) && (*spte & PTE_MAXW))) {
 		*spte = (*spte & ~PTE_W) | PTE_COW;

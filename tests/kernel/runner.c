@@ -49,6 +49,7 @@ static const struct exotest tests[] = {
 	T(cow_protect_copy),
 	T(cow_kernel_write),
 	T(cow_spreads),
+	T(copy_eager),
 	T_SLOW(pt_stride, 120),
 	T(pt_partial_unmap),
 	T(orphan_reclaimed),

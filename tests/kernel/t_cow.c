@@ -100,6 +100,34 @@ void test_cow_protect_copy(void)
 	exo_region_free(&r);
 }
 
+/* EXO_COPY_EAGER: the destination gets its own copy now; the source page
+ * keeps its frame and its write access. */
+void test_copy_eager(void)
+{
+	struct exo_region r;
+	struct exo_proc p;
+	EXPECT_EQ(exo_region_alloc(&r, 1, RW), 0);
+	volatile uint64_t *w = r.base;
+	unsigned long src = (unsigned long)r.base;
+	w[3] = 33;
+	helper_load(&p, ROLE_PROTECT);
+	uint64_t before = query1(EXO_SELF, src);
+	EXPECT_EQ(exo_map_copy(EXO_SELF, src, p.domain, CHILD_VA, 1,
+			       RW | EXO_COPY_EAGER), 1);
+	uint64_t theirs = query1(p.domain, CHILD_VA), mine = query1(EXO_SELF, src);
+	EXPECT_UEQ(mine, before);
+	EXPECT_NE(frame_of(theirs), frame_of(mine));
+	EXPECT_UEQ(theirs & (EXO_Q_WRITE | EXO_Q_COW), EXO_Q_WRITE);
+	w[3] = 34; /* ours only */
+	unsigned long look = exo_va_reserve(1);
+	EXPECT_EQ(exo_map_copy(p.domain, CHILD_VA, EXO_SELF, look, 1,
+			       EXO_PROT_READ), 1);
+	EXPECT_UEQ(((volatile uint64_t *)look)[3], 33);
+	EXPECT_EQ(exo_unmap(EXO_SELF, look, 1), 1);
+	exo_proc_release(&p);
+	exo_region_free(&r);
+}
+
 /* A kernel call's output into a shared copy-on-write page copies it: the
  * call succeeds, the caller sees the result in its own new frame, the
  * other side keeps the old contents. Into a page it holds alone, the page
@@ -169,8 +197,10 @@ void test_cow_spreads(void)
 			       EXO_PROT_READ), 1);
 	EXPECT_UEQ(query1(third, CHILD_VA) & (EXO_Q_WRITE | EXO_Q_COW), 0);
 	EXPECT_EQ(exo_protect(third, CHILD_VA, 1, RW), -EPERM);
-	EXPECT_EQ(exo_map_copy(EXO_SELF, src, EXO_SELF, again, 1, 0x400),
+	EXPECT_EQ(exo_map_copy(EXO_SELF, src, EXO_SELF, again, 1, 0x800),
 		  -EINVAL);
+	EXPECT_EQ(exo_map_copy(EXO_SELF, src, EXO_SELF, again, 1,
+			       RW | EXO_COPY_EAGER | EXO_COPY_COW), -EINVAL);
 	EXPECT_EQ(exo_cap_delete(third), 0);
 	exo_proc_release(&p);
 	EXPECT_EQ(exo_unmap(EXO_SELF, again, 1), 1);

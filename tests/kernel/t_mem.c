@@ -202,7 +202,7 @@ void test_map_copy(void)
 	/* Unmapped source pages are skipped. */
 	unsigned long hole = exo_va_reserve(4);
 	EXPECT_EQ(exo_map_copy(EXO_SELF, hole, EXO_SELF, e, 4, RW), 0);
-	EXPECT_EQ(exo_map_copy(EXO_SELF, s, EXO_SELF, e, 4, 0x400), -EINVAL);
+	EXPECT_EQ(exo_map_copy(EXO_SELF, s, EXO_SELF, e, 4, 0x800), -EINVAL);
 	/* Into another domain: the child's frames are the same. */
 	long dom = exo_domain_create();
 	EXPECT_GE(dom, 0);

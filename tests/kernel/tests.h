@@ -36,6 +36,7 @@ void test_cow_protect(void);
 void test_cow_protect_copy(void);
 void test_cow_kernel_write(void);
 void test_cow_spreads(void);
+void test_copy_eager(void);
 /* t_watch.c */
 void test_env_watch(void);
 void test_env_stat(void);

@@ -48,6 +48,8 @@ enum exo_cap_type {
 /* exo_map_copy flags: low bits are the destination protection. */
 #define EXO_COPY_WP_SRC 0x100UL /* also drop write access in the source */
 #define EXO_COPY_COW 0x200UL    /* copy-on-write in both (docs/abi.md) */
+#define EXO_COPY_EAGER 0x400UL  /* the destination gets copies of the
+				 * frames now; the source is left alone */
 
 /* exo_query output word per page: physical address | these bits. */
 #define EXO_Q_PRESENT 0x1UL
