@@ -5,6 +5,7 @@
  * silently. A few calls take a fast path before the table (below). */
 #include "lp/clock.h"
 #include "lp/lp.h"
+#include "lp/proc.h"
 #include "lp/signal.h"
 
 /* Every call's name, for the messages (from lp/sysnum.h). */
@@ -74,6 +75,9 @@ static long (*const lp_table[LP_NSYS])(const long *arg) = {
 	[SYS_sched_yield] = lp_sched_yield,
 	[SYS_sched_getaffinity] = lp_sched_getaffinity,
 	[SYS_exit] = lp_exit,
+	[SYS_fork] = lp_fork,
+	[SYS_wait4] = lp_wait4,
+	[SYS_waitid] = lp_waitid,
 	[SYS_exit_group] = lp_exit_group,
 	[SYS_set_tid_address] = lp_set_tid_address,
 	/* thread/ */

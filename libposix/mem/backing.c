@@ -57,7 +57,7 @@ long lp_back_unpark(uint64_t va, uint64_t len, uint64_t prot)
 	if (lp_exo_map_copy(EXO_SELF, va + LP_PARK_OFFSET, EXO_SELF, va, n,
 			    EXO_PROT_READ) < 0 ||
 	    (prot != EXO_PROT_READ &&
-	     lp_exo_protect(EXO_SELF, va, n, prot) < 0)) {
+	     lp_exo_protect(EXO_SELF, va, n, LP_PROT_KERNEL(prot)) < 0)) {
 		lp_exo_unmap(EXO_SELF, va, n);
 		return -ENOMEM;
 	}

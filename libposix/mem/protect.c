@@ -10,7 +10,8 @@
 /* The region flags of a mapped page, from exo_query's word. */
 static uint64_t lp_query_flags(unsigned long q)
 {
-	return LP_PROT_READ | ((q & EXO_Q_WRITE) ? LP_PROT_WRITE : 0) |
+	return LP_PROT_READ |
+	       ((q & (EXO_Q_WRITE | EXO_Q_COW)) ? LP_PROT_WRITE : 0) |
 	       ((q & EXO_Q_EXEC) ? LP_PROT_EXEC : 0);
 }
 
@@ -47,7 +48,8 @@ static long lp_protect_piece(struct lp_region *r, uint64_t prot)
 	long e = 0;
 	if (old && prot) {
 		lp_mem_generation++;
-		if (lp_exo_protect(EXO_SELF, r->start, len / LP_PAGE, prot) < 0)
+		if (lp_exo_protect(EXO_SELF, r->start, len / LP_PAGE,
+				   LP_PROT_KERNEL(prot)) < 0)
 			e = -ENOMEM;
 	} else if (old) {
 		e = lp_back_park(r->start, len);

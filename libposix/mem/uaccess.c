@@ -17,17 +17,32 @@
 
 struct lp_ucache_entry lp_ucache[LP_UCACHE];
 
+/* The way to fill for page: its set's first, the other moving down (the
+ * inline check looks at the first way only; lp_ucache_ok at both). */
 static struct lp_ucache_entry *lp_ucache_slot(uint64_t page)
 {
-	return &lp_ucache[(page / LP_PAGE) % LP_UCACHE];
+	struct lp_ucache_entry *e = &lp_ucache[LP_UCACHE_SET(page)];
+	if (e[0].page != page)
+		e[1] = e[0];
+	return &e[0];
 }
 
-/* 1 if the cache says the page allows the access. */
+/* 1 if the cache says the page allows the access (either way; a hit in
+ * the second way moves it first, for the inline check). */
 static int lp_ucache_ok(uint64_t page, int write)
 {
-	struct lp_ucache_entry *e = lp_ucache_slot(page);
-	return e->page == page && e->generation == lp_mem_generation + 1 &&
-	       (e->writable || !write);
+	struct lp_ucache_entry *e = &lp_ucache[LP_UCACHE_SET(page)];
+	for (int w = 0; w < 2; w++) {
+		if (e[w].page != page || e[w].generation != lp_mem_generation + 1)
+			continue;
+		if (w == 1) {
+			struct lp_ucache_entry t = e[0];
+			e[0] = e[1];
+			e[1] = t;
+		}
+		return e[0].writable || !write;
+	}
+	return 0;
 }
 
 /* Asks the kernel about n pages from page; caches the answers. Returns 0
@@ -39,7 +54,9 @@ static long lp_uaccess_query(uint64_t page, uint64_t n, int write)
 	if (lp_exo_query(EXO_SELF, page, n, q) < 0)
 		return -EFAULT;
 	for (uint64_t i = 0; i < n; i++, page += LP_PAGE) {
-		int w = (q[i] & EXO_Q_WRITE) != 0;
+		/* A copy-on-write page is writable: the write faults and
+		 * mem/cow.c copies it. */
+		int w = (q[i] & (EXO_Q_WRITE | EXO_Q_COW)) != 0;
 		if (!(q[i] & EXO_Q_PRESENT) || (write && !w))
 			return -EFAULT;
 		/* generation + 1, so that a zeroed entry never matches */

@@ -28,7 +28,26 @@ void lp_ids_init(void)
 		if (pi->start_tsc)
 			s->start_tsc = pi->start_tsc;
 	}
+	s->ppidp = &s->ppid;
+	/* A pid above 1 came from the page; the manager keeps its ppid. */
+	if (s->pid > 1 && pi->pm_req_va)
+		s->ppidp = &pi->ppid;
 	s->ready = 1;
+}
+
+int32_t lp_pgid(void)
+{
+	const struct lp_procinfo *pi = (const struct lp_procinfo *)LP_PROCINFO_VA;
+	struct lp_ids *s = lp_ids();
+	return s->ppidp != &s->ppid ? pi->pgid : (int32_t)s->pid;
+}
+
+void lp_ids_after_fork(void)
+{
+	uint32_t umask = lp_ids_state.umask;
+	lp_ids_init();
+	lp_ids_state.umask = umask;
+	lp_ids_state.start_tsc = lp_rdtsc();
 }
 
 /* get[e]uid(), get[e]gid(): never fail. (getpid, getppid and gettid are

@@ -1,6 +1,7 @@
 /* The process's end, and the thread-exit hooks musl needs. A process is
  * one env in its own domain until clone exists; its ids are in ids.c. */
 #include "lp/lp.h"
+#include "lp/proc.h"
 
 /* set_tid_address's pointer: cleared and woken when the thread ends. */
 static int *lp_clear_child_tid;
@@ -29,14 +30,20 @@ long lp_exit(const long *arg)
  * clone is not implemented, so this ends that env with status & 0xff. */
 long lp_exit_group(const long *arg)
 {
+	lp_pm_post_exit(pm_status_exited((int)(arg[0] & 0xff)));
 	lp_exo_env_exit(arg[0] & 0xff);
 	return -EINVAL; /* not reached */
 }
 
-/* vfork, from the register-preserving entry in arch/x86_64/entry.S. */
+/* vfork, from the register-preserving entry in arch/x86_64/entry.S: a
+ * fork (the child gets a copy-on-write copy rather than our memory, which
+ * the programs vfork is meant for -- exec or _exit at once -- cannot tell
+ * apart; the parent does not wait for the child's exec). */
 long lp_vfork(void)
 {
-	return lp_enosys(SYS_vfork);
+	if (!lp_pm_connected())
+		return lp_enosys(SYS_vfork);
+	return lp_fork(0);
 }
 
 /* musl's __unmapself(base, size): a detached thread frees its own stack

@@ -16,6 +16,7 @@
 #include "lp/clock.h"
 #include "lp/mem.h"
 #include "lp/notify.h"
+#include "lp/proc.h"
 #include "lp/signal.h"
 
 /* entry.S */
@@ -30,6 +31,8 @@ void __lp_rt_sigreturn(void);
 /* The upcall runs here: the kernel writes its frame at the top. */
 #define LP_UPCALL_STACK (16 * 1024)
 static uint8_t lp_upcall_stack[LP_UPCALL_STACK] __attribute__((aligned(64)));
+/* The stack __lp_rt_sigreturn (arch/x86_64/entry.S) switches to. */
+uint8_t lp_sigreturn_stack[LP_SIGRETURN_STACK] __attribute__((aligned(64)));
 
 /* The FPU state a handler starts with (as on Linux): x87 control word
  * 0x37f, MXCSR 0x1f80, all registers empty. */
@@ -78,11 +81,22 @@ __attribute__((weak)) void lp_pm_notified(void)
 {
 }
 
-__attribute__((weak)) LP_NORETURN void lp_proc_exit_signal(int sig, int core)
+LP_NORETURN void lp_proc_exit_signal(int sig, int core)
 {
 	long status = LP_EXIT_SIGNALED | (core ? LP_EXIT_CORE : 0) | (128 + sig);
+	lp_pm_post_exit(pm_status_signaled(sig, core)); /* the manager's word */
 	for (;;)
 		lp_exo_env_exit(status);
+}
+
+void lp_sig_upcall(struct lp_sig_upcall *u)
+{
+	u->entry = lp_sig.installed ? (uint64_t)lp_upcall_entry : 0;
+	u->stack_top = (uint64_t)(lp_upcall_stack + LP_UPCALL_STACK);
+	u->stack_lo[0] = (uint64_t)lp_upcall_stack;
+	u->stack_hi[0] = u->stack_top;
+	u->stack_lo[1] = (uint64_t)lp_sigreturn_stack;
+	u->stack_hi[1] = (uint64_t)lp_sigreturn_stack + LP_SIGRETURN_STACK;
 }
 
 void lp_sig_install(void)

@@ -5,9 +5,26 @@
 
 /* musl's __set_thread_area(p): makes p the calling thread's FS base.
  * Returns 0 or the kernel's error (-EINVAL for a non-user address). */
+/* The FS base last set (a forked child starts with it). */
+static uint64_t lp_fs_base;
+
+uint64_t lp_tls_base(void)
+{
+	return lp_fs_base;
+}
+
+/* Sets the FS base; returns 0 or the kernel's error. */
+static long lp_tls_set(unsigned long p)
+{
+	long r = lp_exo_env_set_tls(EXO_SELF, p);
+	if (r == 0)
+		lp_fs_base = p;
+	return r;
+}
+
 LP_ENTRY int __lp_set_thread_area(void *p)
 {
-	return (int)lp_exo_env_set_tls(EXO_SELF, (unsigned long)p);
+	return (int)lp_tls_set((unsigned long)p);
 }
 
 /* arch_prctl(code, addr): ARCH_SET_FS sets the FS base. Returns 0, or
@@ -16,7 +33,7 @@ long lp_arch_prctl(const long *arg)
 {
 	if (arg[0] != LP_ARCH_SET_FS)
 		return -EINVAL;
-	return lp_exo_env_set_tls(EXO_SELF, (unsigned long)arg[1]);
+	return lp_tls_set((unsigned long)arg[1]);
 }
 
 /* musl's __clone(fn, stack, flags, arg, ptid, tls, ctid): not implemented

@@ -67,6 +67,11 @@ static void lp_fsc_init(void)
 		lp_fsc.status = (const struct fs_status *)pi->fs_status_va;
 }
 
+void lp_fs_after_fork(void)
+{
+	lp_fsc = (struct lp_fsc){ 0 }; /* read again from the child's page */
+}
+
 const struct fs_status *lp_fs_status(void)
 {
 	return lp_fs_connected() && !lp_fsc.dead ? lp_fsc.status : 0;

@@ -104,6 +104,8 @@ static long env_start(struct pm_proc *c, const struct pm_commit_req *q)
 		return env;
 	if ((e = exo_env_set_regs(env, &regs)) < 0 ||
 	    (e = exo_env_set_tls(env, q->fs_base)) < 0 ||
+	    (q->upcall_entry &&
+	     (e = exo_upcall_set(env, q->upcall_entry, q->upcall_stack)) < 0) ||
 	    (e = exo_env_watch(env, pm.self_env, PM_BIT_ENDED)) < 0 ||
 	    (e = exo_env_start(env)) < 0) {
 		exo_cap_delete(env);
@@ -122,7 +124,8 @@ static long op_commit(struct pm_proc *p, const struct pm_commit_req *q,
 	if (!c)
 		return -ESRCH;
 	if (q->rip >= EXO_USER_TOP || q->rsp >= EXO_USER_TOP ||
-	    q->fs_base >= EXO_USER_TOP)
+	    q->fs_base >= EXO_USER_TOP || q->upcall_entry >= EXO_USER_TOP ||
+	    q->upcall_stack > EXO_USER_TOP)
 		return -EINVAL;
 	/* The parent's hold on the child's memory ends here. */
 	exo_cap_revoke(svc_of(c)->domain);
@@ -201,6 +204,19 @@ static long op_spawn(struct pm_proc *p, const struct pm_spawn_req *q,
 		return e;
 	}
 	r->pid = c->pid;
+	return 0;
+}
+
+static long op_cancel(struct pm_proc *p, const struct pm_cancel_req *q,
+		      struct pm_cancel_rep *r)
+{
+	struct pm_svc *s = svc_of(p);
+	(void)q, (void)r;
+	if (s->parked) {
+		s->parked = 0;
+		s->wait.ret = -EINTR;
+		pm_reply(p, &s->wait);
+	}
 	return 0;
 }
 

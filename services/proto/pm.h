@@ -53,11 +53,12 @@
 	  (int32_t pid; int32_t domain;))                                      \
 	/* The new process's image is ready: the manager takes the caller's   \
 	 * domain capability back (revoked) and starts the process's env at   \
-	 * rip with rsp, rdi and the FS base given (rax 0). -ESRCH: pid is     \
-	 * not the caller's unstarted child; -EINVAL: a non-user address. */   \
+	 * rip with rsp, rdi, the FS base and the upcall (entry 0: none) given \
+	 * (rax 0). -ESRCH: pid is not the caller's unstarted child; -EINVAL:  \
+	 * a non-user address. */                                              \
 	X(2, commit,                                                           \
 	  (int32_t pid; uint64_t rip; uint64_t rsp; uint64_t rdi;              \
-	   uint64_t fs_base;),                                                 \
+	   uint64_t fs_base; uint64_t upcall_entry; uint64_t upcall_stack;),   \
 	  (int32_t unused;))                                                   \
 	/* Gives up an unstarted child: its domain and channels go. */         \
 	X(3, abort, (int32_t pid;), (int32_t unused;))                         \
@@ -85,7 +86,10 @@
 	  (int32_t image_mem; int32_t args_mem; uint64_t image_size;           \
 	   uint32_t args_size; int32_t argc; int32_t envc; uint32_t uid;       \
 	   uint32_t gid; int32_t nfds; int32_t fd[3]; uint32_t flags;),        \
-	  (int32_t pid;))
+	  (int32_t pid;))                                                      \
+	/* A signal interrupted the caller's parked wait: that wait is         \
+	 * answered -EINTR now (if it is still parked), then this. */          \
+	X(7, cancel, (int32_t unused;), (int32_t unused;))
 
 #define PM_SPAWN_FS_KILL 0x1 /* pm_spawn_req.flags */
 

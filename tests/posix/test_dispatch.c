@@ -139,6 +139,15 @@ long lp_exo_yield(void)
 	return 0;
 }
 
+/* The gateway's call count (libposix/exo.c), which fork.c names. */
+unsigned long lp_exo_calls;
+
+long lp_exo_notify(long env, unsigned long bits)
+{
+	(void)env, (void)bits;
+	return 0;
+}
+
 long lp_exo_wait_any(const struct exo_wait_item *items, unsigned long n,
 		     unsigned long timeout_ns)
 {

@@ -208,10 +208,5 @@ lp_sig_restore:
 	iretq
 	.size lp_sig_restore, . - lp_sig_restore
 
-	.bss
-	.balign 64
-	.hidden lp_sigreturn_stack
-lp_sigreturn_stack:
-	.skip 8192
 
 	.section .note.GNU-stack, "", @progbits

@@ -71,6 +71,9 @@ struct lp_ids {
 	uint32_t uid, euid, gid, egid;
 	uint32_t umask;
 	uint64_t start_tsc; /* when the process was created */
+	/* The parent's pid: the process page's, which the process manager
+	 * rewrites when the parent ends, or ppid above without one. */
+	const volatile int32_t *ppidp;
 };
 extern struct lp_ids lp_ids_state;
 void lp_ids_init(void);
@@ -122,7 +125,7 @@ static inline long lp_getpid(const long *arg)
 static inline long lp_getppid(const long *arg)
 {
 	(void)arg;
-	return lp_ids()->ppid;
+	return *lp_ids()->ppidp;
 }
 
 static inline long lp_gettid(const long *arg)

@@ -60,6 +60,10 @@
 #define LP_PROT_EXEC 0x4
 #define LP_PROT_RWX 0x7
 
+/* The protection to ask exo_protect for: write access to a page fork
+ * left copy-on-write needs its own copy first (EXO_PROT_COPY). */
+#define LP_PROT_KERNEL(p) ((p) | (((p) & LP_PROT_WRITE) ? EXO_PROT_COPY : 0))
+
 /* Region flags: the protection, and what kind of mapping it is. */
 #define LP_R_SHARED 0x10 /* MAP_SHARED: madvise(DONTNEED) keeps contents */
 #define LP_R_PARKED 0x20 /* PROT_NONE whose frames are at the park address;
@@ -144,8 +148,11 @@ uint64_t lp_brk_start(void);
 
 /* ---- mem/uaccess.c ---- */
 /* Pages already found accessible, valid until the address space changes
- * (lp_mem_generation); see mem/uaccess.c. */
+ * (lp_mem_generation); see mem/uaccess.c. Two ways per set, so the two
+ * pages one call checks (a path and an output buffer) never evict each
+ * other whatever their addresses. */
 #define LP_UCACHE 16
+#define LP_UCACHE_SET(page) (((page) / LP_PAGE) % (LP_UCACHE / 2) * 2)
 struct lp_ucache_entry {
 	uint64_t page;
 	unsigned long generation; /* lp_mem_generation + 1 when filled */
@@ -162,9 +169,10 @@ long lp_uaccess_check(const void *p, size_t len, int write);
 static inline long lp_uaccess(const void *p, size_t len, int write)
 {
 	uint64_t va = (uint64_t)p, page = va & ~(LP_PAGE - 1);
-	const struct lp_ucache_entry *e = &lp_ucache[(page / LP_PAGE) % LP_UCACHE];
-	/* One test of four conditions (& not &&: no branch per condition);
-	 * len - 1 wraps for len 0, which the full check answers. */
+	const struct lp_ucache_entry *e = &lp_ucache[LP_UCACHE_SET(page)];
+	/* One test of the conditions (& not &&: no branch per condition);
+	 * len - 1 wraps for len 0, which the full check answers. The way
+	 * last filled is e[0]. */
 	int hit = (len - 1 < LP_PAGE - (va - page)) & (e->page == page) &
 		  (e->generation == lp_mem_generation + 1) &
 		  (e->writable | !write);

@@ -151,6 +151,16 @@ void lp_sig_info_self(struct lp_siginfo *si, int sig, int code);
 /* ---- signal/deliver.c: delivery ---- */
 /* Sets the upcall (on the first call through the table, dispatch.c). */
 void lp_sig_install(void);
+/* The upcall as fork hands it to a child: its entry (0 if none is
+ * installed) and stack top, and the two stacks the upcall and sigreturn
+ * run on, which the child must own before its first fault (a fault on
+ * them cannot be handled). */
+#define LP_SIGRETURN_STACK 8192 /* arch/x86_64/entry.S */
+struct lp_sig_upcall {
+	uint64_t entry, stack_top;
+	uint64_t stack_lo[2], stack_hi[2];
+};
+void lp_sig_upcall(struct lp_sig_upcall *u);
 /* Whether a libposix call's end has signal work: a deliverable signal,
  * notifications the upcall deferred, or a call to restart. */
 static inline int lp_sig_attention(long r)

@@ -1,0 +1,52 @@
+/* Processes: the process manager's channel (proc/pmc.c, one typed call
+ * per line of services/proto/pm.h's table), fork (proc/fork.c), wait
+ * (proc/wait.c), the copy-on-write fault (mem/cow.c), and the one place a
+ * forked child re-establishes the per-process state it must not share
+ * with its parent (lp_proc_after_fork).
+ */
+#ifndef LP_PROC_H
+#define LP_PROC_H
+
+#include "lp/lp.h"
+#include "pm.h"
+
+/* ---- proc/pmc.c ---- */
+/* Whether this process has a process manager (its process page names
+ * one); looked at once, and again after fork. */
+int lp_pm_connected(void);
+/* lp_pm_<name>(q, r): sends the request, waits for the reply (a signal
+ * meanwhile cancels a parked wait: -LP_ERESTARTSYS). Returns the reply's
+ * result (r filled when >= 0), -ENOSYS without a manager, -EIO once it
+ * has ended. */
+#define LP_PM_DECL(num, name, req, rep)                                        \
+	long lp_pm_##name(const struct pm_##name##_req *q,                     \
+			  struct pm_##name##_rep *r);
+PM_OPS(LP_PM_DECL)
+#undef LP_PM_DECL
+/* Sends an exit message without waiting (the env ends next). */
+void lp_pm_post_exit(int32_t wstatus);
+/* A forked child's channel is its own: read it again from its page. */
+void lp_pm_after_fork(void);
+
+/* ---- proc/fork.c ---- */
+long lp_fork(const long *arg);
+/* Everything a forked child must not share with its parent, reset in one
+ * place: ids from its new process page, its own channels to the file
+ * server and the process manager, no pending signals or timers. */
+void lp_proc_after_fork(void);
+
+/* ---- proc/wait.c ---- */
+long lp_wait4(const long *arg);
+long lp_waitid(const long *arg);
+
+/* ---- proc/ids.c ---- */
+/* Reads the ids of a forked child from its page (the umask stays). */
+void lp_ids_after_fork(void);
+/* The process group: the page's (the manager keeps it), else the pid. */
+int32_t lp_pgid(void);
+
+/* ---- vfs/fsc.c ---- */
+/* A forked child's file server channel is its own: read it again. */
+void lp_fs_after_fork(void);
+
+#endif

@@ -1,0 +1,164 @@
+/* The channel to the process manager (services/proto/pm.h): the rings,
+ * status page and doorbell the manager put in this process (lp/procinfo.h),
+ * and one typed call per line of PM_OPS. A call sends one message, rings
+ * the manager's doorbell if its status page says it sleeps, and waits for
+ * the reply: polling a moment, then sleeping on the reply ring and on the
+ * manager's end at once. A notification that brings a signal to deliver
+ * while the manager holds a wait parked cancels it (PM_OP_cancel), so the
+ * reply stream stays in step; other calls are answered at once. */
+#include <exo/info.h>
+#include <exo/ring.h>
+
+#include "lp/arch.h"
+#include "lp/mem.h"
+#include "lp/proc.h"
+#include "lp/procinfo.h"
+#include "lp/signal.h"
+
+#define LP_PM_SPIN 8 /* yields to the manager first (one CPU) */
+
+struct lp_pmc {
+	int state; /* 0: not looked at, 1: connected, -1: none */
+	int dead;  /* the manager has ended */
+	struct exo_ring_hdr *req, *rep;
+	long req_ring, rep_ring, env;
+	const struct pm_status *status;
+	uint64_t next_id;
+};
+
+static struct lp_pmc lp_pmc;
+
+static void lp_pmc_init(void)
+{
+	const struct lp_procinfo *pi = (const struct lp_procinfo *)LP_PROCINFO_VA;
+	unsigned long q = 0;
+	lp_pmc = (struct lp_pmc){ .state = -1 };
+	if (lp_exo_query(EXO_SELF, LP_PROCINFO_VA, 1, &q) != 1 ||
+	    !(q & EXO_Q_PRESENT) || pi->magic != LP_PROCINFO_MAGIC ||
+	    pi->version != LP_PROCINFO_VERSION || !pi->pm_req_va ||
+	    !pi->pm_rep_va || !pi->pm_status_va)
+		return;
+	lp_pmc.req = (struct exo_ring_hdr *)pi->pm_req_va;
+	lp_pmc.rep = (struct exo_ring_hdr *)pi->pm_rep_va;
+	lp_pmc.req_ring = pi->pm_req_ring;
+	lp_pmc.rep_ring = pi->pm_rep_ring;
+	lp_pmc.env = pi->pm_env;
+	lp_pmc.status = (const struct pm_status *)pi->pm_status_va;
+	lp_pmc.state = 1;
+}
+
+int lp_pm_connected(void)
+{
+	if (!lp_pmc.state)
+		lp_pmc_init();
+	return lp_pmc.state > 0;
+}
+
+void lp_pm_after_fork(void)
+{
+	lp_pmc.state = 0;
+}
+
+/* Puts m in the request ring (it has room: one request at a time, plus
+ * at most one posted exit) and rings the doorbell if the manager sleeps. */
+static void lp_pmc_send(const struct pm_msg *m)
+{
+	void *slot;
+	while (!(slot = exo_ring_prod_slot(lp_pmc.req)))
+		lp_exo_yield();
+	memcpy(slot, m, sizeof(*m));
+	exo_ring_produce(lp_pmc.req);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&lp_pmc.status->sleeping, __ATOMIC_RELAXED))
+		lp_exo_notify(lp_pmc.env, 1); /* the manager's PM_BIT_DOOR */
+}
+
+/* Sleeps until the reply ring moves or the manager ends. Returns 0, -EIO
+ * (ended) or -EINTR (a notification). */
+static long lp_pmc_sleep(void)
+{
+	struct exo_wait_item w[2] = {
+		{ lp_pmc.rep_ring, EXO_RING_HEAD, lp_pmc.rep->tail },
+		{ lp_pmc.env, EXO_WAIT_ENDED, 0 },
+	};
+	uint64_t seen = exo_ring_cons_prepare(lp_pmc.rep);
+	long r = 0;
+	if (seen == w[0].seen)
+		r = lp_exo_wait_any(w, 2, EXO_WAIT_FOREVER);
+	exo_ring_finish_wait(&lp_pmc.rep->cons_waiting);
+	if (r == 1) {
+		lp_pmc.dead = 1;
+		return -EIO;
+	}
+	return r == -EINTR ? r : 0;
+}
+
+/* Takes the next reply into m, waiting. `cancel`: a signal to deliver
+ * cancels the request in flight (the manager answers it -EINTR). Returns
+ * 0 or -EIO. */
+static long lp_pmc_receive(struct pm_msg *m, int cancel)
+{
+	int cancelled = 0;
+	for (int spin = 0;; spin++) {
+		void *slot = exo_ring_cons_slot(lp_pmc.rep);
+		if (slot) {
+			memcpy(m, slot, sizeof(*m));
+			exo_ring_consume(lp_pmc.rep);
+			if (m->op != PM_OP_cancel)
+				return 0;
+			continue; /* the cancel's own answer */
+		}
+		if (spin < LP_PM_SPIN) {
+			lp_exo_yield();
+			continue;
+		}
+		long r = lp_pmc_sleep();
+		if (r == -EIO)
+			return r;
+		if (r == -EINTR && cancel && !cancelled &&
+		    lp_sig_interrupted() == -LP_ERESTARTSYS) {
+			struct pm_msg c = { .op = PM_OP_cancel, .len = sizeof(c),
+					    .id = ++lp_pmc.next_id };
+			lp_pmc_send(&c);
+			cancelled = 1;
+		}
+	}
+}
+
+/* One call: m's op and request are set. Returns the reply's result. */
+static long lp_pmc_call(struct pm_msg *m)
+{
+	if (!lp_pm_connected())
+		return -ENOSYS;
+	if (lp_pmc.dead)
+		return -EIO;
+	m->len = sizeof(*m);
+	m->id = ++lp_pmc.next_id;
+	lp_pmc_send(m);
+	long r = lp_pmc_receive(m, m->op == PM_OP_wait);
+	return r < 0 ? r : m->ret;
+}
+
+void lp_pm_post_exit(int32_t wstatus)
+{
+	struct pm_msg m = { .op = PM_OP_exit, .len = sizeof(m) };
+	if (!lp_pm_connected() || lp_pmc.dead)
+		return;
+	m.id = ++lp_pmc.next_id;
+	m.u.exit_req.status = wstatus;
+	lp_pmc_send(&m);
+}
+
+#define LP_PM_CALL(num, name, req, rep)                                        \
+	long lp_pm_##name(const struct pm_##name##_req *q,                     \
+			  struct pm_##name##_rep *r)                           \
+	{                                                                      \
+		struct pm_msg m = { .op = PM_OP_##name };                      \
+		m.u.name##_req = *q;                                           \
+		long ret = lp_pmc_call(&m);                                    \
+		if (ret >= 0)                                                  \
+			*r = m.u.name##_rep;                                   \
+		return ret;                                                    \
+	}
+PM_OPS(LP_PM_CALL)
+#undef LP_PM_CALL
