@@ -78,6 +78,11 @@ static long (*const lp_table[LP_NSYS])(const long *arg) = {
 	[SYS_fork] = lp_fork,
 	[SYS_wait4] = lp_wait4,
 	[SYS_waitid] = lp_waitid,
+	[SYS_getpgid] = lp_getpgid,
+	[SYS_getpgrp] = lp_getpgrp,
+	[SYS_getsid] = lp_getsid,
+	[SYS_setpgid] = lp_setpgid,
+	[SYS_setsid] = lp_setsid,
 	[SYS_exit_group] = lp_exit_group,
 	[SYS_set_tid_address] = lp_set_tid_address,
 	/* thread/ */

@@ -56,7 +56,10 @@ int lp_pm_connected(void)
 
 void lp_pm_after_fork(void)
 {
-	lp_pmc.state = 0;
+	/* Now, not lazily: a signal death posts its status from inside the
+	 * upcall, which must not be the first to write this (copy-on-write)
+	 * page. */
+	lp_pmc_init();
 }
 
 /* Puts m in the request ring (it has room: one request at a time, plus

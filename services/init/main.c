@@ -17,9 +17,9 @@
  * the program also gets a capability with all rights to the file
  * server's env (lp_procinfo.fs_env_all), so it can destroy the server and
  * check what its clients see. An unknown program prints "init: no such
- * program: <name>" and ends with status 127; one that cannot be started
- * or dies of a fault, "init: cannot start ..." or "init: <name> ended
- * abnormally: ..." and 126.
+ * program: <name>" and ends with status 127; one that cannot be started,
+ * "init: cannot start ..." and 126; one killed by signal N (a fault
+ * too), "init: <name> killed by signal N" and 128 + N, as a shell says.
  */
 #include <libexo.h>
 
@@ -31,8 +31,8 @@
 #define MAX_ARGS 32
 #define STATUS_NOT_FOUND 127
 #define STATUS_FAILED 125
-/* The program could not run or crashed (a shell's 126; the kernel reports
- * it to QEMU as 125, exo-run reads it from init's line). */
+/* The program could not run (a shell's 126; the kernel reports it to
+ * QEMU as 125, exo-run reads it from init's line). */
 #define STATUS_CRASHED 126
 #define CLIENT_INIT 1
 
@@ -286,9 +286,9 @@ static long run(int argc, const char *const argv[])
 		return STATUS_FAILED;
 	}
 	if (st & 0x7f) {
-		exo_printf("init: %s ended abnormally: signal %ld%s\n", argv[0],
+		exo_printf("init: %s killed by signal %ld%s\n", argv[0],
 			   st & 0x7f, st & 0x80 ? " (core dumped)" : "");
-		return STATUS_CRASHED;
+		return 128 + (st & 0x7f); /* as a shell reports it */
 	}
 	exo_printf("init: %s exited with status %ld\n", argv[0], (st >> 8) & 0xff);
 	return (st >> 8) & 0xff;

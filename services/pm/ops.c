@@ -143,13 +143,80 @@ static long op_abort(struct pm_proc *p, const struct pm_abort_req *q,
 	return 0;
 }
 
+/* Whether s is a Linux wait status of an exit or a death by signal (not
+ * "stopped" or "continued", which a process cannot claim for itself). */
+static int status_valid(int32_t s)
+{
+	if ((s & 0x7f) == 0)
+		return (s & ~0xff00) == 0;
+	return (s & ~0xff) == 0 && (s & 0x7f) <= 64;
+}
+
 static long op_exit(struct pm_proc *p, const struct pm_exit_req *q,
 		    struct pm_exit_rep *r)
 {
 	(void)r;
-	svc_of(p)->exit_posted = 1;
-	svc_of(p)->exit_status = q->status;
+	if (status_valid(q->status)) {
+		svc_of(p)->exit_posted = 1;
+		svc_of(p)->exit_status = q->status;
+	}
 	return PM_POSTED;
+}
+
+static long op_getpgid(struct pm_proc *p, const struct pm_getpgid_req *q,
+		       struct pm_getpgid_rep *r)
+{
+	struct pm_proc *t = q->pid == 0 ? p : pm_find(&pm.t, q->pid);
+	if (!t || t->state == PM_EMBRYO)
+		return -ESRCH;
+	r->pgid = t->pgid;
+	r->sid = t->sid;
+	return 0;
+}
+
+/* Whether a process group `pgid` has a member in session sid. */
+static int group_in_session(int32_t pgid, int32_t sid)
+{
+	for (size_t i = 0; i < PM_HASH; i++)
+		for (struct pm_proc *x = pm.t.hash[i]; x; x = x->hnext)
+			if (x->pgid == pgid && x->sid == sid &&
+			    x->state != PM_EMBRYO)
+				return 1;
+	return 0;
+}
+
+static long op_setpgid(struct pm_proc *p, const struct pm_setpgid_req *q,
+		       struct pm_setpgid_rep *r)
+{
+	struct pm_proc *t = q->pid == 0 ? p : pm_find(&pm.t, q->pid);
+	(void)r;
+	if (q->pgid < 0)
+		return -EINVAL;
+	if (!t || t->state == PM_EMBRYO || (t != p && t->parent != p))
+		return -ESRCH;
+	int32_t pgid = q->pgid ? q->pgid : t->pid;
+	if (t->sid == t->pid || t->sid != p->sid ||
+	    (pgid != t->pid && !group_in_session(pgid, p->sid)))
+		return -EPERM;
+	t->pgid = pgid;
+	if (t->svc)
+		pm_page_update(t);
+	return 0;
+}
+
+static long op_setsid(struct pm_proc *p, const struct pm_setsid_req *q,
+		      struct pm_setsid_rep *r)
+{
+	(void)q;
+	for (size_t i = 0; i < PM_HASH; i++)
+		for (struct pm_proc *x = pm.t.hash[i]; x; x = x->hnext)
+			if (x->pgid == p->pid)
+				return -EPERM;
+	p->sid = p->pgid = p->pid;
+	if (p->svc)
+		pm_page_update(p);
+	r->sid = p->sid;
+	return 0;
 }
 
 /* Fills a wait reply from zombie z and, unless WNOWAIT, reaps it. */
@@ -320,12 +387,27 @@ static void end_status(struct pm_proc *p, const struct exo_exit_info *x,
 							    : PM_CLD_KILLED;
 }
 
+/* Takes what p sent before it ended: its exit status may be among it. */
+static void drain(struct pm_proc *p)
+{
+	struct pm_svc *s = svc_of(p);
+	const void *slot;
+	while ((slot = fs_chan_peek(&s->req))) {
+		struct pm_msg m;
+		memcpy(&m, slot, sizeof(m));
+		fs_chan_consume(&s->req);
+		if (m.len == sizeof(m) && m.op == PM_OP_exit)
+			op_exit(p, &m.u.exit_req, &m.u.exit_rep);
+	}
+}
+
 void pm_ended(struct pm_proc *p)
 {
 	struct pm_svc *s = svc_of(p);
 	struct exo_exit_info x = { 0 };
 	struct exo_env_stat st = { 0 };
 	int32_t status, code;
+	drain(p);
 	exo_env_wait(s->env, &x, EXO_WAIT_POLL);
 	if (exo_env_stat(s->env, &st) == 0)
 		p->utime_ns = st.run_ns;

@@ -170,6 +170,8 @@ static long shell_pm(struct pm_proc *p, struct lp_procinfo *pi)
 void pm_page_update(struct pm_proc *p)
 {
 	struct lp_procinfo *pi = svc_of(p)->page.base;
+	if (!pi)
+		return; /* init has no page */
 	pi->pid = p->pid;
 	pi->ppid = p->parent ? p->parent->pid : 0;
 	pi->pgid = p->pgid;

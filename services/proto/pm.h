@@ -89,7 +89,16 @@
 	  (int32_t pid;))                                                      \
 	/* A signal interrupted the caller's parked wait: that wait is         \
 	 * answered -EINTR now (if it is still parked), then this. */          \
-	X(7, cancel, (int32_t unused;), (int32_t unused;))
+	X(7, cancel, (int32_t unused;), (int32_t unused;))                    \
+	/* The process group and session of pid (0: the caller). -ESRCH. */   \
+	X(8, getpgid, (int32_t pid;), (int32_t pgid; int32_t sid;))            \
+	/* setpgid(pid, pgid) with Linux's rules: -EINVAL (pgid < 0), -ESRCH   \
+	 * (pid neither the caller nor its child), -EPERM (a session leader,   \
+	 * another session, or no such group in the caller's session). */      \
+	X(9, setpgid, (int32_t pid; int32_t pgid;), (int32_t unused;))         \
+	/* setsid: a new session and group led by the caller, its id the       \
+	 * caller's pid. -EPERM: the caller leads a process group. */          \
+	X(10, setsid, (int32_t unused;), (int32_t sid;))
 
 #define PM_SPAWN_FS_KILL 0x1 /* pm_spawn_req.flags */
 

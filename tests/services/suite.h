@@ -65,4 +65,39 @@ static inline int suite_run(const struct suite_test *t, size_t n)
 	return nfail;
 }
 
+/* As suite_run, but each test runs in a child process of its own (xv6's
+ * usertests): a test that crashes or hangs its process is reported with
+ * how it ended, and the rest still run. Needs fork and waitpid. */
+#include <sys/wait.h>
+#include <unistd.h>
+
+static inline int suite_run_forked(const struct suite_test *t, size_t n)
+{
+	int npass = 0, nfail = 0;
+	for (size_t i = 0; i < n; i++) {
+		int st = 0;
+		fflush(stdout);
+		pid_t pid = fork();
+		if (pid == 0) {
+			failed = 0;
+			t[i].fn();
+			fflush(stdout);
+			_exit(failed);
+		}
+		int ok = pid > 0 && waitpid(pid, &st, 0) == pid &&
+			 WIFEXITED(st) && WEXITSTATUS(st) == 0;
+		if (pid < 0)
+			printf(SUITE ": %s FAILED (fork: %s)\n", t[i].name,
+			       strerror(errno));
+		else if (WIFSIGNALED(st))
+			printf(SUITE ": %s FAILED (killed by signal %d)\n",
+			       t[i].name, WTERMSIG(st));
+		else
+			printf(SUITE ": %s %s\n", t[i].name, ok ? "ok" : "FAILED");
+		ok ? npass++ : nfail++;
+	}
+	printf(SUITE ": %d passed, %d failed\n", npass, nfail);
+	return nfail;
+}
+
 #endif

@@ -35,6 +35,13 @@ long lp_fork(const long *arg);
  * server and the process manager, no pending signals or timers. */
 void lp_proc_after_fork(void);
 
+/* ---- proc/pgrp.c ---- */
+long lp_getpgid(const long *arg);
+long lp_getpgrp(const long *arg);
+long lp_getsid(const long *arg);
+long lp_setpgid(const long *arg);
+long lp_setsid(const long *arg);
+
 /* ---- proc/wait.c ---- */
 long lp_wait4(const long *arg);
 long lp_waitid(const long *arg);

@@ -1,0 +1,360 @@
+/* proctest: processes against the real process manager and file server --
+ * fork with copy-on-write (isolation both ways, no page copied until one
+ * is written, shared file offsets), exit statuses and wait4/waitid with
+ * exact values and errors, deaths by signal, orphans handed to init, many
+ * children at once and fork+exit+wait in a loop. Each test runs in a child
+ * of its own (suite_run_forked), and the suite checks that the free
+ * frames come back once every child is gone. Exits with the failures.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <exo/info.h>
+#include <exo/layout.h>
+
+#define SUITE "proctest"
+#include "suite.h"
+
+#define MANY 50
+#define ROUNDS 200
+#define HEAP_MB 64
+
+static const struct exo_info *info(void)
+{
+	return (const struct exo_info *)EXO_INFO_VA;
+}
+
+/* Free frames once the kernel's count has caught up (it is refreshed at
+ * every timer tick). */
+static uint64_t free_frames(void)
+{
+	uint64_t t = info()->ticks;
+	while (info()->ticks < t + 2)
+		usleep(1000);
+	return info()->free_frames;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&ts, 0);
+}
+
+/* Waits for pid and checks it exited with `code`. */
+#define EXPECT_EXIT(pid, code)                                                 \
+	do {                                                                   \
+		int st_ = -1;                                                  \
+		EQ(waitpid(pid, &st_, 0), pid);                                \
+		EQ(WIFEXITED(st_), 1);                                         \
+		EQ(WEXITSTATUS(st_), code);                                    \
+	} while (0)
+
+/* The child sees itself as new, its parent as the forker; its exit
+ * status comes back exactly. */
+static void t_fork_ids(void)
+{
+	pid_t me = getpid(), parent = getppid();
+	pid_t c = fork();
+	if (c == 0)
+		_exit(getppid() == me && getpid() != me ? 3 : 4);
+	OK(c);
+	EQ(c > me || c > 1, 1);
+	EXPECT_EXIT(c, 3);
+	EQ(getpid(), me);
+	EQ(getppid(), parent);
+}
+
+static int counter = 10;
+
+/* Writes on either side after fork stay on that side. */
+static void t_cow_isolation(void)
+{
+	int *heap = malloc(4 * sizeof(int));
+	heap[0] = 100;
+	counter = 10;
+	pid_t c = fork();
+	if (c == 0) {
+		int ok = counter == 10 && heap[0] == 100;
+		counter = 11;
+		heap[0] = 101;
+		sleep_ms(50); /* the parent writes meanwhile */
+		_exit(ok && counter == 11 && heap[0] == 101 ? 0 : 1);
+	}
+	OK(c);
+	counter = 20;
+	heap[0] = 200;
+	EXPECT_EXIT(c, 0);
+	EQ(counter, 20);
+	EQ(heap[0], 200);
+	free(heap);
+}
+
+/* A fork copies no page of 64 MiB of touched heap; the first write to
+ * one copies that page only. */
+static void t_cow_no_copy(void)
+{
+	size_t len = (size_t)HEAP_MB << 20;
+	char *big = mmap(0, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (big == MAP_FAILED)
+		FAIL("mmap: %s", strerror(errno));
+	for (size_t i = 0; i < len; i += 4096)
+		big[i] = (char)(i >> 12);
+	uint64_t before = free_frames();
+	pid_t c = fork();
+	if (c == 0) {
+		sleep_ms(200); /* the parent counts meanwhile */
+		big[4096] = 'x'; /* one page */
+		_exit(big[0] == 0 && big[8192] == 2 ? 0 : 1);
+	}
+	OK(c);
+	uint64_t after = free_frames();
+	/* The child's page tables and channels, not 16384 copied pages. */
+	if (before - after > 256)
+		FAIL("fork took %lu frames", (unsigned long)(before - after));
+	EXPECT_EXIT(c, 0);
+	EQ(big[4096], 1);
+	munmap(big, len);
+}
+
+/* Open file descriptions are shared: one offset for both processes. */
+static void t_shared_offset(void)
+{
+	char buf[16] = { 0 };
+	int fd = open("/tmp/proc_off", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	OK(fd);
+	pid_t c = fork();
+	if (c == 0)
+		_exit(write(fd, "child", 5) == 5 ? 0 : 1);
+	OK(c);
+	EXPECT_EXIT(c, 0);
+	EQ(write(fd, "parent", 6), 6);
+	EQ(lseek(fd, 0, SEEK_CUR), 11);
+	EQ(pread(fd, buf, sizeof(buf), 0), 11);
+	EQ(memcmp(buf, "childparent", 11), 0);
+	close(fd);
+	unlink("/tmp/proc_off");
+}
+
+/* wait's errors and variants: ECHILD, WNOHANG, a given pid, -1, rusage,
+ * waitid's siginfo, EINVAL. */
+static void t_wait_variants(void)
+{
+	int st;
+	ERR(waitpid(-1, &st, 0), ECHILD);
+	ERR(waitpid(-1, &st, WNOHANG), ECHILD);
+	ERR(waitpid(-1, &st, 0x4000), EINVAL);
+	pid_t a = fork();
+	if (a == 0) {
+		sleep_ms(100);
+		_exit(5);
+	}
+	OK(a);
+	EQ(waitpid(a, &st, WNOHANG), 0);
+	ERR(waitpid(a + 1000, &st, 0), ECHILD);
+	struct rusage ru;
+	EQ(wait4(-1, &st, 0, &ru), a);
+	EQ(WEXITSTATUS(st), 5);
+	pid_t b = fork();
+	if (b == 0)
+		_exit(6);
+	siginfo_t si;
+	memset(&si, 0xff, sizeof(si));
+	EQ(waitid(P_PID, (id_t)b, &si, WEXITED), 0);
+	EQ(si.si_signo, SIGCHLD);
+	EQ(si.si_code, CLD_EXITED);
+	EQ(si.si_pid, b);
+	EQ(si.si_status, 6);
+	EQ(si.si_uid, getuid());
+	ERR(waitid(P_PID, (id_t)b, &si, WEXITED), ECHILD);
+	ERR(waitid(P_ALL, 0, &si, 0), EINVAL);
+	ERR(waitid(7, 0, &si, WEXITED), EINVAL);
+}
+
+/* WNOWAIT leaves the child waitable; P_PGID finds children by group. */
+static void t_wait_nowait(void)
+{
+	siginfo_t si;
+	pid_t c = fork();
+	if (c == 0)
+		_exit(9);
+	OK(c);
+	EQ(waitid(P_PGID, (id_t)getpgrp(), &si, WEXITED | WNOWAIT), 0);
+	EQ(si.si_pid, c);
+	EQ(waitid(P_ALL, 0, &si, WEXITED | WNOWAIT), 0);
+	EQ(si.si_pid, c);
+	EXPECT_EXIT(c, 9);
+}
+
+/* Deaths by signal: the wait status says which, and whether it dumps
+ * core; waitid's si_code CLD_KILLED or CLD_DUMPED. */
+static void t_signal_deaths(void)
+{
+	int st;
+	siginfo_t si;
+	pid_t c = fork();
+	if (c == 0) {
+		*(volatile int *)0 = 1;
+		_exit(0);
+	}
+	OK(c);
+	EQ(waitpid(c, &st, 0), c);
+	EQ(WIFSIGNALED(st), 1);
+	EQ(WTERMSIG(st), SIGSEGV);
+	EQ(WCOREDUMP(st) != 0, 1);
+	c = fork();
+	if (c == 0) {
+		raise(SIGKILL);
+		_exit(0);
+	}
+	OK(c);
+	EQ(waitid(P_PID, (id_t)c, &si, WEXITED), 0);
+	EQ(si.si_code, CLD_KILLED);
+	EQ(si.si_status, SIGKILL);
+	c = fork();
+	if (c == 0)
+		abort();
+	OK(c);
+	EQ(waitid(P_PID, (id_t)c, &si, WEXITED), 0);
+	EQ(si.si_code, CLD_DUMPED);
+	EQ(si.si_status, SIGABRT);
+}
+
+/* A child whose parent ended belongs to init: its getppid says 1. */
+static void t_orphan(void)
+{
+	unlink("/tmp/proc_orphan");
+	pid_t c = fork();
+	if (c == 0) {
+		pid_t g = fork();
+		if (g == 0) {
+			for (int i = 0; i < 200 && getppid() != 1; i++)
+				sleep_ms(10);
+			int fd = open("/tmp/proc_orphan", O_CREAT | O_WRONLY, 0644);
+			write(fd, getppid() == 1 ? "1" : "0", 1);
+			close(fd);
+			_exit(0);
+		}
+		_exit(g > 0 ? 0 : 1);
+	}
+	OK(c);
+	EXPECT_EXIT(c, 0);
+	char b = 0;
+	int fd = -1;
+	for (int i = 0; i < 300 && fd < 0; i++) {
+		fd = open("/tmp/proc_orphan", O_RDONLY);
+		if (fd < 0 || read(fd, &b, 1) != 1) {
+			if (fd >= 0)
+				close(fd);
+			fd = -1;
+			sleep_ms(10);
+		}
+	}
+	OK(fd);
+	EQ(b, '1');
+	close(fd);
+	unlink("/tmp/proc_orphan");
+}
+
+/* Process groups and sessions with Linux's rules and errors. */
+static void t_groups(void)
+{
+	pid_t me = getpid(), sid = getsid(0);
+	EQ(getpgrp(), getpgid(0));
+	EQ(getpgid(me), getpgrp());
+	ERR(getpgid(999999), ESRCH);
+	ERR(getsid(999999), ESRCH);
+	ERR(setpgid(0, -1), EINVAL);
+	ERR(setpgid(999999, 0), ESRCH);
+	pid_t c = fork();
+	if (c == 0) {
+		sleep_ms(100);
+		int ok = getpgrp() == getpid(); /* the parent moved us */
+		ok = ok && setsid() == -1 && errno == EPERM; /* a group leader */
+		_exit(ok ? 0 : 1);
+	}
+	OK(c);
+	OK(setpgid(c, c));
+	EQ(getpgid(c), c);
+	EQ(getsid(c), sid);
+	EXPECT_EXIT(c, 0);
+	c = fork();
+	if (c == 0) {
+		pid_t s = setsid();
+		int ok = s == getpid() && getsid(0) == s && getpgrp() == s;
+		ok = ok && setpgid(0, 0) == -1 && errno == EPERM; /* leader */
+		sleep_ms(100);
+		_exit(ok ? 0 : 1);
+	}
+	OK(c);
+	sleep_ms(50);
+	EQ(getsid(c), c);
+	ERR(setpgid(c, getpgrp()), EPERM); /* another session */
+	EXPECT_EXIT(c, 0);
+	/* waitpid(-pgid) waits in that group only. */
+	c = fork();
+	if (c == 0) {
+		setpgid(0, 0);
+		_exit(8);
+	}
+	OK(c);
+	setpgid(c, c); /* whichever runs first */
+	int st;
+	EQ(waitpid(-c, &st, 0), c);
+	EQ(WEXITSTATUS(st), 8);
+}
+
+/* MANY children alive at once, each status exact. */
+static void t_many(void)
+{
+	pid_t pids[MANY];
+	for (int i = 0; i < MANY; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0) {
+			sleep_ms(300);
+			_exit(i % 200);
+		}
+		OK(pids[i]);
+	}
+	for (int i = MANY - 1; i >= 0; i--)
+		EXPECT_EXIT(pids[i], i % 200);
+}
+
+/* ROUNDS of fork + exit + wait. */
+static void t_fork_loop(void)
+{
+	for (int i = 0; i < ROUNDS; i++) {
+		pid_t c = fork();
+		if (c == 0)
+			_exit(i & 0x7f);
+		OK(c);
+		EXPECT_EXIT(c, i & 0x7f);
+	}
+}
+
+static const struct suite_test tests[] = {
+	T(fork_ids),	   T(cow_isolation), T(cow_no_copy), T(shared_offset),
+	T(wait_variants), T(wait_nowait),   T(signal_deaths), T(orphan),
+	T(groups),	   T(many),	     T(fork_loop),
+};
+
+int main(void)
+{
+	uint64_t f0 = free_frames();
+	int nfail = suite_run_forked(tests, sizeof(tests) / sizeof(tests[0]));
+	uint64_t f1 = free_frames();
+	printf("proctest: free frames %lu before, %lu after\n",
+	       (unsigned long)f0, (unsigned long)f1);
+	return nfail;
+}
