@@ -11,7 +11,9 @@
  * reply ring's doorbell with the <exo/ring.h> protocol -- and on the
  * server's end (EXO_WAIT_ENDED on the env the process info page names):
  * once the server is gone, the call in flight and every later one fail
- * with EIO instead of waiting forever. */
+ * with EIO instead of waiting forever. A request sent rings the server's
+ * doorbell (exo_notify, FS_BIT_DOOR) when its status page says it sleeps:
+ * the server waits on no client ring. */
 #include <exo/info.h>
 #include <exo/ring.h>
 
@@ -31,6 +33,7 @@ struct lp_fsc {
 	struct exo_ring_hdr *req, *rep;
 	long req_ring, rep_ring;
 	long fs_env; /* the server's env (READ), or -1 */
+	long door;   /* the same env for the doorbell (NOTIFY), or -1 */
 	uint8_t *bulk;
 	uint32_t bulk_size;
 	const struct fs_status *status; /* the server's status page, or 0 */
@@ -57,7 +60,7 @@ static void lp_fsc_init(void)
 	lp_fsc.rep_ring = pi->fs_rep_ring;
 	lp_fsc.bulk = (uint8_t *)pi->fs_bulk_va;
 	lp_fsc.bulk_size = pi->fs_bulk_size;
-	lp_fsc.fs_env = pi->fs_env;
+	lp_fsc.fs_env = lp_fsc.door = pi->fs_env;
 	lp_fsc.state = 1;
 	q = 0;
 	if (pi->fs_status_va &&
@@ -168,6 +171,16 @@ static long lp_fsc_wait(struct exo_ring_hdr *h, long ring, unsigned long which,
 	return r;
 }
 
+/* Wakes the server if it sleeps (fs.h, fs_status.sleeping), after a
+ * request was published and fenced; without a status page, always. */
+static void lp_fsc_door(void)
+{
+	if (lp_fsc.door >= 0 &&
+	    (!lp_fsc.status ||
+	     __atomic_load_n(&lp_fsc.status->sleeping, __ATOMIC_RELAXED)))
+		lp_exo_notify(lp_fsc.door, FS_BIT_DOOR);
+}
+
 /* Puts r in the request ring (waiting for room), with the next id.
  * Returns 0, or -EIO if the server has ended. */
 static long lp_fsc_send(struct fs_req *r)
@@ -180,8 +193,8 @@ static long lp_fsc_send(struct fs_req *r)
 				     lp_fsc.req->tail)) < 0)
 			return e;
 	memcpy(slot, r, sizeof(*r));
-	if (exo_ring_produce(lp_fsc.req))
-		lp_exo_ring_notify(lp_fsc.req_ring);
+	exo_ring_produce(lp_fsc.req); /* a full fence after the head */
+	lp_fsc_door();
 	return 0;
 }
 

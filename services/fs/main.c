@@ -1,9 +1,13 @@
 /* fs: the file server program. Started by init with the initrd (a cpio
  * newc memory object) and a control channel; it unpacks the initrd into
- * its ramfs, adds /dev and /tmp, then serves: one loop waits on the
- * control ring and every client's request ring (exo_wait_any), decodes
- * each request from a private copy (fs_req_decode), runs it (fs_handle)
- * and writes the reply.
+ * its ramfs, adds /dev and /tmp, then serves: one loop looks at every
+ * client (clients.c: as many as memory holds) each round, decodes each
+ * request from a private copy (fs_req_decode), runs it (fs_handle) and
+ * writes the reply. With nothing to do it raises the `sleeping` flag of
+ * its status page (fs.h), looks once more and sleeps in exo_wait_any on
+ * two rings only, the control ring and the console input ring, until
+ * they move or a client rings the doorbell (FS_BIT_DOOR): no wait item
+ * per client, so no limit of 64.
  *
  * Console input: a reader thread (input.c) takes bytes from the kernel's
  * console (exo_console_read) and the loop feeds them to the tty line
@@ -14,6 +18,7 @@
 #include <libexo.h>
 
 #include "chan.h"
+#include "clients.h"
 #include "fs_ctl.h"
 #include "heap.h"
 #include "input.h"
@@ -28,19 +33,10 @@
 #define FS_BYTES_MAX (24UL << 20)
 #define FS_INODES_MAX 131072
 
-struct client {
-	int used;
-	uint32_t id;
-	struct fs_chan req, rep;
-	struct exo_region bulk;
-	struct fs_client fc;
-	int deferred;         /* dreq waits for terminal input */
-	struct fs_req dreq;
-};
-
 static struct fs_server srv;
-static struct client clients[FS_MAX_CLIENTS];
+static struct client_table clients;
 static struct fs_chan ctl_req, ctl_rep;
+static struct fs_status *status; /* the status page, read-write here */
 
 /* The console's output: the machine's terminal (exo_console_write), in
  * 4 KiB writes; the diagnostic log (exo_debug_write) is not for it. */
@@ -91,77 +87,94 @@ static long map_status(long mem)
 	long r = exo_region_map(&page, mem, 1, EXO_PROT_READ | EXO_PROT_WRITE);
 	if (r < 0)
 		return r;
-	fs_server_set_status(&srv, page.base);
+	status = page.base;
+	fs_server_set_status(&srv, status);
 	return 0;
 }
 
-static struct client *client_find(uint32_t id)
+/* Unmaps c's rings and bulk area (deleting the rings' capabilities). */
+static void client_unmap(struct client *c)
 {
-	for (int i = 0; i < FS_MAX_CLIENTS; i++)
-		if (clients[i].used && clients[i].id == id)
-			return &clients[i];
-	return 0;
+	fs_chan_unmap(&c->req);
+	fs_chan_unmap(&c->rep);
+	if (c->bulk)
+		exo_unmap(EXO_SELF, (unsigned long)c->bulk, c->bulk_pages);
+	c->bulk = 0;
 }
 
 static void client_drop(struct client *c)
 {
 	fs_client_destroy(&c->fc);
-	fs_chan_unmap(&c->req);
-	fs_chan_unmap(&c->rep);
-	exo_region_free(&c->bulk);
-	c->used = 0;
+	client_unmap(c);
+	clients_remove(&clients, c);
 }
 
-/* FS_CTL_NEW and FS_CTL_CLONE: maps the client's rings and bulk area and
- * starts it empty or as a copy of client from_id. Returns 0, or -EEXIST
- * (id in use), -ENOENT (no client from_id), -ENOSPC (FS_MAX_CLIENTS),
- * -EINVAL, -ENOMEM, the kernel's error (the capabilities are deleted on
- * failure). */
-static long client_new(const struct fs_ctl_msg *m)
+/* Maps the bulk area of m into c; the capability goes (the mapping holds
+ * the frames), so a client costs fs two capability slots, its rings'.
+ * Returns 0, or -EINVAL (a size the memory object lacks), -ENOMEM, the
+ * kernel's error. */
+static long bulk_map(struct client *c, const struct fs_ctl_msg *m)
 {
-	struct client *c = 0, *from = 0;
-	long r = 0;
-	for (int i = 0; i < FS_MAX_CLIENTS && !c; i++)
-		if (!clients[i].used)
-			c = &clients[i];
-	if (client_find(m->id))
-		r = -EEXIST;
-	else if (m->op == FS_CTL_CLONE && !(from = client_find(m->from_id)))
-		r = -ENOENT;
-	else if (!c)
-		r = -ENOSPC;
-	if (r < 0)
-		goto drop_caps;
-	*c = (struct client){ .id = m->id };
 	struct exo_cap_info ci;
+	struct exo_region bulk;
+	unsigned long pages = m->bulk_size / EXO_PAGE_SIZE;
+	long r = exo_cap_info(m->bulk_mem, &ci);
+	if (r < 0)
+		return r;
+	if (m->bulk_size == 0 || m->bulk_size % EXO_PAGE_SIZE || ci.size < pages)
+		return -EINVAL;
+	if ((r = exo_region_map(&bulk, m->bulk_mem, pages,
+				EXO_PROT_READ | EXO_PROT_WRITE)) < 0)
+		return r;
+	exo_cap_delete(m->bulk_mem);
+	c->bulk = bulk.base;
+	c->bulk_pages = pages;
+	return 0;
+}
+
+/* Maps c's rings and bulk area and starts it empty or as a copy of from.
+ * Returns 0 or the error of mapping or starting it (unmapped then). */
+static long client_start(struct client *c, struct client *from,
+			 const struct fs_ctl_msg *m)
+{
+	struct fs_cred cred = { .uid = m->uid, .gid = m->gid };
+	long r;
 	if ((r = fs_chan_map(&c->req, m->req_ring, FS_SLOT_SIZE)) < 0 ||
 	    (r = fs_chan_map(&c->rep, m->rep_ring, FS_SLOT_SIZE)) < 0 ||
-	    (r = exo_cap_info(m->bulk_mem, &ci)) < 0)
+	    (r = bulk_map(c, m)) < 0)
 		goto fail;
-	if (m->bulk_size == 0 || m->bulk_size % EXO_PAGE_SIZE ||
-	    ci.size < m->bulk_size / EXO_PAGE_SIZE) {
-		r = -EINVAL;
-		goto fail;
-	}
-	if ((r = exo_region_map(&c->bulk, m->bulk_mem, m->bulk_size / EXO_PAGE_SIZE,
-				EXO_PROT_READ | EXO_PROT_WRITE)) < 0)
-		goto fail;
-	struct fs_cred cred = { .uid = m->uid, .gid = m->gid };
 	if (from)
-		r = fs_client_fork(&from->fc, &c->fc, c->bulk.base, m->bulk_size);
+		r = fs_client_fork(&from->fc, &c->fc, c->bulk, m->bulk_size);
 	else
-		r = fs_client_init(&srv, &c->fc, &cred, c->bulk.base,
-				   m->bulk_size, m->max_handles);
-	if (r < 0) {
-		exo_region_free(&c->bulk);
-		goto fail;
-	}
-	c->used = 1;
-	return 0;
+		r = fs_client_init(&srv, &c->fc, &cred, c->bulk, m->bulk_size,
+				   m->max_handles);
+	if (r == 0)
+		return 0;
 fail:
-	fs_chan_unmap(&c->req);
-	fs_chan_unmap(&c->rep);
-drop_caps:
+	client_unmap(c);
+	return r;
+}
+
+/* FS_CTL_NEW and FS_CTL_CLONE: a new client, empty or a copy of client
+ * from_id. Returns 0, or -EEXIST (id in use), -ENOENT (no client
+ * from_id), -ENOMEM (no memory for it), -EINVAL, the kernel's error; on
+ * failure nothing is left of it and the capabilities are deleted. */
+static long client_new(const struct fs_ctl_msg *m)
+{
+	struct client *c, *from = 0;
+	long r = 0;
+	if (clients_find(&clients, m->id))
+		r = -EEXIST;
+	else if (m->op == FS_CTL_CLONE &&
+		 !(from = clients_find(&clients, m->from_id)))
+		r = -ENOENT;
+	else if (!(c = clients_add(&clients, m->id)))
+		r = -ENOMEM;
+	else if ((r = client_start(c, from, m)) < 0)
+		clients_remove(&clients, c);
+	if (r == 0)
+		return 0;
+	/* Those client_unmap deleted already just give -EBADF here. */
 	exo_cap_delete(m->req_ring);
 	exo_cap_delete(m->rep_ring);
 	exo_cap_delete(m->bulk_mem);
@@ -171,7 +184,7 @@ drop_caps:
 /* Acts on one control message. Returns its reply's result. */
 static long ctl_handle(const struct fs_ctl_msg *m)
 {
-	struct client *c = client_find(m->id);
+	struct client *c = clients_find(&clients, m->id);
 	switch (m->op) {
 	case FS_CTL_NEW:
 	case FS_CTL_CLONE:
@@ -240,10 +253,10 @@ static int serve_client(struct client *c)
  * can finish get their replies. */
 static void retry_deferred(void)
 {
-	for (int i = 0; i < FS_MAX_CLIENTS; i++) {
-		struct client *c = &clients[i];
+	for (size_t i = 0; i < clients.n; i++) {
+		struct client *c = clients.all[i];
 		struct fs_rep rep;
-		if (!c->used || !c->deferred)
+		if (!c->deferred)
 			continue;
 		void *out = fs_chan_slot(&c->rep);
 		if (!out)
@@ -262,36 +275,6 @@ static void tty_sink(void *ctx, const char *buf, size_t n)
 {
 	(void)ctx;
 	tty_input(&srv.tty, buf, n);
-}
-
-/* Sleeps until the control ring or a client has work (or a full reply
- * ring drains). Returns at once if one already has. */
-static void wait_work(void)
-{
-	struct exo_wait_item items[2 + FS_MAX_CLIENTS];
-	struct client *who[2 + FS_MAX_CLIENTS];
-	unsigned long n = 0;
-	int ready = 0, full;
-	ready |= fs_input_prepare(&items[n]);
-	who[n++] = 0;
-	ready |= fs_chan_prepare(&ctl_req, 0, &items[n]);
-	who[n++] = 0;
-	for (int i = 0; i < FS_MAX_CLIENTS; i++) {
-		struct client *c = &clients[i];
-		if (!c->used)
-			continue;
-		full = fs_chan_slot(&c->rep) == 0;
-		ready |= fs_chan_prepare(full ? &c->rep : &c->req, full, &items[n]);
-		who[n++] = c;
-	}
-	if (!ready)
-		exo_wait_any(items, n, EXO_WAIT_FOREVER);
-	fs_input_finish();
-	fs_chan_finish(&ctl_req, 0);
-	for (unsigned long i = 2; i < n; i++) {
-		fs_chan_finish(&who[i]->req, 0);
-		fs_chan_finish(&who[i]->rep, 1);
-	}
 }
 
 /* With CPUs to spare, the server polls its rings for FS_IDLE_POLL_US
@@ -328,6 +311,60 @@ static int keep_polling(uint64_t *idle_since, uint64_t *yielded)
 	return now - *idle_since < us * FS_IDLE_POLL_US;
 }
 
+/* Serves every client with work: at most FS_BATCH requests each.
+ * Returns whether it served any. */
+static int serve_clients(void)
+{
+	int did = 0;
+	for (size_t i = 0; i < clients.n; i++)
+		for (int n = 0; n < FS_BATCH && serve_client(clients.all[i]); n++)
+			did = 1;
+	return did;
+}
+
+/* What the clients have for the loop: 1 if one has a request to serve
+ * now, else 2 if one has a request but its reply ring is full, else 0. */
+static int clients_pending(void)
+{
+	int blocked = 0;
+	for (size_t i = 0; i < clients.n; i++) {
+		struct client *c = clients.all[i];
+		if (c->deferred || !fs_chan_peek(&c->req))
+			continue;
+		if (fs_chan_slot(&c->rep))
+			return 1;
+		blocked = 1;
+	}
+	return blocked ? 2 : 0;
+}
+
+/* A full reply ring is its client's own doing (libposix leaves at most 5
+ * replies unread in a ring of 16): rather than a wait item per such
+ * client, fs then sleeps at most this long before it looks again. */
+#define FS_BLOCKED_NS 10000000UL
+
+/* Sleeps until the control or input ring moves or a client rings the
+ * doorbell, unless work came in meanwhile: the doorbell's bits are taken,
+ * the flag goes up, a full fence, every ring is looked at once more (a
+ * client publishes, fences, then reads the flag: one of us sees the
+ * other), and only then the wait. */
+static void idle(void)
+{
+	struct exo_wait_item items[2];
+	exo_notify_take();
+	__atomic_store_n(&status->sleeping, 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	int ready = fs_input_prepare(&items[0]);
+	ready |= fs_chan_prepare(&ctl_req, 0, &items[1]);
+	int pending = clients_pending();
+	if (!ready && pending != 1)
+		exo_wait_any(items, 2, pending == 2 ? FS_BLOCKED_NS
+						    : EXO_WAIT_FOREVER);
+	__atomic_store_n(&status->sleeping, 0, __ATOMIC_RELAXED);
+	fs_input_finish();
+	fs_chan_finish(&ctl_req, 0);
+}
+
 static void serve(void)
 {
 	uint64_t idle_since = 0, yielded = 0;
@@ -339,18 +376,14 @@ static void serve(void)
 		}
 		while (serve_ctl())
 			did = 1;
-		for (int i = 0; i < FS_MAX_CLIENTS; i++)
-			for (int n = 0; n < FS_BATCH && clients[i].used &&
-					serve_client(&clients[i]);
-			     n++)
-				did = 1;
+		did |= serve_clients();
 		if (did) {
 			idle_since = 0;
 			continue;
 		}
 		if (keep_polling(&idle_since, &yielded))
 			continue;
-		wait_work();
+		idle();
 		idle_since = 0;
 	}
 }
@@ -384,6 +417,8 @@ long exo_main(unsigned long arg)
 		exo_fatal("fs: cannot map the control rings: error %ld", r);
 	if ((r = map_status((long)a->word[FS_ARG_STATUS_MEM])) < 0)
 		exo_fatal("fs: cannot map the status page: error %ld", r);
+	if ((r = clients_init(&clients, &heap)) < 0)
+		exo_fatal("fs: cannot make the client table: error %ld", r);
 	if ((r = fs_input_start()) < 0)
 		exo_fatal("fs: cannot start the console reader: error %ld", r);
 	serve();

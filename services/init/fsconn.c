@@ -11,13 +11,17 @@
 #define LP_FD_MAX_HANDLES 4096
 
 /* Sends (or receives) one message of len bytes on e, waiting as long as
- * fs runs. Returns 0, -EIO once fs has ended, or the ring's error. */
+ * fs runs. A message sent rings fs's doorbell (FS_BIT_DOOR, fs.h) every
+ * time: init makes few calls, so it does not look at the sleeping flag.
+ * Returns 0, -EIO once fs has ended, or the ring's error. */
 static long xfer(const struct exo_ring_end *e, void *msg, unsigned long len,
 		 int send, long fs_env)
 {
 	for (;;) {
 		long r = send ? exo_ring_send(e, msg, len, SPIN, SLICE_NS)
 			      : exo_ring_recv(e, msg, len, SPIN, SLICE_NS);
+		if (send && r == 0)
+			exo_notify(fs_env, FS_BIT_DOOR);
 		if (r != -ETIMEDOUT)
 			return r;
 		if (exo_env_wait(fs_env, 0, EXO_WAIT_POLL) == 0)

@@ -176,12 +176,24 @@ long fs_bulk_path(const uint8_t *bulk, uint64_t bulk_size, struct fs_buf b,
  * client's credentials (fs_op_may_change), and after any request whose
  * handling changed an access time, before the reply is sent. A result
  * the server gave while version was V is still exact as long as version
- * reads V, so a client may keep it until then (libposix's stat cache). */
+ * reads V, so a client may keep it until then (libposix's stat cache).
+ *
+ * sleeping is the server's doorbell flag: the server raises it (then a
+ * full fence, then one more look at every ring) before it sleeps, and
+ * lowers it when it wakes. A client that has published a request (a full
+ * fence after it) and reads sleeping != 0 rings the doorbell:
+ * exo_notify(fs env, FS_BIT_DOOR). One side always sees the other, so no
+ * request waits for a server asleep. */
 #define FS_STATUS_MAGIC 0x5355544154534653ULL /* "FSSTATUS" */
 struct fs_status {
-	uint64_t magic;   /* FS_STATUS_MAGIC once the server serves */
-	uint64_t version; /* read with an acquire load */
+	uint64_t magic;    /* FS_STATUS_MAGIC once the server serves */
+	uint64_t version;  /* read with an acquire load */
+	uint32_t sleeping; /* the server waits for its doorbell */
+	uint32_t pad;
 };
+
+/* The file server's notification bit a client sets to wake it. */
+#define FS_BIT_DOOR 0x1UL
 
 /* 0 for the requests that never change what a stat sees (queries, offset
  * and status-flag changes of a description, reads: a read's only change,

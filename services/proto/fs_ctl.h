@@ -15,7 +15,9 @@
 #include <stdint.h>
 
 enum fs_ctl_op {
-	FS_CTL_NEW = 1,  /* id, rings, bulk, credentials -> 0 or -errno */
+	FS_CTL_NEW = 1,  /* id, rings, bulk, credentials -> 0 or -errno
+			  * (-ENOMEM: fs has no memory for another client;
+			  * there is no other limit on their number) */
 	FS_CTL_DROP = 2, /* id -> 0, or -ENOENT; closes its handles, unmaps
 			  * and deletes its capabilities */
 	FS_CTL_CRED = 3, /* id uid gid -> 0, or -ENOENT: new credentials
@@ -36,10 +38,6 @@ enum fs_arg_word {
 	FS_ARG_STATUS_MEM,  /* the status page (struct fs_status), READ|WRITE */
 	FS_ARG_WORDS
 };
-
-/* The most clients fs serves at once (exo_wait_any takes 64 items; the
- * control ring and the console input ring take two). */
-#define FS_MAX_CLIENTS 62
 
 struct fs_ctl_msg {
 	uint32_t op;        /* enum fs_ctl_op */

@@ -49,7 +49,7 @@ END_TEST
  * what a stat sees, and only then (services/proto/fs.h). */
 START_TEST(status_version)
 {
-	static struct fs_status page = { 0, 77 };
+	static struct fs_status page = { .version = 77 };
 	char buf[8];
 	struct fs_timespec later = { 5000, 0 };
 	fs_server_set_status(&srv, &page);
