@@ -4,7 +4,10 @@
  * name (the parent's sign that the child is up) and keeps it open until
  * the parent has seen all N names, so all N are the server's clients at
  * once; then each reads its pid back through the open descriptor and
- * exits 0. Exits 0 when every child did, 1 otherwise.
+ * exits 0, the odd ones leaving the file open for the server to close
+ * when their client goes. Meanwhile one more child rings the server's
+ * doorbell in a tight loop: the server must stay fair to the others.
+ * Exits 0 when every child did, 1 otherwise.
  * Usage: fsclients [N]
  */
 #include <errno.h>
@@ -17,12 +20,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <exo/syscall.h>
+
+#include "fs.h"
+#include "lp/procinfo.h"
+
 #define DEFAULT_N 200
 #define OLD_LIMIT 62
 #define CHILD_POLL_US 50000
 #define PARENT_POLL_US 20000
 #define DEADLINE_S 200
 #define GO "/tmp/fsclients.go"
+#define DONE "/tmp/fsclients.done"
+#define RING_BATCH 1000
 
 static void path_of(char *buf, size_t n, int i, const char *suffix)
 {
@@ -49,8 +59,23 @@ static int child(int i)
 		usleep(CHILD_POLL_US + (unsigned)(i % 10) * 1000);
 	if (pread(fd, back, sizeof(back) - 1, 0) != n || strcmp(back, mine))
 		return 5;
-	if (close(fd) != 0 || unlink(name) != 0)
+	if ((i % 2 == 0 && close(fd) != 0) || unlink(name) != 0)
 		return 6;
+	return 0;
+}
+
+/* The noisy child: rings the file server's doorbell in a tight loop,
+ * looking for DONE every RING_BATCH rings. Returns 0, or 7 if a ring
+ * failed. */
+static int ringer(void)
+{
+	const struct lp_procinfo *pi = (const struct lp_procinfo *)LP_PROCINFO_VA;
+	struct stat st;
+	do {
+		for (int k = 0; k < RING_BATCH; k++)
+			if (exo_notify(pi->fs_env, FS_BIT_DOOR) < 0)
+				return 7;
+	} while (stat(DONE, &st) != 0);
 	return 0;
 }
 
@@ -102,6 +127,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	unlink(GO);
+	unlink(DONE);
+	pid_t noisy = fork();
+	if (noisy == 0)
+		_exit(ringer());
 	for (forked = 0; forked < n; forked++) {
 		pids[forked] = fork();
 		if (pids[forked] == 0)
@@ -122,7 +151,14 @@ int main(int argc, char **argv)
 	if (fd < 0 || close(fd) != 0)
 		fail = 1;
 	int bad = reap(pids, forked);
-	unlink(GO);
 	printf("fsclients: %d of %d children exited 0\n", forked - bad, n);
+	if ((fd = open(DONE, O_CREAT | O_WRONLY, 0600)) < 0 || close(fd) != 0)
+		fail = 1;
+	int st = -1;
+	if (noisy < 0 || waitpid(noisy, &st, 0) != noisy || st != 0)
+		fail = 1;
+	printf("fsclients: the doorbell ringer: status %#x\n", st);
+	unlink(GO);
+	unlink(DONE);
 	return fail || bad ? 1 : 0;
 }
