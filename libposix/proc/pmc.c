@@ -21,6 +21,7 @@ struct lp_pmc {
 	int state; /* 0: not looked at, 1: connected, -1: none */
 	int dead;  /* the manager has ended */
 	struct exo_ring_hdr *req, *rep;
+	struct exo_ring_hdr *sig; /* signals the manager queued for us */
 	long req_ring, rep_ring, env;
 	const struct pm_status *status;
 	uint64_t next_id;
@@ -44,7 +45,37 @@ static void lp_pmc_init(void)
 	lp_pmc.rep_ring = pi->pm_rep_ring;
 	lp_pmc.env = pi->pm_env;
 	lp_pmc.status = (const struct pm_status *)pi->pm_status_va;
+	lp_pmc.sig = (struct exo_ring_hdr *)pi->pm_sig_va;
 	lp_pmc.state = 1;
+}
+
+/* LP_NOTIFY_PM (signal/deliver.c's hook): takes every signal the manager
+ * queued in our signal ring -- memory only, no call, so the upcall may
+ * run it. */
+void lp_pm_notified(void)
+{
+	void *slot;
+	if (!lp_pm_connected() || !lp_pmc.sig)
+		return;
+	while ((slot = exo_ring_cons_slot(lp_pmc.sig))) {
+		struct pm_siginfo p;
+		struct lp_siginfo si;
+		memcpy(&p, slot, sizeof(p));
+		exo_ring_consume(lp_pmc.sig); /* the manager never waits on it */
+		memset(&si, 0, sizeof(si));
+		si.signo = p.signo;
+		si.code = p.code;
+		if (p.signo == LP_SIGCHLD && p.code > 0) {
+			si.u.chld.pid = p.pid;
+			si.u.chld.uid = p.uid;
+			si.u.chld.status = p.status;
+		} else {
+			si.u.rt.pid = p.pid;
+			si.u.rt.uid = p.uid;
+			si.u.rt.value = p.value;
+		}
+		lp_sig_post(&si);
+	}
 }
 
 int lp_pm_connected(void)

@@ -77,10 +77,6 @@ __attribute__((weak)) void lp_proc_continued(void)
 {
 }
 
-__attribute__((weak)) void lp_pm_notified(void)
-{
-}
-
 LP_NORETURN void lp_proc_exit_signal(int sig, int core)
 {
 	long status = LP_EXIT_SIGNALED | (core ? LP_EXIT_CORE : 0) | (128 + sig);

@@ -4,10 +4,24 @@
  * lp_sig.mask. Each decodes and checks its arguments, then acts through
  * signal/state.c. */
 #include "lp/mem.h"
+#include "lp/proc.h"
 #include "lp/signal.h"
 
 /* rt_sigaction(sig, act, oldact, sigsetsize). Returns 0, or -EINVAL (bad
  * sig, SIGKILL/SIGSTOP with act, sigsetsize not 8), -EFAULT. */
+/* Tells the process manager whether ended children are to be reaped at
+ * once (SIGCHLD ignored, or SA_NOCLDWAIT), as Linux does. */
+static void lp_sigchld_changed(const struct lp_ksigaction *act)
+{
+	const struct pm_sigchld_req q = {
+		.nocldwait = act->handler == LP_SIG_IGN ||
+			     (act->flags & LP_SA_NOCLDWAIT) != 0,
+	};
+	struct pm_sigchld_rep r;
+	if (lp_pm_connected())
+		lp_pm_sigchld(&q, &r);
+}
+
 long lp_rt_sigaction(const long *arg)
 {
 	const struct lp_ksigaction *uact = (const struct lp_ksigaction *)arg[1];
@@ -24,6 +38,8 @@ long lp_rt_sigaction(const long *arg)
 	long r = lp_sig_set_action((int)arg[0], uact ? &act : 0, &old);
 	if (r == 0 && uold)
 		*uold = old;
+	if (r == 0 && uact && arg[0] == LP_SIGCHLD)
+		lp_sigchld_changed(&act);
 	return r;
 }
 

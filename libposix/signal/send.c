@@ -1,9 +1,13 @@
 /* Sending signals: kill, tkill, tgkill, rt_sigqueueinfo,
- * rt_tgsigqueueinfo to the calling process, and lp_sig_post for signals
- * other processes sent. A signal for another process needs the process
- * manager, which does not exist yet: those calls are -ENOSYS (named once
- * on the console) until it does. */
+ * rt_tgsigqueueinfo. A signal to the calling process itself is generated
+ * here, at once; any other target (another pid, a group, -1) goes to the
+ * process manager (PM_OP_kill), which checks permission, names the
+ * sender and queues it in each target's signal ring (proc/pmc.c takes
+ * ours). Without a process manager only the calling process can be
+ * signalled (and its own group, which is then itself); other targets are
+ * -ENOSYS, named once. lp_sig_post takes signals other processes sent. */
 #include "lp/mem.h"
+#include "lp/proc.h"
 #include "lp/signal.h"
 
 /* Whether kill's pid names the calling process: its pid, 0 (its process
@@ -25,15 +29,28 @@ static long lp_send_self(int sig, int code)
 	return lp_sig_generate(&si);
 }
 
-/* kill(pid, sig). Returns 0, or -EINVAL (sig not 0..64), -ENOSYS
- * (another process: the process manager's job). */
+/* Asks the process manager to send sig with code and value to kill's pid
+ * (or, without one, refuses with -ENOSYS for call n). */
+static long lp_send_pm(long pid, int sig, int code, uint64_t value, long n)
+{
+	const struct pm_kill_req q = { .pid = (int32_t)pid, .sig = sig,
+				       .code = code, .value = value };
+	struct pm_kill_rep r;
+	if (!lp_pm_connected())
+		return lp_enosys(n);
+	return lp_pm_kill(&q, &r);
+}
+
+/* kill(pid, sig). Returns 0, or -EINVAL (sig not 0..64), -ESRCH, -EPERM
+ * (the manager's checks), -ENOSYS (another process, no manager). */
 long lp_kill(const long *arg)
 {
-	if (arg[1] < 0 || arg[1] > LP_NSIG)
+	if (arg[1] < 0 || arg[1] > LP_NSIG || arg[0] == INT32_MIN)
 		return -EINVAL;
-	if (!lp_kill_is_self(arg[0]))
-		return lp_enosys(SYS_kill);
-	return lp_send_self((int)arg[1], LP_SI_USER);
+	if (arg[0] == lp_ids()->pid ||
+	    (!lp_pm_connected() && lp_kill_is_self(arg[0])))
+		return lp_send_self((int)arg[1], LP_SI_USER);
+	return lp_send_pm(arg[0], (int)arg[1], LP_SI_USER, 0, SYS_kill);
 }
 
 /* tkill(tid, sig): SI_TKILL to the calling thread. Returns 0, or -EINVAL
@@ -43,7 +60,7 @@ long lp_tkill(const long *arg)
 	if (arg[0] <= 0 || arg[1] < 0 || arg[1] > LP_NSIG)
 		return -EINVAL;
 	if (arg[0] != lp_ids()->pid)
-		return lp_enosys(SYS_tkill);
+		return lp_send_pm(arg[0], (int)arg[1], LP_SI_TKILL, 0, SYS_tkill);
 	return lp_send_self((int)arg[1], LP_SI_TKILL);
 }
 
@@ -67,8 +84,12 @@ long lp_tgkill(const long *arg)
 	if (arg[2] < 0 || arg[2] > LP_NSIG)
 		return -EINVAL;
 	long r = lp_tg_check(arg[0], arg[1]);
-	if (r != 0)
-		return r < 0 ? r : lp_enosys(SYS_tgkill);
+	if (r < 0)
+		return r;
+	if (r > 0) /* one thread per process: tid must be the pid */
+		return arg[0] != arg[1] ? -ESRCH
+					: lp_send_pm(arg[0], (int)arg[2], LP_SI_TKILL,
+						     0, SYS_tgkill);
 	return lp_send_self((int)arg[2], LP_SI_TKILL);
 }
 
@@ -86,14 +107,32 @@ static long lp_queue_self(int sig, const void *uinfo)
 	return sig ? lp_sig_generate(&si) : 0;
 }
 
+/* Sends the program's siginfo at uinfo as sig to another process: its
+ * code must be negative (-EPERM otherwise, as Linux), its value goes
+ * along; the manager names the sender. */
+static long lp_queue_other(long pid, int sig, const void *uinfo, long n)
+{
+	struct lp_siginfo si;
+	if (sig < 0 || sig > LP_NSIG)
+		return -EINVAL;
+	if (lp_uaccess(uinfo, sizeof(si), 0) < 0)
+		return -EFAULT;
+	memcpy(&si, uinfo, sizeof(si));
+	if (si.code >= 0)
+		return -EPERM;
+	return lp_send_pm(pid, sig, si.code, si.u.rt.value, n);
+}
+
 /* rt_sigqueueinfo(pid, sig, info): sigqueue. Returns 0, -EINVAL, -EFAULT,
- * -EAGAIN, -ENOSYS (another process). */
+ * -EAGAIN, -EPERM, -ESRCH, -ENOSYS (another process, no manager). */
 long lp_rt_sigqueueinfo(const long *arg)
 {
-	if (!lp_kill_is_self(arg[0]) || arg[0] <= 0)
-		return arg[1] < 0 || arg[1] > LP_NSIG ? -EINVAL
-						      : lp_enosys(SYS_rt_sigqueueinfo);
-	return lp_queue_self((int)arg[1], (const void *)arg[2]);
+	if (arg[0] == lp_ids()->pid)
+		return lp_queue_self((int)arg[1], (const void *)arg[2]);
+	if (arg[0] <= 0)
+		return -EINVAL;
+	return lp_queue_other(arg[0], (int)arg[1], (const void *)arg[2],
+			      SYS_rt_sigqueueinfo);
 }
 
 /* rt_tgsigqueueinfo(tgid, tid, sig, info). Returns as rt_sigqueueinfo,
@@ -101,8 +140,13 @@ long lp_rt_sigqueueinfo(const long *arg)
 long lp_rt_tgsigqueueinfo(const long *arg)
 {
 	long r = lp_tg_check(arg[0], arg[1]);
-	if (r != 0)
-		return r < 0 ? r : lp_enosys(SYS_rt_tgsigqueueinfo);
+	if (r < 0)
+		return r;
+	if (r > 0)
+		return arg[0] != arg[1] ? -ESRCH
+					: lp_queue_other(arg[0], (int)arg[2],
+							 (const void *)arg[3],
+							 SYS_rt_tgsigqueueinfo);
 	return lp_queue_self((int)arg[2], (const void *)arg[3]);
 }
 

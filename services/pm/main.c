@@ -36,6 +36,8 @@ static void each_proc(void (*fn)(struct pm_proc *p, void *ctx), void *ctx)
 static void note_request(struct pm_proc *p, void *ctx)
 {
 	size_t *n = ctx;
+	if (svc_of(p)->sig_ovf)
+		pm_signal_flush(p); /* its ring may have room again */
 	if (fs_chan_peek(&svc_of(p)->req))
 		todo[(*n)++] = p->pid;
 }

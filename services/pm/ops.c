@@ -287,6 +287,24 @@ static long op_cancel(struct pm_proc *p, const struct pm_cancel_req *q,
 	return 0;
 }
 
+static long op_kill(struct pm_proc *p, const struct pm_kill_req *q,
+		    struct pm_kill_rep *r)
+{
+	const struct pm_siginfo si = { .signo = q->sig, .code = q->code,
+				       .pid = p->pid, .uid = p->uid,
+				       .value = q->value };
+	(void)r;
+	return pm_kill(p, q->pid, &si);
+}
+
+static long op_sigchld(struct pm_proc *p, const struct pm_sigchld_req *q,
+		       struct pm_sigchld_rep *r)
+{
+	(void)r;
+	svc_of(p)->nocldwait = q->nocldwait != 0;
+	return 0;
+}
+
 /* The handler table, typed by the protocol table. */
 #define PM_HANDLER(num, name, req, rep)                                        \
 	static long do_##name(struct pm_proc *p, struct pm_msg *m)             \
@@ -356,6 +374,29 @@ static void wake_parent(struct pm_proc *parent, struct pm_proc *z)
 	pm_reply(parent, &s->wait);
 }
 
+/* z ended: its parent gets SIGCHLD, and its parked wait its answer; a
+ * parent that set SIGCHLD to SIG_IGN or SA_NOCLDWAIT never sees a zombie
+ * (z is reaped here; a wait for the last child then gives ECHILD). */
+static void tell_parent(struct pm_proc *z)
+{
+	struct pm_proc *parent = z->parent;
+	const struct pm_siginfo si = {
+		.signo = 17, /* SIGCHLD */
+		.code = z->code, .pid = z->pid, .uid = z->uid,
+		.status = z->code == PM_CLD_EXITED ? (z->wstatus >> 8) & 0xff
+						   : z->wstatus & 0x7f,
+	};
+	if (!parent)
+		return;
+	if (parent->svc && svc_of(parent)->nocldwait) {
+		pm_reap(&pm.t, z);
+		wake_parent(parent, 0);
+		return;
+	}
+	pm_signal(parent, &si);
+	wake_parent(parent, z);
+}
+
 /* A child moved to init: its page says so. */
 static void moved(void *ctx, struct pm_proc *child)
 {
@@ -421,7 +462,7 @@ void pm_ended(struct pm_proc *p)
 	pm_shell_free(p);
 	svc_free(p);
 	pm_exit(&pm.t, p, status, code, moved, 0);
-	wake_parent(p->parent, p);
+	tell_parent(p);
 	/* Zombies handed to init may answer init's wait now. */
 	wake_parent(pm_find(&pm.t, 1), 0);
 }

@@ -19,6 +19,9 @@
 /* What the manager holds for one process. */
 struct pm_svc {
 	struct fs_chan req, rep;  /* its channel, mapped here */
+	struct fs_chan sig;       /* its signal ring (we produce) */
+	uint64_t sig_ovf;         /* standard signals the full ring missed */
+	int nocldwait;            /* ended children are reaped at once */
 	long domain;              /* its domain (all rights) */
 	long env;                 /* its env, once committed or spawned */
 	struct exo_region page;   /* its process page, writable here */
@@ -61,6 +64,16 @@ long pm_shell_adopt(struct pm_proc *p, long domain);
 void pm_shell_free(struct pm_proc *p);
 /* Writes p's ids and family into its process page. */
 void pm_page_update(struct pm_proc *p);
+
+/* ---- signal.c: signals between processes ---- */
+/* Queues si for p and notifies it: SIGKILL ends it at once. Returns 0,
+ * or -EAGAIN (a real-time signal and the ring is full; a standard one
+ * is kept and queued later). */
+long pm_signal(struct pm_proc *p, const struct pm_siginfo *si);
+/* Queues the standard signals a full ring missed, where there is room. */
+void pm_signal_flush(struct pm_proc *p);
+/* PM_OP_kill's work (ops.c decodes). */
+long pm_kill(struct pm_proc *sender, int32_t pid, const struct pm_siginfo *si);
 
 /* ---- ops.c: the handlers ---- */
 /* Serves one request of p (a copy in m, answered in place). Returns 1 if

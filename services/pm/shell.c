@@ -6,7 +6,7 @@
  * of lp/procinfo.h that libposix's mmap never touches:
  *
  *   LP_FS_AREA_VA   fs request ring | fs reply ring | bulk | fs status
- *   LP_PM_AREA_VA   pm request ring | pm reply ring | pm status
+ *   LP_PM_AREA_VA   pm request ring | pm reply ring | signal ring | pm status
  *   LP_PROCINFO_VA  the process page
  */
 #include "pmsrv.h"
@@ -128,18 +128,20 @@ out:
 	return r;
 }
 
-/* One ring of the manager's channel: made, mapped and granted in p's
- * domain at *va, and mapped here in c. Returns p's slot, or -errno. */
-static long pm_ring(struct pm_proc *p, struct fs_chan *c, uint64_t *va)
+/* One ring of the manager's (count slots of size bytes): made, mapped and
+ * granted in p's domain at *va, and mapped here in c. Returns p's slot,
+ * or -errno. */
+static long pm_ring(struct pm_proc *p, struct fs_chan *c, uint64_t *va,
+		    uint32_t size, uint32_t count)
 {
-	long ring = exo_ring_create(PM_SLOT_SIZE, PM_RING_SLOTS), r;
+	long ring = exo_ring_create(size, count), r;
 	if (ring < 0)
 		return ring;
 	if ((r = ring_give(ring, svc_of(p)->domain, va)) < 0) {
 		exo_cap_delete(ring);
 		return r;
 	}
-	long m = fs_chan_map(c, ring, PM_SLOT_SIZE); /* keeps the capability */
+	long m = fs_chan_map(c, ring, size); /* keeps the capability */
 	if (m < 0) {
 		exo_cap_delete(ring);
 		return m;
@@ -147,17 +149,24 @@ static long pm_ring(struct pm_proc *p, struct fs_chan *c, uint64_t *va)
 	return r;
 }
 
-/* The manager's channel, its status page and its doorbell in p. */
+/* The manager's channel, its signal ring, its status page and its doorbell
+ * in p. */
 static long shell_pm(struct pm_proc *p, struct lp_procinfo *pi)
 {
 	struct pm_svc *s = svc_of(p);
 	uint64_t va = LP_PM_AREA_VA;
 	long r;
 	pi->pm_req_va = va;
-	if ((r = pi->pm_req_ring = pm_ring(p, &s->req, &va)) < 0)
+	if ((r = pi->pm_req_ring = pm_ring(p, &s->req, &va, PM_SLOT_SIZE,
+					   PM_RING_SLOTS)) < 0)
 		return r;
 	pi->pm_rep_va = va;
-	if ((r = pi->pm_rep_ring = pm_ring(p, &s->rep, &va)) < 0)
+	if ((r = pi->pm_rep_ring = pm_ring(p, &s->rep, &va, PM_SLOT_SIZE,
+					   PM_RING_SLOTS)) < 0)
+		return r;
+	pi->pm_sig_va = va;
+	if ((r = pm_ring(p, &s->sig, &va, sizeof(struct pm_siginfo),
+			 PM_SIG_SLOTS)) < 0)
 		return r;
 	pi->pm_status_va = va;
 	if ((r = exo_map(s->domain, va, pm.status.mem, 0, 1, EXO_PROT_READ)) < 0 ||
@@ -238,6 +247,7 @@ void pm_shell_free(struct pm_proc *p)
 	}
 	fs_chan_unmap(&s->req);
 	fs_chan_unmap(&s->rep);
+	fs_chan_unmap(&s->sig);
 	exo_region_free(&s->page);
 	if (s->env >= 0)
 		exo_cap_delete(s->env);

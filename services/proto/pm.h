@@ -98,7 +98,21 @@
 	X(9, setpgid, (int32_t pid; int32_t pgid;), (int32_t unused;))         \
 	/* setsid: a new session and group led by the caller, its id the       \
 	 * caller's pid. -EPERM: the caller leads a process group. */          \
-	X(10, setsid, (int32_t unused;), (int32_t sid;))
+	X(10, setsid, (int32_t unused;), (int32_t sid;))                      \
+	/* kill/sigqueue: sig (0..64; 0 checks only) to pid > 0, the caller's  \
+	 * group (0), every process but init and the caller (-1) or group      \
+	 * -pid, with code SI_USER (0) or another code <= 0 and value; the     \
+	 * manager names the sender (pid, uid). Permission as Linux's: root,   \
+	 * or a real or effective uid equal to the target's, or SIGCONT in     \
+	 * the same session. -EINVAL, -ESRCH (none), -EPERM (none permitted),  \
+	 * -EAGAIN (a real-time signal and the target's queue is full). */     \
+	X(11, kill,                                                            \
+	  (int32_t pid; int32_t sig; int32_t code; int32_t pad; uint64_t value;),\
+	  (int32_t unused;))                                                   \
+	/* The caller's SIGCHLD disposition: nocldwait 1 (SIG_IGN or           \
+	 * SA_NOCLDWAIT): its ended children are reaped at once, never         \
+	 * zombies. */                                                         \
+	X(12, sigchld, (int32_t nocldwait;), (int32_t unused;))
 
 #define PM_SPAWN_FS_KILL 0x1 /* pm_spawn_req.flags */
 
@@ -138,6 +152,21 @@ struct pm_msg {
 };
 
 _Static_assert(sizeof(struct pm_msg) <= PM_SLOT_SIZE, "a message fits a slot");
+
+/* One signal the manager queued for a process, in its signal ring (a
+ * FusionRing of PM_SIG_SLOTS slots the manager produces and the process
+ * consumes, mapped in its window: lp_procinfo.pm_sig_va), announced with
+ * its notification bit LP_NOTIFY_PM (libposix/include/lp/notify.h). */
+#define PM_SIG_SLOTS 64
+#define PM_NOTIFY_SIGNAL 0x4UL /* LP_NOTIFY_PM */
+struct pm_siginfo {
+	int32_t signo, code;
+	int32_t pid;    /* the sender (kill) or the child (SIGCHLD) */
+	uint32_t uid;
+	int32_t status; /* SIGCHLD: exit code or signal */
+	int32_t pad;
+	uint64_t value; /* sigqueue's value */
+};
 
 /* The manager's arguments page words (struct exo_args), set by init: the
  * capabilities it granted into the manager's table. */

@@ -315,6 +315,128 @@ static void t_groups(void)
 	EQ(WEXITSTATUS(st), 8);
 }
 
+static volatile sig_atomic_t got_sig, got_code, got_pid, got_status;
+static volatile long got_value;
+
+static void on_signal(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	got_sig = sig;
+	got_code = si->si_code;
+	got_pid = si->si_pid;
+	got_status = si->si_status;
+	got_value = (long)si->si_value.sival_ptr;
+}
+
+static void catch(int sig)
+{
+	struct sigaction sa = { .sa_sigaction = on_signal,
+				.sa_flags = SA_SIGINFO };
+	sigaction(sig, &sa, 0);
+}
+
+/* Waits (bounded) for on_signal to run. */
+static int wait_signal(void)
+{
+	for (int i = 0; i < 500 && !got_sig; i++)
+		sleep_ms(10);
+	return got_sig;
+}
+
+/* kill and sigqueue reach another process through the manager, which
+ * names the sender; errors as Linux's. */
+static void t_kill(void)
+{
+	pid_t me = getpid();
+	catch(SIGUSR1);
+	catch(SIGRTMIN);
+	pid_t c = fork();
+	if (c == 0) {
+		int ok = wait_signal() == SIGUSR1 && got_code == SI_USER &&
+			 got_pid == me;
+		got_sig = 0;
+		ok = ok && wait_signal() == SIGRTMIN && got_code == SI_QUEUE &&
+		     got_value == 42 && got_pid == me;
+		_exit(ok ? 11 : 12);
+	}
+	OK(c);
+	EQ(kill(c, 0), 0);
+	ERR(kill(999999, SIGUSR1), ESRCH);
+	ERR(kill(c, 65), EINVAL);
+	sleep_ms(20);
+	EQ(kill(c, SIGUSR1), 0);
+	sleep_ms(50);
+	EQ(sigqueue(c, SIGRTMIN, (union sigval){ .sival_ptr = (void *)42 }), 0);
+	EXPECT_EXIT(c, 11);
+	ERR(kill(c, 0), ESRCH); /* reaped */
+}
+
+/* Default actions reach other processes: SIGTERM ends one computing,
+ * SIGKILL one asleep. */
+static void t_kill_default(void)
+{
+	int st;
+	pid_t c = fork();
+	if (c == 0)
+		for (;;)
+			;
+	OK(c);
+	sleep_ms(20);
+	EQ(kill(c, SIGTERM), 0);
+	EQ(waitpid(c, &st, 0), c);
+	EQ(WIFSIGNALED(st), 1);
+	EQ(WTERMSIG(st), SIGTERM);
+	EQ(WCOREDUMP(st), 0);
+	c = fork();
+	if (c == 0) {
+		sleep_ms(10000);
+		_exit(0);
+	}
+	OK(c);
+	sleep_ms(20);
+	EQ(kill(c, SIGKILL), 0);
+	EQ(waitpid(c, &st, 0), c);
+	EQ(WTERMSIG(st), SIGKILL);
+}
+
+/* A child's end sends SIGCHLD with its pid and status; SIGCHLD ignored
+ * means no zombies: the wait finds no child. */
+static void t_sigchld(void)
+{
+	catch(SIGCHLD);
+	pid_t c = fork();
+	if (c == 0)
+		_exit(4);
+	OK(c);
+	EQ(wait_signal(), SIGCHLD);
+	EQ(got_pid, c);
+	EQ(got_code, CLD_EXITED);
+	EQ(got_status, 4);
+	EXPECT_EXIT(c, 4);
+	signal(SIGCHLD, SIG_IGN);
+	c = fork();
+	if (c == 0)
+		_exit(5);
+	OK(c);
+	int st;
+	ERR(waitpid(c, &st, 0), ECHILD);
+}
+
+/* kill(0, sig) reaches the whole process group, the sender included. */
+static void t_kill_group(void)
+{
+	OK(setpgid(0, 0)); /* a group of our own: the runner is not in it */
+	catch(SIGUSR2);
+	pid_t c = fork();
+	if (c == 0)
+		_exit(wait_signal() == SIGUSR2 ? 0 : 1);
+	OK(c);
+	sleep_ms(20);
+	EQ(kill(0, SIGUSR2), 0);
+	EQ(wait_signal(), SIGUSR2);
+	EXPECT_EXIT(c, 0);
+}
+
 /* MANY children alive at once, each status exact. */
 static void t_many(void)
 {
@@ -346,7 +468,8 @@ static void t_fork_loop(void)
 static const struct suite_test tests[] = {
 	T(fork_ids),	   T(cow_isolation), T(cow_no_copy), T(shared_offset),
 	T(wait_variants), T(wait_nowait),   T(signal_deaths), T(orphan),
-	T(groups),	   T(many),	     T(fork_loop),
+	T(groups),	   T(kill),	     T(kill_default), T(sigchld),
+	T(kill_group),	   T(many),	     T(fork_loop),
 };
 
 int main(void)

@@ -67,6 +67,7 @@ struct lp_procinfo {
 	uint64_t pm_status_va;            /* struct pm_status, read-only */
 	int32_t pm_env;                   /* its env: READ|NOTIFY (doorbell) */
 	int32_t pgid, sid;
+	uint64_t pm_sig_va; /* signals the manager queued (pm.h: signal ring) */
 };
 
 #endif
