@@ -22,6 +22,7 @@
 
 #include <exo/info.h>
 #include <exo/layout.h>
+#include <exo/syscall.h>
 
 #define SUITE "proctest"
 #include "suite.h"
@@ -126,6 +127,45 @@ static void t_cow_no_copy(void)
 	EXPECT_EXIT(c, 0);
 	EQ(big[4096], 1);
 	munmap(big, len);
+}
+
+/* Pages neither side writes after the fork: still shared, copy-on-write. */
+static volatile uint64_t probe[2][512] __attribute__((aligned(4096))) = {
+	{ 1 }, { 2 }
+};
+
+/* No kernel call lets either side write into a frame the other still
+ * maps copy-on-write: exo_protect refuses (EBUSY), copies stay
+ * copy-on-write; a kernel call's output into such a page and mprotect
+ * give this side its own copy, the other side's stays as it was. Raw
+ * kernel calls, as an attacker would make them. */
+static void t_cow_kernel(void)
+{
+	pid_t c = fork();
+	if (c == 0) {
+		unsigned long va = (unsigned long)probe[0], q = 0, other;
+		const unsigned long rw = EXO_PROT_READ | EXO_PROT_WRITE;
+		struct exo_env_stat *st = (struct exo_env_stat *)probe[1];
+		int ok = exo_query(EXO_SELF, va, 1, &q) == 1 &&
+			 (q & (EXO_Q_COW | EXO_Q_WRITE)) == EXO_Q_COW;
+		ok = ok && exo_protect(EXO_SELF, va, 1, rw) == -EBUSY;
+		other = (unsigned long)mmap(0, 4096, PROT_READ,
+					    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		ok = ok && exo_map_copy(EXO_SELF, va, EXO_SELF, other, 1, rw) == 1 &&
+		     exo_query(EXO_SELF, other, 1, &q) == 1 &&
+		     (q & (EXO_Q_COW | EXO_Q_WRITE)) == EXO_Q_COW &&
+		     exo_protect(EXO_SELF, other, 1, rw) == -EBUSY;
+		ok = ok && exo_env_stat(EXO_SELF, st) == 0 &&
+		     st->state == EXO_ENV_RUNNING; /* written by the kernel */
+		ok = ok && mprotect((void *)va, 4096, PROT_READ) == 0 &&
+		     mprotect((void *)va, 4096, PROT_READ | PROT_WRITE) == 0;
+		probe[0][0] = 9;
+		_exit(ok && probe[0][0] == 9 ? 0 : 1);
+	}
+	OK(c);
+	EXPECT_EXIT(c, 0);
+	EQ(probe[0][0], 1);
+	EQ(probe[1][0], 2);
 }
 
 /* Open file descriptions are shared: one offset for both processes. */
@@ -466,7 +506,8 @@ static void t_fork_loop(void)
 }
 
 static const struct suite_test tests[] = {
-	T(fork_ids),	   T(cow_isolation), T(cow_no_copy), T(shared_offset),
+	T(fork_ids),	   T(cow_isolation), T(cow_no_copy), T(cow_kernel),
+	T(shared_offset),
 	T(wait_variants), T(wait_nowait),   T(signal_deaths), T(orphan),
 	T(groups),	   T(kill),	     T(kill_default), T(sigchld),
 	T(kill_group),	   T(many),	     T(fork_loop),
