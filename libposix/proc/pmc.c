@@ -173,14 +173,37 @@ static long lp_pmc_call(struct pm_msg *m)
 	return r < 0 ? r : m->ret;
 }
 
-void lp_pm_post_exit(int32_t wstatus)
+/* Sends m (op and request set) without waiting for a reply: the manager
+ * sends none for these ops, so a request in flight is not disturbed. */
+static void lp_pmc_post(struct pm_msg *m)
 {
-	struct pm_msg m = { .op = PM_OP_exit, .len = sizeof(m) };
 	if (!lp_pm_connected() || lp_pmc.dead)
 		return;
-	m.id = ++lp_pmc.next_id;
+	m->len = sizeof(*m);
+	m->id = ++lp_pmc.next_id;
+	lp_pmc_send(m);
+}
+
+void lp_pm_post_exit(int32_t wstatus)
+{
+	struct pm_msg m = { .op = PM_OP_exit };
 	m.u.exit_req.status = wstatus;
-	lp_pmc_send(&m);
+	lp_pmc_post(&m);
+}
+
+/* signal/deliver.c's hooks: the parent hears that we stopped (sig) or
+ * continued. */
+void lp_proc_stopped(int sig)
+{
+	struct pm_msg m = { .op = PM_OP_stopped };
+	m.u.stopped_req.sig = sig;
+	lp_pmc_post(&m);
+}
+
+void lp_proc_continued(void)
+{
+	struct pm_msg m = { .op = PM_OP_stopped };
+	lp_pmc_post(&m);
 }
 
 #define LP_PM_CALL(num, name, req, rep)                                        \

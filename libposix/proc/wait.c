@@ -100,9 +100,11 @@ long lp_waitid(const long *arg)
 			si->code = r.code;
 			si->u.chld.pid = r.pid;
 			si->u.chld.uid = r.uid;
-			si->u.chld.status = r.code == PM_CLD_EXITED
-						    ? (r.status >> 8) & 0xff
-						    : r.status & 0x7f;
+			si->u.chld.status =
+				r.code == PM_CLD_CONTINUED ? LP_SIGCONT
+				: r.code == PM_CLD_EXITED || r.code == PM_CLD_STOPPED
+					? (r.status >> 8) & 0xff
+					: r.status & 0x7f;
 		}
 	}
 	if (ru && r.pid > 0)

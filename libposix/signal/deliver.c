@@ -68,15 +68,6 @@ __attribute__((weak)) int lp_mem_fault(const struct exo_upcall_frame *f)
 	return 0;
 }
 
-__attribute__((weak)) void lp_proc_stopped(int sig)
-{
-	(void)sig;
-}
-
-__attribute__((weak)) void lp_proc_continued(void)
-{
-}
-
 LP_NORETURN void lp_proc_exit_signal(int sig, int core)
 {
 	long status = LP_EXIT_SIGNALED | (core ? LP_EXIT_CORE : 0) | (128 + sig);

@@ -16,6 +16,7 @@ static void lp_sigchld_changed(const struct lp_ksigaction *act)
 	const struct pm_sigchld_req q = {
 		.nocldwait = act->handler == LP_SIG_IGN ||
 			     (act->flags & LP_SA_NOCLDWAIT) != 0,
+		.nocldstop = (act->flags & LP_SA_NOCLDSTOP) != 0,
 	};
 	struct pm_sigchld_rep r;
 	if (lp_pm_connected())

@@ -219,7 +219,8 @@ static long op_setsid(struct pm_proc *p, const struct pm_setsid_req *q,
 	return 0;
 }
 
-/* Fills a wait reply from zombie z and, unless WNOWAIT, reaps it. */
+/* Fills a wait reply from child z and, unless WNOWAIT, consumes it: a
+ * zombie is reaped, a stop or continue report cleared. */
 static void wait_report(struct pm_proc *z, int32_t options,
 			struct pm_wait_rep *r)
 {
@@ -227,8 +228,12 @@ static void wait_report(struct pm_proc *z, int32_t options,
 				   .code = z->code, .uid = z->uid,
 				   .utime_ns = z->utime_ns + z->cutime_ns,
 				   .stime_ns = z->stime_ns + z->cstime_ns };
-	if (!(options & PM_WNOWAIT))
+	if (options & PM_WNOWAIT)
+		return;
+	if (z->state == PM_ZOMBIE)
 		pm_reap(&pm.t, z);
+	else
+		z->wstatus = 0;
 }
 
 static long op_wait(struct pm_proc *p, const struct pm_wait_req *q,
@@ -302,7 +307,58 @@ static long op_sigchld(struct pm_proc *p, const struct pm_sigchld_req *q,
 {
 	(void)r;
 	svc_of(p)->nocldwait = q->nocldwait != 0;
+	svc_of(p)->nocldstop = q->nocldstop != 0;
 	return 0;
+}
+
+static void wake_parent(struct pm_proc *parent, struct pm_proc *z);
+
+static long op_stopped(struct pm_proc *p, const struct pm_stopped_req *q,
+		       struct pm_stopped_rep *r)
+{
+	struct pm_proc *parent = p->parent;
+	(void)r;
+	if (q->sig < 0 || q->sig > 64)
+		return PM_POSTED;
+	p->code = q->sig ? PM_CLD_STOPPED : PM_CLD_CONTINUED;
+	p->wstatus = q->sig ? (q->sig << 8) | 0x7f : 0xffff;
+	if (parent && parent->svc && !svc_of(parent)->nocldstop) {
+		const struct pm_siginfo si = {
+			.signo = 17, .code = p->code, .pid = p->pid,
+			.uid = p->uid, .status = q->sig ? q->sig : 18,
+		};
+		pm_signal(parent, &si);
+	}
+	wake_parent(parent, p);
+	return PM_POSTED;
+}
+
+static long op_exec_begin(struct pm_proc *p, const struct pm_exec_begin_req *q,
+			  struct pm_exec_begin_rep *r)
+{
+	(void)q;
+	long d = pm_exec_begin(p);
+	if (d < 0)
+		return d;
+	r->domain = (int32_t)d;
+	return 0;
+}
+
+/* A committed exec has no one to answer: the caller's env is gone. */
+static long op_exec_commit(struct pm_proc *p,
+			   const struct pm_exec_commit_req *q,
+			   struct pm_exec_commit_rep *r)
+{
+	(void)r;
+	long e = pm_exec_commit(p, q);
+	return e < 0 ? e : PM_POSTED;
+}
+
+static long op_exec_abort(struct pm_proc *p, const struct pm_exec_abort_req *q,
+			  struct pm_exec_abort_rep *r)
+{
+	(void)q, (void)r;
+	return pm_exec_abort(p);
 }
 
 /* The handler table, typed by the protocol table. */

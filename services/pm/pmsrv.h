@@ -22,6 +22,7 @@ struct pm_svc {
 	struct fs_chan sig;       /* its signal ring (we produce) */
 	uint64_t sig_ovf;         /* standard signals the full ring missed */
 	int nocldwait;            /* ended children are reaped at once */
+	int nocldstop;            /* no SIGCHLD for stops and continues */
 	long domain;              /* its domain (all rights) */
 	long env;                 /* its env, once committed or spawned */
 	struct exo_region page;   /* its process page, writable here */
@@ -30,6 +31,8 @@ struct pm_svc {
 	int32_t exit_status;
 	int parked;               /* a wait waits in `wait` */
 	struct pm_msg wait;
+	uint32_t fs_id;           /* fs's name for its client (0: the pid) */
+	struct pm_svc *exec;      /* the shell of an exec begun, or 0 */
 };
 
 /* What init handed over (arguments page words, enum pm_arg_word). */
@@ -60,8 +63,15 @@ long pm_shell_new(struct pm_proc *p);
 /* As pm_shell_new, for a domain made elsewhere (init's spawn): the
  * domain capability is handed over. */
 long pm_shell_adopt(struct pm_proc *p, long domain);
-/* Frees what pm_shell_new made (the domain goes, ending any env in it). */
+/* Fills n (zeroed) as a second shell of p for its exec: a new domain,
+ * a copy of p's own file server client. Returns 0 or -errno (nothing
+ * left behind). */
+long pm_shell_exec(struct pm_proc *p, struct pm_svc *n);
+/* Frees what pm_shell_new made (the domain goes, ending any env in it),
+ * and the shell of an exec begun. */
 void pm_shell_free(struct pm_proc *p);
+/* Frees shell s of p (not the struct). */
+void pm_shell_release(struct pm_proc *p, struct pm_svc *s);
 /* Writes p's ids and family into its process page. */
 void pm_page_update(struct pm_proc *p);
 
@@ -91,5 +101,13 @@ void pm_reply(struct pm_proc *p, const struct pm_msg *m);
  * (bad arguments), -ENOEXEC, -E2BIG, -ENOMEM, the kernel's error (nothing
  * left behind; the request's capabilities are deleted either way). */
 long pm_spawn(struct pm_proc *c, const struct pm_spawn_req *q);
+/* ---- exec.c: execve's three steps (PM_OP_exec_*) ---- */
+/* Returns the caller's capability slot for the new domain, or -errno. */
+long pm_exec_begin(struct pm_proc *p);
+/* Returns 0 (p now runs the new image; no reply is due) or -errno
+ * (nothing changed). */
+long pm_exec_commit(struct pm_proc *p, const struct pm_exec_commit_req *q);
+/* Returns 0, or -ESRCH (no exec begun). */
+long pm_exec_abort(struct pm_proc *p);
 
 #endif

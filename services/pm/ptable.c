@@ -178,6 +178,15 @@ static int wait_matches(const struct pm_proc *k, int32_t idtype, int32_t id)
 	return 1;
 }
 
+/* Whether live child k has a stop or continue the options ask for. */
+static int live_report(const struct pm_proc *k, int32_t options)
+{
+	if (k->state != PM_LIVE || !k->wstatus)
+		return 0;
+	return k->code == PM_CLD_STOPPED ? (options & PM_WUNTRACED) != 0
+					 : (options & PM_WCONTINUED) != 0;
+}
+
 struct pm_proc *pm_wait_find(struct pm_table *t, struct pm_proc *parent,
 			     int32_t idtype, int32_t id, int32_t options,
 			     long *err)
@@ -193,7 +202,8 @@ struct pm_proc *pm_wait_find(struct pm_table *t, struct pm_proc *parent,
 		if (!wait_matches(k, idtype, id))
 			continue;
 		any = 1;
-		if (k->state == PM_ZOMBIE && (options & PM_WEXITED))
+		if (k->state == PM_ZOMBIE ? (options & PM_WEXITED) != 0
+					  : live_report(k, options))
 			return k;
 	}
 	*err = any ? 0 : -ECHILD;

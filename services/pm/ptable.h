@@ -25,8 +25,10 @@ struct pm_proc {
 	int32_t pid, pgid, sid;
 	uint32_t uid, euid, gid, egid;
 	enum pm_state state;
-	int32_t wstatus; /* zombie: the Linux wait status */
-	int32_t code;    /* zombie: CLD_EXITED, CLD_KILLED, CLD_DUMPED */
+	int32_t wstatus; /* zombie: the Linux wait status; live: a stop or
+			  * continue not yet reported (0: none) */
+	int32_t code;    /* CLD_EXITED, KILLED, DUMPED; live: STOPPED or
+			  * CONTINUED while wstatus holds a report */
 	uint64_t utime_ns, stime_ns;   /* its own CPU time, once ended */
 	uint64_t cutime_ns, cstime_ns; /* its waited-for children's */
 	struct pm_proc *parent;        /* 0 only for init */
@@ -74,8 +76,10 @@ void pm_exit(struct pm_table *t, struct pm_proc *p, int32_t wstatus,
 	     void *ctx);
 
 /* What a wait by parent with (idtype, id, options) finds: returns the
- * zombie child to report, or 0 with *err = 0 (matching children, none
- * ended) or -ECHILD (no matching child), -EINVAL (bad idtype/options). */
+ * child to report -- a zombie (PM_WEXITED), or a live child with a stop
+ * (PM_WUNTRACED) or continue (PM_WCONTINUED) not yet reported -- or 0
+ * with *err = 0 (matching children, none to report) or -ECHILD (no
+ * matching child), -EINVAL (bad idtype/options). */
 struct pm_proc *pm_wait_find(struct pm_table *t, struct pm_proc *parent,
 			     int32_t idtype, int32_t id, int32_t options,
 			     long *err);

@@ -37,6 +37,8 @@
 #define PM_CLD_EXITED 1
 #define PM_CLD_KILLED 2
 #define PM_CLD_DUMPED 3
+#define PM_CLD_STOPPED 5
+#define PM_CLD_CONTINUED 6
 
 /* X(number, name, (request fields), (reply fields)). Numbers are never
  * reused. Every field list has at least one member. */
@@ -111,8 +113,31 @@
 	  (int32_t unused;))                                                   \
 	/* The caller's SIGCHLD disposition: nocldwait 1 (SIG_IGN or           \
 	 * SA_NOCLDWAIT): its ended children are reaped at once, never         \
-	 * zombies. */                                                         \
-	X(12, sigchld, (int32_t nocldwait;), (int32_t unused;))
+	 * zombies; nocldstop 1 (SA_NOCLDSTOP): no SIGCHLD when they stop or   \
+	 * continue. */                                                        \
+	X(12, sigchld, (int32_t nocldwait; int32_t nocldstop;),                \
+	  (int32_t unused;))                                                   \
+	/* The caller stopped (sig) or continued (sig 0): its parent hears of  \
+	 * it (SIGCHLD CLD_STOPPED or CLD_CONTINUED, a WUNTRACED or WCONTINUED \
+	 * wait). Posted: no reply. */                                         \
+	X(13, stopped, (int32_t sig;), (int32_t unused;)) \
+	/* execve, first step: a new domain for the caller's own pid with a   \
+	 * fresh shell (channels, signal ring, process page, a copy of the    \
+	 * caller's file server client: every handle); the caller gets the    \
+	 * domain capability (READ|WRITE) to load its new image into. A       \
+	 * second begin drops the first. -EINVAL (init), -ENOMEM. */          \
+	X(20, exec_begin, (int32_t unused;), (int32_t domain;))               \
+	/* The new image is ready: the manager revokes the caller's           \
+	 * capability, starts the new env at rip with rsp (no upcall, no FS   \
+	 * base), then ends the caller's env and domain: the pid, its parent, \
+	 * group, session and children now name the new image. No reply when  \
+	 * it worked. nocldwait: the caller's SIGCHLD stays ignored. -ESRCH   \
+	 * (no exec begun), -EINVAL (a non-user address), the kernel's error  \
+	 * (nothing changed; exec_abort). */                                   \
+	X(21, exec_commit, (uint64_t rip; uint64_t rsp; int32_t nocldwait;),  \
+	  (int32_t unused;))                                                   \
+	/* Gives up the begun exec: its domain and shell go. -ESRCH. */       \
+	X(22, exec_abort, (int32_t unused;), (int32_t unused;))
 
 #define PM_SPAWN_FS_KILL 0x1 /* pm_spawn_req.flags */
 

@@ -462,6 +462,39 @@ static void t_sigchld(void)
 	ERR(waitpid(c, &st, 0), ECHILD);
 }
 
+/* SIGSTOP stops a child; the parent sees it (WUNTRACED, SIGCHLD with
+ * CLD_STOPPED) once; SIGCONT continues it (WCONTINUED, CLD_CONTINUED). */
+static void t_stop_continue(void)
+{
+	int st;
+	siginfo_t si;
+	catch(SIGCHLD);
+	pid_t c = fork();
+	if (c == 0)
+		for (;;)
+			sleep_ms(5);
+	OK(c);
+	sleep_ms(20);
+	EQ(kill(c, SIGSTOP), 0);
+	EQ(waitpid(c, &st, WUNTRACED), c);
+	EQ(WIFSTOPPED(st), 1);
+	EQ(WSTOPSIG(st), SIGSTOP);
+	EQ(wait_signal(), SIGCHLD);
+	EQ(got_code, CLD_STOPPED);
+	EQ(got_status, SIGSTOP);
+	EQ(waitpid(c, &st, WUNTRACED | WNOHANG), 0); /* reported once */
+	got_sig = 0;
+	EQ(kill(c, SIGCONT), 0);
+	EQ(waitid(P_PID, (id_t)c, &si, WCONTINUED), 0);
+	EQ(si.si_code, CLD_CONTINUED);
+	EQ(si.si_status, SIGCONT);
+	EQ(wait_signal(), SIGCHLD);
+	EQ(got_code, CLD_CONTINUED);
+	EQ(kill(c, SIGKILL), 0);
+	EQ(waitpid(c, &st, 0), c);
+	EQ(WTERMSIG(st), SIGKILL);
+}
+
 /* kill(0, sig) reaches the whole process group, the sender included. */
 static void t_kill_group(void)
 {
@@ -510,7 +543,7 @@ static const struct suite_test tests[] = {
 	T(shared_offset),
 	T(wait_variants), T(wait_nowait),   T(signal_deaths), T(orphan),
 	T(groups),	   T(kill),	     T(kill_default), T(sigchld),
-	T(kill_group),	   T(many),	     T(fork_loop),
+	T(kill_group),	   T(stop_continue), T(many),	     T(fork_loop),
 };
 
 int main(void)
