@@ -70,3 +70,23 @@ void exo_elf_copy(const struct exo_elf_image *im, void *dst)
 		       (const uint8_t *)im->eh + p->offset, p->filesz);
 	}
 }
+
+long exo_elf_place(const struct exo_elf_image *im, exo_elf_place_fn place,
+		   void *ctx)
+{
+	unsigned long npages = (im->hi - im->lo) / EXO_PAGE_SIZE;
+	for (unsigned long i = 0; i < npages;) {
+		uint64_t prot = exo_elf_page_prot(im, im->lo + i * EXO_PAGE_SIZE);
+		unsigned long n = 1;
+		while (i + n < npages &&
+		       exo_elf_page_prot(im, im->lo + (i + n) * EXO_PAGE_SIZE) == prot)
+			n++;
+		if (prot) {
+			long r = place(ctx, im->lo + i * EXO_PAGE_SIZE, i, n, prot);
+			if (r < 0)
+				return r;
+		}
+		i += n;
+	}
+	return 0;
+}

@@ -11,26 +11,16 @@
 #define PROC_IMAGE_LIMIT \
 	(EXO_STACK_TOP - (EXO_PROC_STACK_PAGES + 1) * EXO_PAGE_SIZE)
 
-/* Maps runs of span pages that share a protection into the child. */
-static long map_segments(long domain, const struct exo_elf_image *sp,
-			 long mem)
+/* Maps n pages of the copy (ctx: where they go and the object) at va. */
+struct place_ctx {
+	long domain, mem;
+};
+
+static long place_map(void *ctx, uint64_t va, unsigned long page,
+		      unsigned long n, uint64_t prot)
 {
-	unsigned long npages = (sp->hi - sp->lo) / EXO_PAGE_SIZE;
-	for (unsigned long i = 0; i < npages;) {
-		uint64_t prot = exo_elf_page_prot(sp, sp->lo + i * EXO_PAGE_SIZE);
-		unsigned long n = 1;
-		while (i + n < npages &&
-		       exo_elf_page_prot(sp, sp->lo + (i + n) * EXO_PAGE_SIZE) == prot)
-			n++;
-		if (prot) {
-			long r = exo_map(domain, sp->lo + i * EXO_PAGE_SIZE, mem, i,
-					 n, prot);
-			if (r < 0)
-				return r;
-		}
-		i += n;
-	}
-	return 0;
+	const struct place_ctx *c = ctx;
+	return exo_map(c->domain, va, c->mem, page, n, prot);
 }
 
 /* Copies the checked image into a new object and maps it into domain. */
@@ -42,7 +32,8 @@ static long load_segments(long domain, const struct exo_elf_image *sp)
 	if (r < 0)
 		return r;
 	exo_elf_copy(sp, seg.base);
-	r = map_segments(domain, sp, seg.mem);
+	struct place_ctx c = { domain, seg.mem };
+	r = exo_elf_place(sp, place_map, &c);
 	exo_region_free(&seg); /* the child's mappings keep the frames */
 	return r;
 }

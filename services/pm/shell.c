@@ -74,19 +74,26 @@ static long ring_give(long ring, long domain, uint64_t *va)
 	return exo_cap_grant(ring, domain, R_RW);
 }
 
-/* The file server client of p: rings and bulk area granted to fs, a copy
- * of the parent's client made there, the same mapped and granted in p's
- * domain. Fills the page's fs fields. */
-static long shell_fs(struct pm_proc *p, struct lp_procinfo *pi)
+/* The file server's name for p's client in s. */
+static uint32_t fs_id(const struct pm_proc *p, const struct pm_svc *s)
 {
-	struct pm_svc *s = svc_of(p);
+	return s->fs_id ? s->fs_id : (uint32_t)p->pid;
+}
+
+/* The file server client in shell s of p: rings and bulk area granted to
+ * fs, a copy of client from_id made there (with p's credentials when they
+ * differ from its parent's), the same mapped and granted in s's domain.
+ * Fills the page's fs fields. */
+static long shell_fs(struct pm_proc *p, struct pm_svc *s, uint32_t from_id,
+		     struct lp_procinfo *pi)
+{
 	long req = exo_ring_create(FS_SLOT_SIZE, FS_RING_SLOTS);
 	long rep = exo_ring_create(FS_SLOT_SIZE, FS_RING_SLOTS);
 	long bulk = exo_mem_alloc(FS_BULK_PAGES);
 	uint64_t va = LP_FS_AREA_VA;
 	long r = req < 0 ? req : rep < 0 ? rep : bulk;
-	struct fs_ctl_msg m = { .op = FS_CTL_CLONE, .id = (uint32_t)p->pid,
-				.from_id = (uint32_t)p->parent->pid,
+	struct fs_ctl_msg m = { .op = FS_CTL_CLONE, .id = fs_id(p, s),
+				.from_id = from_id,
 				.bulk_size = FS_BULK_PAGES * EXO_PAGE_SIZE,
 				.max_handles = FS_MAX_HANDLES };
 	if (r < 0 || (r = m.req_ring = exo_cap_grant(req, pm.fs_domain, R_RW)) < 0 ||
@@ -95,8 +102,9 @@ static long shell_fs(struct pm_proc *p, struct lp_procinfo *pi)
 	    (r = ctl_call(&m)) < 0)
 		goto out;
 	s->fs_client = 1;
-	if (p->euid != p->parent->euid || p->egid != p->parent->egid) {
-		struct fs_ctl_msg cm = { .op = FS_CTL_CRED, .id = (uint32_t)p->pid,
+	if (from_id == fs_id(p->parent, p->parent->svc) &&
+	    (p->euid != p->parent->euid || p->egid != p->parent->egid)) {
+		struct fs_ctl_msg cm = { .op = FS_CTL_CRED, .id = fs_id(p, s),
 					 .uid = p->euid, .gid = p->egid };
 		if ((r = ctl_call(&cm)) < 0)
 			goto out;
@@ -129,15 +137,15 @@ out:
 }
 
 /* One ring of the manager's (count slots of size bytes): made, mapped and
- * granted in p's domain at *va, and mapped here in c. Returns p's slot,
- * or -errno. */
-static long pm_ring(struct pm_proc *p, struct fs_chan *c, uint64_t *va,
+ * granted in s's domain at *va, and mapped here in c. Returns the slot
+ * there, or -errno. */
+static long pm_ring(struct pm_svc *s, struct fs_chan *c, uint64_t *va,
 		    uint32_t size, uint32_t count)
 {
 	long ring = exo_ring_create(size, count), r;
 	if (ring < 0)
 		return ring;
-	if ((r = ring_give(ring, svc_of(p)->domain, va)) < 0) {
+	if ((r = ring_give(ring, s->domain, va)) < 0) {
 		exo_cap_delete(ring);
 		return r;
 	}
@@ -150,22 +158,21 @@ static long pm_ring(struct pm_proc *p, struct fs_chan *c, uint64_t *va,
 }
 
 /* The manager's channel, its signal ring, its status page and its doorbell
- * in p. */
-static long shell_pm(struct pm_proc *p, struct lp_procinfo *pi)
+ * in shell s. */
+static long shell_pm(struct pm_svc *s, struct lp_procinfo *pi)
 {
-	struct pm_svc *s = svc_of(p);
 	uint64_t va = LP_PM_AREA_VA;
 	long r;
 	pi->pm_req_va = va;
-	if ((r = pi->pm_req_ring = pm_ring(p, &s->req, &va, PM_SLOT_SIZE,
+	if ((r = pi->pm_req_ring = pm_ring(s, &s->req, &va, PM_SLOT_SIZE,
 					   PM_RING_SLOTS)) < 0)
 		return r;
 	pi->pm_rep_va = va;
-	if ((r = pi->pm_rep_ring = pm_ring(p, &s->rep, &va, PM_SLOT_SIZE,
+	if ((r = pi->pm_rep_ring = pm_ring(s, &s->rep, &va, PM_SLOT_SIZE,
 					   PM_RING_SLOTS)) < 0)
 		return r;
 	pi->pm_sig_va = va;
-	if ((r = pm_ring(p, &s->sig, &va, sizeof(struct pm_siginfo),
+	if ((r = pm_ring(s, &s->sig, &va, sizeof(struct pm_siginfo),
 			 PM_SIG_SLOTS)) < 0)
 		return r;
 	pi->pm_status_va = va;
@@ -176,9 +183,10 @@ static long shell_pm(struct pm_proc *p, struct lp_procinfo *pi)
 	return 0;
 }
 
-void pm_page_update(struct pm_proc *p)
+/* Writes p's ids and family into the process page of shell s. */
+static void page_write(const struct pm_proc *p, struct pm_svc *s)
 {
-	struct lp_procinfo *pi = svc_of(p)->page.base;
+	struct lp_procinfo *pi = s->page.base;
 	if (!pi)
 		return; /* init has no page */
 	pi->pid = p->pid;
@@ -191,10 +199,15 @@ void pm_page_update(struct pm_proc *p)
 	pi->egid = p->egid;
 }
 
-/* Fills the shell of p, whose domain is svc->domain. */
-static long shell_fill(struct pm_proc *p)
+void pm_page_update(struct pm_proc *p)
 {
-	struct pm_svc *s = svc_of(p);
+	page_write(p, svc_of(p));
+}
+
+/* Fills the shell s of p, whose domain is s->domain, with a copy of fs
+ * client from_id. */
+static long shell_fill(struct pm_proc *p, struct pm_svc *s, uint32_t from_id)
+{
 	long r = exo_region_alloc(&s->page, 1, RW);
 	if (r < 0)
 		return r;
@@ -206,42 +219,61 @@ static long shell_fill(struct pm_proc *p)
 				    .pm_env = -1 };
 	for (int i = 0; i < LP_PROCINFO_FDS; i++)
 		pi->fs_fd_handle[i] = -1;
-	pm_page_update(p);
-	if ((r = shell_pm(p, pi)) < 0 || (r = shell_fs(p, pi)) < 0)
+	page_write(p, s);
+	if ((r = shell_pm(s, pi)) < 0 || (r = shell_fs(p, s, from_id, pi)) < 0)
 		return r;
 	return exo_map(s->domain, LP_PROCINFO_VA, s->page.mem, 0, 1,
 		       EXO_PROT_READ);
 }
 
-long pm_shell_new(struct pm_proc *p)
+/* Makes shell s of p in domain (-1: a new one), its fs client a copy of
+ * from_id's. Returns 0 or -errno (nothing left behind). */
+static long shell_make(struct pm_proc *p, struct pm_svc *s, long domain,
+		       uint32_t from_id)
 {
-	struct pm_svc *s = svc_of(p);
 	s->env = -1;
-	s->domain = exo_domain_create();
+	s->domain = domain >= 0 ? domain : exo_domain_create();
 	if (s->domain < 0)
 		return s->domain;
-	long r = shell_fill(p);
+	long r = shell_fill(p, s, from_id);
 	if (r < 0)
-		pm_shell_free(p);
+		pm_shell_release(p, s);
 	return r;
+}
+
+long pm_shell_new(struct pm_proc *p)
+{
+	return shell_make(p, svc_of(p), -1, fs_id(p->parent, p->parent->svc));
 }
 
 long pm_shell_adopt(struct pm_proc *p, long domain)
 {
-	struct pm_svc *s = svc_of(p);
-	s->env = -1;
-	s->domain = domain;
-	long r = shell_fill(p);
-	if (r < 0)
-		pm_shell_free(p);
-	return r;
+	return shell_make(p, svc_of(p), domain,
+			  fs_id(p->parent, p->parent->svc));
+}
+
+long pm_shell_exec(struct pm_proc *p, struct pm_svc *n)
+{
+	static uint32_t next_id = 0x80000000u; /* never a pid */
+	n->fs_id = next_id++;
+	return shell_make(p, n, -1, fs_id(p, svc_of(p)));
 }
 
 void pm_shell_free(struct pm_proc *p)
 {
 	struct pm_svc *s = svc_of(p);
+	if (s->exec) {
+		pm_shell_release(p, s->exec);
+		pm.t.a.free(pm.t.a.ctx, s->exec);
+		s->exec = 0;
+	}
+	pm_shell_release(p, s);
+}
+
+void pm_shell_release(struct pm_proc *p, struct pm_svc *s)
+{
 	if (s->fs_client) {
-		struct fs_ctl_msg m = { .op = FS_CTL_DROP, .id = (uint32_t)p->pid };
+		struct fs_ctl_msg m = { .op = FS_CTL_DROP, .id = fs_id(p, s) };
 		ctl_call(&m);
 		s->fs_client = 0;
 	}

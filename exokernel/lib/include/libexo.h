@@ -204,6 +204,15 @@ long exo_elf_check(const void *image, uint64_t size, uint64_t limit,
  * the span's pages (the bytes after filesz must already be zero). */
 void exo_elf_copy(const struct exo_elf_image *im, void *dst);
 
+/* The ELF loader's last step, shared by every loader (exo_proc_load here,
+ * libposix's execve): calls place(ctx, va, page, n, prot) for each run of
+ * n span pages from page `page` (of the copy exo_elf_copy made) that
+ * share a protection, to be mapped at va. Returns 0 or place's error. */
+typedef long (*exo_elf_place_fn)(void *ctx, uint64_t va, unsigned long page,
+				 unsigned long n, uint64_t prot);
+long exo_elf_place(const struct exo_elf_image *im, exo_elf_place_fn place,
+		   void *ctx);
+
 /* A program being started in a new domain. */
 struct exo_proc {
 	long domain;            /* domain capability (all rights) */
