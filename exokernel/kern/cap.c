@@ -16,29 +16,67 @@ void kobj_put(struct kobj *obj)
 
 void cap_table_init(struct cap_table *t)
 {
-	for (uint32_t i = 0; i < CAP_SLOTS; i++)
-		t->slots[i] = (struct cap){ .slot = i };
+	for (uint32_t i = 0; i < CAP_CHUNKS; i++) {
+		t->chunk[i] = 0;
+		t->chunk_used[i] = 0;
+	}
 	t->used = 0;
+}
+
+void cap_table_release(struct cap_table *t)
+{
+	for (uint32_t i = 0; i < CAP_CHUNKS; i++) {
+		if (t->chunk[i])
+			cap_chunk_free(t->chunk[i]);
+		t->chunk[i] = 0;
+	}
+}
+
+struct cap *cap_at(struct cap_table *t, long slot)
+{
+	if (slot < 0 || slot >= CAP_SLOTS || !t->chunk[slot / CAP_CHUNK])
+		return 0;
+	return &t->chunk[slot / CAP_CHUNK][slot % CAP_CHUNK];
 }
 
 /* Returns the capability in t[slot], or 0 if slot is out of range or
  * empty. */
 static struct cap *cap_get(struct cap_table *t, long slot)
 {
-	if (slot < 0 || slot >= CAP_SLOTS || !t->slots[slot].obj)
-		return 0;
-	return &t->slots[slot];
+	struct cap *c = cap_at(t, slot);
+	return c && c->obj ? c : 0;
 }
 
-/* Returns the lowest empty slot of t, or 0 if t is full. */
-static struct cap *cap_free_slot(struct cap_table *t)
+/* Makes chunk i of t, its slots empty. Returns 0 or -ENOMEM. */
+static long cap_chunk_add(struct cap_table *t, uint32_t i)
 {
-	if (t->used == CAP_SLOTS)
-		return 0;
-	for (uint32_t i = 0; i < CAP_SLOTS; i++)
-		if (!t->slots[i].obj)
-			return &t->slots[i];
+	struct cap *ch = cap_chunk_alloc();
+	if (!ch)
+		return -ENOMEM;
+	for (uint32_t k = 0; k < CAP_CHUNK; k++)
+		ch[k] = (struct cap){ .slot = i * CAP_CHUNK + k, .table = t };
+	t->chunk[i] = ch;
 	return 0;
+}
+
+/* Sets *out to the lowest empty slot of t (making its chunk if need be).
+ * Returns 0, or -ENOSPC (t is full), -ENOMEM. */
+static long cap_free_slot(struct cap_table *t, struct cap **out)
+{
+	for (uint32_t i = 0; i < CAP_CHUNKS; i++) {
+		long r;
+		if (t->chunk_used[i] == CAP_CHUNK)
+			continue;
+		if (!t->chunk[i] && (r = cap_chunk_add(t, i)) < 0)
+			return r;
+		for (uint32_t k = 0; k < CAP_CHUNK; k++) {
+			if (!t->chunk[i][k].obj) {
+				*out = &t->chunk[i][k];
+				return 0;
+			}
+		}
+	}
+	return -ENOSPC;
 }
 
 /* Makes c the first child of parent (parent may be 0: c is a root). */
@@ -77,14 +115,16 @@ static long cap_fill(struct cap_table *t, struct cap *c, struct kobj *obj,
 	c->first_child = 0;
 	cap_link(c, parent);
 	t->used++;
+	t->chunk_used[c->slot / CAP_CHUNK]++;
 	return c->slot;
 }
 
 long cap_insert(struct cap_table *t, struct kobj *obj, uint32_t rights)
 {
-	struct cap *c = cap_free_slot(t);
-	if (!c)
-		return -ENOSPC;
+	struct cap *c;
+	long r = cap_free_slot(t, &c);
+	if (r < 0)
+		return r;
 	return cap_fill(t, c, obj, rights, 0);
 }
 
@@ -110,9 +150,10 @@ long cap_derive(struct cap_table *src_t, long slot, struct cap_table *dst_t,
 		return -EBADF;
 	if (rights & ~src->rights)
 		return -EPERM;
-	struct cap *c = cap_free_slot(dst_t);
-	if (!c)
-		return -ENOSPC;
+	struct cap *c;
+	long r = cap_free_slot(dst_t, &c);
+	if (r < 0)
+		return r;
 	return cap_fill(dst_t, c, src->obj, rights, src);
 }
 
@@ -128,14 +169,6 @@ static void cap_reparent_children(struct cap *c)
 	c->first_child = 0;
 }
 
-/* Returns the table holding c: slots are stored in order, so c - c->slot
- * is the table's first slot. */
-static struct cap_table *cap_owner(struct cap *c)
-{
-	return (struct cap_table *)((char *)(c - c->slot) -
-				    offsetof(struct cap_table, slots));
-}
-
 /* Empties c, whose children have already been moved away, and then drops
  * its reference: the tree is consistent before kobj_release() runs, since
  * releasing an object may delete capabilities elsewhere. */
@@ -145,7 +178,8 @@ static void cap_free(struct cap *c)
 	cap_unlink(c);
 	c->obj = 0;
 	c->rights = 0;
-	cap_owner(c)->used--;
+	c->table->used--;
+	c->table->chunk_used[c->slot / CAP_CHUNK]--;
 	if (--obj->ncaps == 0)
 		kobj_unnamed(obj);
 	kobj_put(obj);
@@ -186,5 +220,8 @@ long cap_revoke(struct cap_table *t, long slot)
 void cap_table_clear(struct cap_table *t)
 {
 	for (long i = 0; i < CAP_SLOTS && t->used; i++)
-		cap_delete(t, i);
+		if (t->chunk[i / CAP_CHUNK])
+			cap_delete(t, i);
+		else
+			i += CAP_CHUNK - 1; /* a whole missing chunk */
 }

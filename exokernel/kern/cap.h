@@ -34,28 +34,50 @@ static inline void kobj_get(struct kobj *obj)
 /* Drops a reference and releases the object with the last one. */
 void kobj_put(struct kobj *obj);
 
+struct cap_table;
+
 struct cap {
 	struct kobj *obj; /* 0 when the slot is empty */
 	uint32_t rights;  /* EXO_R_* */
 	uint32_t slot;    /* index in its table */
+	struct cap_table *table;  /* the table holding it */
 	struct cap *parent;       /* capability this one was derived from */
 	struct cap *first_child;  /* derived capabilities */
 	struct cap *next_sibling;
 	struct cap *prev_sibling;
 };
 
-#define CAP_SLOTS 512
+/* A table grows by chunks of CAP_CHUNK slots, allocated when a lower slot
+ * is needed and never moved (capabilities point at each other), up to
+ * CAP_SLOTS (EXO_CAP_SLOTS): a domain pays for the slots it uses. */
+#define CAP_CHUNK 64
+#define CAP_CHUNKS 256
+#define CAP_SLOTS (CAP_CHUNK * CAP_CHUNKS)
 
 struct cap_table {
-	struct cap slots[CAP_SLOTS];
+	struct cap *chunk[CAP_CHUNKS];  /* 0 until needed */
+	uint8_t chunk_used[CAP_CHUNKS]; /* occupied slots per chunk */
 	uint32_t used;
 };
 
+/* Memory for one chunk (CAP_CHUNK zeroed struct caps), or 0; and its
+ * release. Provided by the kernel (from the user pool: a domain filling
+ * its table never takes the kernel's reserve) or by a test. */
+struct cap *cap_chunk_alloc(void);
+void cap_chunk_free(struct cap *chunk);
+
 /* Empties a table before first use. */
 void cap_table_init(struct cap_table *t);
+/* Frees an emptied table's chunks (cap_table_clear first). */
+void cap_table_release(struct cap_table *t);
+
+/* The slot's capability structure (empty or not), or 0 when its chunk
+ * does not exist (out of range, or never needed). */
+struct cap *cap_at(struct cap_table *t, long slot);
 
 /* Puts a new root capability for obj (taking a reference) in the lowest free
- * slot. Returns the slot, or -ENOSPC if the table is full. */
+ * slot. Returns the slot, or -ENOSPC if the table is full, -ENOMEM if
+ * the chunk it needs cannot be had. */
 long cap_insert(struct cap_table *t, struct kobj *obj, uint32_t rights);
 
 /* Finds slot's capability and checks it. Returns 0 and sets *out, or
@@ -68,7 +90,8 @@ long cap_lookup(struct cap_table *t, long slot, uint32_t type, uint32_t need,
 /* Derives a capability from src_t[slot] into the lowest free slot of dst_t
  * with `rights`, which must be a subset of the source's rights; it becomes
  * a child of the source. Returns the new slot, or -EBADF, -EPERM (more
- * rights asked for), -ENOSPC (dst_t full), checked in that order. */
+ * rights asked for), -ENOSPC (dst_t full), -ENOMEM (no chunk for it),
+ * checked in that order. */
 long cap_derive(struct cap_table *src_t, long slot, struct cap_table *dst_t,
 		uint32_t rights);
 

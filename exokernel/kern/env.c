@@ -74,6 +74,7 @@ void domain_release(struct domain *d)
 {
 	domain_end_created(d);
 	cap_table_clear(d->caps);
+	cap_table_release(d->caps);
 	mmu_root_free(d->root, frame_unref);
 	kfree(d->caps);
 	kfree(d);

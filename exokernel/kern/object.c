@@ -37,6 +37,20 @@ void kobj_unnamed(struct kobj *obj)
 		domain_unnamed((struct domain *)obj);
 }
 
+_Static_assert(CAP_SLOTS == EXO_CAP_SLOTS, "the ABI's slot count");
+
+struct cap *cap_chunk_alloc(void)
+{
+	if (!frame_can_alloc(FRAME_USER, 1))
+		return 0; /* a domain's table never takes the reserve */
+	return kmalloc(CAP_CHUNK * sizeof(struct cap));
+}
+
+void cap_chunk_free(struct cap *chunk)
+{
+	kfree(chunk);
+}
+
 uint64_t frame_alloc_zeroed(int pool)
 {
 	uint64_t pa = frame_alloc((enum frame_pool)pool);

@@ -186,13 +186,14 @@ void test_cap_revoke(void)
 	exo_proc_release(&p);
 }
 
-/* Filling the table: -ENOSPC exactly when all 512 slots are used, for
- * every call that makes a capability; revoking frees them again. */
+/* Filling the table: -ENOSPC exactly when all EXO_CAP_SLOTS slots are
+ * used, for every call that makes a capability; revoking frees them
+ * again. (The table grows by chunks as it fills.) */
 void test_cap_table_full(void)
 {
 	struct exo_cap_info ci;
 	long used = 0;
-	for (long i = 0; i < 512; i++)
+	for (long i = 0; i < EXO_CAP_SLOTS; i++)
 		used += exo_cap_info(i, &ci) == 0;
 	long mem = exo_mem_alloc(1);
 	EXPECT_GE(mem, 0);
@@ -200,7 +201,7 @@ void test_cap_table_full(void)
 	while ((r = exo_cap_copy(mem, EXO_R_READ)) >= 0)
 		made++;
 	EXPECT_EQ(r, -ENOSPC);
-	EXPECT_EQ(made, 512 - used - 1);
+	EXPECT_EQ(made, EXO_CAP_SLOTS - used - 1);
 	EXPECT_EQ(exo_mem_alloc(1), -ENOSPC);
 	EXPECT_EQ(exo_ring_create(64, 4), -ENOSPC);
 	EXPECT_EQ(exo_domain_create(), -ENOSPC);

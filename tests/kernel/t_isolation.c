@@ -5,7 +5,8 @@
 
 #define EMPTY_SLOT 500L
 
-static const long bad_slots[] = { -2, 512, 513, 1L << 40, -512, EMPTY_SLOT };
+static const long bad_slots[] = { -2, 512, EXO_CAP_SLOTS, EXO_CAP_SLOTS + 1,
+				  1L << 40, -512, EMPTY_SLOT };
 
 static void expect_empty(long slot)
 {

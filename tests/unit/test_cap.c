@@ -56,13 +56,33 @@ static void setup(void)
 
 static void teardown(void)
 {
-	for (int i = 0; i < NTABLES; i++)
+	for (int i = 0; i < NTABLES; i++) {
+		cap_table_release(tab[i]);
 		free(tab[i]);
+	}
+}
+
+static int chunks_live, fail_chunks;
+
+struct cap *cap_chunk_alloc(void)
+{
+	if (fail_chunks)
+		return 0;
+	chunks_live++;
+	return calloc(CAP_CHUNK, sizeof(struct cap));
+}
+
+void cap_chunk_free(struct cap *chunk)
+{
+	chunks_live--;
+	free(chunk);
 }
 
 static struct cap *at(int t, long slot)
 {
-	return &tab[t]->slots[slot];
+	struct cap *c = cap_at(tab[t], slot);
+	ck_assert_ptr_nonnull(c);
+	return c;
 }
 
 /* Asserts slot is empty in table t. */
@@ -457,6 +477,36 @@ START_TEST(unnamed_with_last_cap)
 }
 END_TEST
 
+/* Chunks come as slots are needed, lowest slot first; a chunk that cannot
+ * be had is -ENOMEM with nothing changed; release frees them all. */
+START_TEST(chunks)
+{
+	struct tobj m = new_obj(EXO_CAP_MEM);
+	ck_assert_int_eq(chunks_live, 0);
+	ck_assert_ptr_null(cap_at(tab[0], 0));
+	for (long i = 0; i < CAP_CHUNK; i++)
+		ck_assert_int_eq(cap_insert(tab[0], &m.k, EXO_R_ALL), i);
+	ck_assert_int_eq(chunks_live, 1);
+	fail_chunks = 1;
+	ck_assert_int_eq(cap_insert(tab[0], &m.k, EXO_R_ALL), -ENOMEM);
+	ck_assert_int_eq(cap_derive(tab[0], 0, tab[0], EXO_R_READ), -ENOMEM);
+	ck_assert_uint_eq(tab[0]->used, CAP_CHUNK);
+	ck_assert_int_eq(cap_delete(tab[0], 5), 0);
+	ck_assert_int_eq(cap_insert(tab[0], &m.k, EXO_R_ALL), 5); /* no chunk */
+	fail_chunks = 0;
+	ck_assert_int_eq(cap_insert(tab[0], &m.k, EXO_R_ALL), CAP_CHUNK);
+	ck_assert_int_eq(chunks_live, 2);
+	ck_assert_ptr_null(cap_at(tab[0], 2 * CAP_CHUNK));
+	ck_assert_ptr_null(cap_at(tab[0], CAP_SLOTS));
+	ck_assert_ptr_null(cap_at(tab[0], -1));
+	cap_table_clear(tab[0]);
+	ck_assert_uint_eq(tab[0]->used, 0);
+	cap_table_release(tab[0]);
+	ck_assert_int_eq(chunks_live, 0);
+	ck_assert_uint_eq(m.k.refs, 1);
+}
+END_TEST
+
 static Suite *cap_suite(void)
 {
 	Suite *s = suite_create("cap");
@@ -475,6 +525,7 @@ static Suite *cap_suite(void)
 	tcase_add_test(tc, refs_and_release);
 	tcase_add_test(tc, table_clear);
 	tcase_add_test(tc, unnamed_with_last_cap);
+	tcase_add_test(tc, chunks);
 	suite_add_tcase(s, tc);
 	return s;
 }

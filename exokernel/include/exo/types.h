@@ -11,6 +11,8 @@
 /* Names the calling env, or the calling env's domain, in any call that takes
  * an env or domain capability. */
 #define EXO_SELF (-1L)
+/* Capability slots a domain's table can hold: 0 .. EXO_CAP_SLOTS - 1. */
+#define EXO_CAP_SLOTS 16384
 
 /* Capability types (exo_cap_info.type). */
 enum exo_cap_type {
