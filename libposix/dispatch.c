@@ -4,6 +4,7 @@
  * a program that needs a missing call says so instead of failing
  * silently. A few calls take a fast path before the table (below). */
 #include "lp/clock.h"
+#include "lp/exec.h"
 #include "lp/lp.h"
 #include "lp/proc.h"
 #include "lp/signal.h"
@@ -76,6 +77,8 @@ static long (*const lp_table[LP_NSYS])(const long *arg) = {
 	[SYS_sched_getaffinity] = lp_sched_getaffinity,
 	[SYS_exit] = lp_exit,
 	[SYS_fork] = lp_fork,
+	[SYS_execve] = lp_execve,
+	[SYS_execveat] = lp_execveat,
 	[SYS_wait4] = lp_wait4,
 	[SYS_waitid] = lp_waitid,
 	[SYS_getpgid] = lp_getpgid,
@@ -168,8 +171,10 @@ static __attribute__((noinline)) long lp_dispatch(long n, long a, long b,
 	const long arg[6] = { a, b, c, d, e, f };
 	if (n < 0 || (unsigned long)n >= LP_NSYS || !lp_table[n])
 		return lp_enosys(n);
-	if (__builtin_expect(!lp_sig.installed, 0))
+	if (__builtin_expect(!lp_sig.installed, 0)) {
+		lp_exec_start(); /* once: what an exec kept (lp/exec.h) */
 		lp_sig_install();
+	}
 	lp_sig.depth++;
 	long r = lp_table[n](arg);
 	lp_sig.depth--;

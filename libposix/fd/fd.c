@@ -4,6 +4,7 @@
  * Linux), and close gives the handle back. The table starts with the fds
  * the spawner passed (lp/procinfo.h); a process without a file server
  * has fds 1 and 2 on the kernel console and nothing else. */
+#include "lp/exec.h"
 #include "lp/lp.h"
 #include "lp/procinfo.h"
 #include "lp/vfs.h"
@@ -261,4 +262,41 @@ long lp_fcntl(const long *arg)
 		return lp_fs_call(&r);
 	}
 	return -EINVAL;
+}
+
+/* ---- execve (lp/exec.h) ---- */
+
+void lp_fd_export(struct lp_exec_state *es)
+{
+	int32_t *s = lp_fd_slots();
+	es->nclose = 0;
+	for (int fd = 0; fd < LP_FD_MAX; fd++) {
+		int32_t v = s[fd];
+		int console = v == (int32_t)LP_FD_KCONSOLE;
+		es->fd_slot[fd] = 0;
+		es->fd_null[fd] = 0;
+		if (v == 0)
+			continue;
+		if (lp_fd_flags[fd] & LP_FD_CLOEXEC) {
+			if (!console)
+				es->close_handle[es->nclose++] = v - 1;
+			continue;
+		}
+		es->fd_slot[fd] = v;
+		es->fd_null[fd] = console ? 0 : lp_handle_nullbits[v - 1];
+	}
+}
+
+void lp_fd_import(const struct lp_exec_state *es)
+{
+	lp_fd_ready = 1;
+	for (int fd = 0; fd < LP_FD_MAX; fd++) {
+		int32_t v = es->fd_slot[fd];
+		lp_fd_slot[fd] = v;
+		lp_fd_flags[fd] = 0;
+		if (v > 0 && v <= LP_FD_MAX)
+			lp_handle_nullbits[v - 1] = es->fd_null[fd];
+	}
+	for (uint32_t i = 0; i < es->nclose && i < LP_FD_MAX; i++)
+		lp_fs_close_handle(es->close_handle[i]);
 }

@@ -22,6 +22,7 @@
 #include "lp/proc.h"
 #include "lp/procinfo.h"
 #include "lp/signal.h"
+#include "lp/vfs.h"
 
 struct lp_fork_ctx {
 	uint64_t rip, rsp, rbx, rbp, r12, r13, r14, r15;
@@ -183,6 +184,9 @@ long lp_fork(const long *arg)
 	(void)arg;
 	if (!lp_pm_connected())
 		return lp_enosys(SYS_fork); /* no process manager to ask */
+	/* The fd table is read from the process page on first use: the
+	 * child's page names no fds, so it must be read here first. */
+	lp_fd_get(0);
 	lp_getrlimit(get);
 	const struct pm_fork_req q = {
 		.nproc_max = nproc.cur == LP_RLIM_INFINITY ? -1 : (int64_t)nproc.cur,

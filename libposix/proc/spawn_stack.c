@@ -69,9 +69,11 @@ long lp_spawn_stack(char *top, uint64_t child_top, size_t room, int argc,
 	size_t words = 1 + (size_t)argc + 1 + (size_t)envc + 1 + 2 * NAUX;
 	size_t sbytes = 16; /* the random bytes */
 	char *p = top;
-	uint64_t *sp;
+	uint64_t *sp, execfn = 0;
 	if (argc < 1 || envc < 0)
 		return -E2BIG;
+	if (ii->execfn)
+		sbytes += strlen(ii->execfn) + 1;
 	for (int i = 0; i < argc; i++)
 		sbytes += strlen(argv[i]) + 1;
 	for (int i = 0; i < envc; i++)
@@ -84,7 +86,9 @@ long lp_spawn_stack(char *top, uint64_t child_top, size_t room, int argc,
 	sp = (uint64_t *)(((uintptr_t)(top - sbytes) & ~15UL) - words * 8);
 	sp = (uint64_t *)((uintptr_t)sp & ~15UL);
 	uint64_t *argp = sp + 1, *envpp = argp + argc + 1;
-	if (push_strings(&p, floor, delta, envc, envp, envpp) ||
+	if ((ii->execfn &&
+	     push_strings(&p, floor, delta, 1, &ii->execfn, &execfn)) ||
+	    push_strings(&p, floor, delta, envc, envp, envpp) ||
 	    push_strings(&p, floor, delta, argc, argv, argp))
 		return -E2BIG;
 	p -= 16;
@@ -96,7 +100,7 @@ long lp_spawn_stack(char *top, uint64_t child_top, size_t room, int argc,
 		{ AT_EUID, cred->euid }, { AT_GID, cred->gid },
 		{ AT_EGID, cred->egid }, { AT_SECURE, 0 },
 		{ AT_RANDOM, (uint64_t)(uintptr_t)p + delta },
-		{ AT_EXECFN, argp[0] },	{ AT_NULL, 0 },
+		{ AT_EXECFN, execfn ? execfn : argp[0] },	{ AT_NULL, 0 },
 	};
 	sp[0] = (uint64_t)argc;
 	argp[argc] = 0;

@@ -15,6 +15,7 @@ struct lp_image_info {
 	uint64_t entry; /* AT_ENTRY */
 	uint64_t phdr;  /* AT_PHDR: where the program headers are loaded */
 	uint64_t phnum; /* AT_PHNUM */
+	const char *execfn; /* AT_EXECFN: the path exec'd (0: argv[0]) */
 };
 
 /* Who the process is, for AT_UID and friends. */

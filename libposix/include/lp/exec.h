@@ -1,0 +1,64 @@
+/* execve (proc/exec.c): what survives an exec. The exec'ing process
+ * writes struct lp_exec_state into pages it maps read-only at LP_EXEC_VA
+ * in the new image's domain; the new image's libposix applies it at its
+ * first call (lp_exec_start), before anything else reads the fd table,
+ * the umask, the limits or the signal state. A process started any other
+ * way has nothing there (or a wrong magic) and starts from the defaults.
+ *
+ * The rules (Linux's execve(2)): the fds without FD_CLOEXEC keep their
+ * numbers and open-file descriptions (the new file server client is a
+ * copy of the old one; the FD_CLOEXEC fds' handles are closed by the new
+ * image); umask and rlimits are kept; the signal mask and the pending
+ * standard signals are kept; ignored signals stay ignored and handled
+ * ones go back to SIG_DFL (a new image starts with SIG_DFL everywhere).
+ * pid, ppid, group, session and ids are the manager's (the process page).
+ */
+#ifndef LP_EXEC_H
+#define LP_EXEC_H
+
+#include <exo/elf64.h>
+#include <stdint.h>
+
+#include "lp/lp.h"
+#include "lp/vfs.h"
+
+/* Above the process page (lp/procinfo.h), below the boot info. */
+#define LP_EXEC_VA 0x00007FFFFFE20000UL
+#define LP_EXEC_MAGIC 0x5441545343455845ULL /* "EXECSTAT" */
+
+struct lp_exec_state {
+	uint64_t magic; /* LP_EXEC_MAGIC */
+	uint32_t umask;
+	uint32_t nclose; /* handles in close_handle[] */
+	lp_sigset mask, pending, ignored;
+	struct lp_rlimit rlim[LP_RLIM_NLIMITS];
+	int32_t fd_slot[LP_FD_MAX];  /* fd.c's encoding: 0 closed, handle+1 */
+	uint8_t fd_null[LP_FD_MAX];  /* its handle's LP_NULL_* bits */
+	int32_t close_handle[LP_FD_MAX]; /* the FD_CLOEXEC fds' handles */
+};
+
+#define LP_EXEC_PAGES ((sizeof(struct lp_exec_state) + 4095) / 4096)
+
+/* ---- proc/exec.c ---- */
+long lp_execve(const long *arg);
+long lp_execveat(const long *arg);
+/* Applies an exec's state page once, at the first libposix call. */
+void lp_exec_start(void);
+
+/* ---- fd/fd.c ---- */
+/* Writes the fd table an exec'd image starts with into es. */
+void lp_fd_export(struct lp_exec_state *es);
+/* Installs it, then closes the handles of the FD_CLOEXEC fds. */
+void lp_fd_import(const struct lp_exec_state *es);
+
+/* The ELF checks and loader of exokernel/lib/elf.c (libexo.h), compiled
+ * into libposix too: one loader for init's spawn and execve. */
+long exo_elf_check(const void *image, uint64_t size, uint64_t limit,
+		   struct exo_elf_image *im);
+void exo_elf_copy(const struct exo_elf_image *im, void *dst);
+typedef long (*exo_elf_place_fn)(void *ctx, uint64_t va, unsigned long page,
+				 unsigned long n, uint64_t prot);
+long exo_elf_place(const struct exo_elf_image *im, exo_elf_place_fn place,
+		   void *ctx);
+
+#endif

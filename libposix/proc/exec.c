@@ -1,0 +1,454 @@
+/* execve, execveat (and musl's fexecve over it), done here:
+ *
+ *   1. the program file is read through the file server (a regular file
+ *      the caller may execute, else EACCES) and checked: an x86_64 ELF
+ *      executable (ENOEXEC otherwise), or a "#!" script, which is run
+ *      again with its interpreter (at most LP_EXEC_DEPTH deep: ELOOP);
+ *   2. the process manager makes a second domain for our own pid with its
+ *      own shell (PM_OP_exec_begin) and we fill it: the ELF segments
+ *      (exo_elf_place, the loader init's spawn uses), the Linux initial
+ *      stack (lp_spawn_stack) and what survives an exec (lp/exec.h);
+ *   3. PM_OP_exec_commit: the manager starts the new image and ends this
+ *      one. Every error before it leaves the caller as it was
+ *      (PM_OP_exec_abort).
+ */
+#include "lp/arch.h"
+#include "lp/exec.h"
+#include "lp/mem.h"
+#include "lp/proc.h"
+#include "lp/signal.h"
+#include "lp/spawn.h"
+
+#define LP_EXEC_DEPTH 5          /* #! levels (Linux 5.x and later): ELOOP */
+#define LP_ARG_STRLEN 131072     /* MAX_ARG_STRLEN: one string, E2BIG */
+#define LP_ARG_TOTAL (2UL << 20) /* RLIMIT_STACK / 4 as Linux: E2BIG */
+#define LP_EXEC_STACK (1UL << 20) /* the stack beyond the arguments */
+#define LP_EXEC_IMAGE_MAX (64UL << 20)
+#define LP_HASHBANG_MAX 256      /* BINPRM_BUF_SIZE */
+#define LP_AT_EMPTY_PATH 0x1000
+#define LP_AT_SYMLINK_NOFOLLOW 0x100
+#define LP_O_CLOEXEC 02000000
+#define LP_S_IFMT 0170000
+#define LP_S_IFREG 0100000
+#define LP_MAP_PRIVATE_ANON 0x22
+
+/* The program file, read into fresh memory. */
+struct lp_exec_file {
+	char *buf;
+	uint64_t size, len; /* the file's size; the mapping's length */
+};
+
+/* The new argv: a few leading strings (the #! interpreters, the script
+ * names) before the caller's argv[1..]. */
+#define LP_EXEC_HEAD (1 + 3 * LP_EXEC_DEPTH)
+struct lp_exec_args {
+	const char *head[LP_EXEC_HEAD];
+	int nhead;
+	const char *const *tail; /* argv + 1 */
+	long ntail, nenv;
+	const char *const *envp;
+	char line[LP_EXEC_DEPTH][LP_HASHBANG_MAX + 1]; /* the #! lines */
+};
+
+static void *lp_exec_map(uint64_t len, long prot)
+{
+	const long a[6] = { 0, (long)len, prot, LP_MAP_PRIVATE_ANON, -1, 0 };
+	return (void *)lp_mmap(a);
+}
+
+static void lp_exec_unmap(void *p, uint64_t len)
+{
+	const long a[2] = { (long)p, (long)len };
+	if (p)
+		lp_munmap(a);
+}
+
+/* Whether the caller may execute a file of mode st (Linux: a regular
+ * file with an execute bit for the effective ids; root needs any one). */
+static long lp_exec_perm(const struct fs_stat *st)
+{
+	const struct lp_ids *id = lp_ids();
+	uint32_t bit = id->euid == 0 ? 0111
+		       : id->euid == st->st_uid ? 0100
+		       : id->egid == st->st_gid ? 0010 : 0001;
+	if ((st->st_mode & LP_S_IFMT) != LP_S_IFREG || !(st->st_mode & bit))
+		return -EACCES;
+	return 0;
+}
+
+/* Reads the whole of fd into f. Returns 0 or -errno. */
+static long lp_exec_slurp(long fd, struct lp_exec_file *f)
+{
+	struct fs_stat st;
+	const long sa[2] = { fd, (long)&st };
+	long r = lp_fstat(sa);
+	if (r < 0 || (r = lp_exec_perm(&st)) < 0)
+		return r;
+	if (st.st_size <= 0)
+		return -ENOEXEC;
+	if ((uint64_t)st.st_size > LP_EXEC_IMAGE_MAX)
+		return -ENOMEM;
+	f->size = (uint64_t)st.st_size;
+	f->len = LP_PAGE_UP(f->size);
+	f->buf = lp_exec_map(f->len, 3);
+	if ((long)f->buf < 0 && (long)f->buf > -4096) {
+		r = (long)f->buf;
+		f->buf = 0;
+		return r;
+	}
+	for (uint64_t at = 0; at < f->size;) {
+		const long ra[4] = { fd, (long)(f->buf + at),
+				     (long)(f->size - at), (long)at };
+		if ((r = lp_pread64(ra)) <= 0)
+			return r < 0 ? r : -EIO;
+		at += (uint64_t)r;
+	}
+	return 0;
+}
+
+/* Opens and reads the program dirfd/path (with AT_EMPTY_PATH and "":
+ * dirfd itself). */
+static long lp_exec_read(long dirfd, const char *path, long flags,
+			 struct lp_exec_file *f)
+{
+	*f = (struct lp_exec_file){ 0 };
+	if ((flags & LP_AT_EMPTY_PATH) && path[0] == 0)
+		return lp_exec_slurp(dirfd, f);
+	const long oa[4] = { dirfd, (long)path, LP_O_CLOEXEC, 0 };
+	long fd = lp_openat(oa);
+	if (fd < 0)
+		return fd;
+	long r = lp_exec_slurp(fd, f);
+	const long ca[1] = { fd };
+	lp_close(ca);
+	return r;
+}
+
+static int lp_exec_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* A "#!" script of level `depth`: argv becomes interpreter, its optional
+ * argument, the script's name, then the rest. Returns the interpreter's
+ * path, or 0 (not a script, or -ENOEXEC: no interpreter named). */
+static const char *lp_exec_hashbang(const struct lp_exec_file *f, int depth,
+				    const char *path, struct lp_exec_args *a)
+{
+	char *l = a->line[depth];
+	uint64_t n = f->size < LP_HASHBANG_MAX ? f->size : LP_HASHBANG_MAX;
+	uint64_t i = 2, end = 2;
+	memcpy(l, f->buf, n);
+	l[n] = 0;
+	while (end < n && l[end] != '\n')
+		end++;
+	l[end] = 0;
+	while (end > 2 && lp_exec_blank(l[end - 1]))
+		l[--end] = 0;
+	while (lp_exec_blank(l[i]))
+		i++;
+	if (!l[i])
+		return 0;
+	const char *interp = l + i, *arg = 0;
+	while (l[i] && !lp_exec_blank(l[i]))
+		i++;
+	if (l[i]) {
+		l[i++] = 0;
+		while (lp_exec_blank(l[i]))
+			i++;
+		arg = l[i] ? l + i : 0;
+	}
+	int keep = a->nhead - 1, k = 0;
+	const char *h[LP_EXEC_HEAD];
+	h[k++] = interp;
+	if (arg)
+		h[k++] = arg;
+	h[k++] = path;
+	memcpy(h + k, a->head + 1, (size_t)keep * sizeof(h[0]));
+	memcpy(a->head, h, (size_t)(k + keep) * sizeof(h[0]));
+	a->nhead = k + keep;
+	return interp;
+}
+
+/* Counts a NULL-ended vector of strings (n), checking each against
+ * Linux's limits and adding their bytes to *total. */
+static long lp_exec_count(const char *const *v, long *n, uint64_t *total)
+{
+	*n = 0;
+	for (; v && v[*n]; (*n)++) {
+		size_t len = strlen(v[*n]) + 1;
+		if (len > LP_ARG_STRLEN)
+			return -E2BIG;
+		*total += len + sizeof(char *);
+	}
+	return *total > LP_ARG_TOTAL ? -E2BIG : 0;
+}
+
+/* Where the new image goes: its domain and our copy of a range. */
+struct lp_exec_place {
+	long domain;
+	char *base; /* our copy of the range's first page */
+};
+
+static long lp_exec_place(void *ctx, uint64_t va, unsigned long page,
+			  unsigned long n, uint64_t prot)
+{
+	const struct lp_exec_place *p = ctx;
+	long r = lp_exo_map_copy(EXO_SELF, (uint64_t)(p->base + page * LP_PAGE),
+				 p->domain, va, n, prot);
+	return r < 0 ? r : 0;
+}
+
+/* Fills one more range of the new domain: len bytes of fresh memory
+ * (*buf, RWX here so the copy may be executable), filled by the caller,
+ * then shared at va. */
+static long lp_exec_range(uint64_t len, char **buf)
+{
+	long r = (long)lp_exec_map(len, LP_PROT_RWX);
+	*buf = r < 0 ? 0 : (char *)r;
+	return r < 0 ? r : 0;
+}
+
+/* The 16 bytes of AT_RANDOM: from the TSC, mixed (not secret). */
+static void lp_exec_random(uint8_t out[16])
+{
+	uint64_t seed = lp_rdtsc();
+	for (int i = 0; i < 16; i++) {
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		out[i] = (uint8_t)(seed >> 56);
+	}
+}
+
+/* The new image's Linux initial stack, shared into dom below
+ * EXO_STACK_TOP. Returns its rsp, or -errno. */
+static long lp_exec_stack(long dom, const struct lp_exec_args *a,
+			  uint64_t total, struct lp_image_info *ii,
+			  const char *execfn)
+{
+	const long argc = a->nhead + a->ntail;
+	const uint64_t bytes = LP_PAGE_UP(total + (uint64_t)(argc + a->nenv) * 8) +
+			       LP_EXEC_STACK;
+	const struct lp_ids *id = lp_ids();
+	const struct lp_spawn_cred cred = { id->uid, id->euid, id->gid, id->egid };
+	uint64_t vlen = LP_PAGE_UP((uint64_t)(argc + a->nenv + 2) * 8);
+	const char **v = lp_exec_map(vlen, 3);
+	char *stk = 0;
+	uint8_t random[16];
+	long r = (long)v;
+	if (r < 0 || (r = lp_exec_range(bytes, &stk)) < 0)
+		goto out;
+	memcpy(v, a->head, (size_t)a->nhead * sizeof(*v));
+	memcpy(v + a->nhead, a->tail, (size_t)a->ntail * sizeof(*v));
+	memcpy(v + argc, a->envp, (size_t)a->nenv * sizeof(*v));
+	lp_exec_random(random);
+	ii->execfn = execfn;
+	r = lp_spawn_stack(stk + bytes, EXO_STACK_TOP, bytes, (int)argc, v,
+			   (int)a->nenv, v + argc, ii, &cred, random);
+	if (r >= 0) {
+		long e = lp_exo_map_copy(EXO_SELF, (uint64_t)stk, dom,
+					 EXO_STACK_TOP - bytes, bytes / LP_PAGE,
+					 EXO_PROT_READ | EXO_PROT_WRITE);
+		r = e < 0 ? e : r;
+	}
+out:
+	lp_exec_unmap(stk, bytes);
+	if ((long)v > 0)
+		lp_exec_unmap(v, vlen);
+	return r;
+}
+
+/* What survives: written here, shared read-only at LP_EXEC_VA in dom. */
+static long lp_exec_state_give(long dom, struct lp_exec_state **out)
+{
+	const uint64_t len = LP_EXEC_PAGES * LP_PAGE;
+	char *buf;
+	long r = lp_exec_range(len, &buf);
+	if (r < 0)
+		return r;
+	struct lp_exec_state *es = (struct lp_exec_state *)buf;
+	es->magic = LP_EXEC_MAGIC;
+	es->umask = lp_ids()->umask;
+	for (long i = 0; i < LP_RLIM_NLIMITS; i++) {
+		const long ga[2] = { i, (long)&es->rlim[i] };
+		lp_getrlimit(ga);
+	}
+	lp_fd_export(es);
+	r = lp_exo_map_copy(EXO_SELF, (uint64_t)buf, dom, LP_EXEC_VA,
+			    LP_EXEC_PAGES, EXO_PROT_READ);
+	*out = es;
+	return r < 0 ? r : 0;
+}
+
+/* The signal state, the last thing before the commit: the signals the
+ * manager queued are taken first, so they are pending here. */
+static void lp_exec_state_signals(struct lp_exec_state *es)
+{
+	lp_sig_init();
+	lp_pm_notified();
+	es->mask = lp_sig.mask;
+	es->pending = lp_sig.pending & (LP_SIGBIT(LP_SIGRTMIN) - 1);
+	es->ignored = 0;
+	for (int s = 1; s <= LP_NSIG; s++)
+		if (lp_sig.action[s].handler == LP_SIG_IGN)
+			es->ignored |= LP_SIGBIT(s);
+}
+
+/* Loads the checked image f into dom with its stack and state, and
+ * commits. Returns only on failure: -errno. */
+static long lp_exec_load(long dom, const struct lp_exec_file *f,
+			 const struct exo_elf_image *im,
+			 const struct lp_exec_args *a, uint64_t total,
+			 const char *execfn)
+{
+	struct lp_image_info ii;
+	struct lp_exec_state *es = 0;
+	const uint64_t seg_len = im->hi - im->lo;
+	char *seg = 0;
+	long r, rsp;
+	if ((r = lp_image_info(f->buf, f->size, &ii)) < 0 ||
+	    (r = lp_exec_range(seg_len, &seg)) < 0)
+		return r;
+	exo_elf_copy(im, seg);
+	struct lp_exec_place p = { dom, seg };
+	if ((r = exo_elf_place(im, lp_exec_place, &p)) < 0 ||
+	    (r = rsp = lp_exec_stack(dom, a, total + strlen(execfn) + 1, &ii,
+					     execfn)) < 0 ||
+	    (r = lp_exec_state_give(dom, &es)) < 0)
+		goto out;
+	lp_exec_state_signals(es);
+	const struct pm_exec_commit_req q = {
+		.rip = ii.entry, .rsp = (uint64_t)rsp,
+		.nocldwait = lp_sig.action[LP_SIGCHLD].handler == LP_SIG_IGN,
+	};
+	struct pm_exec_commit_rep cr;
+	r = lp_pm_exec_commit(&q, &cr);
+out:
+	if (es)
+		lp_exec_unmap(es, LP_EXEC_PAGES * LP_PAGE);
+	lp_exec_unmap(seg, seg_len);
+	return r < 0 ? r : -EIO;
+}
+
+/* The new domain from the manager, loaded and committed; aborted on
+ * failure. */
+static long lp_exec_image(const struct lp_exec_file *f,
+			  const struct exo_elf_image *im,
+			  const struct lp_exec_args *a, uint64_t total,
+			  const char *execfn)
+{
+	struct pm_exec_begin_req bq = { 0 };
+	struct pm_exec_begin_rep br;
+	long r = lp_pm_exec_begin(&bq, &br);
+	if (r < 0)
+		return r == -ENOSYS ? r : -ENOMEM;
+	r = lp_exec_load(br.domain, f, im, a, total, execfn);
+	const struct pm_exec_abort_req aq = { 0 };
+	struct pm_exec_abort_rep ar;
+	lp_pm_exec_abort(&aq, &ar);
+	lp_exo_cap_delete(br.domain);
+	return r;
+}
+
+/* Finds the image behind dirfd/path, following #! lines, then runs it. */
+static long lp_exec_run(long dirfd, const char *path, long flags,
+			struct lp_exec_args *a, uint64_t total)
+{
+	struct lp_exec_file f = { 0 };
+	struct exo_elf_image im;
+	const uint64_t limit = EXO_STACK_TOP - (64UL << 20);
+	long r;
+	for (int depth = 0;; depth++) {
+		lp_exec_unmap(f.buf, f.len);
+		if ((r = lp_exec_read(dirfd, path, flags, &f)) < 0)
+			break;
+		if (f.size >= 2 && f.buf[0] == '#' && f.buf[1] == '!') {
+			r = -ELOOP;
+			if (depth >= LP_EXEC_DEPTH)
+				break;
+			const char *prev = path;
+			if ((flags & LP_AT_EMPTY_PATH) && path[0] == 0)
+				prev = a->head[0]; /* fexecve: no name to give */
+			if (!(path = lp_exec_hashbang(&f, depth, prev, a))) {
+				r = -ENOEXEC;
+				break;
+			}
+			total += strlen(path) + 1 + 3 * sizeof(char *);
+			dirfd = FS_AT_FDCWD;
+			flags = 0;
+			continue;
+		}
+		r = exo_elf_check(f.buf, f.size, limit, &im) < 0
+			    ? -ENOEXEC
+			    : lp_exec_image(&f, &im, a, total, path);
+		break;
+	}
+	lp_exec_unmap(f.buf, f.len);
+	return r;
+}
+
+/* execveat(dirfd, path, argv, envp, flags). Returns only on failure:
+ * -ENOENT, -ENOTDIR, -ENAMETOOLONG, -ELOOP, -EACCES (no execute bit, not
+ * a regular file), -ENOEXEC, -E2BIG, -ENOMEM, -EINVAL (flags), -ENOSYS
+ * (no process manager). */
+static long lp_exec_at(long dirfd, const char *path, const char *const *argv,
+		       const char *const *envp, long flags)
+{
+	static struct lp_exec_args a; /* one thread: too big for the stack */
+	uint64_t total = 0;
+	long r;
+	if (flags & ~(long)(LP_AT_EMPTY_PATH | LP_AT_SYMLINK_NOFOLLOW))
+		return -EINVAL;
+	if (!lp_pm_connected())
+		return lp_enosys(SYS_execve);
+	a = (struct lp_exec_args){ .envp = envp };
+	if ((r = lp_exec_count(argv, &a.ntail, &total)) < 0 ||
+	    (r = lp_exec_count(envp, &a.nenv, &total)) < 0)
+		return r;
+	a.nhead = 1;
+	a.head[0] = a.ntail ? argv[0] : "";
+	a.tail = a.ntail ? argv + 1 : argv;
+	a.ntail = a.ntail ? a.ntail - 1 : 0;
+	return lp_exec_run(dirfd, path, flags, &a, total);
+}
+
+long lp_execve(const long *arg)
+{
+	return lp_exec_at(FS_AT_FDCWD, (const char *)arg[0],
+			  (const char *const *)arg[1],
+			  (const char *const *)arg[2], 0);
+}
+
+long lp_execveat(const long *arg)
+{
+	return lp_exec_at(arg[0], (const char *)arg[1],
+			  (const char *const *)arg[2],
+			  (const char *const *)arg[3], arg[4]);
+}
+
+void lp_exec_start(void)
+{
+	static int done;
+	const struct lp_exec_state *es = (const struct lp_exec_state *)LP_EXEC_VA;
+	unsigned long q = 0;
+	if (done)
+		return;
+	done = 1;
+	if (lp_exo_query(EXO_SELF, LP_EXEC_VA, 1, &q) != 1 ||
+	    !(q & EXO_Q_PRESENT) || es->magic != LP_EXEC_MAGIC)
+		return;
+	lp_ids()->umask = es->umask & 0777;
+	for (long i = 0; i < LP_RLIM_NLIMITS; i++) {
+		const long sa[2] = { i, (long)&es->rlim[i] };
+		lp_setrlimit(sa);
+	}
+	lp_sig_init();
+	for (int s = 1; s <= LP_NSIG; s++)
+		if (es->ignored & LP_SIGBIT(s))
+			lp_sig.action[s].handler = LP_SIG_IGN;
+	lp_sig.mask = es->mask & ~LP_UNBLOCKABLE;
+	for (int s = 1; s < LP_SIGRTMIN; s++)
+		if (es->pending & LP_SIGBIT(s))
+			lp_sig.std_info[s] = (struct lp_siginfo){ .signo = s };
+	lp_sig.pending = es->pending;
+	lp_fd_import(es);
+}
