@@ -16,8 +16,9 @@
 #ifndef LP_EXEC_H
 #define LP_EXEC_H
 
-#include <exo/elf64.h>
 #include <stdint.h>
+
+#include "exo_elf_load.h" /* exokernel/lib/elf.c, compiled in too */
 
 #include "lp/lp.h"
 #include "lp/vfs.h"
@@ -50,15 +51,5 @@ void lp_exec_start(void);
 void lp_fd_export(struct lp_exec_state *es);
 /* Installs it, then closes the handles of the FD_CLOEXEC fds. */
 void lp_fd_import(const struct lp_exec_state *es);
-
-/* The ELF checks and loader of exokernel/lib/elf.c (libexo.h), compiled
- * into libposix too: one loader for init's spawn and execve. */
-long exo_elf_check(const void *image, uint64_t size, uint64_t limit,
-		   struct exo_elf_image *im);
-void exo_elf_copy(const struct exo_elf_image *im, void *dst);
-typedef long (*exo_elf_place_fn)(void *ctx, uint64_t va, unsigned long page,
-				 unsigned long n, uint64_t prot);
-long exo_elf_place(const struct exo_elf_image *im, exo_elf_place_fn place,
-		   void *ctx);
 
 #endif

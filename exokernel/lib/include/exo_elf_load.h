@@ -1,0 +1,35 @@
+/* The user-level ELF loader's pure steps (exokernel/lib/elf.c): check an
+ * image, copy its segments, place them. Shared by libexo (exo_proc_load,
+ * for init and the process manager) and libposix (execve), which compiles
+ * elf.c too; so this header needs only the ABI's <exo/elf64.h>. */
+#ifndef EXO_ELF_LOAD_H
+#define EXO_ELF_LOAD_H
+
+#include <stdint.h>
+
+#include <exo/elf64.h>
+
+/* Checks an ELF64 x86_64 executable of `size` bytes with exo_elf_parse()
+ * (<exo/elf64.h>: header, program headers and PT_LOAD segments inside the
+ * file, segments in [EXO_USER_BASE, limit), span of at most 65536 pages)
+ * and further: ELF version 1, at most 64 program headers, no two PT_LOAD
+ * segments sharing a byte, no unknown segment flags, and the entry inside
+ * an executable segment. Pure logic. Fills *im and returns 0, or returns
+ * -ENOEXEC. */
+long exo_elf_check(const void *image, uint64_t size, uint64_t limit,
+		   struct exo_elf_image *im);
+
+/* Copies the PT_LOAD segments of a checked image into dst, which holds
+ * the span's pages (the bytes after filesz must already be zero). */
+void exo_elf_copy(const struct exo_elf_image *im, void *dst);
+
+/* The ELF loader's last step, shared by every loader (exo_proc_load here,
+ * libposix's execve): calls place(ctx, va, page, n, prot) for each run of
+ * n span pages from page `page` (of the copy exo_elf_copy made) that
+ * share a protection, to be mapped at va. Returns 0 or place's error. */
+typedef long (*exo_elf_place_fn)(void *ctx, uint64_t va, unsigned long page,
+				 unsigned long n, uint64_t prot);
+long exo_elf_place(const struct exo_elf_image *im, exo_elf_place_fn place,
+		   void *ctx);
+
+#endif
