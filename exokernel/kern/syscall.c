@@ -104,10 +104,12 @@ static long user_writable(uint64_t va, uint64_t n)
 	return user_range_ok(va, n, 1);
 }
 
-static long sys_debug_write(const uint64_t *a)
+/* Copies len user bytes at va (at most DEBUG_WRITE_MAX) to out, a piece
+ * at a time. Returns len, -EINVAL or -EFAULT. */
+static long write_out(uint64_t va, uint64_t len,
+		      void (*out)(const char *s, size_t n))
 {
 	char buf[256];
-	uint64_t va = a[0], len = a[1];
 	if (len > DEBUG_WRITE_MAX)
 		return -EINVAL;
 	if (user_range_ok(va, len, 0) < 0)
@@ -116,10 +118,15 @@ static long sys_debug_write(const uint64_t *a)
 		uint64_t n = len - done < sizeof(buf) ? len - done : sizeof(buf);
 		if (copyin(buf, va + done, n) < 0)
 			return -EFAULT;
-		console_write(buf, n);
+		out(buf, n);
 		done += n;
 	}
 	return (long)len;
+}
+
+static long sys_debug_write(const uint64_t *a)
+{
+	return write_out(a[0], a[1], console_write);
 }
 
 static long sys_null(const uint64_t *a)
@@ -571,20 +578,7 @@ static long sys_console_read(const uint64_t *a)
 
 static long sys_console_write(const uint64_t *a)
 {
-	char buf[256];
-	uint64_t va = a[0], len = a[1];
-	if (len > DEBUG_WRITE_MAX)
-		return -EINVAL;
-	if (user_range_ok(va, len, 0) < 0)
-		return -EFAULT;
-	for (uint64_t done = 0; done < len;) {
-		uint64_t n = len - done < sizeof(buf) ? len - done : sizeof(buf);
-		if (copyin(buf, va + done, n) < 0)
-			return -EFAULT;
-		console_term_write(buf, n);
-		done += n;
-	}
-	return (long)len;
+	return write_out(a[0], a[1], console_term_write);
 }
 
 static long sys_env_watch(const uint64_t *a)

@@ -25,14 +25,21 @@ static long lp_ask(int32_t pid, struct pm_getpgid_rep *r)
 	return lp_pm_getpgid(&q, r);
 }
 
+/* pid's process group, or session with `sid` (pid 0: ours). Returns it,
+ * or -ESRCH, -EINVAL (pid < 0). */
+static long lp_group_of(long pid, int sid)
+{
+	struct pm_getpgid_rep r;
+	if ((int32_t)pid < 0)
+		return -EINVAL;
+	long e = lp_ask((int32_t)pid, &r);
+	return e < 0 ? e : sid ? r.sid : r.pgid;
+}
+
 /* getpgid(pid): pid's process group (0: ours). -ESRCH, -EINVAL (< 0). */
 long lp_getpgid(const long *arg)
 {
-	struct pm_getpgid_rep r;
-	if ((int32_t)arg[0] < 0)
-		return -EINVAL;
-	long e = lp_ask((int32_t)arg[0], &r);
-	return e < 0 ? e : r.pgid;
+	return lp_group_of(arg[0], 0);
 }
 
 long lp_getpgrp(const long *arg)
@@ -44,11 +51,7 @@ long lp_getpgrp(const long *arg)
 /* getsid(pid): pid's session (0: ours). -ESRCH, -EINVAL (< 0). */
 long lp_getsid(const long *arg)
 {
-	struct pm_getpgid_rep r;
-	if ((int32_t)arg[0] < 0)
-		return -EINVAL;
-	long e = lp_ask((int32_t)arg[0], &r);
-	return e < 0 ? e : r.sid;
+	return lp_group_of(arg[0], 1);
 }
 
 /* setpgid(pid, pgid): Linux's rules, checked by the manager. */

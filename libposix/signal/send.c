@@ -93,16 +93,26 @@ long lp_tgkill(const long *arg)
 	return lp_send_self((int)arg[2], LP_SI_TKILL);
 }
 
+/* Copies the program's siginfo at uinfo for signal sig. Returns 0, or
+ * -EINVAL (sig not 0..64), -EFAULT. */
+static long lp_siginfo_in(int sig, const void *uinfo, struct lp_siginfo *si)
+{
+	if (sig < 0 || sig > LP_NSIG)
+		return -EINVAL;
+	if (lp_uaccess(uinfo, sizeof(*si), 0) < 0)
+		return -EFAULT;
+	memcpy(si, uinfo, sizeof(*si));
+	return 0;
+}
+
 /* Queues the program's siginfo at uinfo as signal sig to this process.
  * Returns 0, -EINVAL, -EFAULT, -EAGAIN (queue full). */
 static long lp_queue_self(int sig, const void *uinfo)
 {
 	struct lp_siginfo si;
-	if (sig < 0 || sig > LP_NSIG)
-		return -EINVAL;
-	if (lp_uaccess(uinfo, sizeof(si), 0) < 0)
-		return -EFAULT;
-	memcpy(&si, uinfo, sizeof(si));
+	long r = lp_siginfo_in(sig, uinfo, &si);
+	if (r < 0)
+		return r;
 	si.signo = sig;
 	return sig ? lp_sig_generate(&si) : 0;
 }
@@ -113,11 +123,9 @@ static long lp_queue_self(int sig, const void *uinfo)
 static long lp_queue_other(long pid, int sig, const void *uinfo, long n)
 {
 	struct lp_siginfo si;
-	if (sig < 0 || sig > LP_NSIG)
-		return -EINVAL;
-	if (lp_uaccess(uinfo, sizeof(si), 0) < 0)
-		return -EFAULT;
-	memcpy(&si, uinfo, sizeof(si));
+	long r = lp_siginfo_in(sig, uinfo, &si);
+	if (r < 0)
+		return r;
 	if (si.code >= 0)
 		return -EPERM;
 	return lp_send_pm(pid, sig, si.code, si.u.rt.value, n);
