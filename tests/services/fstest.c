@@ -302,12 +302,14 @@ static void t_close_posted(void)
 			break;
 		}
 	}
-	/* An unlinked file's space comes back when its last fd is closed. */
+	/* An unlinked file's space, its entry's included, comes back when
+	 * its last fd is closed. */
 	struct statfs before, held, after;
 	static char big[65536];
+	unlink("/tmp/closeme");
+	OK(statfs("/tmp", &before));
 	int fd = open("/tmp/closeme", O_CREAT | O_RDWR | O_TRUNC, 0600);
 	OK(fd);
-	OK(statfs("/tmp", &before));
 	EQ(write(fd, big, sizeof(big)), (ssize_t)sizeof(big));
 	OK(unlink("/tmp/closeme"));
 	OK(statfs("/tmp", &held));
