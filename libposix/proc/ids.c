@@ -5,6 +5,8 @@
  * libposix memory, without a kernel call. */
 #include "lp/arch.h"
 #include "lp/lp.h"
+#include "lp/mem.h"
+#include "lp/proc.h"
 #include "lp/procinfo.h"
 
 struct lp_ids lp_ids_state;
@@ -90,4 +92,106 @@ long lp_umask(const long *arg)
 	long old = s->umask;
 	s->umask = (uint32_t)arg[0] & 0777;
 	return old;
+}
+
+/* ---- set*id: the process manager applies Linux's rules (services/pm/
+ * cred.c), writes the new ids into our page and tells the file server;
+ * we re-read them. Without a process manager: -ENOSYS. */
+
+/* A uid_t/gid_t argument: (uid_t)-1 means "unchanged" (-1). */
+static int64_t lp_id_arg(long v)
+{
+	uint32_t id = (uint32_t)v;
+	return id == 0xffffffffU ? -1 : (int64_t)id;
+}
+
+static long lp_setid(int which, long a, long b, long c)
+{
+	const struct lp_procinfo *pi = (const struct lp_procinfo *)LP_PROCINFO_VA;
+	const struct pm_setid_req q = { .which = which, .a = lp_id_arg(a),
+					.b = lp_id_arg(b), .c = lp_id_arg(c) };
+	struct pm_setid_rep r;
+	if (!lp_pm_connected())
+		return lp_enosys(SYS_setuid);
+	long e = lp_pm_setid(&q, &r);
+	if (e < 0)
+		return e;
+	struct lp_ids *s = lp_ids();
+	s->uid = pi->uid, s->euid = pi->euid;
+	s->gid = pi->gid, s->egid = pi->egid;
+	return which == PM_SETFSUID || which == PM_SETFSGID ? r.old : 0;
+}
+
+long lp_setuid(const long *arg)
+{
+	return lp_setid(PM_SETUID, arg[0], -1, -1);
+}
+
+long lp_setreuid(const long *arg)
+{
+	return lp_setid(PM_SETREUID, arg[0], arg[1], -1);
+}
+
+long lp_setresuid(const long *arg)
+{
+	return lp_setid(PM_SETRESUID, arg[0], arg[1], arg[2]);
+}
+
+long lp_setfsuid(const long *arg)
+{
+	return lp_setid(PM_SETFSUID, arg[0], -1, -1);
+}
+
+long lp_setgid(const long *arg)
+{
+	return lp_setid(PM_SETGID, arg[0], -1, -1);
+}
+
+long lp_setregid(const long *arg)
+{
+	return lp_setid(PM_SETREGID, arg[0], arg[1], -1);
+}
+
+long lp_setresgid(const long *arg)
+{
+	return lp_setid(PM_SETRESGID, arg[0], arg[1], arg[2]);
+}
+
+long lp_setfsgid(const long *arg)
+{
+	return lp_setid(PM_SETFSGID, arg[0], -1, -1);
+}
+
+/* Stores three ids at the program's pointers. Returns 0 or -EFAULT. */
+static long lp_put3(const long *arg, uint32_t r, uint32_t e, uint32_t s)
+{
+	uint32_t *p[3] = { (uint32_t *)arg[0], (uint32_t *)arg[1],
+			   (uint32_t *)arg[2] };
+	for (int i = 0; i < 3; i++)
+		if (lp_uaccess(p[i], sizeof(uint32_t), 1) < 0)
+			return -EFAULT;
+	*p[0] = r, *p[1] = e, *p[2] = s;
+	return 0;
+}
+
+/* The saved ids: the page's (the manager keeps them), else the real. */
+static const struct lp_procinfo *lp_pm_page(void)
+{
+	struct lp_ids *s = lp_ids();
+	return s->ppidp != &s->ppid ? (const struct lp_procinfo *)LP_PROCINFO_VA
+				    : 0;
+}
+
+long lp_getresuid(const long *arg)
+{
+	const struct lp_procinfo *pi = lp_pm_page();
+	struct lp_ids *s = lp_ids();
+	return lp_put3(arg, s->uid, s->euid, pi ? pi->suid : s->euid);
+}
+
+long lp_getresgid(const long *arg)
+{
+	const struct lp_procinfo *pi = lp_pm_page();
+	struct lp_ids *s = lp_ids();
+	return lp_put3(arg, s->gid, s->egid, pi ? pi->sgid : s->egid);
 }

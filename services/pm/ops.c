@@ -2,6 +2,7 @@
  * each decoding nothing (the generated struct is the decoding) and
  * returning a result, PM_PARKED (answered later) or PM_POSTED (no reply);
  * and what happens when a process's env ends. */
+#include "cred.h"
 #include "pmsrv.h"
 
 #define PM_PARKED 1000000 /* results are small: these never collide */
@@ -77,9 +78,9 @@ static long op_fork(struct pm_proc *p, const struct pm_fork_req *q,
 	if (e < 0)
 		return e;
 	if (q->uid >= 0)
-		c->uid = c->euid = (uint32_t)q->uid;
+		c->uid = c->euid = c->suid = c->fsuid = (uint32_t)q->uid;
 	if (q->gid >= 0)
-		c->gid = c->egid = (uint32_t)q->gid;
+		c->gid = c->egid = c->sgid = c->fsgid = (uint32_t)q->gid;
 	if (!(c->svc = svc_new())) {
 		pm_drop_embryo(&pm.t, c);
 		return -ENOMEM;
@@ -264,8 +265,8 @@ static long op_spawn(struct pm_proc *p, const struct pm_spawn_req *q,
 	long e = pm_fork(&pm.t, p, -1, &c);
 	if (e < 0)
 		return e;
-	c->uid = c->euid = q->uid;
-	c->gid = c->egid = q->gid;
+	c->uid = c->euid = c->suid = c->fsuid = q->uid;
+	c->gid = c->egid = c->sgid = c->fsgid = q->gid;
 	if (!(c->svc = svc_new())) {
 		pm_drop_embryo(&pm.t, c);
 		return -ENOMEM;
@@ -359,6 +360,48 @@ static long op_exec_abort(struct pm_proc *p, const struct pm_exec_abort_req *q,
 {
 	(void)q, (void)r;
 	return pm_exec_abort(p);
+}
+
+/* An id argument: -1 (unchanged) or a uid_t other than (uid_t)-1. */
+static int id_ok(int64_t v)
+{
+	return v >= -1 && v < 0xffffffffLL;
+}
+
+static long op_setid(struct pm_proc *p, const struct pm_setid_req *q,
+		     struct pm_setid_rep *r)
+{
+	int user = q->which < PM_SETGID;
+	struct pm_ids ids = user ? (struct pm_ids){ p->uid, p->euid, p->suid,
+						    p->fsuid }
+				 : (struct pm_ids){ p->gid, p->egid, p->sgid,
+						    p->fsgid };
+	int priv = p->euid == 0;
+	long e = 0;
+	if (q->which < PM_SETUID || q->which > PM_SETFSGID || !id_ok(q->a) ||
+	    !id_ok(q->b) || !id_ok(q->c))
+		return -EINVAL;
+	switch (q->which % 4) {
+	case PM_SETUID:
+		e = q->a == -1 ? -EINVAL : pm_set_id(&ids, priv, (uint32_t)q->a);
+		break;
+	case PM_SETREUID:
+		e = pm_set_reid(&ids, priv, q->a, q->b);
+		break;
+	case PM_SETRESUID:
+		e = pm_set_resid(&ids, priv, q->a, q->b, q->c);
+		break;
+	default:
+		r->old = pm_set_fsid(&ids, priv, (uint32_t)q->a);
+	}
+	if (e < 0)
+		return e;
+	if (user)
+		p->uid = ids.r, p->euid = ids.e, p->suid = ids.s, p->fsuid = ids.fs;
+	else
+		p->gid = ids.r, p->egid = ids.e, p->sgid = ids.s, p->fsgid = ids.fs;
+	pm_page_update(p);
+	return pm_fs_cred(p);
 }
 
 /* The handler table, typed by the protocol table. */

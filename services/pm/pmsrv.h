@@ -74,6 +74,8 @@ void pm_shell_free(struct pm_proc *p);
 void pm_shell_release(struct pm_proc *p, struct pm_svc *s);
 /* Writes p's ids and family into its process page. */
 void pm_page_update(struct pm_proc *p);
+/* Tells the file server p's file-system ids. Returns 0 or -errno. */
+long pm_fs_cred(struct pm_proc *p);
 
 /* ---- signal.c: signals between processes ---- */
 /* Queues si for p and notifies it: SIGKILL ends it at once. Returns 0,

@@ -77,7 +77,8 @@ struct pm_proc *pm_add_init(struct pm_table *t, uint32_t uid, uint32_t gid)
 		return 0;
 	*p = (struct pm_proc){ .pid = 1, .pgid = 1, .sid = 1, .uid = uid,
 			       .euid = uid, .gid = gid, .egid = gid,
-			       .state = PM_LIVE };
+			       .suid = uid, .sgid = gid, .fsuid = uid,
+			       .fsgid = gid, .state = PM_LIVE };
 	attach(t, p, 0);
 	return p;
 }
@@ -132,7 +133,9 @@ long pm_fork(struct pm_table *t, struct pm_proc *parent, int64_t nproc_max,
 	*p = (struct pm_proc){ .pid = pid, .pgid = parent->pgid,
 			       .sid = parent->sid, .uid = parent->uid,
 			       .euid = parent->euid, .gid = parent->gid,
-			       .egid = parent->egid, .state = PM_EMBRYO };
+			       .egid = parent->egid, .suid = parent->suid,
+			       .sgid = parent->sgid, .fsuid = parent->fsuid,
+			       .fsgid = parent->fsgid, .state = PM_EMBRYO };
 	attach(t, p, parent);
 	*out = p;
 	return 0;

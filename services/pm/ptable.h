@@ -24,6 +24,8 @@ enum pm_state {
 struct pm_proc {
 	int32_t pid, pgid, sid;
 	uint32_t uid, euid, gid, egid;
+	uint32_t suid, sgid;   /* saved ids */
+	uint32_t fsuid, fsgid; /* file-system ids (the file server's) */
 	enum pm_state state;
 	int32_t wstatus; /* zombie: the Linux wait status; live: a stop or
 			  * continue not yet reported (0: none) */

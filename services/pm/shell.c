@@ -75,6 +75,15 @@ static long ring_give(long ring, long domain, uint64_t *va)
 }
 
 /* The file server's name for p's client in s. */
+static uint32_t fs_id(const struct pm_proc *p, const struct pm_svc *s);
+
+long pm_fs_cred(struct pm_proc *p)
+{
+	struct fs_ctl_msg m = { .op = FS_CTL_CRED, .id = fs_id(p, svc_of(p)),
+				.uid = p->fsuid, .gid = p->fsgid };
+	return ctl_call(&m);
+}
+
 static uint32_t fs_id(const struct pm_proc *p, const struct pm_svc *s)
 {
 	return s->fs_id ? s->fs_id : (uint32_t)p->pid;
@@ -197,6 +206,8 @@ static void page_write(const struct pm_proc *p, struct pm_svc *s)
 	pi->euid = p->euid;
 	pi->gid = p->gid;
 	pi->egid = p->egid;
+	pi->suid = p->suid;
+	pi->sgid = p->sgid;
 }
 
 void pm_page_update(struct pm_proc *p)

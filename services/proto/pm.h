@@ -120,7 +120,14 @@
 	/* The caller stopped (sig) or continued (sig 0): its parent hears of  \
 	 * it (SIGCHLD CLD_STOPPED or CLD_CONTINUED, a WUNTRACED or WCONTINUED \
 	 * wait). Posted: no reply. */                                         \
-	X(13, stopped, (int32_t sig;), (int32_t unused;)) \
+	X(13, stopped, (int32_t sig;), (int32_t unused;))                     \
+	/* The set*id calls (PM_SETID_*), with Linux's rules for root and     \
+	 * others (-1: unchanged); the file server learns the new file-system \
+	 * ids. Returns the old id for setfsuid/setfsgid (in old). -EPERM,    \
+	 * -EINVAL. */                                                        \
+	X(14, setid, (int32_t which; int32_t pad; int64_t a; int64_t b;       \
+		      int64_t c;),                                            \
+	  (int64_t old;)) \
 	/* execve, first step: a new domain for the caller's own pid with a   \
 	 * fresh shell (channels, signal ring, process page, a copy of the    \
 	 * caller's file server client: every handle); the caller gets the    \
@@ -140,6 +147,12 @@
 	X(22, exec_abort, (int32_t unused;), (int32_t unused;))
 
 #define PM_SPAWN_FS_KILL 0x1 /* pm_spawn_req.flags */
+
+/* pm_setid_req.which: the call. */
+enum pm_setid {
+	PM_SETUID, PM_SETREUID, PM_SETRESUID, PM_SETFSUID,
+	PM_SETGID, PM_SETREGID, PM_SETRESGID, PM_SETFSGID,
+};
 
 /* The fields of a struct from a parenthesized list. */
 #define PM_FIELDS(...) __VA_ARGS__

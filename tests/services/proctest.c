@@ -6,6 +6,7 @@
  * of its own (suite_run_forked), and the suite checks that the free
  * frames come back once every child is gone. Exits with the failures.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -510,6 +511,59 @@ static void t_kill_group(void)
 	EXPECT_EXIT(c, 0);
 }
 
+/* Credentials with Linux's rules: root sets all three ids, a user only
+ * switches among its own; kill and the file server follow the new ids;
+ * the ids come from /etc/passwd's users. */
+static void t_credentials(void)
+{
+	uid_t r, e, s;
+	gid_t gr, ge, gs;
+	pid_t me = getpid();
+	EQ(getuid(), 0);
+	int fd = open("/etc/passwd", O_RDONLY);
+	OK(fd);
+	char pw[256] = { 0 };
+	OK(read(fd, pw, sizeof(pw) - 1));
+	close(fd);
+	EQ(strstr(pw, "user:x:1000:1000:") != 0, 1);
+	pid_t c = fork();
+	if (c == 0) {
+		/* Exits with the number of the first check that fails. */
+#define STEP(n, cond)                                                          \
+	do {                                                                   \
+		if (!(cond))                                                   \
+			_exit(n);                                              \
+	} while (0)
+		STEP(1, setresgid(1000, 1000, 1000) == 0);
+		STEP(2, setresuid(1000, 1001, 0) == 0);
+		STEP(3, getresuid(&r, &e, &s) == 0 && r == 1000 && e == 1001 &&
+				s == 0);
+		STEP(4, getresgid(&gr, &ge, &gs) == 0 && gr == 1000 && gs == 1000);
+		STEP(5, setuid(0) == 0 && geteuid() == 0 && getuid() == 1000);
+		/* The saved id stays when the new effective id is the real one,
+		 * and lets the effective id come back. */
+		STEP(6, setreuid(-1, 1000) == 0 && geteuid() == 1000);
+		STEP(7, getresuid(&r, &e, &s) == 0 && s == 0);
+		STEP(14, setreuid(-1, 0) == 0 && geteuid() == 0);
+		/* Privileged setuid sets all three: no way back. */
+		STEP(8, setuid(1000) == 0 && getresuid(&r, &e, &s) == 0 &&
+				r == 1000 && e == 1000 && s == 1000);
+		STEP(9, setuid(0) == -1 && errno == EPERM);
+		STEP(10, setresuid(5, -1, -1) == -1 && errno == EPERM);
+		STEP(11, kill(me, 0) == -1 && errno == EPERM); /* root's */
+		STEP(12, open("/etc/motd", O_WRONLY) == -1 && errno == EACCES);
+		int f = open("/tmp/cred_mine", O_CREAT | O_WRONLY | O_TRUNC, 0600);
+		struct stat st;
+		STEP(13, f >= 0 && fstat(f, &st) == 0 && st.st_uid == 1000);
+#undef STEP
+		_exit(0);
+	}
+	OK(c);
+	EXPECT_EXIT(c, 0);
+	unlink("/tmp/cred_mine");
+	EQ(getuid(), 0); /* the parent's ids did not change */
+}
+
 /* MANY children alive at once, each status exact. */
 static void t_many(void)
 {
@@ -543,7 +597,8 @@ static const struct suite_test tests[] = {
 	T(shared_offset),
 	T(wait_variants), T(wait_nowait),   T(signal_deaths), T(orphan),
 	T(groups),	   T(kill),	     T(kill_default), T(sigchld),
-	T(kill_group),	   T(stop_continue), T(many),	     T(fork_loop),
+	T(kill_group),	   T(stop_continue), T(credentials), T(many),
+	T(fork_loop),
 };
 
 int main(void)

@@ -51,6 +51,16 @@ long lp_waitid(const long *arg);
 void lp_ids_after_fork(void);
 /* The process group: the page's (the manager keeps it), else the pid. */
 int32_t lp_pgid(void);
+long lp_setuid(const long *arg);
+long lp_setreuid(const long *arg);
+long lp_setresuid(const long *arg);
+long lp_setfsuid(const long *arg);
+long lp_setgid(const long *arg);
+long lp_setregid(const long *arg);
+long lp_setresgid(const long *arg);
+long lp_setfsgid(const long *arg);
+long lp_getresuid(const long *arg);
+long lp_getresgid(const long *arg);
 
 /* ---- vfs/fsc.c ---- */
 /* A forked child's file server channel is its own: read it again. */

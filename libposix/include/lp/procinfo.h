@@ -68,6 +68,7 @@ struct lp_procinfo {
 	int32_t pm_env;                   /* its env: READ|NOTIFY (doorbell) */
 	int32_t pgid, sid;
 	uint64_t pm_sig_va; /* signals the manager queued (pm.h: signal ring) */
+	uint32_t suid, sgid; /* saved ids (kept current, like uid..egid) */
 };
 
 #endif

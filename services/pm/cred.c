@@ -1,0 +1,75 @@
+/* Credentials as Linux keeps them: real, effective and saved user and
+ * group ids, and the rules of setuid, setreuid, setresuid (and their gid
+ * twins) for root and for everyone else (kernel/sys.c). Pure logic: the
+ * process manager applies it to a process's entry (cred.h), the host
+ * tests run it as it is. The file server is told the new effective ids
+ * by the caller of these functions. */
+#include <exo/errno.h>
+
+#include "cred.h"
+
+/* Whether v is one of the three ids of t. */
+static int one_of(uint32_t v, const struct pm_ids *t)
+{
+	return v == t->r || v == t->e || v == t->s;
+}
+
+long pm_set_id(struct pm_ids *t, int privileged, uint32_t id)
+{
+	if (privileged) {
+		t->r = t->e = t->s = id;
+	} else if (id == t->r || id == t->s) {
+		t->e = id;
+	} else {
+		return -EPERM;
+	}
+	t->fs = t->e;
+	return 0;
+}
+
+long pm_set_reid(struct pm_ids *t, int privileged, int64_t r, int64_t e)
+{
+	struct pm_ids n = *t;
+	if (r != -1) {
+		if (!privileged && r != t->r && r != t->e)
+			return -EPERM;
+		n.r = (uint32_t)r;
+	}
+	if (e != -1) {
+		if (!privileged && !one_of((uint32_t)e, t))
+			return -EPERM;
+		n.e = (uint32_t)e;
+	}
+	/* Linux: the saved id follows the effective one when the real id
+	 * was set, or the effective one set to other than the old real. */
+	if (r != -1 || (e != -1 && n.e != t->r))
+		n.s = n.e;
+	n.fs = n.e;
+	*t = n;
+	return 0;
+}
+
+long pm_set_resid(struct pm_ids *t, int privileged, int64_t r, int64_t e,
+		  int64_t s)
+{
+	const int64_t v[3] = { r, e, s };
+	for (int i = 0; i < 3 && !privileged; i++)
+		if (v[i] != -1 && !one_of((uint32_t)v[i], t))
+			return -EPERM;
+	if (r != -1)
+		t->r = (uint32_t)r;
+	if (e != -1)
+		t->e = (uint32_t)e;
+	if (s != -1)
+		t->s = (uint32_t)s;
+	t->fs = t->e;
+	return 0;
+}
+
+long pm_set_fsid(struct pm_ids *t, int privileged, uint32_t id)
+{
+	long old = t->fs;
+	if (privileged || one_of(id, t) || id == t->fs)
+		t->fs = id;
+	return old;
+}

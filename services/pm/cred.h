@@ -1,0 +1,28 @@
+/* Linux's id rules (cred.c): one set of real, effective, saved and
+ * file-system ids, user or group. "privileged" is CAP_SETUID for user ids
+ * (CAP_SETGID for group ids): the effective uid is 0. Each returns 0 or
+ * -EPERM, leaving t unchanged on failure; an id of -1 means "unchanged"
+ * where Linux allows it. */
+#ifndef PM_CRED_H
+#define PM_CRED_H
+
+#include <stdint.h>
+
+struct pm_ids {
+	uint32_t r, e, s, fs;
+};
+
+/* setuid/setgid(id): privileged sets all three; otherwise id must be the
+ * real or saved id and becomes the effective one. */
+long pm_set_id(struct pm_ids *t, int privileged, uint32_t id);
+/* setreuid/setregid(r, e). */
+long pm_set_reid(struct pm_ids *t, int privileged, int64_t r, int64_t e);
+/* setresuid/setresgid(r, e, s): unprivileged, each new id must be one of
+ * the current three. */
+long pm_set_resid(struct pm_ids *t, int privileged, int64_t r, int64_t e,
+		  int64_t s);
+/* setfsuid/setfsgid(id): returns the old file-system id (never fails:
+ * an id not allowed leaves it as it was, as Linux). */
+long pm_set_fsid(struct pm_ids *t, int privileged, uint32_t id);
+
+#endif

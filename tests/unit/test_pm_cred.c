@@ -1,0 +1,97 @@
+/* Host tests for Linux's id rules as the process manager applies them
+ * (services/pm/cred.c): setuid, setreuid, setresuid, setfsuid for root
+ * and for users, with exact results and EPERM. */
+#include <check.h>
+
+#include <exo/errno.h>
+
+#include "cred.h"
+#include "unit.h"
+
+#define IDS(r, e, s) ((struct pm_ids){ r, e, s, e })
+
+static void expect(const struct pm_ids *t, uint32_t r, uint32_t e, uint32_t s)
+{
+	ck_assert_uint_eq(t->r, r);
+	ck_assert_uint_eq(t->e, e);
+	ck_assert_uint_eq(t->s, s);
+	ck_assert_uint_eq(t->fs, e);
+}
+
+START_TEST(set_id)
+{
+	struct pm_ids t = IDS(0, 0, 0);
+	ck_assert_int_eq(pm_set_id(&t, 1, 1000), 0); /* root: all three */
+	expect(&t, 1000, 1000, 1000);
+	ck_assert_int_eq(pm_set_id(&t, 0, 0), -EPERM);
+	expect(&t, 1000, 1000, 1000);
+	t = IDS(1000, 1001, 0);
+	ck_assert_int_eq(pm_set_id(&t, 0, 0), 0); /* the saved id */
+	expect(&t, 1000, 0, 0);
+	t = IDS(1000, 1001, 1002);
+	ck_assert_int_eq(pm_set_id(&t, 0, 1000), 0); /* the real id */
+	expect(&t, 1000, 1000, 1002);
+	ck_assert_int_eq(pm_set_id(&t, 0, 1001), -EPERM); /* not e alone */
+}
+END_TEST
+
+START_TEST(set_reid)
+{
+	struct pm_ids t = IDS(1000, 1000, 0);
+	/* e becomes the old real id: the saved id stays. */
+	ck_assert_int_eq(pm_set_reid(&t, 0, -1, 1000), 0);
+	expect(&t, 1000, 1000, 0);
+	ck_assert_int_eq(pm_set_reid(&t, 0, -1, 0), 0); /* saved */
+	expect(&t, 1000, 0, 0);
+	ck_assert_int_eq(pm_set_reid(&t, 1, 5, 6), 0); /* real set: s = e */
+	expect(&t, 5, 6, 6);
+	ck_assert_int_eq(pm_set_reid(&t, 0, 7, -1), -EPERM);
+	ck_assert_int_eq(pm_set_reid(&t, 0, 6, -1), 0); /* r may take e */
+	expect(&t, 6, 6, 6);
+	ck_assert_int_eq(pm_set_reid(&t, 0, -1, 9), -EPERM);
+	expect(&t, 6, 6, 6);
+}
+END_TEST
+
+START_TEST(set_resid)
+{
+	struct pm_ids t = IDS(10, 20, 30);
+	ck_assert_int_eq(pm_set_resid(&t, 0, 30, 10, 20), 0);
+	expect(&t, 30, 10, 20);
+	ck_assert_int_eq(pm_set_resid(&t, 0, -1, 40, -1), -EPERM);
+	expect(&t, 30, 10, 20);
+	ck_assert_int_eq(pm_set_resid(&t, 1, 1, 2, 3), 0);
+	expect(&t, 1, 2, 3);
+	ck_assert_int_eq(pm_set_resid(&t, 0, -1, -1, -1), 0);
+	expect(&t, 1, 2, 3);
+}
+END_TEST
+
+START_TEST(set_fsid)
+{
+	struct pm_ids t = IDS(1, 2, 3);
+	ck_assert_int_eq(pm_set_fsid(&t, 0, 3), 2); /* returns the old one */
+	ck_assert_uint_eq(t.fs, 3);
+	ck_assert_int_eq(pm_set_fsid(&t, 0, 99), 3); /* refused: unchanged */
+	ck_assert_uint_eq(t.fs, 3);
+	ck_assert_int_eq(pm_set_fsid(&t, 1, 99), 3);
+	ck_assert_uint_eq(t.fs, 99);
+}
+END_TEST
+
+static Suite *cred_suite(void)
+{
+	Suite *s = suite_create("pm_cred");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, set_id);
+	tcase_add_test(tc, set_reid);
+	tcase_add_test(tc, set_resid);
+	tcase_add_test(tc, set_fsid);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_run(cred_suite());
+}
