@@ -25,8 +25,58 @@ void lp_mem_unmap(uint64_t start, uint64_t end)
 	lp_back_drop(start, end - start, 0);
 }
 
+/* The soft limit of resource res (LP_RLIM_INFINITY: none). */
+static uint64_t lp_limit(long res)
+{
+	struct lp_rlimit rl = { LP_RLIM_INFINITY, LP_RLIM_INFINITY };
+	const long get[2] = { res, (long)&rl };
+	lp_getrlimit(get);
+	return rl.cur;
+}
+
+/* Bytes of private writable mappings (RLIMIT_DATA counts them). */
+static uint64_t lp_mem_data(void)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < lp_nregions; i++)
+		if ((lp_regions[i].flags & (LP_R_SHARED | LP_PROT_WRITE)) ==
+		    LP_PROT_WRITE)
+			n += lp_regions[i].end - lp_regions[i].start;
+	return n;
+}
+
+/* Whether len more bytes with flags stay within RLIMIT_AS (everything
+ * the region map holds: mmap, brk, the adopted image) and RLIMIT_DATA
+ * (private writable mappings), as Linux's may_expand_vm. */
+static int lp_mem_within_limits(uint64_t len, uint64_t flags)
+{
+	uint64_t as = lp_limit(LP_RLIMIT_AS), data;
+	if (as != LP_RLIM_INFINITY && lp_mem_mapped + len > as)
+		return 0;
+	if ((flags & (LP_R_SHARED | LP_PROT_WRITE)) != LP_PROT_WRITE)
+		return 1;
+	data = lp_limit(LP_RLIMIT_DATA);
+	return data == LP_RLIM_INFINITY || lp_mem_data() + len <= data;
+}
+
+/* Bytes the region map holds inside [start, end). */
+static uint64_t lp_mem_overlap(uint64_t start, uint64_t end)
+{
+	uint64_t n = 0;
+	for (size_t i = lp_region_index(start);
+	     i < lp_nregions && lp_regions[i].start < end; i++) {
+		uint64_t s = lp_regions[i].start > start ? lp_regions[i].start
+							 : start;
+		uint64_t e = lp_regions[i].end < end ? lp_regions[i].end : end;
+		n += e - s;
+	}
+	return n;
+}
+
 long lp_mem_map_new(uint64_t start, uint64_t end, uint64_t flags)
 {
+	if (!lp_mem_within_limits(end - start, flags))
+		return -ENOMEM;
 	if ((flags & LP_PROT_RWX) &&
 	    lp_back_fresh(start, end - start, flags & LP_PROT_RWX) < 0)
 		return -ENOMEM;
@@ -101,10 +151,15 @@ long lp_mmap(const long *arg)
 		return -EINVAL;
 	if (type == LP_MAP_SHARED && (flags & LP_MAP_GROWSDOWN))
 		return -EINVAL;
+	uint64_t rflags = prot | (type == LP_MAP_SHARED ? LP_R_SHARED : 0);
+	/* A refused mapping leaves the old ones in place (Linux checks the
+	 * limits before it unmaps, counting what the new one replaces). */
+	if (fixed && !lp_mem_within_limits(len - lp_mem_overlap(addr, addr + len),
+					   rflags))
+		return -ENOMEM;
 	if (fixed)
 		lp_mem_unmap(addr, addr + len);
-	r = lp_mem_map_new(addr, addr + len,
-			   prot | (type == LP_MAP_SHARED ? LP_R_SHARED : 0));
+	r = lp_mem_map_new(addr, addr + len, rflags);
 	return r < 0 ? r : (long)addr;
 }
 

@@ -6,6 +6,7 @@
 #include "lp/mem.h"
 
 struct lp_region *lp_regions = (struct lp_region *)LP_TABLE_VA;
+uint64_t lp_mem_mapped;
 size_t lp_nregions;
 static size_t lp_region_cap; /* entries the mapped table pages hold */
 
@@ -74,8 +75,10 @@ void lp_region_split(uint64_t va)
 void lp_region_remove(uint64_t start, uint64_t end)
 {
 	size_t i = lp_region_index(start), j = i;
-	while (j < lp_nregions && lp_regions[j].end <= end)
+	while (j < lp_nregions && lp_regions[j].end <= end) {
+		lp_mem_mapped -= lp_regions[j].end - lp_regions[j].start;
 		j++;
+	}
 	memmove(&lp_regions[i], &lp_regions[j],
 		(lp_nregions - j) * sizeof(struct lp_region));
 	lp_nregions -= j - i;
@@ -98,6 +101,7 @@ void lp_region_insert(uint64_t start, uint64_t end, uint64_t flags)
 	size_t i = lp_region_index(start);
 	lp_region_open(i);
 	lp_regions[i] = (struct lp_region){ start, end, flags };
+	lp_mem_mapped += end - start;
 	lp_region_join(i);
 	if (i > 0)
 		lp_region_join(i - 1);

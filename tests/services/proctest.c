@@ -564,6 +564,61 @@ static void t_credentials(void)
 	EQ(getuid(), 0); /* the parent's ids did not change */
 }
 
+/* Maps 256 KiB private writable pieces until mmap refuses; returns how
+ * many it got (and unmaps them). */
+static int fill_data(void)
+{
+	static void *got[64];
+	int n = 0;
+	while (n < 64) {
+		void *p = mmap(0, 256 << 10, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			break;
+		got[n++] = p;
+	}
+	for (int i = 0; i < n; i++)
+		munmap(got[i], 256 << 10);
+	return n;
+}
+
+/* RLIMIT_AS and RLIMIT_DATA: mmap beyond them is ENOMEM; what does not
+ * count (shared, read-only for DATA) still maps; a refused MAP_FIXED
+ * leaves the old mapping in place. */
+static void t_rlimit_mem(void)
+{
+	struct rlimit rl = { 1UL << 30, RLIM_INFINITY };
+	OK(setrlimit(RLIMIT_AS, &rl));
+	ERR((long)mmap(0, 2UL << 30, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0), ENOMEM);
+	char *p = mmap(0, 512UL << 20, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+	EQ(p != MAP_FAILED, 1);
+	ERR((long)mmap(0, 768UL << 20, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), ENOMEM);
+	/* Replacing the same range counts once: it fits. */
+	EQ(mmap(p, 512UL << 20, PROT_NONE,
+		MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == p, 1);
+	OK(munmap(p, 512UL << 20));
+	rl.rlim_cur = RLIM_INFINITY;
+	OK(setrlimit(RLIMIT_AS, &rl));
+	rl.rlim_cur = 4 << 20;
+	OK(setrlimit(RLIMIT_DATA, &rl));
+	int n = fill_data();
+	rl.rlim_cur = 5 << 20;
+	OK(setrlimit(RLIMIT_DATA, &rl));
+	EQ(fill_data(), n + 4); /* exactly one more MiB of private data */
+	rl.rlim_cur = 0;
+	OK(setrlimit(RLIMIT_DATA, &rl));
+	ERR((long)mmap(0, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), ENOMEM);
+	void *sh = mmap(0, 4096, PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	EQ(sh != MAP_FAILED, 1);
+	void *ro = mmap(0, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	EQ(ro != MAP_FAILED, 1);
+}
+
 /* MANY children alive at once, each status exact. */
 static void t_many(void)
 {
@@ -597,7 +652,8 @@ static const struct suite_test tests[] = {
 	T(shared_offset),
 	T(wait_variants), T(wait_nowait),   T(signal_deaths), T(orphan),
 	T(groups),	   T(kill),	     T(kill_default), T(sigchld),
-	T(kill_group),	   T(stop_continue), T(credentials), T(many),
+	T(kill_group),	   T(stop_continue), T(credentials), T(rlimit_mem),
+	T(many),
 	T(fork_loop),
 };
 

@@ -263,7 +263,9 @@ struct lp_utsname {
 #define LP_RLIM_NLIMITS 16
 #define LP_RLIM_INFINITY (~0UL)
 #define LP_RLIMIT_CPU 0
+#define LP_RLIMIT_DATA 2
 #define LP_RLIMIT_NPROC 6
+#define LP_RLIMIT_AS 9
 #define LP_RLIMIT_NOFILE 7
 #define LP_RLIMIT_SIGPENDING 11
 #define LP_NR_OPEN 1048576 /* fs.nr_open: the highest RLIMIT_NOFILE */

@@ -82,6 +82,8 @@ struct lp_region {
 
 extern struct lp_region *lp_regions;
 extern size_t lp_nregions;
+/* Bytes the region map holds (RLIMIT_AS counts them). */
+extern uint64_t lp_mem_mapped;
 
 /* The index of the first region that ends above va (lp_nregions if
  * none). */
