@@ -202,6 +202,26 @@ long lp_fork(const long *arg)
 	return lp_fork_parent(&f, &c);
 }
 
+LP_NORETURN void lp_run_on_stack(int (*fn)(void *), void *arg, void *stack);
+
+/* The end of clone(CLONE_VM|CLONE_VFORK)'s child function. */
+LP_NORETURN void lp_clone_exit(int status);
+LP_NORETURN void lp_clone_exit(int status)
+{
+	const long arg[1] = { status };
+	lp_exit_group(arg);
+	for (;;)
+		lp_exo_env_exit(status & 0xff);
+}
+
+long lp_clone_vfork(int (*fn)(void *), void *stack, void *arg)
+{
+	long pid = lp_fork(0);
+	if (pid == 0)
+		lp_run_on_stack(fn, arg, stack);
+	return pid;
+}
+
 void lp_proc_after_fork(void)
 {
 	lp_ids_after_fork();

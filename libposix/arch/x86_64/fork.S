@@ -49,4 +49,23 @@ lp_fork_resume:
 	jmp *0(%rdi)
 	.size lp_fork_resume, . - lp_fork_resume
 
+
+/* lp_run_on_stack(fn, arg, stack_top): calls fn(arg) on the given stack
+ * and ends the process with its result (exit_group); never returns. For
+ * clone(CLONE_VM|CLONE_VFORK)'s child (proc/fork.c). */
+	.text
+	.globl lp_run_on_stack
+	.hidden lp_run_on_stack
+	.type lp_run_on_stack, @function
+lp_run_on_stack:
+	mov %rdx, %rsp
+	and $-16, %rsp
+	mov %rdi, %rax
+	mov %rsi, %rdi
+	call *%rax
+	mov %eax, %edi
+	call lp_clone_exit
+	ud2
+	.size lp_run_on_stack, . - lp_run_on_stack
+
 	.section .note.GNU-stack, "", @progbits

@@ -30,6 +30,13 @@ void lp_pm_after_fork(void);
 
 /* ---- proc/fork.c ---- */
 long lp_fork(const long *arg);
+/* clone(CLONE_VM|CLONE_VFORK) as musl's posix_spawn makes it: a fork
+ * whose child runs fn(arg) on stack and ends with its result. The child
+ * gets a copy-on-write copy of our memory rather than our memory: what
+ * posix_spawn's child does (exec, or report an error through a pipe and
+ * _exit) cannot tell the difference. Returns the child's pid or fork's
+ * error. */
+long lp_clone_vfork(int (*fn)(void *), void *stack, void *arg);
 /* Everything a forked child must not share with its parent, reset in one
  * place: ids from its new process page, its own channels to the file
  * server and the process manager, no pending signals or timers. */
