@@ -37,6 +37,9 @@ static long (*const lp_table[LP_NSYS])(const long *arg) = {
 	[SYS_dup2] = lp_dup2,
 	[SYS_dup3] = lp_dup3,
 	[SYS_fcntl] = lp_fcntl,
+	/* ipc/ */
+	[SYS_pipe] = lp_pipe,
+	[SYS_pipe2] = lp_pipe2,
 	/* mem/ */
 	[SYS_mmap] = lp_mmap,
 	[SYS_mprotect] = lp_mprotect,

@@ -233,7 +233,8 @@ long lp_dup3(const long *arg)
 
 /* fcntl(fd, cmd, arg): F_DUPFD[_CLOEXEC], F_GETFD, F_SETFD here;
  * F_GETFL, F_SETFL at the server (the status flags live in the shared
- * description). Other commands: -EINVAL. */
+ * description), F_GETPIPE_SZ and F_SETPIPE_SZ too (-EBADF: not a
+ * pipe). Other commands: -EINVAL. */
 long lp_fcntl(const long *arg)
 {
 	long fd = arg[0], h = lp_fd_get(fd);
@@ -252,8 +253,11 @@ long lp_fcntl(const long *arg)
 		return 0;
 	case LP_F_GETFL:
 	case LP_F_SETFL:
+	case FS_F_GETPIPE_SZ:
+	case FS_F_SETPIPE_SZ:
 		if (h == LP_FD_KCONSOLE)
-			return arg[1] == LP_F_GETFL ? LP_O_RDWR : 0;
+			return arg[1] == LP_F_GETFL ? LP_O_RDWR
+			       : arg[1] == LP_F_SETFL ? 0 : -EBADF;
 		struct fs_req r;
 		lp_fs_req(&r, FS_OP_FCNTL);
 		r.fd = (int32_t)h;

@@ -5,6 +5,7 @@
  * chunk on /dev/null is answered without the server (lp_null_chunk). */
 #include "lp/lp.h"
 #include "lp/mem.h"
+#include "lp/signal.h"
 #include "lp/vfs.h"
 
 #define LP_SSIZE_MAX 0x7ffff000L /* Linux's MAX_RW_COUNT */
@@ -28,8 +29,9 @@ static long lp_null_chunk(uint32_t op, unsigned null, size_t n)
 }
 
 /* One read or write of n bytes (at most the bulk size) at off (-1: the
- * description's offset) through the bulk area at 0. */
-static long lp_io_chunk(uint32_t op, long h, size_t n, int64_t off)
+ * description's offset) through the bulk area at 0, with FS_RW_* flags. */
+static long lp_io_chunk_flags(uint32_t op, long h, size_t n, int64_t off,
+			      uint32_t flags)
 {
 	unsigned null = lp_handle_null(h);
 	if (null)
@@ -38,8 +40,16 @@ static long lp_io_chunk(uint32_t op, long h, size_t n, int64_t off)
 	lp_fs_req(&r, op);
 	r.fd = (int32_t)h;
 	r.arg = off;
+	r.flags = flags;
 	r.data = (struct fs_buf){ 0, (uint32_t)n };
 	return lp_fs_call(&r);
+}
+
+/* One read or write of n bytes (at most the bulk size) at off (-1: the
+ * description's offset) through the bulk area at 0. */
+static long lp_io_chunk(uint32_t op, long h, size_t n, int64_t off)
+{
+	return lp_io_chunk_flags(op, h, n, off, 0);
 }
 
 /* Reads up to count bytes into buf, chunk by chunk, until a short chunk.
@@ -54,7 +64,10 @@ static long lp_io_read(long h, char *buf, size_t count, int64_t off)
 		size_t n = count - done < max ? count - done : max;
 		if (lp_uaccess(buf + done, n, 1) < 0)
 			return done ? (long)done : -EFAULT;
-		long r = lp_io_chunk(op, h, n, off < 0 ? -1 : off + (int64_t)done);
+		/* A later chunk takes only what is there (a pipe). */
+		long r = lp_io_chunk_flags(op, h, n,
+					   off < 0 ? -1 : off + (int64_t)done,
+					   done ? FS_RW_NOWAIT : 0);
 		if (r < 0)
 			return done ? (long)done : r;
 		memcpy(buf + done, lp_fs_bulk(), (size_t)r);
@@ -65,7 +78,17 @@ static long lp_io_read(long h, char *buf, size_t count, int64_t off)
 	return (long)done;
 }
 
-/* Writes count bytes from buf, chunk by chunk, until a short write. */
+/* A write found no reader: SIGPIPE to the writer, as Linux sends it. */
+static void lp_io_sigpipe(void)
+{
+	struct lp_siginfo si;
+	lp_sig_info_self(&si, LP_SIGPIPE, 0);
+	lp_sig_generate(&si);
+}
+
+/* Writes count bytes from buf, chunk by chunk: a short chunk (a pipe
+ * with less room than a chunk, a full file system) goes on with the rest
+ * until a chunk writes nothing or fails. */
 static long lp_io_write(long h, const char *buf, size_t count, int64_t off)
 {
 	size_t done = 0, max = lp_fs_bulk_size();
@@ -78,10 +101,12 @@ static long lp_io_write(long h, const char *buf, size_t count, int64_t off)
 			return done ? (long)done : -EFAULT;
 		memcpy(lp_fs_bulk(), buf + done, n);
 		long r = lp_io_chunk(op, h, n, off < 0 ? -1 : off + (int64_t)done);
+		if (r == -EPIPE && !done)
+			lp_io_sigpipe();
 		if (r < 0)
 			return done ? (long)done : r;
 		done += (size_t)r;
-		if ((size_t)r < n)
+		if (r == 0)
 			break;
 	} while (done < count);
 	return (long)done;
@@ -273,7 +298,27 @@ long lp_sendfile(const long *arg)
 	return (long)done;
 }
 
-/* ioctl(fd, req, argp): the terminal requests (TCGETS, TCSETS[WF],
+/* FIONREAD on handle h: the bytes a pipe holds into *argp (an int);
+ * -ENOTTY from the server for anything else. */
+static long lp_io_fionread(long h, void *argp)
+{
+	struct fs_req r;
+	int32_t n;
+	if (lp_uaccess(argp, sizeof(n), 1) < 0)
+		return -EFAULT;
+	lp_fs_req(&r, FS_OP_IOCTL);
+	r.fd = (int32_t)h;
+	r.mode = FS_FIONREAD;
+	r.data = (struct fs_buf){ 0, sizeof(n) };
+	long e = lp_fs_call(&r);
+	if (e >= 0) {
+		memcpy(&n, lp_fs_bulk(), sizeof(n));
+		memcpy(argp, &n, sizeof(n));
+	}
+	return e;
+}
+
+/* ioctl(fd, req, argp): FIONREAD (pipes), the terminal requests (TCGETS, TCSETS[WF],
  * TIOC[GS]WINSZ) go to the server, which answers -ENOTTY for a file
  * that is not a terminal; any other request is -ENOTTY. */
 long lp_ioctl(const long *arg)
@@ -285,6 +330,8 @@ long lp_ioctl(const long *arg)
 		return lp_console_ioctl(req, argp);
 	if (h < 0)
 		return h;
+	if (req == FS_FIONREAD)
+		return lp_io_fionread(h, argp);
 	int ws = req == FS_TIOCGWINSZ || req == FS_TIOCSWINSZ;
 	int get = req == FS_TCGETS || req == FS_TIOCGWINSZ;
 	size_t n = ws ? sizeof(struct fs_winsize) : sizeof(struct fs_termios);

@@ -36,6 +36,7 @@ struct fd_desc *fd_desc_new(struct fd_table *t, void *obj, uint32_t flags)
 	d->flags = flags;
 	d->offset = 0;
 	d->obj = obj;
+	d->pipe = 0;
 	return d;
 }
 

@@ -17,6 +17,7 @@ struct fd_desc {
 	uint32_t flags;  /* access mode and status flags (FS_O_*) */
 	uint64_t offset;
 	void *obj;       /* what the description refers to (owner-defined) */
+	void *pipe;      /* the file server's pipe (pipe.h) instead, or 0 */
 };
 
 struct fd_slot {

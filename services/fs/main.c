@@ -249,10 +249,12 @@ static int serve_client(struct client *c)
 	return 1;
 }
 
-/* Runs parked requests again now that the terminal has input; those that
- * can finish get their replies. */
-static void retry_deferred(void)
+/* Runs parked requests again now that the terminal has input or a
+ * request or control message may have changed a pipe; those that can
+ * finish get their replies. Returns 1 if one did. */
+static int retry_deferred(void)
 {
+	int done = 0;
 	for (size_t i = 0; i < clients.n; i++) {
 		struct client *c = clients.all[i];
 		struct fs_rep rep;
@@ -268,7 +270,9 @@ static void retry_deferred(void)
 		c->deferred = 0;
 		fs_rep_encode(out, FS_SLOT_SIZE, &rep);
 		fs_chan_produce(&c->rep);
+		done = 1;
 	}
+	return done;
 }
 
 static void tty_sink(void *ctx, const char *buf, size_t n)
@@ -378,6 +382,8 @@ static void serve(void)
 			did = 1;
 		did |= serve_clients();
 		if (did) {
+			while (retry_deferred())
+				; /* a pipe read may free room for a write */
 			idle_since = 0;
 			continue;
 		}

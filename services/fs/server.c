@@ -29,6 +29,7 @@ static fs_handler *const handlers[FS_OP_COUNT] = {
 	[FS_OP_UTIMENS] = srv_utimens,	 [FS_OP_STATFS] = srv_statfs,
 	[FS_OP_FSTATFS] = srv_fstatfs,	 [FS_OP_FCNTL] = srv_fcntl,
 	[FS_OP_IOCTL] = srv_ioctl,	 [FS_OP_DUP] = srv_dup,
+	[FS_OP_PIPE] = srv_pipe,
 };
 
 static const struct fs_cred root_cred;
@@ -37,6 +38,9 @@ static const struct fs_cred root_cred;
 static void release_desc(void *ctx, struct fd_desc *d)
 {
 	struct fs_server *s = ctx;
+	if (d->pipe)
+		fs_pipe_put(&s->alloc, d->pipe,
+			    (d->flags & FS_O_ACCMODE) == FS_O_WRONLY);
 	if (d->obj)
 		ramfs_iput(&s->fs, d->obj);
 }
@@ -195,7 +199,14 @@ long fs_handle(struct fs_server *s, struct fs_client *c,
 
 struct fd_desc *srv_desc(struct fs_call *k, long fd)
 {
-	return fd_get(&k->c->handles, fd);
+	struct fd_desc *d = fd_get(&k->c->handles, fd);
+	return d && !d->pipe ? d : 0;
+}
+
+struct fd_desc *srv_pipe_desc(struct fs_call *k, long fd)
+{
+	struct fd_desc *d = fd_get(&k->c->handles, fd);
+	return d && d->pipe ? d : 0;
 }
 
 long srv_path(struct fs_call *k, int second)

@@ -30,6 +30,7 @@ struct fs_server {
 	struct dev_state dev;
 	struct fs_status *status; /* the status page, or 0 (fs.h) */
 	uint64_t atime_seen;      /* fs.atime_updates already published */
+	uint64_t pipes;           /* pipes made: their inode numbers */
 };
 
 struct fs_client {

@@ -196,21 +196,33 @@ static long rw(struct fs_call *k, int write, int64_t off)
 
 long srv_read(struct fs_call *k)
 {
+	long pr = srv_pipe_op(k);
+	if (pr != -ENOENT)
+		return pr;
 	return rw(k, 0, -1);
 }
 
 long srv_write(struct fs_call *k)
 {
+	long pr = srv_pipe_op(k);
+	if (pr != -ENOENT)
+		return pr;
 	return rw(k, 1, -1);
 }
 
 long srv_pread(struct fs_call *k)
 {
+	long pr = srv_pipe_op(k);
+	if (pr != -ENOENT)
+		return pr;
 	return k->req->arg < 0 ? -EINVAL : rw(k, 0, k->req->arg);
 }
 
 long srv_pwrite(struct fs_call *k)
 {
+	long pr = srv_pipe_op(k);
+	if (pr != -ENOENT)
+		return pr;
 	return k->req->arg < 0 ? -EINVAL : rw(k, 1, k->req->arg);
 }
 
@@ -224,6 +236,9 @@ static long seek_data_hole(struct ramfs_inode *i, int whence, int64_t off)
 
 long srv_lseek(struct fs_call *k)
 {
+	long pr = srv_pipe_op(k);
+	if (pr != -ENOENT)
+		return pr;
 	struct fd_desc *d = io_desc(k);
 	if (!d)
 		return -EBADF;
@@ -336,7 +351,12 @@ long srv_sync(struct fs_call *k)
 
 long srv_fcntl(struct fs_call *k)
 {
+	long pr = srv_pipe_op(k);
+	if (pr != -ENOENT)
+		return pr;
 	int cmd = (int)k->req->mode;
+	if (cmd == FS_F_GETPIPE_SZ || cmd == FS_F_SETPIPE_SZ)
+		return -EBADF; /* not a pipe, as Linux */
 	if (cmd != FS_F_GETFL && cmd != FS_F_SETFL)
 		return srv_desc(k, k->req->fd) ? -EINVAL : -EBADF;
 	return fd_fcntl(&k->c->handles, k->req->fd, cmd,
@@ -345,6 +365,9 @@ long srv_fcntl(struct fs_call *k)
 
 long srv_ioctl(struct fs_call *k)
 {
+	long pr = srv_pipe_op(k);
+	if (pr != -ENOENT)
+		return pr;
 	struct fd_desc *d = io_desc(k);
 	if (!d)
 		return -EBADF;
@@ -387,6 +410,9 @@ long srv_dup(struct fs_call *k)
 
 long srv_fstat(struct fs_call *k)
 {
+	long pr = srv_pipe_op(k);
+	if (pr != -ENOENT)
+		return pr;
 	struct fd_desc *d = srv_desc(k, k->req->fd);
 	if (!d)
 		return -EBADF;

@@ -4,6 +4,7 @@
 #ifndef FS_SERVER_IMPL_H
 #define FS_SERVER_IMPL_H
 
+#include "pipe.h"
 #include "server.h"
 
 /* One request in flight: the decoded request, its reply, and its paths
@@ -22,8 +23,10 @@ struct fs_call {
 typedef long fs_handler(struct fs_call *k);
 
 /* server.c */
-/* Returns the description behind handle fd, or 0. */
+/* Returns the description behind handle fd, or 0 (also for a pipe's). */
 struct fd_desc *srv_desc(struct fs_call *k, long fd);
+/* Returns the pipe description behind handle fd, or 0. */
+struct fd_desc *srv_pipe_desc(struct fs_call *k, long fd);
 /* Copies req->path (or path2 when second) into k->path[second].
  * Returns 0, or -EFAULT, -ENAMETOOLONG. */
 long srv_path(struct fs_call *k, int second);
@@ -45,6 +48,12 @@ fs_handler srv_open, srv_close, srv_read, srv_write, srv_pread, srv_pwrite,
 	srv_lseek, srv_getdents, srv_ftruncate, srv_fsync, srv_sync,
 	srv_fcntl, srv_ioctl, srv_dup, srv_fstat, srv_fstatfs, srv_fchmod,
 	srv_fchown, srv_fchdir;
+
+/* server_pipe.c */
+fs_handler srv_pipe;
+/* Answers op (read, write, pread, pwrite, lseek, fstat, fcntl, ioctl)
+ * on a pipe handle, or returns -ENOENT when req->fd is no pipe's. */
+long srv_pipe_op(struct fs_call *k);
 
 /* server_ns.c */
 fs_handler srv_stat, srv_statx, srv_access, srv_mkdir, srv_mknod,

@@ -83,8 +83,14 @@ enum fs_op {
 	FS_OP_FCNTL = 34,    /* fd mode(F_GETFL/F_SETFL) arg -> result */
 	FS_OP_IOCTL = 35,    /* fd mode(request) data(in/out) -> result */
 	FS_OP_DUP = 36,      /* fd -> new handle, same description */
+	FS_OP_PIPE = 37,     /* flags(O_NONBLOCK|O_CLOEXEC) -> read end's
+			      * handle, aux = write end's handle */
 	FS_OP_COUNT
 };
+
+/* FS_OP_READ flags: answer at once, never wait (the later chunks of one
+ * read of a pipe, which must return what is there). */
+#define FS_RW_NOWAIT 1
 
 /* FS_OP_UTIMENS mode: the request carries times (else "now"). */
 #define FS_UTIMES_GIVEN 1
@@ -96,6 +102,11 @@ enum fs_op {
 #define FS_TCSETSF 0x5404
 #define FS_TIOCGWINSZ 0x5413
 #define FS_TIOCSWINSZ 0x5414
+#define FS_FIONREAD 0x541B /* pipes: data(out: int) bytes buffered */
+
+/* Pipe fcntl commands understood by FS_OP_FCNTL (Linux numbers). */
+#define FS_F_SETPIPE_SZ 1031
+#define FS_F_GETPIPE_SZ 1032
 
 /* A region of the bulk area. */
 struct fs_buf {

@@ -52,6 +52,7 @@ static const struct {
 	[FS_OP_FCNTL] = { "fcntl", 0 },
 	[FS_OP_IOCTL] = { "ioctl", D },
 	[FS_OP_DUP] = { "dup", 0 },
+	[FS_OP_PIPE] = { "pipe", 0 },
 };
 
 long fs_op_bufs(uint32_t op)

@@ -34,6 +34,7 @@
 #define EFBIG 27      /* file too large */
 #define ENOSPC 28     /* capability table full / file system full */
 #define ESPIPE 29     /* seek on a device that cannot seek */
+#define EPIPE 32      /* write to a pipe no reader has open (file server) */
 #define EROFS 30      /* read-only file system */
 #define EMLINK 31     /* too many links */
 #define ERANGE 34

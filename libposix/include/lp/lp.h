@@ -98,6 +98,9 @@ long lp_dup(const long *arg);
 long lp_dup2(const long *arg);
 long lp_dup3(const long *arg);
 long lp_fcntl(const long *arg);
+/* ipc/pipe.c */
+long lp_pipe(const long *arg);
+long lp_pipe2(const long *arg);
 /* fd/io.c */
 long lp_read(const long *arg);
 long lp_write(const long *arg);

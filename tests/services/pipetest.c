@@ -1,0 +1,311 @@
+/* pipetest: pipes between processes (issue 9 point 6), each test in a
+ * child of its own: data both ways, EOF after the last writer (through
+ * fork, exit and SIGKILL), EPIPE and SIGPIPE, O_NONBLOCK, PIPE_BUF
+ * atomicity with two writers, 1 MiB through a 64 KiB pipe, FIONREAD,
+ * fstat, F_GETPIPE_SZ/F_SETPIPE_SZ, pipe2 flags; the round trip and
+ * bandwidth are printed. */
+#define _GNU_SOURCE
+#define SUITE "pipetest"
+#include "suite.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static long now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+/* Waits for pid; returns its wait status. */
+static int reap(pid_t pid)
+{
+	int st = -1;
+	waitpid(pid, &st, 0);
+	return st;
+}
+
+static void t_parent_to_child(void)
+{
+	int p[2];
+	char buf[16] = { 0 };
+	OK(pipe(p));
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(p[1]);
+		ssize_t n = read(p[0], buf, sizeof(buf));
+		_exit(n == 5 && !memcmp(buf, "hello", 5) ? 0 : 1);
+	}
+	close(p[0]);
+	EQ(write(p[1], "hello", 5), 5);
+	EQ(reap(pid), 0);
+}
+
+static void t_child_to_parent_eof(void)
+{
+	int p[2];
+	char buf[16] = { 0 };
+	OK(pipe(p));
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		_exit(write(p[1], "world!", 6) == 6 ? 0 : 1);
+	}
+	close(p[1]);
+	EQ(read(p[0], buf, sizeof(buf)), 6);
+	EQ(memcmp(buf, "world!", 6), 0);
+	EQ(read(p[0], buf, sizeof(buf)), 0); /* the child's end went */
+	EQ(reap(pid), 0);
+}
+
+/* The writer forks a copy and exits; EOF only after the copy exits. */
+static void t_eof_fork_copy(void)
+{
+	int p[2], go[2];
+	char c;
+	OK(pipe(p));
+	OK(pipe(go));
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		if (fork() == 0) {
+			read(go[0], &c, 1); /* until the parent says */
+			write(p[1], "x", 1);
+			_exit(0);
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	close(go[0]);
+	EQ(reap(pid), 0);
+	ERR(fcntl(p[0], F_SETFL, O_NONBLOCK) == 0 ? read(p[0], &c, 1) : 0,
+	    EAGAIN); /* a writer is still alive: no EOF */
+	OK(fcntl(p[0], F_SETFL, 0));
+	EQ(write(go[1], "g", 1), 1);
+	EQ(read(p[0], &c, 1), 1);
+	EQ(c, 'x');
+	EQ(read(p[0], &c, 1), 0);
+}
+
+/* A writer killed with SIGKILL while blocked still gives EOF. */
+static void t_eof_sigkill(void)
+{
+	int p[2], q[2];
+	char c;
+	OK(pipe(p));
+	OK(pipe(q));
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		close(q[1]);
+		read(q[0], &c, 1); /* blocks forever */
+		_exit(0);
+	}
+	close(p[1]);
+	close(q[0]);
+	usleep(20000);
+	OK(kill(pid, SIGKILL));
+	int st = reap(pid);
+	EQ(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, 1);
+	EQ(read(p[0], &c, 1), 0);
+	close(q[1]);
+}
+
+static void t_epipe_sigpipe(void)
+{
+	int p[2];
+	OK(pipe(p));
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		write(p[1], "x", 1); /* SIGPIPE's default action */
+		_exit(0);
+	}
+	close(p[0]);
+	close(p[1]);
+	int st = reap(pid);
+	EQ(WIFSIGNALED(st) && WTERMSIG(st) == SIGPIPE, 1);
+	OK(pipe(p));
+	close(p[0]);
+	signal(SIGPIPE, SIG_IGN);
+	ERR(write(p[1], "x", 1), EPIPE);
+}
+
+static void t_nonblock(void)
+{
+	int p[2];
+	static char buf[8192];
+	OK(pipe2(p, O_NONBLOCK));
+	ERR(read(p[0], buf, 1), EAGAIN);
+	long total = 0, n;
+	memset(buf, 'a', sizeof(buf));
+	while ((n = write(p[1], buf, 4096)) > 0)
+		total += n;
+	EQ(errno, EAGAIN);
+	EQ(total, 65536);
+	EQ(fcntl(p[0], F_GETFL) & O_NONBLOCK, O_NONBLOCK);
+	EQ(read(p[0], buf, 100), 100);
+	ERR(write(p[1], buf, 4096), EAGAIN); /* atomic: 100 free < 4096 */
+	EQ(write(p[1], buf, 5000), 100);     /* not atomic: what fits */
+}
+
+static void t_atomic_two_writers(void)
+{
+	int p[2];
+	OK(pipe(p));
+	for (int w = 0; w < 2; w++)
+		if (fork() == 0) {
+			char buf[4096];
+			close(p[0]);
+			memset(buf, 'A' + w, sizeof(buf));
+			for (int i = 0; i < 64; i++)
+				if (write(p[1], buf, sizeof(buf)) != 4096)
+					_exit(1);
+			_exit(0);
+		}
+	close(p[1]);
+	static char buf[4096];
+	long blocks = 0;
+	for (;;) {
+		size_t got = 0;
+		ssize_t n;
+		while (got < sizeof(buf) &&
+		       (n = read(p[0], buf + got, sizeof(buf) - got)) > 0)
+			got += (size_t)n;
+		if (got == 0)
+			break;
+		EQ(got, 4096);
+		for (size_t i = 1; i < got; i++)
+			if (buf[i] != buf[0])
+				FAIL("block %ld mixed at %zu", blocks, i);
+		blocks++;
+	}
+	EQ(blocks, 128);
+	EQ(reap(-1) >= 0, 1);
+	EQ(reap(-1) >= 0, 1);
+}
+
+static void t_megabyte(void)
+{
+	int p[2];
+	OK(pipe(p));
+	EQ(fcntl(p[0], F_GETPIPE_SZ), 65536);
+	pid_t pid = fork();
+	if (pid == 0) {
+		static unsigned char buf[1 << 20];
+		close(p[0]);
+		for (size_t i = 0; i < sizeof(buf); i++)
+			buf[i] = (unsigned char)(i * 7 + i / 4096);
+		_exit(write(p[1], buf, sizeof(buf)) == sizeof(buf) ? 0 : 1);
+	}
+	close(p[1]);
+	static unsigned char in[1 << 16];
+	size_t total = 0;
+	ssize_t n;
+	long t0 = now_ns();
+	while ((n = read(p[0], in, sizeof(in))) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			size_t k = total + (size_t)i;
+			if (in[i] != (unsigned char)(k * 7 + k / 4096))
+				FAIL("byte %zu wrong", k);
+		}
+		total += (size_t)n;
+	}
+	long dt = now_ns() - t0;
+	EQ(total, 1 << 20);
+	EQ(reap(pid), 0);
+	printf(SUITE ":   1 MiB in %ld us (%ld MiB/s)\n", dt / 1000,
+	       dt ? 1000000000L / dt : 0);
+}
+
+static void t_fionread_fstat_size(void)
+{
+	int p[2], n = -1;
+	struct stat st;
+	OK(pipe(p));
+	EQ(write(p[1], "abcdefg", 7), 7);
+	OK(ioctl(p[0], FIONREAD, &n));
+	EQ(n, 7);
+	OK(fstat(p[0], &st));
+	EQ(S_ISFIFO(st.st_mode), 1);
+	OK(fstat(p[1], &st));
+	EQ(S_ISFIFO(st.st_mode), 1);
+	EQ(fcntl(p[1], F_GETPIPE_SZ), 65536);
+	EQ(fcntl(p[1], F_SETPIPE_SZ, 5000), 8192);
+	EQ(fcntl(p[0], F_GETPIPE_SZ), 8192);
+	ERR(fcntl(p[0], F_SETPIPE_SZ, 1 << 20), EPERM);
+	ERR(lseek(p[0], 0, SEEK_SET), ESPIPE);
+	ERR(fcntl(0, F_GETPIPE_SZ), EBADF);
+	ERR(write(p[0], "x", 1), EBADF);
+	char c;
+	ERR(read(p[1], &c, 1), EBADF);
+}
+
+static void t_pipe2_flags(void)
+{
+	int p[2];
+	OK(pipe2(p, O_CLOEXEC));
+	EQ(fcntl(p[0], F_GETFD), FD_CLOEXEC);
+	EQ(fcntl(p[1], F_GETFD), FD_CLOEXEC);
+	EQ(fcntl(p[0], F_GETFL) & O_NONBLOCK, 0);
+	OK(pipe(p));
+	EQ(fcntl(p[0], F_GETFD), 0);
+	ERR(pipe2(p, O_APPEND), EINVAL);
+	/* dup keeps the end open: EOF only when both copies close. */
+	int d = dup(p[1]);
+	close(p[1]);
+	EQ(write(d, "z", 1), 1);
+	close(d);
+	char c;
+	EQ(read(p[0], &c, 1), 1);
+	EQ(read(p[0], &c, 1), 0);
+}
+
+/* Round trip: one byte there and back, parent and child. */
+static void t_round_trip(void)
+{
+	int a[2], b[2];
+	char c = 0;
+	OK(pipe(a));
+	OK(pipe(b));
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(a[1]);
+		close(b[0]);
+		while (read(a[0], &c, 1) == 1)
+			write(b[1], &c, 1);
+		_exit(0);
+	}
+	close(a[0]);
+	close(b[1]);
+	enum { N = 1000 };
+	long t0 = now_ns();
+	for (int i = 0; i < N; i++) {
+		EQ(write(a[1], "r", 1), 1);
+		EQ(read(b[0], &c, 1), 1);
+	}
+	long dt = now_ns() - t0;
+	close(a[1]);
+	EQ(reap(pid), 0);
+	printf(SUITE ":   round trip %ld ns\n", dt / N);
+}
+
+static const struct suite_test tests[] = {
+	T(parent_to_child),    T(child_to_parent_eof),
+	T(eof_fork_copy),      T(eof_sigkill),
+	T(epipe_sigpipe),      T(nonblock),
+	T(atomic_two_writers), T(megabyte),
+	T(fionread_fstat_size), T(pipe2_flags),
+	T(round_trip),
+};
+
+int main(void)
+{
+	return suite_run_forked(tests, sizeof(tests) / sizeof(tests[0])) ? 1
+									 : 0;
+}
