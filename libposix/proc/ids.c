@@ -122,45 +122,26 @@ static long lp_setid(int which, long a, long b, long c)
 	return which == PM_SETFSUID || which == PM_SETFSGID ? r.old : 0;
 }
 
-long lp_setuid(const long *arg)
-{
-	return lp_setid(PM_SETUID, arg[0], -1, -1);
-}
+/* The set*id calls: name, the manager's PM_SETID_* and how many id
+ * arguments they take (the rest are -1, unchanged). */
+#define LP_SETID_CALLS(X)                                                      \
+	X(setuid, PM_SETUID, 1)                                                \
+	X(setreuid, PM_SETREUID, 2)                                            \
+	X(setresuid, PM_SETRESUID, 3)                                          \
+	X(setfsuid, PM_SETFSUID, 1)                                            \
+	X(setgid, PM_SETGID, 1)                                                \
+	X(setregid, PM_SETREGID, 2)                                            \
+	X(setresgid, PM_SETRESGID, 3)                                          \
+	X(setfsgid, PM_SETFSGID, 1)
 
-long lp_setreuid(const long *arg)
-{
-	return lp_setid(PM_SETREUID, arg[0], arg[1], -1);
-}
-
-long lp_setresuid(const long *arg)
-{
-	return lp_setid(PM_SETRESUID, arg[0], arg[1], arg[2]);
-}
-
-long lp_setfsuid(const long *arg)
-{
-	return lp_setid(PM_SETFSUID, arg[0], -1, -1);
-}
-
-long lp_setgid(const long *arg)
-{
-	return lp_setid(PM_SETGID, arg[0], -1, -1);
-}
-
-long lp_setregid(const long *arg)
-{
-	return lp_setid(PM_SETREGID, arg[0], arg[1], -1);
-}
-
-long lp_setresgid(const long *arg)
-{
-	return lp_setid(PM_SETRESGID, arg[0], arg[1], arg[2]);
-}
-
-long lp_setfsgid(const long *arg)
-{
-	return lp_setid(PM_SETFSGID, arg[0], -1, -1);
-}
+#define LP_SETID_FN(name, which, nargs)                                        \
+	long lp_##name(const long *arg)                                        \
+	{                                                                      \
+		return lp_setid(which, arg[0], nargs > 1 ? arg[1] : -1,        \
+				nargs > 2 ? arg[2] : -1);                      \
+	}
+LP_SETID_CALLS(LP_SETID_FN)
+#undef LP_SETID_FN
 
 /* Stores three ids at the program's pointers. Returns 0 or -EFAULT. */
 static long lp_put3(const long *arg, uint32_t r, uint32_t e, uint32_t s)
