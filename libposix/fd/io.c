@@ -42,7 +42,8 @@ static long lp_io_chunk_flags(uint32_t op, long h, size_t n, int64_t off,
 	r.arg = off;
 	r.flags = flags;
 	r.data = (struct fs_buf){ 0, (uint32_t)n };
-	return lp_fs_call(&r);
+	return op == FS_OP_READ || op == FS_OP_WRITE ? lp_fs_call_intr(&r)
+						     : lp_fs_call(&r);
 }
 
 /* One read or write of n bytes (at most the bulk size) at off (-1: the

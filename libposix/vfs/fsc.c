@@ -21,6 +21,7 @@
 #include "lp/lp.h"
 #include "lp/mem.h"
 #include "lp/procinfo.h"
+#include "lp/signal.h"
 #include "lp/vfs.h"
 
 #define LP_FS_SPIN 8       /* yields to the server first (one CPU) */
@@ -39,6 +40,7 @@ struct lp_fsc {
 	const struct fs_status *status; /* the server's status page, or 0 */
 	uint64_t next_id;
 	unsigned posted; /* replies to posted requests not yet read */
+	int intr;        /* the call in flight gives up for a handler */
 };
 
 static struct lp_fsc lp_fsc;
@@ -127,7 +129,8 @@ static int lp_fsc_poll(const uint64_t *idx, uint64_t seen)
 }
 
 /* Sleeps until index `which` of ring moves from seen or the server
- * ends. Returns 0, or -EIO once the server has ended. Without the
+ * ends. Returns 0, or -EIO once the server has ended, -EINTR when a
+ * notification woke an interruptible call (lp_fs_call_intr). Without the
  * server's env (or a kernel that refuses EXO_WAIT_ENDED) it waits on the
  * ring alone. */
 static long lp_fsc_sleep(long ring, unsigned long which, uint64_t seen)
@@ -145,13 +148,13 @@ static long lp_fsc_sleep(long ring, unsigned long which, uint64_t seen)
 	}
 	if (r < 0 && r != -EINTR) {
 		lp_fsc.fs_env = -1; /* not waitable: the ring alone from now */
-		lp_exo_ring_wait(ring, which, seen, EXO_WAIT_FOREVER);
+		r = lp_exo_ring_wait(ring, which, seen, EXO_WAIT_FOREVER);
 	}
-	return 0;
+	return r == -EINTR && lp_fsc.intr ? -EINTR : 0;
 }
 
 /* Waits until the ring's index `which` differs from seen. Returns 0, or
- * -EIO if the server ended. */
+ * -EIO if the server ended, -EINTR (lp_fsc_sleep). */
 static long lp_fsc_wait(struct exo_ring_hdr *h, long ring, unsigned long which,
 			uint64_t seen)
 {
@@ -190,7 +193,7 @@ static long lp_fsc_send(struct fs_req *r)
 	r->req_id = ++lp_fsc.next_id;
 	while (!(slot = exo_ring_prod_slot(lp_fsc.req)))
 		if ((e = lp_fsc_wait(lp_fsc.req, lp_fsc.req_ring, EXO_RING_TAIL,
-				     lp_fsc.req->tail)) < 0)
+				     lp_fsc.req->tail)) < 0 && e != -EINTR)
 			return e;
 	memcpy(slot, r, sizeof(*r));
 	exo_ring_produce(lp_fsc.req); /* a full fence after the head */
@@ -199,7 +202,7 @@ static long lp_fsc_send(struct fs_req *r)
 }
 
 /* Takes the next reply from the reply ring (waiting for it). Returns 0,
- * or -EIO if the server has ended. */
+ * or -EIO if the server has ended, -EINTR (lp_fsc_sleep). */
 static long lp_fsc_receive(struct fs_rep *rep)
 {
 	void *slot;
@@ -212,6 +215,28 @@ static long lp_fsc_receive(struct fs_rep *rep)
 	if (exo_ring_consume(lp_fsc.rep))
 		lp_exo_ring_notify(lp_fsc.rep_ring);
 	return 0;
+}
+
+/* A notification woke an interruptible call: when a handler is to run,
+ * FS_OP_CANCEL (posted, once) makes the server answer the call -EINTR
+ * if it parked it; otherwise its real answer comes. */
+static void lp_fsc_interrupted(void)
+{
+	struct fs_req c;
+	if (lp_fsc.intr != 1 || lp_sig_interrupted() != -LP_ERESTARTSYS)
+		return;
+	lp_fsc.intr = 2;
+	lp_fs_req(&c, FS_OP_CANCEL);
+	lp_fs_post(&c);
+}
+
+long lp_fs_call_intr(struct fs_req *r)
+{
+	uint64_t aux;
+	lp_fsc.intr = 1;
+	long e = lp_fs_call_aux(r, &aux);
+	lp_fsc.intr = 0;
+	return e;
 }
 
 long lp_fs_call(struct fs_req *r)
@@ -229,12 +254,21 @@ long lp_fs_call_aux(struct fs_req *r, uint64_t *aux)
 	if (lp_fsc.dead || lp_fsc_send(r) < 0)
 		return -EIO;
 	for (;;) {
-		if ((e = lp_fsc_receive(&rep)) < 0)
+		if ((e = lp_fsc_receive(&rep)) == -EINTR) {
+			lp_fsc_interrupted();
+			continue;
+		}
+		if (e < 0)
 			return e;
 		if (rep.req_id == r->req_id || !lp_fsc.posted)
 			break;
 		lp_fsc.posted--; /* a posted request's reply: skipped */
 	}
+	if (lp_fsc.intr == 2 && rep.ret == -EINTR && rep.req_id == r->req_id) {
+		lp_fsc.intr = 0;
+		return -LP_ERESTARTSYS; /* cancelled: the handler runs */
+	}
+	lp_fsc.intr = 0;
 	if (rep.len != sizeof(rep) || rep.req_id != r->req_id ||
 	    rep.ret < -4095)
 		return -EIO;

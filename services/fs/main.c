@@ -221,14 +221,40 @@ static int serve_ctl(void)
 	return 1;
 }
 
+/* Whether slot holds an FS_OP_CANCEL (only its op is read: the full
+ * decode comes when it is served). */
+static int is_cancel(const void *slot)
+{
+	uint32_t op;
+	memcpy(&op, slot, sizeof(op));
+	return op == FS_OP_CANCEL;
+}
+
+/* c has a parked request: if an FS_OP_CANCEL follows it, answers the
+ * parked one -EINTR in out (the cancel is served next, as any request).
+ * Returns 1 if it did. */
+static int cancel_parked(struct client *c, void *out)
+{
+	struct fs_rep rep;
+	if (!is_cancel(fs_chan_peek(&c->req)))
+		return 0;
+	fs_rep_init(&rep, &c->dreq, -EINTR);
+	c->deferred = 0;
+	fs_rep_encode(out, FS_SLOT_SIZE, &rep);
+	fs_chan_produce(&c->rep);
+	return 1;
+}
+
 /* Answers one request of c if there is one and room for its reply.
  * Returns 1 if it did. */
 static int serve_client(struct client *c)
 {
 	const void *slot = fs_chan_peek(&c->req);
 	void *out = fs_chan_slot(&c->rep);
-	if (c->deferred || !slot || !out)
+	if (!slot || !out || (c->deferred && !cancel_parked(c, out)))
 		return 0;
+	if (!(out = fs_chan_slot(&c->rep)))
+		return 1; /* the cancel itself waits for room */
 	struct fs_req req;
 	struct fs_rep rep;
 	long r = fs_req_decode(slot, FS_SLOT_SIZE, c->fc.bulk_size, &req);
@@ -333,7 +359,8 @@ static int clients_pending(void)
 	int blocked = 0;
 	for (size_t i = 0; i < clients.n; i++) {
 		struct client *c = clients.all[i];
-		if (c->deferred || !fs_chan_peek(&c->req))
+		const void *slot = fs_chan_peek(&c->req);
+		if (!slot || (c->deferred && !is_cancel(slot)))
 			continue;
 		if (fs_chan_slot(&c->rep))
 			return 1;

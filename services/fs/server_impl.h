@@ -50,7 +50,7 @@ fs_handler srv_open, srv_close, srv_read, srv_write, srv_pread, srv_pwrite,
 	srv_fchown, srv_fchdir;
 
 /* server_pipe.c */
-fs_handler srv_pipe;
+fs_handler srv_pipe, srv_cancel;
 /* Answers op (read, write, pread, pwrite, lseek, fstat, fcntl, ioctl)
  * on a pipe handle, or returns -ENOENT when req->fd is no pipe's. */
 long srv_pipe_op(struct fs_call *k);

@@ -85,6 +85,11 @@ enum fs_op {
 	FS_OP_DUP = 36,      /* fd -> new handle, same description */
 	FS_OP_PIPE = 37,     /* flags(O_NONBLOCK|O_CLOEXEC) -> read end's
 			      * handle, aux = write end's handle */
+	FS_OP_CANCEL = 38,   /* -> 0. Sent after a request the server parked
+			      * (a pipe or terminal read or write that
+			      * waits): that request is answered -EINTR at
+			      * once (a signal's handler is to run); with
+			      * nothing parked it does nothing */
 	FS_OP_COUNT
 };
 

@@ -266,6 +266,42 @@ static void t_pipe2_flags(void)
 	EQ(read(p[0], &c, 1), 0);
 }
 
+static volatile int got_alarm;
+static void on_alarm(int sig)
+{
+	(void)sig;
+	got_alarm = 1;
+}
+
+/* A read of an empty pipe, interrupted by a handled signal: EINTR
+ * without SA_RESTART; with it the read goes on and gets the data. */
+static void t_read_interrupted(void)
+{
+	int p[2];
+	char c;
+	struct sigaction sa = { 0 };
+	sa.sa_handler = on_alarm;
+	OK(pipe(p));
+	OK(sigaction(SIGALRM, &sa, 0));
+	alarm(1);
+	ERR(read(p[0], &c, 1), EINTR);
+	EQ(got_alarm, 1);
+	sa.sa_flags = SA_RESTART;
+	OK(sigaction(SIGALRM, &sa, 0));
+	got_alarm = 0;
+	pid_t pid = fork();
+	if (pid == 0) {
+		usleep(1500000); /* after the alarm */
+		write(p[1], "q", 1);
+		_exit(0);
+	}
+	alarm(1);
+	EQ(read(p[0], &c, 1), 1);
+	EQ(c, 'q');
+	EQ(got_alarm, 1);
+	EQ(reap(pid), 0);
+}
+
 /* Round trip: one byte there and back, parent and child. */
 static void t_round_trip(void)
 {
@@ -301,7 +337,7 @@ static const struct suite_test tests[] = {
 	T(epipe_sigpipe),      T(nonblock),
 	T(atomic_two_writers), T(megabyte),
 	T(fionread_fstat_size), T(pipe2_flags),
-	T(round_trip),
+	T(read_interrupted),   T(round_trip),
 };
 
 int main(void)

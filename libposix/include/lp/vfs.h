@@ -38,6 +38,10 @@ long lp_fs_call(struct fs_req *r);
 /* The same, also giving the reply's aux (open: the file's mode and, for
  * a device, its number; see struct fs_rep). */
 long lp_fs_call_aux(struct fs_req *r, uint64_t *aux);
+/* As lp_fs_call, for a call the server may park (a pipe or terminal
+ * read or write): a signal whose handler is to run cancels it, and it
+ * returns -LP_ERESTARTSYS (lp/signal.h) unless it finished first. */
+long lp_fs_call_intr(struct fs_req *r);
 /* Sends r without waiting for its reply, for a request whose result is
  * known in advance (closing a handle libposix owns); the reply is skipped
  * by a later call. r must not use the bulk area: the next call may
