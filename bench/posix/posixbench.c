@@ -44,6 +44,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -263,6 +264,39 @@ static long loop_fork_32m(long n)
 	return loop_fork(n);
 }
 
+/* sigaction installing the same handler again (one op). */
+static volatile sig_atomic_t caught;
+static void on_usr1(int sig)
+{
+	(void)sig;
+	caught++;
+}
+
+static long loop_sigaction(long n)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	long bad = 0;
+	for (long i = 0; i < n; i++) {
+		bad += sigaction(SIGUSR1, &sa, 0) != 0;
+		BARRIER();
+	}
+	return bad;
+}
+
+/* A signal to oneself, caught: kill, the handler, the return from it. */
+static long loop_signal_catch(long n)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	long bad = sigaction(SIGUSR1, &sa, 0) != 0;
+	pid_t me = getpid();
+	for (long i = 0; i < n; i++) {
+		sig_atomic_t before = caught;
+		bad += kill(me, SIGUSR1) != 0 || caught != before + 1;
+		BARRIER();
+	}
+	return bad;
+}
+
 static const struct metric {
 	const char *name;
 	loop_fn loop;
@@ -279,6 +313,8 @@ static const struct metric {
 	{"read_4k_cached", loop_read_4k},
 	{"mmap_munmap_64k", loop_mmap_munmap},
 	{"brk", loop_brk},
+	{"sigaction", loop_sigaction},
+	{"signal_catch", loop_signal_catch},
 	{"fork_exit_wait", loop_fork},
 	{"fork_32m_exit_wait", loop_fork_32m},
 };
