@@ -54,8 +54,10 @@ static long lp_io_chunk(uint32_t op, long h, size_t n, int64_t off)
 }
 
 /* Reads up to count bytes into buf, chunk by chunk, until a short chunk.
- * off < 0: at the description's offset. */
-static long lp_io_read(long h, char *buf, size_t count, int64_t off)
+ * off < 0: at the description's offset. nowait: the read follows data
+ * already read (readv's later buffers), so a pipe must not wait. */
+static long lp_io_read_at(long h, char *buf, size_t count, int64_t off,
+			  int nowait)
 {
 	size_t done = 0, max = lp_fs_bulk_size();
 	uint32_t op = off < 0 ? FS_OP_READ : FS_OP_PREAD;
@@ -68,7 +70,7 @@ static long lp_io_read(long h, char *buf, size_t count, int64_t off)
 		/* A later chunk takes only what is there (a pipe). */
 		long r = lp_io_chunk_flags(op, h, n,
 					   off < 0 ? -1 : off + (int64_t)done,
-					   done ? FS_RW_NOWAIT : 0);
+					   done || nowait ? FS_RW_NOWAIT : 0);
 		if (r < 0)
 			return done ? (long)done : r;
 		memcpy(buf + done, lp_fs_bulk(), (size_t)r);
@@ -85,6 +87,11 @@ static void lp_io_sigpipe(void)
 	struct lp_siginfo si;
 	lp_sig_info_self(&si, LP_SIGPIPE, 0);
 	lp_sig_generate(&si);
+}
+
+static long lp_io_read(long h, char *buf, size_t count, int64_t off)
+{
+	return lp_io_read_at(h, buf, count, off, 0);
 }
 
 /* Writes count bytes from buf, chunk by chunk: a short chunk (a pipe
@@ -185,7 +192,7 @@ long lp_readv(const long *arg)
 	if ((total = lp_iov_check(iov, arg[2], 0)) < 0)
 		return total;
 	for (long i = 0; i < arg[2]; i++) {
-		long r = lp_io_read(h, iov[i].base, iov[i].len, -1);
+		long r = lp_io_read_at(h, iov[i].base, iov[i].len, -1, got > 0);
 		if (r < 0)
 			return got ? got : r;
 		got += r;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 
 static long now_ns(void)
@@ -246,6 +247,23 @@ static void t_fionread_fstat_size(void)
 	ERR(read(p[1], &c, 1), EBADF);
 }
 
+/* readv and stdio take what is there: a later buffer never waits. */
+static void t_readv_stdio(void)
+{
+	int p[2];
+	char a[4], b[16], line[32];
+	OK(pipe(p));
+	EQ(write(p[1], "abcdef", 6), 6);
+	struct iovec iov[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
+	EQ(readv(p[0], iov, 2), 6);
+	EQ(memcmp(a, "abcd", 4) | memcmp(b, "ef", 2), 0);
+	EQ(write(p[1], "line one\n", 9), 9);
+	FILE *f = fdopen(p[0], "r");
+	EQ(f != 0, 1);
+	EQ(fgets(line, sizeof(line), f) == line, 1);
+	EQ(strcmp(line, "line one\n"), 0);
+}
+
 static void t_pipe2_flags(void)
 {
 	int p[2];
@@ -337,7 +355,8 @@ static const struct suite_test tests[] = {
 	T(epipe_sigpipe),      T(nonblock),
 	T(atomic_two_writers), T(megabyte),
 	T(fionread_fstat_size), T(pipe2_flags),
-	T(read_interrupted),   T(round_trip),
+	T(readv_stdio),        T(read_interrupted),
+	T(round_trip),
 };
 
 int main(void)
