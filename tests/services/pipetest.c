@@ -264,6 +264,32 @@ static void t_readv_stdio(void)
 	EQ(strcmp(line, "line one\n"), 0);
 }
 
+/* An exec'd program keeps a pipe end without FD_CLOEXEC (same
+ * description) and loses one with it: EOF after it writes and exits,
+ * although the O_CLOEXEC end was the parent's last other copy. */
+static void t_through_exec(void)
+{
+	int p[2], q[2];
+	char buf[16];
+	OK(pipe(p));
+	OK(pipe2(q, O_CLOEXEC));
+	pid_t pid = fork();
+	if (pid == 0) {
+		char fd[16];
+		close(p[0]);
+		snprintf(fd, sizeof(fd), "%d", p[1]);
+		execl("/bin/pipetest", "pipetest", "--write", fd, (char *)0);
+		_exit(127);
+	}
+	close(p[1]);
+	close(q[1]);
+	EQ(read(p[0], buf, sizeof(buf)), 5);
+	EQ(memcmp(buf, "exec!", 5), 0);
+	EQ(read(p[0], buf, sizeof(buf)), 0);
+	EQ(read(q[0], buf, sizeof(buf)), 0); /* closed at the exec */
+	EQ(reap(pid), 0);
+}
+
 static void t_pipe2_flags(void)
 {
 	int p[2];
@@ -355,12 +381,15 @@ static const struct suite_test tests[] = {
 	T(epipe_sigpipe),      T(nonblock),
 	T(atomic_two_writers), T(megabyte),
 	T(fionread_fstat_size), T(pipe2_flags),
-	T(readv_stdio),        T(read_interrupted),
+	T(readv_stdio),        T(through_exec),
+	T(read_interrupted),
 	T(round_trip),
 };
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "--write")) /* through_exec */
+		return write(atoi(argv[2]), "exec!", 5) == 5 ? 0 : 1;
 	return suite_run_forked(tests, sizeof(tests) / sizeof(tests[0])) ? 1
 									 : 0;
 }
