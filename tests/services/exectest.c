@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +143,24 @@ static void t_fexecve(void)
 	EQ(st, 42 << 8);
 }
 
+/* posix_spawn (musl's: a pipe, clone(CLONE_VM|CLONE_VFORK), execve in
+ * the child): the program runs with its arguments and its status comes
+ * back; a missing program is the spawn's error, not the child's. */
+static void t_posix_spawn(void)
+{
+	char *argv[] = { "sp", "exit", "31", 0 };
+	pid_t pid = -1;
+	int st = -1;
+	EQ(posix_spawn(&pid, HELPER, 0, 0, argv, env2), 0);
+	EQ(pid > 0, 1);
+	EQ(waitpid(pid, &st, 0), pid);
+	EQ(st, 31 << 8);
+	EQ(posix_spawn(&pid, "/bin/no-such-program", 0, 0, argv, env2), ENOENT);
+	EQ(posix_spawnp(&pid, "exechelper", 0, 0, argv, env2), 0);
+	EQ(waitpid(pid, &st, 0), pid);
+	EQ(st, 31 << 8);
+}
+
 /* Each error leaves the caller as it was: same pid, its fds, memory. */
 static void t_exec_errors(void)
 {
@@ -201,7 +220,7 @@ int main(void)
 {
 	static const struct suite_test tests[] = {
 		T(exec_state),	T(exec_script), T(fexecve),
-		T(exec_errors), T(exec_loop),
+		T(exec_errors), T(exec_loop),	T(posix_spawn),
 	};
 	return suite_run_forked(tests, sizeof(tests) / sizeof(tests[0]));
 }
