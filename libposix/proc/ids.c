@@ -122,18 +122,7 @@ static long lp_setid(int which, long a, long b, long c)
 	return which == PM_SETFSUID || which == PM_SETFSGID ? r.old : 0;
 }
 
-/* The set*id calls: name, the manager's PM_SETID_* and how many id
- * arguments they take (the rest are -1, unchanged). */
-#define LP_SETID_CALLS(X)                                                      \
-	X(setuid, PM_SETUID, 1)                                                \
-	X(setreuid, PM_SETREUID, 2)                                            \
-	X(setresuid, PM_SETRESUID, 3)                                          \
-	X(setfsuid, PM_SETFSUID, 1)                                            \
-	X(setgid, PM_SETGID, 1)                                                \
-	X(setregid, PM_SETREGID, 2)                                            \
-	X(setresgid, PM_SETRESGID, 3)                                          \
-	X(setfsgid, PM_SETFSGID, 1)
-
+/* The handlers of LP_SETID_CALLS (lp/proc.h). */
 #define LP_SETID_FN(name, which, nargs)                                        \
 	long lp_##name(const long *arg)                                        \
 	{                                                                      \

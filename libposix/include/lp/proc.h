@@ -58,14 +58,21 @@ long lp_waitid(const long *arg);
 void lp_ids_after_fork(void);
 /* The process group: the page's (the manager keeps it), else the pid. */
 int32_t lp_pgid(void);
-long lp_setuid(const long *arg);
-long lp_setreuid(const long *arg);
-long lp_setresuid(const long *arg);
-long lp_setfsuid(const long *arg);
-long lp_setgid(const long *arg);
-long lp_setregid(const long *arg);
-long lp_setresgid(const long *arg);
-long lp_setfsgid(const long *arg);
+/* The set*id calls: name, the manager's PM_SETID_* and how many id
+ * arguments they take (the rest are -1, unchanged); their handlers
+ * lp_<name> are generated in proc/ids.c. */
+#define LP_SETID_CALLS(X)                                                      \
+	X(setuid, PM_SETUID, 1)                                                \
+	X(setreuid, PM_SETREUID, 2)                                            \
+	X(setresuid, PM_SETRESUID, 3)                                          \
+	X(setfsuid, PM_SETFSUID, 1)                                            \
+	X(setgid, PM_SETGID, 1)                                                \
+	X(setregid, PM_SETREGID, 2)                                            \
+	X(setresgid, PM_SETRESGID, 3)                                          \
+	X(setfsgid, PM_SETFSGID, 1)
+#define LP_SETID_DECL(name, which, nargs) long lp_##name(const long *arg);
+LP_SETID_CALLS(LP_SETID_DECL)
+#undef LP_SETID_DECL
 long lp_getresuid(const long *arg);
 long lp_getresgid(const long *arg);
 
