@@ -565,6 +565,37 @@ static void t_credentials(void)
 	EQ(getuid(), 0); /* the parent's ids did not change */
 }
 
+/* kill(-1) as user 1000 reaches every process it may signal except
+ * itself (its two children, not the root processes: the runner, the
+ * servers, init); with none of its own left it is EPERM, as Linux. */
+static void t_kill_all(void)
+{
+	pid_t c = fork();
+	if (c == 0) {
+		pid_t k[2];
+		int st, ok = setresgid(1000, 1000, 1000) == 0 &&
+			     setresuid(1000, 1000, 1000) == 0;
+		for (int i = 0; i < 2 && ok; i++) {
+			k[i] = fork();
+			if (k[i] == 0) {
+				sleep_ms(10000);
+				_exit(0);
+			}
+			ok = k[i] > 0;
+		}
+		sleep_ms(20);
+		ok = ok && kill(-1, SIGTERM) == 0;
+		for (int i = 0; i < 2 && ok; i++)
+			ok = waitpid(k[i], &st, 0) == k[i] &&
+			     WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM;
+		ok = ok && kill(-1, 0) == -1 && errno == EPERM;
+		_exit(ok ? 0 : 1);
+	}
+	OK(c);
+	EXPECT_EXIT(c, 0);
+	EQ(kill(getppid(), 0), 0); /* the runner is still there */
+}
+
 /* Maps 256 KiB private writable pieces until mmap refuses; returns how
  * many it got (and unmaps them). */
 static int fill_data(void)
@@ -744,7 +775,7 @@ static const struct suite_test tests[] = {
 	T(wait_variants), T(wait_nowait),   T(signal_deaths), T(orphan),
 	T(groups),	   T(kill),	     T(kill_default), T(sigchld),
 	T(kill_group),	   T(stop_continue), T(credentials), T(rlimit_mem),
-	T(clone_vfork),
+	T(kill_all),	   T(clone_vfork),
 	T(many),
 	T(fork_loop),
 };
