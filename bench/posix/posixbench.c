@@ -297,6 +297,37 @@ static long loop_signal_catch(long n)
 	return bad;
 }
 
+/* One byte to a child over one pipe and back over another (one op): the
+ * round trip two processes pay to talk. The child is started once and
+ * echoes until the first pipe's end closes (when this program exits). */
+static long loop_pipe_rtt(long n)
+{
+	static int to[2] = { -1, -1 }, from[2] = { -1, -1 };
+	char c = 'x';
+	long bad = 0;
+	if (to[1] < 0) {
+		if (pipe(to) != 0 || pipe(from) != 0)
+			return n;
+		pid_t pid = fork();
+		if (pid < 0)
+			return n;
+		if (pid == 0) {
+			close(to[1]);
+			close(from[0]);
+			while (read(to[0], &c, 1) == 1 && write(from[1], &c, 1) == 1)
+				;
+			_exit(0);
+		}
+		close(to[0]);
+		close(from[1]);
+	}
+	for (long i = 0; i < n; i++) {
+		bad += write(to[1], &c, 1) != 1 || read(from[0], &c, 1) != 1;
+		BARRIER();
+	}
+	return bad;
+}
+
 static const struct metric {
 	const char *name;
 	loop_fn loop;
@@ -315,6 +346,7 @@ static const struct metric {
 	{"brk", loop_brk},
 	{"sigaction", loop_sigaction},
 	{"signal_catch", loop_signal_catch},
+	{"pipe_rtt_1B", loop_pipe_rtt},
 	{"fork_exit_wait", loop_fork},
 	{"fork_32m_exit_wait", loop_fork_32m},
 };

@@ -44,7 +44,7 @@ cpus=${POSIXBENCH_CPUS:-2}
 [[ "$cpus" =~ ^[1-9]$ ]] || die "POSIXBENCH_CPUS wants 1..9, got '$cpus'"
 [[ "$repeat" =~ ^[1-9][0-9]?$ ]] || die "POSIXBENCH_REPEAT wants 1..99, got '$repeat'"
 [[ "$qemu_timeout" =~ ^[1-9][0-9]*$ ]] || die "POSIXBENCH_TIMEOUT wants whole seconds, got '$qemu_timeout'"
-[[ "$bench_args" =~ ^[-a-z0-9_\ ]*$ ]] || die "POSIXBENCH_ARGS may hold only options, numbers and metric names"
+[[ "$bench_args" =~ ^[-a-zA-Z0-9_\ ]*$ ]] || die "POSIXBENCH_ARGS may hold only options, numbers and metric names"
 [[ "${POSIXBENCH_APPEND:-}" =~ ^[-a-zA-Z0-9_.,=\ ]*$ ]] || die "POSIXBENCH_APPEND: plain words only (no quotes, ';' or '\$')"
 
 load_start=$(cut -d' ' -f1 /proc/loadavg)
@@ -362,7 +362,7 @@ join_logs() { local IFS=,; echo "$*"; }
 		return n % 2 ? a[(n + 1) / 2] + 0 : (a[n / 2] + a[n / 2 + 1]) / 2
 	}
 	BEGIN {
-		nm = split("getpid gettid getppid clock_gettime null_call read_devnull_1B write_devnull_1B stat open_close read_4k_cached mmap_munmap_64k brk sigaction signal_catch fork_exit_wait fork_32m_exit_wait", order, " ")
+		nm = split("getpid gettid getppid clock_gettime null_call read_devnull_1B write_devnull_1B stat open_close read_4k_cached mmap_munmap_64k brk sigaction signal_catch pipe_rtt_1B fork_exit_wait fork_32m_exit_wait", order, " ")
 		load("ours", ours); load("linux", linux); load("host", host)
 		for (k in vals) v[k] = median(vals[k])
 		fmt = "%-18s %12s %16s %12s %14s\n"
