@@ -7,13 +7,14 @@
  * stops on a full reply ring while we wait for room in the request ring.
  * Waiting for a reply first gives the server the CPU (one CPU: it cannot
  * answer while we spin) or polls for up to LP_FS_SPIN_US (several CPUs:
- * the server, polling too, answers in microseconds), then sleeps on the
- * reply ring's doorbell with the <exo/ring.h> protocol -- and on the
- * server's end (EXO_WAIT_ENDED on the env the process info page names):
- * once the server is gone, the call in flight and every later one fail
- * with EIO instead of waiting forever. A request sent rings the server's
- * doorbell (exo_notify, FS_BIT_DOOR) when its status page says it sleeps:
- * the server waits on no client ring. */
+ * the server, polling too, answers in microseconds; yielding every
+ * LP_FS_YIELD_US so that another process runnable here is not held up),
+ * then sleeps on the reply ring's doorbell with the <exo/ring.h>
+ * protocol -- and on the server's end (EXO_WAIT_ENDED on the env the
+ * process info page names): once the server is gone, the call in flight
+ * and every later one fail with EIO instead of waiting forever. A
+ * request sent rings the server's doorbell (exo_notify, FS_BIT_DOOR) when
+ * its status page says it sleeps: the server waits on no client ring. */
 #include <exo/info.h>
 #include <exo/ring.h>
 
@@ -26,6 +27,9 @@
 
 #define LP_FS_SPIN 8       /* yields to the server first (one CPU) */
 #define LP_FS_SPIN_US 200  /* polls this long first (several CPUs) */
+/* ... yielding this often: a process that runs here meanwhile (the other
+ * end of a pipe this call waits on) need not wait for the poll to end. */
+#define LP_FS_YIELD_US 10
 #define LP_FS_POSTED 4
 
 struct lp_fsc {
@@ -119,11 +123,17 @@ static int lp_fsc_poll(const uint64_t *idx, uint64_t seen)
 		}
 		return 0;
 	}
-	uint64_t t0 = lp_rdtsc(), span = info->tsc_hz / 1000000 * LP_FS_SPIN_US;
-	while (lp_rdtsc() - t0 < span) {
+	uint64_t us = info->tsc_hz / 1000000, t0 = lp_rdtsc(), t = t0;
+	uint64_t yielded = t0;
+	for (; t - t0 < us * LP_FS_SPIN_US; t = lp_rdtsc()) {
 		if (exo_ring_load(idx) != seen)
 			return 1;
-		lp_cpu_relax();
+		if (t - yielded >= us * LP_FS_YIELD_US) {
+			lp_exo_yield();
+			yielded = t;
+		} else {
+			lp_cpu_relax();
+		}
 	}
 	return 0;
 }
