@@ -328,6 +328,40 @@ static long loop_pipe_rtt(long n)
 	return bad;
 }
 
+/* A signal to a child and one back (one op): kill, the child's
+ * sigtimedwait, its kill, ours. The child is started once and answers
+ * until its parent is gone (it looks each second). */
+static long loop_signal_rtt(long n)
+{
+	static pid_t child;
+	sigset_t set;
+	long bad = 0;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	if (!child) {
+		if (sigprocmask(SIG_BLOCK, &set, 0) != 0)
+			return n;
+		pid_t parent = getpid();
+		child = fork();
+		if (child < 0)
+			return n;
+		if (child == 0) {
+			struct timespec sec = { 1, 0 };
+			for (;;) {
+				if (sigtimedwait(&set, 0, &sec) == SIGUSR2)
+					kill(parent, SIGUSR2);
+				else if (getppid() != parent)
+					_exit(0);
+			}
+		}
+	}
+	for (long i = 0; i < n; i++) {
+		bad += kill(child, SIGUSR2) != 0 || sigwaitinfo(&set, 0) != SIGUSR2;
+		BARRIER();
+	}
+	return bad;
+}
+
 static const struct metric {
 	const char *name;
 	loop_fn loop;
@@ -346,6 +380,7 @@ static const struct metric {
 	{"brk", loop_brk},
 	{"sigaction", loop_sigaction},
 	{"signal_catch", loop_signal_catch},
+	{"signal_rtt", loop_signal_rtt},
 	{"pipe_rtt_1B", loop_pipe_rtt},
 	{"fork_exit_wait", loop_fork},
 	{"fork_32m_exit_wait", loop_fork_32m},

@@ -362,7 +362,7 @@ join_logs() { local IFS=,; echo "$*"; }
 		return n % 2 ? a[(n + 1) / 2] + 0 : (a[n / 2] + a[n / 2 + 1]) / 2
 	}
 	BEGIN {
-		nm = split("getpid gettid getppid clock_gettime null_call read_devnull_1B write_devnull_1B stat open_close read_4k_cached mmap_munmap_64k brk sigaction signal_catch pipe_rtt_1B fork_exit_wait fork_32m_exit_wait", order, " ")
+		nm = split("getpid gettid getppid clock_gettime null_call read_devnull_1B write_devnull_1B stat open_close read_4k_cached mmap_munmap_64k brk sigaction signal_catch signal_rtt pipe_rtt_1B fork_exit_wait fork_32m_exit_wait", order, " ")
 		load("ours", ours); load("linux", linux); load("host", host)
 		for (k in vals) v[k] = median(vals[k])
 		fmt = "%-18s %12s %16s %12s %14s\n"
