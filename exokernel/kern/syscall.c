@@ -246,7 +246,18 @@ static long sys_cap_grant(const uint64_t *a)
 	long r = cap_lookup(my_caps(), (long)a[0], 0, EXO_R_GRANT, &c);
 	if (r < 0)
 		return r;
-	GET(a[1], EXO_CAP_DOMAIN, EXO_R_WRITE, d);
+	/* Into a domain held with WRITE, or with GIVE alone. */
+	if ((long)a[1] == EXO_SELF) {
+		d = cur->dom;
+	} else {
+		struct cap *dc;
+		r = cap_lookup(my_caps(), (long)a[1], EXO_CAP_DOMAIN, 0, &dc);
+		if (r < 0)
+			return r;
+		if (!(dc->rights & (EXO_R_WRITE | EXO_R_GIVE)))
+			return -EPERM;
+		d = (struct domain *)dc->obj;
+	}
 	/* A domain capability goes only to a domain created before the one
 	 * it names, so no domain ever holds one that leads back to itself
 	 * and tables need no cycle collector. */

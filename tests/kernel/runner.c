@@ -24,6 +24,7 @@ static const struct exotest tests[] = {
 	T(cap_revoke),
 	T(cap_table_full),
 	T(domain_grant_order),
+	T(domain_give),
 	T(env_states),
 	T(env_exit_status),
 	T(env_destroy),

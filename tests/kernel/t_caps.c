@@ -104,6 +104,36 @@ void test_cap_copy_rights(void)
 	EXPECT_EQ(exo_unmap(EXO_SELF, va, 1), 1);
 }
 
+/* A domain held with GIVE alone takes grants and nothing else: no
+ * mapping, no env, no ring mapping, and the right does not widen. */
+void test_domain_give(void)
+{
+	long dom = exo_domain_create();
+	EXPECT_GE(dom, 0);
+	long give = exo_cap_copy(dom, EXO_R_GIVE);
+	EXPECT_GE(give, 0);
+	expect_info(give, EXO_CAP_DOMAIN, EXO_R_GIVE, 3);
+	long mem = exo_mem_alloc(1);
+	EXPECT_GE(mem, 0);
+	EXPECT_EQ(exo_cap_grant(mem, give, EXO_R_READ | EXO_R_WRITE), 0);
+	EXPECT_EQ(exo_cap_grant(mem, give, EXO_R_READ), 1);
+	EXPECT_EQ(exo_map(give, 0x400000, mem, 0, 1, EXO_PROT_READ), -EPERM);
+	EXPECT_EQ(exo_env_create(give), -EPERM);
+	long ring = exo_ring_create(8, 4);
+	EXPECT_GE(ring, 0);
+	EXPECT_EQ(exo_ring_map(ring, give, 0x400000, EXO_PROT_READ), -EPERM);
+	EXPECT_EQ(exo_cap_copy(give, EXO_R_GIVE | EXO_R_WRITE), -EPERM);
+	/* Neither READ nor NOTIFY lets a grant in. */
+	long rd = exo_cap_copy(dom, EXO_R_READ | EXO_R_NOTIFY);
+	EXPECT_GE(rd, 0);
+	EXPECT_EQ(exo_cap_grant(mem, rd, EXO_R_READ), -EPERM);
+	EXPECT_EQ(exo_cap_delete(rd), 0);
+	EXPECT_EQ(exo_cap_delete(ring), 0);
+	EXPECT_EQ(exo_cap_delete(mem), 0);
+	EXPECT_EQ(exo_cap_delete(give), 0);
+	EXPECT_EQ(exo_cap_delete(dom), 0);
+}
+
 /* Deleting empties a slot; copies derived from it stay usable. */
 void test_cap_delete(void)
 {

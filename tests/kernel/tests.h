@@ -63,6 +63,7 @@ void test_cap_delete(void);
 void test_cap_revoke(void);
 void test_cap_table_full(void);
 void test_domain_grant_order(void);
+void test_domain_give(void);
 /* t_loader.c */
 void test_loader_rejects(void);
 void test_loader_overlap_and_copy(void);

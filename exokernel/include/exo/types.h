@@ -25,7 +25,10 @@ enum exo_cap_type {
 
 /* Rights. A copy or grant may only keep or drop rights, never add them.
  *   mem:    READ/WRITE/EXEC bound the protection of mappings
- *   domain: READ to query, WRITE to map into it, create envs, grant into it
+ *   domain: READ to query, WRITE to map into it, create envs, grant into it;
+ *           GIVE only to grant into it (a server that hands its clients
+ *           memory holds their domains with GIVE alone: it can put
+ *           capabilities in their tables, never map or run anything there)
  *   env:    READ to wait for it, WRITE to set registers/start/destroy,
  *           NOTIFY to post notification bits
  *   ring:   READ/WRITE bound the mapping; READ to wait, WRITE to notify
@@ -35,7 +38,8 @@ enum exo_cap_type {
 #define EXO_R_EXEC 0x04UL
 #define EXO_R_GRANT 0x08UL
 #define EXO_R_NOTIFY 0x10UL
-#define EXO_R_ALL 0x1FUL
+#define EXO_R_GIVE 0x20UL
+#define EXO_R_ALL 0x3FUL
 
 /* Mapping protection (exo_map, exo_protect, exo_map_copy, exo_ring_map). */
 #define EXO_PROT_READ 0x1UL
