@@ -6,6 +6,7 @@
  * has fds 1 and 2 on the kernel console and nothing else. */
 #include "lp/exec.h"
 #include "lp/lp.h"
+#include "lp/pipe.h"
 #include "lp/procinfo.h"
 #include "lp/vfs.h"
 
@@ -92,6 +93,7 @@ long lp_fd_room(void)
 long lp_fs_close_handle(long handle)
 {
 	struct fs_req r;
+	lp_pipe_forget(handle);
 	lp_fs_req(&r, FS_OP_CLOSE);
 	r.fd = (int32_t)handle;
 	return lp_fs_post(&r);

@@ -2,9 +2,11 @@
  * sendfile and the terminal ioctls. Data moves through the bulk area in
  * chunks of its size; the user's buffer is checked (lp_uaccess) before
  * each chunk is copied, so a bad pointer is -EFAULT, never a fault. A
- * chunk on /dev/null is answered without the server (lp_null_chunk). */
+ * chunk on /dev/null is answered without the server (lp_null_chunk), and
+ * a pipe end's bytes go through its shared buffer (lp/pipe.h). */
 #include "lp/lp.h"
 #include "lp/mem.h"
+#include "lp/pipe.h"
 #include "lp/signal.h"
 #include "lp/vfs.h"
 
@@ -37,13 +39,17 @@ static long lp_io_chunk_flags(uint32_t op, long h, size_t n, int64_t off,
 	if (null)
 		return lp_null_chunk(op, null, n);
 	struct fs_req r;
+	uint64_t aux;
 	lp_fs_req(&r, op);
 	r.fd = (int32_t)h;
 	r.arg = off;
 	r.flags = flags;
 	r.data = (struct fs_buf){ 0, (uint32_t)n };
-	return op == FS_OP_READ || op == FS_OP_WRITE ? lp_fs_call_intr(&r)
-						     : lp_fs_call(&r);
+	if (op != FS_OP_READ && op != FS_OP_WRITE)
+		return lp_fs_call(&r);
+	long ret = lp_fs_call_intr_aux(&r, &aux);
+	/* A pipe end: its buffer is ours now, the caller goes through it. */
+	return ret == FS_R_PIPE_LOCAL ? lp_pipe_adopt(h, aux) : ret;
 }
 
 /* One read or write of n bytes (at most the bulk size) at off (-1: the
@@ -63,6 +69,8 @@ static long lp_io_read_at(long h, char *buf, size_t count, int64_t off,
 	uint32_t op = off < 0 ? FS_OP_READ : FS_OP_PREAD;
 	if (count > LP_SSIZE_MAX)
 		count = LP_SSIZE_MAX;
+	if (off < 0 && lp_pipe_end(h))
+		return lp_pipe_read(h, buf, count, nowait);
 	do {
 		size_t n = count - done < max ? count - done : max;
 		if (lp_uaccess(buf + done, n, 1) < 0)
@@ -71,6 +79,8 @@ static long lp_io_read_at(long h, char *buf, size_t count, int64_t off,
 		long r = lp_io_chunk_flags(op, h, n,
 					   off < 0 ? -1 : off + (int64_t)done,
 					   done || nowait ? FS_RW_NOWAIT : 0);
+		if (r == FS_R_PIPE_LOCAL)
+			return lp_pipe_read(h, buf, count, nowait);
 		if (r < 0)
 			return done ? (long)done : r;
 		memcpy(buf + done, lp_fs_bulk(), (size_t)r);
@@ -89,6 +99,15 @@ static void lp_io_sigpipe(void)
 	lp_sig_generate(&si);
 }
 
+/* A write on a pipe end whose buffer is mapped (lp/pipe.h). */
+static long lp_io_pipe_write(long h, const char *buf, size_t count)
+{
+	long r = lp_pipe_write(h, buf, count);
+	if (r == -EPIPE)
+		lp_io_sigpipe();
+	return r;
+}
+
 static long lp_io_read(long h, char *buf, size_t count, int64_t off)
 {
 	return lp_io_read_at(h, buf, count, off, 0);
@@ -103,12 +122,16 @@ static long lp_io_write(long h, const char *buf, size_t count, int64_t off)
 	uint32_t op = off < 0 ? FS_OP_WRITE : FS_OP_PWRITE;
 	if (count > LP_SSIZE_MAX)
 		count = LP_SSIZE_MAX;
+	if (off < 0 && lp_pipe_end(h))
+		return lp_io_pipe_write(h, buf, count);
 	do {
 		size_t n = count - done < max ? count - done : max;
 		if (lp_uaccess(buf + done, n, 0) < 0)
 			return done ? (long)done : -EFAULT;
 		memcpy(lp_fs_bulk(), buf + done, n);
 		long r = lp_io_chunk(op, h, n, off < 0 ? -1 : off + (int64_t)done);
+		if (r == FS_R_PIPE_LOCAL)
+			return lp_io_pipe_write(h, buf, count);
 		if (r == -EPIPE && !done)
 			lp_io_sigpipe();
 		if (r < 0)

@@ -10,7 +10,9 @@
  *      gives the writer its own copy, or just write access once it is the
  *      frame's last holder), except the windows the manager filled for
  *      the child (its channels and process page) and the stacks the upcall
- *      runs on, which the child gets its own copies of at once;
+ *      runs on, which the child gets its own copies of at once; the pipe
+ *      buffers we have mapped (lp/pipe.h) go as they are, at the same
+ *      addresses, for the same handles;
  *   3. the manager takes our domain capability back and starts the child
  *      at lp_fork_resume, which returns from lp_fork_save a second time,
  *      in the child, with 1 (PM_OP_commit).
@@ -19,6 +21,7 @@
  * and returns 0. A few kernel calls per fork, none per page.
  */
 #include "lp/mem.h"
+#include "lp/pipe.h"
 #include "lp/proc.h"
 #include "lp/procinfo.h"
 #include "lp/signal.h"
@@ -142,7 +145,8 @@ static long share_memory(long dom)
 	if ((r = share_private(dom, EXO_USER_BASE, LP_PARK_OFFSET, 0)) < 0 ||
 	    (r = share_private(dom, LP_PARK_OFFSET, LP_FS_AREA_VA,
 			       LP_PARK_OFFSET)) < 0 ||
-	    (r = share_cow(dom, LP_FS_AREA_END, LP_PROCINFO_VA)) < 0)
+	    (r = share_cow(dom, LP_FS_AREA_END, LP_PROCINFO_VA)) < 0 ||
+	    (r = lp_pipe_share(dom)) < 0)
 		return r;
 	return share_cow(dom, LP_PROCINFO_VA + LP_PAGE, EXO_USER_TOP);
 }

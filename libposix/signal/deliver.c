@@ -8,8 +8,9 @@
  * the frame on the interrupted stack (below the red zone) or the
  * alternate stack and edits the upcall frame's registers so that
  * exo_upcall_return enters the handler. Inside libposix it only records
- * the notification (lp_sig.deferred) and bumps lp_sig.wake, so a futex
- * wait on lp_sig.wake never misses it; the call's end (dispatch.c,
+ * the notification (lp_sig.deferred) and bumps lp_sig.wake (and the
+ * pipe word a call is about to sleep on), so a futex wait on either
+ * never misses it; the call's end (dispatch.c,
  * lp_sig_return_path) then delivers, with a frame whose saved context is
  * the return from lp_sig_enter_sync (entry.S). Faults are delivered at
  * once wherever they happen. */
@@ -357,6 +358,8 @@ LP_NORETURN void lp_upcall(struct exo_upcall_frame *f, void *fx)
 		 * futex wait on lp_sig.wake that has not begun yet. */
 		lp_sig.deferred |= f->notify;
 		__atomic_add_fetch(&lp_sig.wake, 1, __ATOMIC_RELAXED);
+		if (lp_sig.sleep_word)
+			__atomic_add_fetch(lp_sig.sleep_word, 1, __ATOMIC_SEQ_CST);
 		lp_upcall_resume(f, fx);
 	}
 	if (fault ? !lp_sig_fault(f) : (lp_sig_notified(f->notify), 0))

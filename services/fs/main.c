@@ -22,6 +22,7 @@
 #include "fs_ctl.h"
 #include "heap.h"
 #include "input.h"
+#include "pipemem.h"
 #include "server.h"
 
 #define NS_PER_S 1000000000ULL
@@ -105,6 +106,8 @@ static void client_unmap(struct client *c)
 static void client_drop(struct client *c)
 {
 	fs_client_destroy(&c->fc);
+	if (c->fc.domain >= 0)
+		exo_cap_delete(c->fc.domain);
 	client_unmap(c);
 	clients_remove(&clients, c);
 }
@@ -148,8 +151,11 @@ static long client_start(struct client *c, struct client *from,
 	else
 		r = fs_client_init(&srv, &c->fc, &cred, c->bulk, m->bulk_size,
 				   m->max_handles);
-	if (r == 0)
+	if (r == 0) {
+		c->fc.domain = m->domain;
+		c->fc.id = m->id;
 		return 0;
+	}
 fail:
 	client_unmap(c);
 	return r;
@@ -178,6 +184,8 @@ static long client_new(const struct fs_ctl_msg *m)
 	exo_cap_delete(m->req_ring);
 	exo_cap_delete(m->rep_ring);
 	exo_cap_delete(m->bulk_mem);
+	if (m->domain >= 0)
+		exo_cap_delete(m->domain);
 	return r;
 }
 
@@ -439,6 +447,7 @@ long exo_main(unsigned long arg)
 	if ((r = fs_server_init(&srv, &heap, FS_BYTES_MAX, FS_INODES_MAX,
 				console_out, 0, seed)) < 0)
 		exo_fatal("fs: cannot initialize: error %ld", r);
+	fs_pipemem_install(&srv);
 	set_time();
 	if ((r = populate((long)a->word[FS_ARG_INITRD_MEM],
 			  a->word[FS_ARG_INITRD_SIZE])) < 0)

@@ -1,10 +1,12 @@
-/* Pipes held by the file server: a byte ring per pipe and the number of
+/* Pipes held by the file server: the shared buffer each pipe's processes
+ * move bytes through themselves (proto/fs_pipe.h), and the number of
  * open-file descriptions of each end. A description is a handle's
  * fd_desc with d->pipe set (d->obj is 0); fork (FS_CTL_CLONE), dup,
  * close and a client's drop move its references, and when the last one
- * goes the end's count drops, so EOF and EPIPE follow every process's
- * handles, crashed ones too. A read or write that has to wait returns
- * FS_DEFER: the main loop parks it and runs it again after any request.
+ * of an end goes the buffer's state says so and both sides are woken, so
+ * EOF and EPIPE follow every process's handles, crashed ones too. The
+ * server never moves a pipe's bytes and never reads the buffer except to
+ * answer FIONREAD and F_SETPIPE_SZ (clamped).
  */
 #ifndef FS_PIPE_H
 #define FS_PIPE_H
@@ -12,35 +14,51 @@
 #include <stdint.h>
 
 #include "fs_alloc.h"
+#include "fs_pipe.h"
 
-#define FS_PIPE_BUF 4096        /* writes up to this size are atomic */
-#define FS_PIPE_MAX (64 * 1024) /* the ring's bytes: default and most */
+/* Where buffers come from: page memory the server maps and can grant to
+ * its clients, and the futex wake. A host build without it gets plain
+ * heap memory and no grants (see fs_pipe_new). */
+struct fs_pipe_host {
+	/* A zeroed FS_PIPE_PAGES-page buffer mapped here: its address, its
+	 * memory capability in *mem; or 0. */
+	void *(*alloc)(void *ctx, long *mem);
+	void (*free)(void *ctx, long mem, void *va);
+	/* Grants mem READ|WRITE into the domain the server holds with
+	 * GIVE: the slot there, or -errno. */
+	long (*give)(void *ctx, long mem, long domain);
+	/* Wakes every env sleeping on word. */
+	void (*wake)(void *ctx, uint32_t *word);
+	void *ctx;
+};
 
 struct fs_pipe {
-	uint8_t *buf;      /* FS_PIPE_MAX bytes */
-	uint32_t cap;      /* F_SETPIPE_SZ: at most FS_PIPE_MAX */
-	uint32_t used;     /* bytes buffered */
-	uint32_t rd;       /* where the oldest byte is */
-	uint32_t readers;  /* descriptions of the read end */
-	uint32_t writers;  /* descriptions of the write end */
+	struct fs_pipe_ctl *ctl; /* the shared buffer's control page */
+	long mem;                /* its memory capability (-1: heap) */
+	uint32_t cap;            /* F_SETPIPE_SZ, the server's own copy */
+	uint32_t readers;        /* descriptions of the read end */
+	uint32_t writers;        /* descriptions of the write end */
 	uint64_t ino;
 };
 
-/* A new pipe with one description of each end counted. Returns it, or 0
- * when out of memory. */
-struct fs_pipe *fs_pipe_new(const struct fs_alloc *a, uint64_t ino);
-/* A description of an end (write: the write end) is gone; frees p with
- * the last. */
-void fs_pipe_put(const struct fs_alloc *a, struct fs_pipe *p, int write);
-/* Reads up to n bytes into buf. Returns the count, 0 at EOF, -EAGAIN
- * (empty, writers left, nonblock) or FS_DEFER (same, blocking). */
-long fs_pipe_read(struct fs_pipe *p, uint8_t *buf, uint32_t n, int nonblock);
-/* Writes n bytes from buf: all at once if n <= FS_PIPE_BUF, else what
- * fits. Returns the count, -EPIPE (no reader), -EAGAIN or FS_DEFER. */
-long fs_pipe_write(struct fs_pipe *p, const uint8_t *buf, uint32_t n,
-		   int nonblock);
+/* A new pipe with one description of each end counted, nonblock the
+ * O_NONBLOCK of both. Returns it, or 0 when out of memory. */
+struct fs_pipe *fs_pipe_new(const struct fs_alloc *a,
+			    const struct fs_pipe_host *h, uint64_t ino,
+			    int nonblock);
+/* A description of an end (write: the write end) is gone: the last one
+ * of an end sets the state bit and wakes everyone; the last of both
+ * frees p. */
+void fs_pipe_put(const struct fs_alloc *a, const struct fs_pipe_host *h,
+		 struct fs_pipe *p, int write);
+/* Bytes buffered, as the shared indices say (clamped to the ring). */
+uint32_t fs_pipe_used(const struct fs_pipe *p);
 /* F_SETPIPE_SZ: size rounded up to a power of two from 4096. Returns the
- * new size, or -EPERM (above FS_PIPE_MAX), -EBUSY (less than buffered). */
+ * new size, or -EPERM (above FS_PIPE_DATA), -EBUSY (less than buffered). */
 long fs_pipe_resize(struct fs_pipe *p, uint64_t size);
+/* Publishes the O_NONBLOCK of end `write`'s description. */
+void fs_pipe_set_nonblock(struct fs_pipe *p, int write, int nonblock);
+/* Frees the locks client id held (it is gone). */
+void fs_pipe_unlock(struct fs_pipe *p, uint32_t id);
 
 #endif

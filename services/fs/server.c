@@ -39,7 +39,7 @@ static void release_desc(void *ctx, struct fd_desc *d)
 {
 	struct fs_server *s = ctx;
 	if (d->pipe)
-		fs_pipe_put(&s->alloc, d->pipe,
+		fs_pipe_put(&s->alloc, &s->pipe_host, d->pipe,
 			    (d->flags & FS_O_ACCMODE) == FS_O_WRONLY);
 	if (d->obj)
 		ramfs_iput(&s->fs, d->obj);
@@ -146,6 +146,7 @@ long fs_client_init(struct fs_server *s, struct fs_client *c,
 	c->cred = *cred;
 	c->bulk = bulk;
 	c->bulk_size = bulk_size;
+	c->domain = -1;
 	return 0;
 }
 
@@ -171,6 +172,7 @@ long fs_client_fork(struct fs_client *parent, struct fs_client *child,
 
 void fs_client_destroy(struct fs_client *c)
 {
+	srv_pipe_client_gone(c);
 	fd_table_destroy(&c->handles);
 	ramfs_iput(&c->srv->fs, c->cwd);
 	ramfs_iput(&c->srv->fs, c->root);

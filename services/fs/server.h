@@ -15,6 +15,7 @@
 #include "fdtable.h"
 #include "fs.h"
 #include "path.h"
+#include "pipe.h"
 #include "ramfs.h"
 #include "tty.h"
 
@@ -31,6 +32,7 @@ struct fs_server {
 	struct fs_status *status; /* the status page, or 0 (fs.h) */
 	uint64_t atime_seen;      /* fs.atime_updates already published */
 	uint64_t pipes;           /* pipes made: their inode numbers */
+	struct fs_pipe_host pipe_host; /* pipe buffers' memory (pipe.h) */
 };
 
 struct fs_client {
@@ -40,6 +42,10 @@ struct fs_client {
 	struct fs_cred cred; /* set by whoever starts the process */
 	uint8_t *bulk;       /* the shared bulk area */
 	uint64_t bulk_size;
+	long domain;         /* its domain, held with GIVE only (pipe
+			      * buffers are granted there), or -1 */
+	uint32_t id;         /* the spawner's name for it, which its pipe
+			      * locks hold (lp/procinfo.h: fs_id); 0: none */
 };
 
 /* Creates an empty namespace with the given budgets, the console's line

@@ -54,6 +54,8 @@ fs_handler srv_pipe, srv_cancel;
 /* Answers op (read, write, pread, pwrite, lseek, fstat, fcntl, ioctl)
  * on a pipe handle, or returns -ENOENT when req->fd is no pipe's. */
 long srv_pipe_op(struct fs_call *k);
+/* c is going: frees the pipe locks it held (they hold c->id). */
+void srv_pipe_client_gone(struct fs_client *c);
 
 /* server_ns.c */
 fs_handler srv_stat, srv_statx, srv_access, srv_mkdir, srv_mknod,

@@ -15,13 +15,18 @@ static long pipe_end(struct fs_call *k, struct fs_pipe *p, int write,
 	struct fd_desc *d =
 		fd_desc_new(t, 0, (write ? FS_O_WRONLY : FS_O_RDONLY) | flags);
 	if (!d) {
-		fs_pipe_put(&k->s->alloc, p, write);
+		fs_pipe_put(&k->s->alloc, &k->s->pipe_host, p, write);
 		return -ENOMEM;
 	}
 	d->pipe = p;
 	long h = fd_install(t, d, fdflags, 0);
 	fd_desc_put(t, d); /* the table's reference remains, if installed */
 	return h;
+}
+
+static int pipe_is_write(const struct fd_desc *d)
+{
+	return (d->flags & FS_O_ACCMODE) == FS_O_WRONLY;
 }
 
 /* FS_OP_PIPE: flags O_NONBLOCK, O_CLOEXEC. Returns the read end's handle
@@ -32,14 +37,15 @@ long srv_pipe(struct fs_call *k)
 	uint32_t fl = k->req->flags;
 	if (fl & ~(uint32_t)(FS_O_NONBLOCK | FS_O_CLOEXEC))
 		return -EINVAL;
-	struct fs_pipe *p = fs_pipe_new(&k->s->alloc, ++k->s->pipes);
+	struct fs_pipe *p = fs_pipe_new(&k->s->alloc, &k->s->pipe_host,
+					++k->s->pipes, fl & FS_O_NONBLOCK);
 	if (!p)
 		return -ENOMEM;
 	uint32_t fdflags = (fl & FS_O_CLOEXEC) ? FS_FD_CLOEXEC : 0;
 	fl &= FS_O_NONBLOCK;
 	long w, r = pipe_end(k, p, 0, fl, fdflags);
 	if (r < 0) {
-		fs_pipe_put(&k->s->alloc, p, 1);
+		fs_pipe_put(&k->s->alloc, &k->s->pipe_host, p, 1);
 		return r;
 	}
 	if ((w = pipe_end(k, p, 1, fl, fdflags)) < 0) {
@@ -78,8 +84,10 @@ static long pipe_fstat(struct fs_call *k, struct fs_pipe *p)
 	return 0;
 }
 
-static long pipe_fcntl(struct fs_call *k, struct fs_pipe *p)
+static long pipe_fcntl(struct fs_call *k, struct fd_desc *d)
 {
+	struct fs_pipe *p = d->pipe;
+	long r;
 	switch (k->req->mode) {
 	case FS_F_GETPIPE_SZ:
 		return p->cap;
@@ -88,8 +96,12 @@ static long pipe_fcntl(struct fs_call *k, struct fs_pipe *p)
 				       : fs_pipe_resize(p, (uint64_t)k->req->arg);
 	case FS_F_GETFL:
 	case FS_F_SETFL:
-		return fd_fcntl(&k->c->handles, k->req->fd, (int)k->req->mode,
-				(unsigned long)k->req->arg);
+		r = fd_fcntl(&k->c->handles, k->req->fd, (int)k->req->mode,
+			     (unsigned long)k->req->arg);
+		if (r >= 0 && k->req->mode == FS_F_SETFL)
+			fs_pipe_set_nonblock(p, pipe_is_write(d),
+					     (d->flags & FS_O_NONBLOCK) != 0);
+		return r;
 	}
 	return -EINVAL;
 }
@@ -101,9 +113,29 @@ static long pipe_ioctl(struct fs_call *k, struct fs_pipe *p)
 	uint8_t *buf = srv_bulk(k, k->req->data, sizeof(int32_t));
 	if (!buf)
 		return -EFAULT;
-	int32_t n = (int32_t)p->used;
+	int32_t n = (int32_t)fs_pipe_used(p);
 	memcpy(buf, &n, sizeof(n));
 	return 0;
+}
+
+/* A read or write: the client moves the bytes itself, through the
+ * buffer granted into its domain now (FS_R_PIPE_LOCAL). Returns that, or
+ * -EBADF (the wrong end), -ENOSYS (a client we cannot grant to), the
+ * kernel's error. */
+static long pipe_local(struct fs_call *k, struct fd_desc *d)
+{
+	int write = k->req->op == FS_OP_WRITE;
+	const struct fs_pipe_host *h = &k->s->pipe_host;
+	struct fs_pipe *p = d->pipe;
+	if (pipe_is_write(d) != write)
+		return -EBADF;
+	if (p->mem < 0 || k->c->domain < 0 || !h->give)
+		return -ENOSYS;
+	long slot = h->give(h->ctx, p->mem, k->c->domain);
+	if (slot < 0)
+		return slot;
+	k->rep->aux = FS_PIPE_AUX(slot, write);
+	return FS_R_PIPE_LOCAL;
 }
 
 long srv_pipe_op(struct fs_call *k)
@@ -112,20 +144,10 @@ long srv_pipe_op(struct fs_call *k)
 	if (!d)
 		return -ENOENT;
 	struct fs_pipe *p = d->pipe;
-	int nonblock = (d->flags & FS_O_NONBLOCK) != 0;
-	uint32_t acc = d->flags & FS_O_ACCMODE;
-	uint8_t *buf;
 	switch (k->req->op) {
 	case FS_OP_READ:
 	case FS_OP_WRITE:
-		buf = srv_bulk(k, k->req->data, 0);
-		if (k->req->op == FS_OP_READ)
-			return acc != FS_O_RDONLY ? -EBADF
-			       : fs_pipe_read(p, buf, k->req->data.len,
-					      nonblock || (k->req->flags &
-							   FS_RW_NOWAIT));
-		return acc != FS_O_WRONLY ? -EBADF
-		       : fs_pipe_write(p, buf, k->req->data.len, nonblock);
+		return pipe_local(k, d);
 	case FS_OP_PREAD:
 	case FS_OP_PWRITE:
 	case FS_OP_LSEEK:
@@ -133,9 +155,20 @@ long srv_pipe_op(struct fs_call *k)
 	case FS_OP_FSTAT:
 		return pipe_fstat(k, p);
 	case FS_OP_FCNTL:
-		return pipe_fcntl(k, p);
+		return pipe_fcntl(k, d);
 	case FS_OP_IOCTL:
 		return pipe_ioctl(k, p);
 	}
 	return -EBADF;
+}
+
+void srv_pipe_client_gone(struct fs_client *c)
+{
+	if (!c->id)
+		return;
+	for (uint32_t fd = 0; fd < c->handles.nslots; fd++) {
+		struct fd_desc *d = c->handles.slots[fd].desc;
+		if (d && d->pipe)
+			fs_pipe_unlock(d->pipe, c->id);
+	}
 }

@@ -54,6 +54,7 @@ long fsconn_new(struct fsconn *c, struct fsctl *ctl, long fs_domain,
 	const unsigned long rw = EXO_R_READ | EXO_R_WRITE;
 	struct fs_ctl_msg m = { .op = FS_CTL_NEW, .id = id, .uid = uid,
 				.gid = gid, .max_handles = LP_FD_MAX_HANDLES,
+				.domain = -1, /* services make no pipes */
 				.bulk_size = FSCONN_BULK_PAGES * EXO_PAGE_SIZE };
 	long r;
 	*c = (struct fsconn){ .id = id, .fs_env = ctl->fs_env, .bulk.mem = -1 };

@@ -17,7 +17,7 @@ long pm_exec_begin(struct pm_proc *p)
 		return -ENOMEM;
 	memset(n, 0, sizeof(*n));
 	if ((r = pm_shell_exec(p, n)) < 0 ||
-	    (r = exo_cap_grant(n->domain, s->domain, R_RW)) < 0) {
+	    (r = pm_shell_lend(n, s->domain)) < 0) {
 		if (n->domain >= 0 && r < 0)
 			pm_shell_release(p, n);
 		pm.t.a.free(pm.t.a.ctx, n);
@@ -51,7 +51,7 @@ long pm_exec_commit(struct pm_proc *p, const struct pm_exec_commit_req *q)
 		return -ESRCH;
 	if (q->rip >= EXO_USER_TOP || q->rsp >= EXO_USER_TOP)
 		return -EINVAL;
-	exo_cap_revoke(n->domain); /* the caller's hold on the new image */
+	pm_shell_reclaim(n); /* the caller's hold on the new image */
 	long env = exec_env(n, q);
 	if (env < 0)
 		return env;

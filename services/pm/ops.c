@@ -86,7 +86,7 @@ static long op_fork(struct pm_proc *p, const struct pm_fork_req *q,
 		return -ENOMEM;
 	}
 	if ((e = pm_shell_new(c)) < 0 ||
-	    (e = exo_cap_grant(svc_of(c)->domain, svc_of(p)->domain, R_RW)) < 0) {
+	    (e = pm_shell_lend(svc_of(c), svc_of(p)->domain)) < 0) {
 		embryo_drop(c);
 		return e;
 	}
@@ -129,7 +129,7 @@ static long op_commit(struct pm_proc *p, const struct pm_commit_req *q,
 	    q->upcall_stack > EXO_USER_TOP)
 		return -EINVAL;
 	/* The parent's hold on the child's memory ends here. */
-	exo_cap_revoke(svc_of(c)->domain);
+	pm_shell_reclaim(svc_of(c));
 	return env_start(c, q);
 }
 

@@ -24,6 +24,9 @@ struct pm_svc {
 	int nocldwait;            /* ended children are reaped at once */
 	int nocldstop;            /* no SIGCHLD for stops and continues */
 	long domain;              /* its domain (all rights) */
+	long lent;                /* the copy lent to whoever fills the
+				   * domain (fork's parent, exec's caller)
+				   * and revoked when it is started; -1 */
 	long env;                 /* its env, once committed or spawned */
 	struct exo_region page;   /* its process page, writable here */
 	int fs_client;            /* the file server knows it (id = pid) */
@@ -70,6 +73,11 @@ long pm_shell_exec(struct pm_proc *p, struct pm_svc *n);
 /* Frees what pm_shell_new made (the domain goes, ending any env in it),
  * and the shell of an exec begun. */
 void pm_shell_free(struct pm_proc *p);
+/* Lends s's domain (READ|WRITE) to domain `to` until pm_shell_reclaim:
+ * the slot there, or -errno. */
+long pm_shell_lend(struct pm_svc *s, long to);
+/* Ends the loan: every copy made from it is revoked. */
+void pm_shell_reclaim(struct pm_svc *s);
 /* Frees shell s of p (not the struct). */
 void pm_shell_release(struct pm_proc *p, struct pm_svc *s);
 /* Writes p's ids and family into its process page. */

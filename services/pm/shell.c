@@ -108,6 +108,8 @@ static long shell_fs(struct pm_proc *p, struct pm_svc *s, uint32_t from_id,
 	if (r < 0 || (r = m.req_ring = exo_cap_grant(req, pm.fs_domain, R_RW)) < 0 ||
 	    (r = m.rep_ring = exo_cap_grant(rep, pm.fs_domain, R_RW)) < 0 ||
 	    (r = m.bulk_mem = exo_cap_grant(bulk, pm.fs_domain, R_RW)) < 0 ||
+	    (r = m.domain = exo_cap_grant(s->domain, pm.fs_domain,
+					  EXO_R_GIVE)) < 0 ||
 	    (r = ctl_call(&m)) < 0)
 		goto out;
 	s->fs_client = 1;
@@ -118,6 +120,7 @@ static long shell_fs(struct pm_proc *p, struct pm_svc *s, uint32_t from_id,
 		if ((r = ctl_call(&cm)) < 0)
 			goto out;
 	}
+	pi->fs_id = m.id;
 	pi->fs_req_va = va;
 	if ((r = pi->fs_req_ring = ring_give(req, s->domain, &va)) < 0)
 		goto out;
@@ -242,7 +245,7 @@ static long shell_fill(struct pm_proc *p, struct pm_svc *s, uint32_t from_id)
 static long shell_make(struct pm_proc *p, struct pm_svc *s, long domain,
 		       uint32_t from_id)
 {
-	s->env = -1;
+	s->env = s->lent = -1;
 	s->domain = domain >= 0 ? domain : exo_domain_create();
 	if (s->domain < 0)
 		return s->domain;
@@ -281,8 +284,28 @@ void pm_shell_free(struct pm_proc *p)
 	pm_shell_release(p, s);
 }
 
+long pm_shell_lend(struct pm_svc *s, long to)
+{
+	pm_shell_reclaim(s);
+	if ((s->lent = exo_cap_copy(s->domain, EXO_R_ALL)) < 0)
+		return s->lent;
+	return exo_cap_grant(s->lent, to, R_RW);
+}
+
+/* A separate copy is lent, not the domain capability itself, so that
+ * revoking the loan leaves the file server's GIVE copy alone. */
+void pm_shell_reclaim(struct pm_svc *s)
+{
+	if (s->lent < 0)
+		return;
+	exo_cap_revoke(s->lent);
+	exo_cap_delete(s->lent);
+	s->lent = -1;
+}
+
 void pm_shell_release(struct pm_proc *p, struct pm_svc *s)
 {
+	pm_shell_reclaim(s);
 	if (s->fs_client) {
 		struct fs_ctl_msg m = { .op = FS_CTL_DROP, .id = fs_id(p, s) };
 		ctl_call(&m);

@@ -49,6 +49,11 @@ struct fs_ctl_msg {
 	uint32_t uid, gid;  /* credentials (euid, fsuid: the same) */
 	uint32_t max_handles; /* the client's handle limit */
 	uint32_t from_id;     /* FS_CTL_CLONE: the client to copy */
+	int32_t domain;       /* NEW, CLONE: the client's domain in fs's
+			       * table, EXO_R_GIVE only (fs grants pipe
+			       * buffers there), or -1 (then its pipes'
+			       * reads and writes are -ENOSYS) */
+	uint32_t pid;         /* NEW, CLONE: its process id (0: none) */
 };
 
 struct fs_ctl_rep {

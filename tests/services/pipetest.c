@@ -2,8 +2,10 @@
  * child of its own: data both ways, EOF after the last writer (through
  * fork, exit and SIGKILL), EPIPE and SIGPIPE, O_NONBLOCK, PIPE_BUF
  * atomicity with two writers, 1 MiB through a 64 KiB pipe, FIONREAD,
- * fstat, F_GETPIPE_SZ/F_SETPIPE_SZ, pipe2 flags; the round trip and
- * bandwidth are printed. */
+ * fstat, F_GETPIPE_SZ/F_SETPIPE_SZ, pipe2 flags; the shared buffer's
+ * promises (no kernel call and no server request for bytes that need no
+ * sleep, a killed lock holder, garbage in the control page); the round
+ * trip and bandwidth are printed. */
 #define _GNU_SOURCE
 #define SUITE "pipetest"
 #include "suite.h"
@@ -15,6 +17,9 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <time.h>
+
+#include "fs_pipe.h"        /* the shared buffer's layout */
+#include "lp/procinfo.h"    /* fs_id, what pipe locks hold */
 
 static long now_ns(void)
 {
@@ -346,6 +351,151 @@ static void t_read_interrupted(void)
 	EQ(reap(pid), 0);
 }
 
+unsigned long __lp_test_exo_calls(void);
+unsigned long __lp_test_fs_calls(void);
+void *__lp_test_pipe_ctl(long fd);
+
+/* One byte through p, which maps both ends' buffers. */
+static void prime(int p[2])
+{
+	char c;
+	EQ(write(p[1], "x", 1), 1);
+	EQ(read(p[0], &c, 1), 1);
+}
+
+/* Bytes that need no sleep enter neither the kernel nor the file server:
+ * here, and in a fork child through the buffers it inherits. */
+static void t_no_kernel_no_server(void)
+{
+	int p[2];
+	char buf[4096], c;
+	OK(pipe(p));
+	prime(p);
+	memset(buf, 'z', sizeof(buf));
+	/* The first use of buf checks its pages with the kernel (then the
+	 * check is cached: mem/uaccess.c). */
+	EQ(write(p[1], buf, sizeof(buf)), (long)sizeof(buf));
+	EQ(read(p[0], buf, sizeof(buf)), (long)sizeof(buf));
+	unsigned long k = __lp_test_exo_calls(), f = __lp_test_fs_calls();
+	for (int i = 0; i < 100; i++) {
+		EQ(write(p[1], "y", 1), 1);
+		EQ(read(p[0], &c, 1), 1);
+		EQ(c, 'y');
+	}
+	for (int i = 0; i < 10; i++) {
+		EQ(write(p[1], buf, sizeof(buf)), (long)sizeof(buf));
+		EQ(read(p[0], buf, sizeof(buf)), (long)sizeof(buf));
+	}
+	EQ(__lp_test_exo_calls() - k, 0);
+	EQ(__lp_test_fs_calls() - f, 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* The child's first call re-checks its memory (fork changed
+		 * the address space); the buffers need nothing. */
+		int ok = write(p[1], "c", 1) == 1 && read(p[0], &c, 1) == 1;
+		k = __lp_test_exo_calls();
+		f = __lp_test_fs_calls();
+		ok = ok && write(p[1], "d", 1) == 1 && read(p[0], &c, 1) == 1 &&
+		     c == 'd';
+		_exit(!ok ? 1 : __lp_test_exo_calls() != k ? 2
+			  : __lp_test_fs_calls() != f	 ? 3 : 0);
+	}
+	EQ(reap(pid), 0);
+}
+
+/* A writer killed while it holds the write lock (mid-copy): the file
+ * server frees the lock when the process goes, so the next writer does
+ * not spin forever. */
+static void t_lock_holder_killed(void)
+{
+	int p[2], go[2];
+	char c;
+	OK(pipe(p));
+	OK(pipe(go));
+	prime(p);
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct fs_pipe_ctl *ctl = __lp_test_pipe_ctl(p[1]);
+		const struct lp_procinfo *pi = (void *)LP_PROCINFO_VA;
+		if (!ctl || !pi->fs_id)
+			_exit(1);
+		__atomic_store_n(&ctl->wlock, pi->fs_id, __ATOMIC_SEQ_CST);
+		write(go[1], "h", 1);
+		for (;;)
+			pause();
+	}
+	EQ(read(go[0], &c, 1), 1);
+	struct fs_pipe_ctl *ctl = __lp_test_pipe_ctl(p[1]);
+	EQ(ctl != 0, 1);
+	EQ(__atomic_load_n(&ctl->wlock, __ATOMIC_SEQ_CST) != 0, 1);
+	OK(kill(pid, SIGKILL));
+	int st = reap(pid);
+	EQ(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, 1);
+	EQ(write(p[1], "w", 1), 1);
+	EQ(read(p[0], &c, 1), 1);
+	EQ(c, 'w');
+}
+
+/* Garbage in the shared control page (as any process holding the pipe
+ * can write): reads and writes stay within the buffer, nothing faults,
+ * and the server's answers stay in range. */
+static void t_garbage_ctl(void)
+{
+	int p[2], n = -1;
+	char buf[256];
+	OK(pipe(p));
+	prime(p);
+	struct fs_pipe_ctl *ctl = __lp_test_pipe_ctl(p[0]);
+	EQ(ctl != 0, 1);
+	ctl->head = ctl->tail + (1ULL << 40);
+	ctl->cap = 0xffffffffu;
+	ctl->desc_flags[0] = ctl->desc_flags[1] = 0x4000000u;
+	EQ(read(p[0], buf, sizeof(buf)), (long)sizeof(buf));
+	OK(ioctl(p[0], FIONREAD, &n));
+	EQ(n, FS_PIPE_DATA);
+	ctl->tail = ctl->head + 5; /* "more read than written" */
+	EQ(read(p[0], buf, sizeof(buf)), (long)sizeof(buf));
+	EQ(fcntl(p[0], F_GETPIPE_SZ), FS_PIPE_DATA);
+	ctl->head = ctl->tail = 0;
+	EQ(write(p[1], "ok", 2), 2);
+	EQ(read(p[0], buf, sizeof(buf)), 2);
+	EQ(memcmp(buf, "ok", 2), 0);
+}
+
+/* A writer blocked on a full pipe, SIGKILLed: the reader gets every byte
+ * written before and then EOF. */
+static void t_writer_killed_blocked(void)
+{
+	int p[2];
+	static char buf[FS_PIPE_DATA];
+	OK(pipe(p));
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		memset(buf, 'k', sizeof(buf));
+		write(p[1], buf, sizeof(buf)); /* fills the pipe */
+		write(p[1], buf, 1);           /* blocks */
+		_exit(0);
+	}
+	close(p[1]);
+	while (fcntl(p[0], F_GETPIPE_SZ) > 0) {
+		int n = 0;
+		OK(ioctl(p[0], FIONREAD, &n));
+		if (n == FS_PIPE_DATA)
+			break;
+		usleep(1000);
+	}
+	usleep(20000);
+	OK(kill(pid, SIGKILL));
+	int st = reap(pid);
+	EQ(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, 1);
+	long total = 0, r;
+	while ((r = read(p[0], buf, sizeof(buf))) > 0)
+		total += r;
+	EQ(r, 0);
+	EQ(total, FS_PIPE_DATA);
+}
+
 /* Round trip: one byte there and back, parent and child. */
 static void t_round_trip(void)
 {
@@ -383,6 +533,8 @@ static const struct suite_test tests[] = {
 	T(fionread_fstat_size), T(pipe2_flags),
 	T(readv_stdio),        T(through_exec),
 	T(read_interrupted),
+	T(no_kernel_no_server), T(lock_holder_killed),
+	T(garbage_ctl),        T(writer_killed_blocked),
 	T(round_trip),
 };
 

@@ -69,6 +69,9 @@ struct lp_procinfo {
 	int32_t pgid, sid;
 	uint64_t pm_sig_va; /* signals the manager queued (pm.h: signal ring) */
 	uint32_t suid, sgid; /* saved ids (kept current, like uid..egid) */
+	/* The file server's name for this process's client (0: none): what
+	 * its pipe locks hold (proto/fs_pipe.h). */
+	uint32_t fs_id;
 };
 
 #endif

@@ -81,6 +81,8 @@ struct lp_sig_state {
 	int saved_valid;
 	int restart_ok; /* every handler run by this call had SA_RESTART */
 	uint64_t deferred; /* notification bits the upcall left for the call's end */
+	uint32_t *sleep_word; /* a shared futex word the call is about to
+			       * sleep on (a pipe's), bumped with wake */
 	struct lp_ksigaction action[LP_NSIG + 1];
 	struct lp_siginfo std_info[LP_SIGRTMIN]; /* standard signals' infos */
 	int16_t rt_head[LP_NSIG + 1], rt_tail[LP_NSIG + 1], free;

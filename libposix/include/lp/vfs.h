@@ -42,6 +42,10 @@ long lp_fs_call_aux(struct fs_req *r, uint64_t *aux);
  * read or write): a signal whose handler is to run cancels it, and it
  * returns -LP_ERESTARTSYS (lp/signal.h) unless it finished first. */
 long lp_fs_call_intr(struct fs_req *r);
+/* The same, also giving the reply's aux. */
+long lp_fs_call_intr_aux(struct fs_req *r, uint64_t *aux);
+/* Test hook: requests sent to the file server so far. */
+unsigned long __lp_test_fs_calls(void);
 /* Sends r without waiting for its reply, for a request whose result is
  * known in advance (closing a handle libposix owns); the reply is skipped
  * by a later call. r must not use the bulk area: the next call may
