@@ -58,8 +58,12 @@ long pm_exec_commit(struct pm_proc *p, const struct pm_exec_commit_req *q)
 	n->env = env;
 	n->nocldwait = q->nocldwait != 0;
 	s->exec = 0;
-	if (s->env >= 0)
+	if (s->env >= 0) {
+		struct exo_env_stat st = { 0 };
+		if (exo_env_stat(s->env, &st) == 0)
+			p->exec_ns += st.run_ns; /* the process's CPU time */
 		exo_env_destroy(s->env);
+	}
 	pm_shell_release(p, s);
 	pm.t.a.free(pm.t.a.ctx, s);
 	p->svc = n;

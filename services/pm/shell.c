@@ -51,16 +51,24 @@ static long ctl_xfer(struct fs_chan *c, void *msg, int send)
 	}
 }
 
-/* One control call to fs. Returns its result or a transport error. */
-static long ctl_call(struct fs_ctl_msg *m)
+_Static_assert(sizeof(struct fs_ctl_groups) <= FS_SLOT_SIZE, "fits a slot");
+
+/* One control call to fs with the len bytes of m (at most a slot).
+ * Returns its result or a transport error. */
+static long ctl_send(const void *m, size_t len)
 {
 	uint8_t slot[FS_SLOT_SIZE] = { 0 };
 	struct fs_ctl_rep rep = { 0 };
-	memcpy(slot, m, sizeof(*m));
+	memcpy(slot, m, len);
 	long r = ctl_xfer(&pm.ctl_req, slot, 1);
 	if (r == 0)
 		r = ctl_xfer(&pm.ctl_rep, &rep, 0);
 	return r < 0 ? r : rep.ret;
+}
+
+static long ctl_call(const struct fs_ctl_msg *m)
+{
+	return ctl_send(m, sizeof(*m));
 }
 
 /* Maps ring in domain at *va (advancing it) and grants it there.
@@ -82,6 +90,24 @@ long pm_fs_cred(struct pm_proc *p)
 	struct fs_ctl_msg m = { .op = FS_CTL_CRED, .id = fs_id(p, svc_of(p)),
 				.uid = p->fsuid, .gid = p->fsgid };
 	return ctl_call(&m);
+}
+
+long pm_fs_groups(struct pm_proc *p)
+{
+	struct fs_ctl_groups m = { .op = FS_CTL_GROUPS,
+				   .id = fs_id(p, svc_of(p)),
+				   .total = p->ngroups };
+	long r;
+	do {
+		uint32_t n = p->ngroups - m.at;
+		m.n = n < FS_CTL_GROUPS_CHUNK ? n : FS_CTL_GROUPS_CHUNK;
+		for (uint32_t i = 0; i < m.n; i++)
+			m.g[i] = p->groups[m.at + i];
+		if ((r = ctl_send(&m, sizeof(m))) < 0)
+			return r;
+		m.at += m.n;
+	} while (m.at < m.total);
+	return 0;
 }
 
 static uint32_t fs_id(const struct pm_proc *p, const struct pm_svc *s)
@@ -208,6 +234,11 @@ static void page_write(const struct pm_proc *p, struct pm_svc *s)
 	pi->egid = p->egid;
 	pi->suid = p->suid;
 	pi->sgid = p->sgid;
+	pi->ngroups = p->ngroups;
+	pi->subreaper = p->subreaper;
+	pi->exec_ns = p->exec_ns;
+	pi->cutime_ns = p->cutime_ns;
+	pi->cstime_ns = p->cstime_ns;
 }
 
 void pm_page_update(struct pm_proc *p)
@@ -283,6 +314,7 @@ void pm_shell_free(struct pm_proc *p)
 
 void pm_shell_release(struct pm_proc *p, struct pm_svc *s)
 {
+	pm_groups_drop(&s->groups, &pm.t.a);
 	if (s->fs_client) {
 		struct fs_ctl_msg m = { .op = FS_CTL_DROP, .id = fs_id(p, s) };
 		ctl_call(&m);

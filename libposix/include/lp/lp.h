@@ -141,7 +141,6 @@ long lp_getuid(const long *arg);
 long lp_geteuid(const long *arg);
 long lp_getgid(const long *arg);
 long lp_getegid(const long *arg);
-long lp_getgroups(const long *arg);
 long lp_umask(const long *arg);
 /* proc/rlimit.c */
 long lp_getrlimit(const long *arg);
