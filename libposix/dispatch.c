@@ -40,6 +40,7 @@ static long (*const lp_table[LP_NSYS])(const long *arg) = {
 	/* ipc/ */
 	[SYS_pipe] = lp_pipe,
 	[SYS_pipe2] = lp_pipe2,
+	[SYS_socket] = lp_socket,
 	/* mem/ */
 	[SYS_mmap] = lp_mmap,
 	[SYS_mprotect] = lp_mprotect,
