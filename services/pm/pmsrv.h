@@ -74,8 +74,10 @@ long pm_shell_exec(struct pm_proc *p, struct pm_svc *n);
 void pm_shell_free(struct pm_proc *p);
 /* Frees shell s of p (not the struct). */
 void pm_shell_release(struct pm_proc *p, struct pm_svc *s);
-/* Writes p's ids and family into its process page. */
+/* Writes p's ids, family and times into its process page. */
 void pm_page_update(struct pm_proc *p);
+/* The same into the page of shell s of p (an exec's, before it runs). */
+void pm_page_write(const struct pm_proc *p, struct pm_svc *s);
 /* Tells the file server p's file-system ids. Returns 0 or -errno. */
 long pm_fs_cred(struct pm_proc *p);
 /* Tells the file server p's supplementary groups. Returns 0 or -errno. */

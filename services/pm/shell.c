@@ -218,8 +218,7 @@ static long shell_pm(struct pm_svc *s, struct lp_procinfo *pi)
 	return 0;
 }
 
-/* Writes p's ids and family into the process page of shell s. */
-static void page_write(const struct pm_proc *p, struct pm_svc *s)
+void pm_page_write(const struct pm_proc *p, struct pm_svc *s)
 {
 	struct lp_procinfo *pi = s->page.base;
 	if (!pi)
@@ -243,7 +242,7 @@ static void page_write(const struct pm_proc *p, struct pm_svc *s)
 
 void pm_page_update(struct pm_proc *p)
 {
-	page_write(p, svc_of(p));
+	pm_page_write(p, svc_of(p));
 }
 
 /* Fills the shell s of p, whose domain is s->domain, with a copy of fs
@@ -261,7 +260,7 @@ static long shell_fill(struct pm_proc *p, struct pm_svc *s, uint32_t from_id)
 				    .pm_env = -1 };
 	for (int i = 0; i < LP_PROCINFO_FDS; i++)
 		pi->fs_fd_handle[i] = -1;
-	page_write(p, s);
+	pm_page_write(p, s);
 	if ((r = shell_pm(s, pi)) < 0 || (r = shell_fs(p, s, from_id, pi)) < 0)
 		return r;
 	return exo_map(s->domain, LP_PROCINFO_VA, s->page.mem, 0, 1,

@@ -670,17 +670,21 @@ static int make_file(const char *path, gid_t gid, mode_t mode,
 }
 
 /* The file server gives the group bits to a supplementary group: a file
- * of group 50, readable by its group only, is read by user 1000 once 50
- * is among its groups, and EACCES otherwise. */
+ * of group 3000, readable by its group only, is read by user 1000 once
+ * 3000 is among its 101 groups (the last of them, in the file server's
+ * fourth chunk), and EACCES with the other 100 only. */
 static void t_groups_fs(void)
 {
-	EQ(make_file("/tmp/sg_read", 50, 0040, "sg"), 1);
+	static gid_t g[101];
+	for (int i = 0; i < 100; i++)
+		g[i] = 2000 + i;
+	g[100] = 3000;
+	EQ(make_file("/tmp/sg_read", 3000, 0040, "sg"), 1);
 	for (int with = 0; with < 2; with++) {
 		pid_t c = fork();
 		if (c == 0) {
-			gid_t g[2] = { 7, 50 };
 			char b[4] = { 0 };
-			if (setgroups(with ? 2 : 1, g) != 0 || !drop_to_user())
+			if (setgroups(with ? 101 : 100, g) != 0 || !drop_to_user())
 				_exit(2);
 			int fd = open("/tmp/sg_read", O_RDONLY);
 			if (!with)
@@ -859,6 +863,20 @@ static void t_rusage(void)
 	sleep_ms(100);
 	EQ(times(0) - t0 >= 10, 1);
 	EQ(times((struct tms *)8), -EFAULT); /* musl passes it through */
+	/* A process's time goes on across execve: the new image sees the
+	 * 40 ms the old one used (proctest "cpu 40": 42 if so), and so does
+	 * the parent's wait4. */
+	c = fork();
+	if (c == 0) {
+		burn_ms(40);
+		execl("/bin/proctest", "proctest", "cpu", "40", (char *)0);
+		_exit(1);
+	}
+	OK(c);
+	EQ(wait4(c, &st, 0, &w), c);
+	EQ(WIFEXITED(st), 1);
+	EQ(WEXITSTATUS(st), 42);
+	EQ(usec(&w.ru_utime) >= 40000, 1);
 }
 
 /* Maps 256 KiB private writable pieces until mmap refuses; returns how
@@ -1052,11 +1070,25 @@ static const struct suite_test tests[] = {
  * taken after it. */
 static const struct suite_test first[] = { T(fork_bomb) };
 
+/* proctest run by a test rather than by init: "cpu MS" exits 42 when
+ * getrusage counts at least MS ms of CPU time for this process (the
+ * images before an execve included), 43 if not; anything else (a
+ * script's interpreter, groups_exec) exits 42. */
+static int helper(int argc, char **argv)
+{
+	struct rusage ru;
+	if (argc == 3 && strcmp(argv[1], "cpu") == 0)
+		return getrusage(RUSAGE_SELF, &ru) == 0 &&
+				       usec(&ru.ru_utime) >= atol(argv[2]) * 1000
+			       ? 42
+			       : 43;
+	return 42;
+}
+
 int main(int argc, char **argv)
 {
-	(void)argv;
 	if (argc > 1)
-		return 42; /* run as a script's interpreter (groups_exec) */
+		return helper(argc, argv);
 	int nfail = suite_run_forked(first, 1);
 	uint64_t f0 = free_frames();
 	nfail += suite_run_forked(tests, sizeof(tests) / sizeof(tests[0]));
