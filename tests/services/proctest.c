@@ -728,11 +728,14 @@ struct orphan_note {
 };
 
 /* A subreaper adopts its orphaned descendants, running or ended: the
- * running grandchild's getppid() names it at once, and its wait() reaps
- * both; the mark is not inherited, and reads back. */
+ * running grandchild's getppid() names it as soon as the subreaper's
+ * wait for the dead parent returns (the grandchild reads it once, when
+ * told to), and its wait() reaps both; the mark is not inherited, and
+ * reads back. */
 static void t_subreaper(void)
 {
-	int v = -1, p[2];
+	int v = -1, p[2], go[2];
+	char x = 'g';
 	pid_t me = getpid();
 	OK(prctl(PR_GET_CHILD_SUBREAPER, &v));
 	EQ(v, 0);
@@ -741,6 +744,7 @@ static void t_subreaper(void)
 	EQ(v, 1);
 	ERR(prctl(PR_GET_CHILD_SUBREAPER, (int *)8), EFAULT);
 	OK(pipe(p));
+	OK(pipe(go));
 	pid_t c = fork();
 	if (c == 0) {
 		int w = -1;
@@ -751,8 +755,7 @@ static void t_subreaper(void)
 		pid_t g = fork();
 		if (g == 0) {
 			struct orphan_note n = { getpid(), 0 };
-			for (int i = 0; i < 300 && getppid() != me; i++)
-				sleep_ms(10);
+			read(go[0], &x, 1);
 			n.ppid = getppid();
 			write(p[1], &n, sizeof(n));
 			_exit(5);
@@ -765,6 +768,7 @@ static void t_subreaper(void)
 	OK(c);
 	close(p[1]);
 	EXPECT_EXIT(c, 0);
+	EQ(write(go[1], &x, 1), 1);
 	struct orphan_note d, n;
 	EQ(read(p[0], &d, sizeof(d)), sizeof(d));
 	EQ(read(p[0], &n, sizeof(n)), sizeof(n));
