@@ -40,6 +40,7 @@ static long (*const lp_table[LP_NSYS])(const long *arg) = {
 	/* ipc/ */
 	[SYS_pipe] = lp_pipe,
 	[SYS_pipe2] = lp_pipe2,
+	[SYS_socket] = lp_socket,
 	/* mem/ */
 	[SYS_mmap] = lp_mmap,
 	[SYS_mprotect] = lp_mprotect,
@@ -71,6 +72,10 @@ static long (*const lp_table[LP_NSYS])(const long *arg) = {
 	[SYS_getgid] = lp_getgid,
 	[SYS_getegid] = lp_getegid,
 	[SYS_getgroups] = lp_getgroups,
+	[SYS_setgroups] = lp_setgroups,
+	[SYS_prctl] = lp_prctl,
+	[SYS_getrusage] = lp_getrusage,
+	[SYS_times] = lp_times,
 	[SYS_umask] = lp_umask,
 	[SYS_getrlimit] = lp_getrlimit,
 	[SYS_setrlimit] = lp_setrlimit_watch, /* time/timer.c: RLIMIT_CPU */

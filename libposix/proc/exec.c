@@ -64,13 +64,16 @@ static void lp_exec_unmap(void *p, uint64_t len)
 }
 
 /* Whether the caller may execute a file of mode st (Linux: a regular
- * file with an execute bit for the effective ids; root needs any one). */
+ * file with an execute bit for the effective ids and supplementary
+ * groups; root needs any one). */
 static long lp_exec_perm(const struct fs_stat *st)
 {
 	const struct lp_ids *id = lp_ids();
 	uint32_t bit = id->euid == 0 ? 0111
 		       : id->euid == st->st_uid ? 0100
-		       : id->egid == st->st_gid ? 0010 : 0001;
+		       : id->egid == st->st_gid || lp_groups_has(st->st_gid)
+			       ? 0010
+			       : 0001;
 	if ((st->st_mode & LP_S_IFMT) != LP_S_IFREG || !(st->st_mode & bit))
 		return -EACCES;
 	return 0;

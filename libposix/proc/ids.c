@@ -78,13 +78,6 @@ long lp_getegid(const long *arg)
 	return lp_ids()->egid;
 }
 
-/* getgroups(size, list): a process has no supplementary groups yet.
- * Returns 0, or -EINVAL for a negative size. */
-long lp_getgroups(const long *arg)
-{
-	return (int)arg[0] < 0 ? -EINVAL : 0;
-}
-
 /* umask(mask): sets the mask to mask & 0777; returns the old one. */
 long lp_umask(const long *arg)
 {

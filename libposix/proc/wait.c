@@ -18,12 +18,6 @@
 #define LP_P_PID 1
 #define LP_P_PGID 2
 
-/* struct rusage: the two times, then 14 longs Linux fills too. */
-struct lp_rusage {
-	int64_t utime_sec, utime_usec, stime_sec, stime_usec;
-	int64_t rest[14];
-};
-
 /* Asks for a child; maps a cancelled wait to the restart code. */
 static long lp_wait_ask(int32_t idtype, int32_t id, int32_t options,
 			struct pm_wait_rep *r)
@@ -35,12 +29,7 @@ static long lp_wait_ask(int32_t idtype, int32_t id, int32_t options,
 
 static void lp_rusage_fill(struct lp_rusage *ru, const struct pm_wait_rep *r)
 {
-	*ru = (struct lp_rusage){
-		.utime_sec = (int64_t)(r->utime_ns / 1000000000),
-		.utime_usec = (int64_t)(r->utime_ns % 1000000000 / 1000),
-		.stime_sec = (int64_t)(r->stime_ns / 1000000000),
-		.stime_usec = (int64_t)(r->stime_ns % 1000000000 / 1000),
-	};
+	lp_rusage_set(ru, r->utime_ns, r->stime_ns);
 }
 
 /* wait4(pid, wstatus, options, rusage): pid > 0 that child, -1 any, 0 any

@@ -1,6 +1,7 @@
 /* The file server's client table (clients.h): a dense array of pointers
  * that doubles when full and a chained hash by id that doubles when it
- * holds as many clients as buckets, both from fs's heap. */
+ * holds as many clients as buckets, both from fs's heap; and each
+ * client's supplementary group list, which its credentials point at. */
 #include "clients.h"
 
 #define CLIENTS_FIRST 64
@@ -94,5 +95,66 @@ void clients_remove(struct client_table *t, struct client *c)
 	*pp = c->hnext;
 	t->all[c->at] = t->all[--t->n];
 	t->all[c->at]->at = c->at;
+	fs_free(&t->a, c->groups);
+	fs_free(&t->a, c->gnew);
 	fs_free(&t->a, c);
+}
+
+long clients_groups_copy(struct client_table *t, struct client *c,
+			 const struct client *from)
+{
+	uint32_t n = from->fc.cred.ngroups;
+	c->fc.cred.ngroups = 0;
+	c->fc.cred.groups = 0;
+	if (!n)
+		return 0;
+	if (!(c->groups = fs_malloc(&t->a, n * sizeof(*c->groups))))
+		return -ENOMEM;
+	memcpy(c->groups, from->groups, n * sizeof(*c->groups));
+	c->fc.cred.groups = c->groups;
+	c->fc.cred.ngroups = n;
+	return 0;
+}
+
+/* Drops the list c is receiving. */
+static void groups_new_drop(struct client_table *t, struct client *c)
+{
+	fs_free(&t->a, c->gnew);
+	c->gnew = 0;
+	c->gnew_total = c->gnew_at = 0;
+}
+
+/* c's new list is whole: it replaces the old one. */
+static void groups_install(struct client_table *t, struct client *c)
+{
+	fs_free(&t->a, c->groups);
+	c->groups = c->gnew;
+	c->fc.cred.groups = c->gnew;
+	c->fc.cred.ngroups = c->gnew_total;
+	c->gnew = 0;
+	c->gnew_total = c->gnew_at = 0;
+}
+
+long clients_groups_chunk(struct client_table *t, struct client *c,
+			  uint32_t total, uint32_t at, uint32_t n,
+			  const uint32_t *g, uint32_t max)
+{
+	if (at == 0) {
+		groups_new_drop(t, c);
+		if (total > max)
+			return -EINVAL;
+		if (total && !(c->gnew = fs_malloc(&t->a, total * sizeof(*g))))
+			return -ENOMEM;
+		c->gnew_total = total;
+	}
+	if (total != c->gnew_total || at != c->gnew_at || n > total - at ||
+	    (n == 0 && total != 0)) {
+		groups_new_drop(t, c);
+		return -EINVAL;
+	}
+	if (n)
+		memcpy(c->gnew + at, g, n * sizeof(*g));
+	if ((c->gnew_at += n) == total)
+		groups_install(t, c);
+	return 0;
 }

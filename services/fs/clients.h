@@ -22,6 +22,10 @@ struct client {
 	struct fs_client fc;
 	int deferred;          /* dreq waits for terminal input */
 	struct fs_req dreq;
+	uint32_t *groups;      /* the supplementary groups fc.cred points at
+				* (owned here; 0 when there are none) */
+	uint32_t *gnew;        /* a new list arriving (FS_CTL_GROUPS) */
+	uint32_t gnew_total, gnew_at;
 };
 
 struct client_table {
@@ -39,8 +43,19 @@ struct client *clients_find(const struct client_table *t, uint32_t id);
 /* Adds a zeroed client named id (which must not be in the table yet).
  * Returns it, or 0 when out of memory (the table is then unchanged). */
 struct client *clients_add(struct client_table *t, uint32_t id);
-/* Takes c out of the table and frees it (its resources are the
- * caller's to release first). */
+/* Takes c out of the table and frees it and its group lists (its other
+ * resources are the caller's to release first). */
 void clients_remove(struct client_table *t, struct client *c);
+/* Gives c (its fc.cred copied from `from`'s) a copy of from's group
+ * list. Returns 0 or -ENOMEM (c's list is then empty). */
+long clients_groups_copy(struct client_table *t, struct client *c,
+			 const struct client *from);
+/* Takes one chunk of a new group list for c: ids g[0..n) at offset at
+ * of total (at most max); at 0 begins a list, the last chunk replaces
+ * c's. Returns 0, or -EINVAL (bounds, a chunk out of order: the list
+ * begun is dropped), -ENOMEM. */
+long clients_groups_chunk(struct client_table *t, struct client *c,
+			  uint32_t total, uint32_t at, uint32_t n,
+			  const uint32_t *g, uint32_t max);
 
 #endif

@@ -34,6 +34,8 @@
 #define FS_BYTES_MAX (24UL << 20)
 #define FS_INODES_MAX 131072
 
+_Static_assert(sizeof(struct fs_ctl_groups) <= FS_SLOT_SIZE, "fits a slot");
+
 static struct fs_server srv;
 static struct client_table clients;
 static struct fs_chan ctl_req, ctl_rep;
@@ -146,11 +148,13 @@ static long client_start(struct client *c, struct client *from,
 	    (r = fs_chan_map(&c->rep, m->rep_ring, FS_SLOT_SIZE)) < 0 ||
 	    (r = bulk_map(c, m)) < 0)
 		goto fail;
-	if (from)
-		r = fs_client_fork(&from->fc, &c->fc, c->bulk, m->bulk_size);
-	else
+	if (!from)
 		r = fs_client_init(&srv, &c->fc, &cred, c->bulk, m->bulk_size,
 				   m->max_handles);
+	else if ((r = fs_client_fork(&from->fc, &c->fc, c->bulk,
+				     m->bulk_size)) == 0 &&
+		 (r = clients_groups_copy(&clients, c, from)) < 0)
+		fs_client_destroy(&c->fc); /* a copy's groups are its own */
 	if (r == 0) {
 		c->fc.domain = m->domain;
 		c->fc.id = m->id;
@@ -189,11 +193,31 @@ static long client_new(const struct fs_ctl_msg *m)
 	return r;
 }
 
-/* Acts on one control message. Returns its reply's result. */
-static long ctl_handle(const struct fs_ctl_msg *m)
+/* FS_CTL_GROUPS: a chunk of client id's new supplementary groups. */
+static long ctl_groups(const void *slot)
 {
+	struct fs_ctl_groups g;
+	memcpy(&g, slot, sizeof(g));
+	struct client *c = clients_find(&clients, g.id);
+	if (!c)
+		return -ENOENT;
+	if (g.n > FS_CTL_GROUPS_CHUNK)
+		return -EINVAL;
+	return clients_groups_chunk(&clients, c, g.total, g.at, g.n, g.g,
+				    FS_CTL_NGROUPS_MAX);
+}
+
+/* Acts on one control message (a copy of its slot). Returns its reply's
+ * result. */
+static long ctl_handle(const void *slot)
+{
+	struct fs_ctl_msg mm;
+	const struct fs_ctl_msg *m = &mm;
+	memcpy(&mm, slot, sizeof(mm));
 	struct client *c = clients_find(&clients, m->id);
 	switch (m->op) {
+	case FS_CTL_GROUPS:
+		return ctl_groups(slot);
 	case FS_CTL_NEW:
 	case FS_CTL_CLONE:
 		return client_new(m);
@@ -205,7 +229,8 @@ static long ctl_handle(const struct fs_ctl_msg *m)
 	case FS_CTL_CRED:
 		if (!c)
 			return -ENOENT;
-		c->fc.cred = (struct fs_cred){ .uid = m->uid, .gid = m->gid };
+		c->fc.cred.uid = m->uid;
+		c->fc.cred.gid = m->gid;
 		return 0;
 	}
 	return -EINVAL;
@@ -220,9 +245,11 @@ static int serve_ctl(void)
 	if (!slot || !out)
 		return 0;
 	struct fs_ctl_msg m;
-	memcpy(&m, slot, sizeof(m));
+	uint8_t raw[FS_SLOT_SIZE];
+	memcpy(raw, slot, sizeof(raw));
+	memcpy(&m, raw, sizeof(m));
 	fs_chan_consume(&ctl_req);
-	struct fs_ctl_rep rep = { .op = m.op, .id = m.id, .ret = ctl_handle(&m) };
+	struct fs_ctl_rep rep = { .op = m.op, .id = m.id, .ret = ctl_handle(raw) };
 	fs_server_publish(&srv, 0); /* credentials, handles dropped */
 	memcpy(out, &rep, sizeof(rep));
 	fs_chan_produce(&ctl_rep);

@@ -158,7 +158,7 @@ int ramfs_in_group(const struct fs_cred *c, uint32_t gid)
 {
 	if (c->gid == gid)
 		return 1;
-	for (uint32_t k = 0; k < c->ngroups && k < FS_NGROUPS; k++)
+	for (uint32_t k = 0; k < c->ngroups; k++)
 		if (c->groups[k] == gid)
 			return 1;
 	return 0;

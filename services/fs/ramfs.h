@@ -14,12 +14,14 @@
 #include "fs_alloc.h"
 #include "fs_types.h"
 
-/* Who is asking: the credentials a permission check uses. */
+/* Who is asking: the credentials a permission check uses. The
+ * supplementary groups are ngroups ids at groups, memory the owner of
+ * the credentials keeps (fs's client table, a test's array). */
 struct fs_cred {
 	uint32_t uid;
 	uint32_t gid;
 	uint32_t ngroups;
-	uint32_t groups[FS_NGROUPS];
+	const uint32_t *groups;
 };
 
 struct ramfs_inode;

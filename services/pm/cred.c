@@ -1,5 +1,5 @@
 /* Credentials as Linux keeps them: real, effective and saved user and
- * group ids, and the rules of setuid, setreuid, setresuid (and their gid
+ * group ids, supplementary group lists (taken in chunks), and the rules of setuid, setreuid, setresuid (and their gid
  * twins) for root and for everyone else (kernel/sys.c). Pure logic: the
  * process manager applies it to a process's entry (cred.h), the host
  * tests run it as it is. The file server is told the new effective ids
@@ -7,6 +7,7 @@
 #include <exo/errno.h>
 
 #include "cred.h"
+#include "pm.h"
 
 /* Whether v is one of the three ids of t. */
 static int one_of(uint32_t v, const struct pm_ids *t)
@@ -72,4 +73,47 @@ long pm_set_fsid(struct pm_ids *t, int privileged, uint32_t id)
 	if (privileged || one_of(id, t) || id == t->fs)
 		t->fs = id;
 	return old;
+}
+
+void pm_groups_drop(struct pm_gbuild *b, const struct pm_alloc *a)
+{
+	if (b->g)
+		a->free(a->ctx, b->g);
+	*b = (struct pm_gbuild){ 0 };
+}
+
+/* Begins a list of total ids. Returns 0, -EINVAL or -ENOMEM. */
+static long groups_begin(struct pm_gbuild *b, const struct pm_alloc *a,
+			 int32_t total)
+{
+	pm_groups_drop(b, a);
+	if (total < 0 || total > PM_NGROUPS_MAX)
+		return -EINVAL;
+	if (total && !(b->g = a->alloc(a->ctx, (size_t)total * sizeof(*b->g))))
+		return -ENOMEM;
+	b->total = total;
+	b->active = 1;
+	return 0;
+}
+
+long pm_groups_chunk(struct pm_gbuild *b, const struct pm_alloc *a,
+		     int32_t total, int32_t at, int32_t n, const uint32_t *g,
+		     uint32_t **out)
+{
+	long e;
+	if (at == 0 && (e = groups_begin(b, a, total)) < 0)
+		return e;
+	if (!b->active || total != b->total || at != b->at || n < 0 ||
+	    n > PM_GROUPS_CHUNK || n > total - at) {
+		pm_groups_drop(b, a);
+		return -EINVAL;
+	}
+	for (int32_t i = 0; i < n; i++)
+		b->g[at + i] = g[i];
+	b->at += n;
+	if (b->at < b->total)
+		return 0;
+	*out = b->g;
+	*b = (struct pm_gbuild){ 0 };
+	return 1;
 }

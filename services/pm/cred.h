@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+#include "ptable.h"
+
 struct pm_ids {
 	uint32_t r, e, s, fs;
 };
@@ -24,5 +26,25 @@ long pm_set_resid(struct pm_ids *t, int privileged, int64_t r, int64_t e,
 /* setfsuid/setfsgid(id): returns the old file-system id (never fails:
  * an id not allowed leaves it as it was, as Linux). */
 long pm_set_fsid(struct pm_ids *t, int privileged, uint32_t id);
+
+/* A setgroups list arriving in chunks (PM_OP_setgroups): total ids,
+ * at of them received so far into g. */
+struct pm_gbuild {
+	uint32_t *g;
+	int32_t total, at;
+	int active; /* a list is begun */
+};
+
+/* Takes the chunk g[0..n) at offset `at` of a list of `total` ids (0 <=
+ * total <= PM_NGROUPS_MAX); at 0 begins a new list, dropping one begun.
+ * Returns 1 when the list is whole (*out is set to it, handed over to the
+ * caller: total ids, 0 when total is 0; b is empty again), 0 when more
+ * chunks are due, -EINVAL (out of bounds, or not the next chunk of the
+ * list begun: that list is dropped), -ENOMEM. */
+long pm_groups_chunk(struct pm_gbuild *b, const struct pm_alloc *a,
+		     int32_t total, int32_t at, int32_t n, const uint32_t *g,
+		     uint32_t **out);
+/* Drops a list begun, if any. */
+void pm_groups_drop(struct pm_gbuild *b, const struct pm_alloc *a);
 
 #endif

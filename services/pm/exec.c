@@ -52,9 +52,18 @@ long pm_exec_commit(struct pm_proc *p, const struct pm_exec_commit_req *q)
 	if (q->rip >= EXO_USER_TOP || q->rsp >= EXO_USER_TOP)
 		return -EINVAL;
 	pm_shell_reclaim(n); /* the caller's hold on the new image */
+	/* The process's CPU time goes on: the new image's page says what
+	 * the old one used before the new one can read it. */
+	struct exo_env_stat st = { 0 };
+	uint64_t before = p->exec_ns;
+	if (s->env >= 0 && exo_env_stat(s->env, &st) == 0)
+		p->exec_ns += st.run_ns;
+	pm_page_write(p, n);
 	long env = exec_env(n, q);
-	if (env < 0)
+	if (env < 0) {
+		p->exec_ns = before;
 		return env;
+	}
 	n->env = env;
 	n->nocldwait = q->nocldwait != 0;
 	s->exec = 0;

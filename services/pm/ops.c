@@ -220,6 +220,15 @@ static long op_setsid(struct pm_proc *p, const struct pm_setsid_req *q,
 	return 0;
 }
 
+/* Removes zombie z; its parent's page shows the CPU time it added. */
+static void reap(struct pm_proc *z)
+{
+	struct pm_proc *parent = z->parent;
+	pm_reap(&pm.t, z);
+	if (parent && parent->svc)
+		pm_page_update(parent);
+}
+
 /* Fills a wait reply from child z and, unless WNOWAIT, consumes it: a
  * zombie is reaped, a stop or continue report cleared. */
 static void wait_report(struct pm_proc *z, int32_t options,
@@ -232,7 +241,7 @@ static void wait_report(struct pm_proc *z, int32_t options,
 	if (options & PM_WNOWAIT)
 		return;
 	if (z->state == PM_ZOMBIE)
-		pm_reap(&pm.t, z);
+		reap(z);
 	else
 		z->wstatus = 0;
 }
@@ -404,6 +413,56 @@ static long op_setid(struct pm_proc *p, const struct pm_setid_req *q,
 	return pm_fs_cred(p);
 }
 
+/* Applies a whole setgroups list g of n ids to p (taken over). */
+static long groups_set(struct pm_proc *p, uint32_t *g, uint32_t n)
+{
+	pm_set_groups(&pm.t, p, g, n);
+	pm_page_update(p);
+	return pm_fs_groups(p);
+}
+
+static long op_setgroups(struct pm_proc *p, const struct pm_setgroups_req *q,
+			 struct pm_setgroups_rep *r)
+{
+	struct pm_gbuild *b = &svc_of(p)->groups;
+	uint32_t *g = 0;
+	(void)r;
+	if (p->euid != 0) {
+		pm_groups_drop(b, &pm.t.a);
+		return -EPERM;
+	}
+	long e = pm_groups_chunk(b, &pm.t.a, q->total, q->at, q->n, q->g, &g);
+	if (e <= 0)
+		return e;
+	return groups_set(p, g, (uint32_t)q->total);
+}
+
+static long op_getgroups(struct pm_proc *p, const struct pm_getgroups_req *q,
+			 struct pm_getgroups_rep *r)
+{
+	if (q->at < 0)
+		return -EINVAL;
+	uint32_t at = (uint32_t)q->at, n = 0;
+	for (; at + n < p->ngroups && n < PM_GROUPS_CHUNK; n++)
+		r->g[n] = p->groups[at + n];
+	r->total = (int32_t)p->ngroups;
+	r->n = (int32_t)n;
+	return 0;
+}
+
+static long op_subreaper(struct pm_proc *p, const struct pm_subreaper_req *q,
+			 struct pm_subreaper_rep *r)
+{
+	if (q->set < -1 || q->set > 1)
+		return -EINVAL;
+	r->was = p->subreaper;
+	if (q->set >= 0) {
+		p->subreaper = q->set;
+		pm_page_update(p);
+	}
+	return 0;
+}
+
 /* The handler table, typed by the protocol table. */
 #define PM_HANDLER(num, name, req, rep)                                        \
 	static long do_##name(struct pm_proc *p, struct pm_msg *m)             \
@@ -488,7 +547,7 @@ static void tell_parent(struct pm_proc *z)
 	if (!parent)
 		return;
 	if (parent->svc && svc_of(parent)->nocldwait) {
-		pm_reap(&pm.t, z);
+		reap(z);
 		wake_parent(parent, 0);
 		return;
 	}
@@ -496,12 +555,16 @@ static void tell_parent(struct pm_proc *z)
 	wake_parent(parent, z);
 }
 
-/* A child moved to init: its page says so. */
+/* A child moved to its new parent: its page says so. A subreaper hears
+ * of a zombie it inherits as of a child that just ended (Linux's
+ * reparent_leader); init's wait is answered after the move. */
 static void moved(void *ctx, struct pm_proc *child)
 {
 	(void)ctx;
 	if (child->svc)
 		pm_page_update(child);
+	if (child->state == PM_ZOMBIE && child->parent->pid != 1)
+		tell_parent(child);
 }
 
 /* How p ended, as a Linux wait status and CLD_* code. */
@@ -549,8 +612,9 @@ void pm_ended(struct pm_proc *p)
 	int32_t status, code;
 	drain(p);
 	exo_env_wait(s->env, &x, EXO_WAIT_POLL);
+	p->utime_ns = p->exec_ns;
 	if (exo_env_stat(s->env, &st) == 0)
-		p->utime_ns = st.run_ns;
+		p->utime_ns += st.run_ns;
 	end_status(p, &x, &status, &code);
 	/* Children it was still making can no longer be committed. */
 	for (struct pm_proc *k = p->kids, *next; k; k = next) {

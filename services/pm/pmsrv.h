@@ -9,6 +9,7 @@
 
 #include "../fs/chan.h"
 #include "lp/procinfo.h"
+#include "cred.h"
 #include "pm.h"
 #include "ptable.h"
 
@@ -36,6 +37,7 @@ struct pm_svc {
 	struct pm_msg wait;
 	uint32_t fs_id;           /* fs's name for its client (0: the pid) */
 	struct pm_svc *exec;      /* the shell of an exec begun, or 0 */
+	struct pm_gbuild groups;  /* a setgroups list arriving in chunks */
 };
 
 /* What init handed over (arguments page words, enum pm_arg_word). */
@@ -80,10 +82,14 @@ long pm_shell_lend(struct pm_svc *s, long to);
 void pm_shell_reclaim(struct pm_svc *s);
 /* Frees shell s of p (not the struct). */
 void pm_shell_release(struct pm_proc *p, struct pm_svc *s);
-/* Writes p's ids and family into its process page. */
+/* Writes p's ids, family and times into its process page. */
 void pm_page_update(struct pm_proc *p);
+/* The same into the page of shell s of p (an exec's, before it runs). */
+void pm_page_write(const struct pm_proc *p, struct pm_svc *s);
 /* Tells the file server p's file-system ids. Returns 0 or -errno. */
 long pm_fs_cred(struct pm_proc *p);
+/* Tells the file server p's supplementary groups. Returns 0 or -errno. */
+long pm_fs_groups(struct pm_proc *p);
 
 /* ---- signal.c: signals between processes ---- */
 /* Queues si for p and notifies it: SIGKILL ends it at once. Returns 0,

@@ -1,5 +1,5 @@
 /* The process table (ptable.h): a pid hash, the parent/child tree with
- * reparenting to init, pid allocation that skips every pid a process,
+ * reparenting to the nearest subreaper or init, pid allocation that skips every pid a process,
  * group or session uses, and the matching of waits to zombies. */
 #include <exo/errno.h>
 
@@ -65,6 +65,8 @@ static void detach(struct pm_table *t, struct pm_proc *p)
 	*pp = p->hnext;
 	unlink_kid(p);
 	t->nprocs--;
+	if (p->groups)
+		t->a.free(t->a.ctx, p->groups);
 	t->a.free(t->a.ctx, p);
 }
 
@@ -130,12 +132,21 @@ long pm_fork(struct pm_table *t, struct pm_proc *parent, int64_t nproc_max,
 	struct pm_proc *p = t->a.alloc(t->a.ctx, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
+	uint32_t *g = 0;
+	if (parent->ngroups &&
+	    !(g = t->a.alloc(t->a.ctx, parent->ngroups * sizeof(*g)))) {
+		t->a.free(t->a.ctx, p);
+		return -ENOMEM;
+	}
+	for (uint32_t i = 0; i < parent->ngroups; i++)
+		g[i] = parent->groups[i];
 	*p = (struct pm_proc){ .pid = pid, .pgid = parent->pgid,
 			       .sid = parent->sid, .uid = parent->uid,
 			       .euid = parent->euid, .gid = parent->gid,
 			       .egid = parent->egid, .suid = parent->suid,
 			       .sgid = parent->sgid, .fsuid = parent->fsuid,
-			       .fsgid = parent->fsgid, .state = PM_EMBRYO };
+			       .fsgid = parent->fsgid, .ngroups = parent->ngroups,
+			       .groups = g, .state = PM_EMBRYO };
 	attach(t, p, parent);
 	*out = p;
 	return 0;
@@ -150,7 +161,7 @@ void pm_exit(struct pm_table *t, struct pm_proc *p, int32_t wstatus,
 	     int32_t code, void (*moved)(void *ctx, struct pm_proc *child),
 	     void *ctx)
 {
-	struct pm_proc *init = pm_find(t, 1);
+	struct pm_proc *r = pm_reaper(t, p);
 	if (p->state == PM_EMBRYO) {
 		detach(t, p);
 		return;
@@ -158,15 +169,53 @@ void pm_exit(struct pm_table *t, struct pm_proc *p, int32_t wstatus,
 	p->state = PM_ZOMBIE;
 	p->wstatus = wstatus;
 	p->code = code;
-	while (p->kids && init && init != p) {
+	while (p->kids && r) {
 		struct pm_proc *k = p->kids;
 		unlink_kid(k);
-		k->sib = init->kids;
-		init->kids = k;
-		k->parent = init;
+		k->sib = r->kids;
+		r->kids = k;
+		k->parent = r;
 		if (moved)
 			moved(ctx, k);
 	}
+}
+
+struct pm_proc *pm_reaper(struct pm_table *t, struct pm_proc *p)
+{
+	struct pm_proc *init = pm_find(t, 1);
+	if (p == init)
+		return 0;
+	for (struct pm_proc *a = p->parent; a && a != init; a = a->parent)
+		if (a->subreaper && a->state == PM_LIVE)
+			return a;
+	return init;
+}
+
+/* Shell sort of n ids, ascending (no library here; n up to 65536). */
+static void sort_ids(uint32_t *g, uint32_t n)
+{
+	uint32_t h = 1;
+	while (h < n / 3)
+		h = 3 * h + 1;
+	for (; h > 0; h /= 3)
+		for (uint32_t i = h; i < n; i++) {
+			uint32_t v = g[i], j = i;
+			for (; j >= h && g[j - h] > v; j -= h)
+				g[j] = g[j - h];
+			g[j] = v;
+		}
+}
+
+void pm_set_groups(struct pm_table *t, struct pm_proc *p, uint32_t *g,
+		   uint32_t n)
+{
+	if (p->groups)
+		t->a.free(t->a.ctx, p->groups);
+	sort_ids(g, n);
+	p->groups = n ? g : 0;
+	p->ngroups = n;
+	if (!n && g)
+		t->a.free(t->a.ctx, g);
 }
 
 /* Whether child k matches a wait's (idtype, id). */

@@ -26,12 +26,18 @@ struct pm_proc {
 	uint32_t uid, euid, gid, egid;
 	uint32_t suid, sgid;   /* saved ids */
 	uint32_t fsuid, fsgid; /* file-system ids (the file server's) */
+	uint32_t ngroups;      /* supplementary groups, sorted (setgroups) */
+	uint32_t *groups;      /* ngroups of them, from the table's alloc */
+	int subreaper;         /* PR_SET_CHILD_SUBREAPER: orphans below come
+				* here rather than to init */
 	enum pm_state state;
 	int32_t wstatus; /* zombie: the Linux wait status; live: a stop or
 			  * continue not yet reported (0: none) */
 	int32_t code;    /* CLD_EXITED, KILLED, DUMPED; live: STOPPED or
 			  * CONTINUED while wstatus holds a report */
 	uint64_t utime_ns, stime_ns;   /* its own CPU time, once ended */
+	uint64_t exec_ns;              /* CPU time of the images it ran
+					* before its last exec */
 	uint64_t cutime_ns, cstime_ns; /* its waited-for children's */
 	struct pm_proc *parent;        /* 0 only for init */
 	struct pm_proc *kids, *sib;    /* children, and the next sibling */
@@ -59,10 +65,11 @@ struct pm_proc *pm_find(struct pm_table *t, int32_t pid);
  * or 0 (no memory, or t is not empty). */
 struct pm_proc *pm_add_init(struct pm_table *t, uint32_t uid, uint32_t gid);
 
-/* Makes an embryo child of parent with the parent's ids, group and
- * session and a pid no process, group or session uses. Returns 0 and sets
- * *out, or -EAGAIN (no free pid; or, nproc_max >= 0 and the parent's uid
- * is not root, when that uid already has nproc_max processes), -ENOMEM. */
+/* Makes an embryo child of parent with the parent's ids, supplementary
+ * groups, group and session and a pid no process, group or session uses
+ * (not the parent's subreaper mark, as Linux). Returns 0 and sets *out,
+ * or -EAGAIN (no free pid; or, nproc_max >= 0 and the parent's uid is not
+ * root, when that uid already has nproc_max processes), -ENOMEM. */
 long pm_fork(struct pm_table *t, struct pm_proc *parent, int64_t nproc_max,
 	     struct pm_proc **out);
 
@@ -70,12 +77,23 @@ long pm_fork(struct pm_table *t, struct pm_proc *parent, int64_t nproc_max,
 size_t pm_count_uid(struct pm_table *t, uint32_t uid);
 
 /* Ends p: it becomes a zombie with the wait status and CLD_* code, and
- * its children (zombies too) go to init; for each, moved(ctx, child) is
- * called so the service can tell it its new parent. An embryo is removed
- * at once (it never ran: nobody waits for it). */
+ * its children (zombies too) go to their new parent, pm_reaper(p); for
+ * each, moved(ctx, child) is called so the service can tell it its new
+ * parent. An embryo is removed at once (it never ran: nobody waits for
+ * it). */
 void pm_exit(struct pm_table *t, struct pm_proc *p, int32_t wstatus,
 	     int32_t code, void (*moved)(void *ctx, struct pm_proc *child),
 	     void *ctx);
+
+/* Who adopts the children of p when it ends (Linux's find_new_reaper):
+ * its nearest live ancestor marked subreaper, else init; 0 when p is
+ * init or there is no init. */
+struct pm_proc *pm_reaper(struct pm_table *t, struct pm_proc *p);
+
+/* Replaces p's supplementary groups with the n of g (taken over: freed
+ * with p; sorted here, as Linux keeps them). */
+void pm_set_groups(struct pm_table *t, struct pm_proc *p, uint32_t *g,
+		   uint32_t n);
 
 /* What a wait by parent with (idtype, id, options) finds: returns the
  * child to report -- a zombie (PM_WEXITED), or a live child with a stop

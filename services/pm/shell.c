@@ -51,16 +51,24 @@ static long ctl_xfer(struct fs_chan *c, void *msg, int send)
 	}
 }
 
-/* One control call to fs. Returns its result or a transport error. */
-static long ctl_call(struct fs_ctl_msg *m)
+_Static_assert(sizeof(struct fs_ctl_groups) <= FS_SLOT_SIZE, "fits a slot");
+
+/* One control call to fs with the len bytes of m (at most a slot).
+ * Returns its result or a transport error. */
+static long ctl_send(const void *m, size_t len)
 {
 	uint8_t slot[FS_SLOT_SIZE] = { 0 };
 	struct fs_ctl_rep rep = { 0 };
-	memcpy(slot, m, sizeof(*m));
+	memcpy(slot, m, len);
 	long r = ctl_xfer(&pm.ctl_req, slot, 1);
 	if (r == 0)
 		r = ctl_xfer(&pm.ctl_rep, &rep, 0);
 	return r < 0 ? r : rep.ret;
+}
+
+static long ctl_call(const struct fs_ctl_msg *m)
+{
+	return ctl_send(m, sizeof(*m));
 }
 
 /* Maps ring in domain at *va (advancing it) and grants it there.
@@ -82,6 +90,24 @@ long pm_fs_cred(struct pm_proc *p)
 	struct fs_ctl_msg m = { .op = FS_CTL_CRED, .id = fs_id(p, svc_of(p)),
 				.uid = p->fsuid, .gid = p->fsgid };
 	return ctl_call(&m);
+}
+
+long pm_fs_groups(struct pm_proc *p)
+{
+	struct fs_ctl_groups m = { .op = FS_CTL_GROUPS,
+				   .id = fs_id(p, svc_of(p)),
+				   .total = p->ngroups };
+	long r;
+	do {
+		uint32_t n = p->ngroups - m.at;
+		m.n = n < FS_CTL_GROUPS_CHUNK ? n : FS_CTL_GROUPS_CHUNK;
+		for (uint32_t i = 0; i < m.n; i++)
+			m.g[i] = p->groups[m.at + i];
+		if ((r = ctl_send(&m, sizeof(m))) < 0)
+			return r;
+		m.at += m.n;
+	} while (m.at < m.total);
+	return 0;
 }
 
 static uint32_t fs_id(const struct pm_proc *p, const struct pm_svc *s)
@@ -195,8 +221,7 @@ static long shell_pm(struct pm_svc *s, struct lp_procinfo *pi)
 	return 0;
 }
 
-/* Writes p's ids and family into the process page of shell s. */
-static void page_write(const struct pm_proc *p, struct pm_svc *s)
+void pm_page_write(const struct pm_proc *p, struct pm_svc *s)
 {
 	struct lp_procinfo *pi = s->page.base;
 	if (!pi)
@@ -211,11 +236,16 @@ static void page_write(const struct pm_proc *p, struct pm_svc *s)
 	pi->egid = p->egid;
 	pi->suid = p->suid;
 	pi->sgid = p->sgid;
+	pi->ngroups = p->ngroups;
+	pi->subreaper = p->subreaper;
+	pi->exec_ns = p->exec_ns;
+	pi->cutime_ns = p->cutime_ns;
+	pi->cstime_ns = p->cstime_ns;
 }
 
 void pm_page_update(struct pm_proc *p)
 {
-	page_write(p, svc_of(p));
+	pm_page_write(p, svc_of(p));
 }
 
 /* Fills the shell s of p, whose domain is s->domain, with a copy of fs
@@ -233,7 +263,7 @@ static long shell_fill(struct pm_proc *p, struct pm_svc *s, uint32_t from_id)
 				    .pm_env = -1 };
 	for (int i = 0; i < LP_PROCINFO_FDS; i++)
 		pi->fs_fd_handle[i] = -1;
-	page_write(p, s);
+	pm_page_write(p, s);
 	if ((r = shell_pm(s, pi)) < 0 || (r = shell_fs(p, s, from_id, pi)) < 0)
 		return r;
 	return exo_map(s->domain, LP_PROCINFO_VA, s->page.mem, 0, 1,
@@ -306,6 +336,7 @@ void pm_shell_reclaim(struct pm_svc *s)
 void pm_shell_release(struct pm_proc *p, struct pm_svc *s)
 {
 	pm_shell_reclaim(s);
+	pm_groups_drop(&s->groups, &pm.t.a);
 	if (s->fs_client) {
 		struct fs_ctl_msg m = { .op = FS_CTL_DROP, .id = fs_id(p, s) };
 		ctl_call(&m);

@@ -21,12 +21,18 @@ enum fs_ctl_op {
 	FS_CTL_DROP = 2, /* id -> 0, or -ENOENT; closes its handles, unmaps
 			  * and deletes its capabilities */
 	FS_CTL_CRED = 3, /* id uid gid -> 0, or -ENOENT: new credentials
-			  * (the spawner opens the console first, as root) */
+			  * (the spawner opens the console first, as root);
+			  * the supplementary groups stay */
 	FS_CTL_CLONE = 4, /* as NEW, but a copy of client from_id: the same
 			   * open-file descriptions under the same handles,
 			   * its cwd and credentials (uid, gid unused) (fork)
 			   * -> 0, or NEW's errors, -ENOENT (no from_id),
 			   * -ENOMEM */
+	FS_CTL_GROUPS = 5, /* struct fs_ctl_groups: one chunk of the
+			    * client's new supplementary group list; the
+			    * last one (at + n == total) replaces the list
+			    * -> 0, or -ENOENT, -EINVAL (bounds, a chunk out
+			    * of order), -ENOMEM */
 };
 
 /* The arguments page words fs is started with (struct exo_args). */
@@ -54,6 +60,17 @@ struct fs_ctl_msg {
 			       * buffers there), or -1 (then its pipes'
 			       * reads and writes are -ENOSYS) */
 	uint32_t pid;         /* NEW, CLONE: its process id (0: none) */
+};
+
+/* FS_CTL_GROUPS: ids g[0..n) at offset at of a list of total ids
+ * (total <= FS_CTL_NGROUPS_MAX, chunks in order from at 0). */
+#define FS_CTL_GROUPS_CHUNK 26
+#define FS_CTL_NGROUPS_MAX 65536
+struct fs_ctl_groups {
+	uint32_t op; /* FS_CTL_GROUPS */
+	uint32_t id;
+	uint32_t total, at, n;
+	uint32_t g[FS_CTL_GROUPS_CHUNK];
 };
 
 struct fs_ctl_rep {

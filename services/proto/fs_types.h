@@ -12,7 +12,6 @@
 #define FS_PATH_MAX 4096 /* bytes, including the terminating NUL */
 #define FS_NAME_MAX 255  /* bytes in one path component */
 #define FS_SYMLOOP_MAX 40
-#define FS_NGROUPS 16    /* supplementary groups kept per client */
 
 /* File types and permission bits (st_mode). */
 #define FS_S_IFMT 0170000

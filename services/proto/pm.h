@@ -40,6 +40,11 @@
 #define PM_CLD_STOPPED 5
 #define PM_CLD_CONTINUED 6
 
+/* Supplementary groups: at most Linux's NGROUPS_MAX, carried
+ * PM_GROUPS_CHUNK ids per message. */
+#define PM_NGROUPS_MAX 65536
+#define PM_GROUPS_CHUNK 22
+
 /* X(number, name, (request fields), (reply fields)). Numbers are never
  * reused. Every field list has at least one member. */
 #define PM_OPS(X)                                                              \
@@ -127,7 +132,23 @@
 	 * -EINVAL. */                                                        \
 	X(14, setid, (int32_t which; int32_t pad; int64_t a; int64_t b;       \
 		      int64_t c;),                                            \
-	  (int64_t old;)) \
+	  (int64_t old;))                                                      \
+	/* setgroups: the list of total ids (0..PM_NGROUPS_MAX) in chunks of  \
+	 * n ids at offset at, in order (at 0 begins a list); the last chunk  \
+	 * sets the caller's groups (sorted) and tells the file server.      \
+	 * -EPERM (euid not 0), -EINVAL (bad bounds, a chunk out of order),   \
+	 * -ENOMEM. */                                                        \
+	X(15, setgroups,                                                       \
+	  (int32_t total; int32_t at; int32_t n;                               \
+	   uint32_t g[PM_GROUPS_CHUNK];),                                      \
+	  (int32_t unused;))                                                   \
+	/* getgroups: total, and up to PM_GROUPS_CHUNK of the caller's groups  \
+	 * from offset at (n of them). -EINVAL (at < 0). */                   \
+	X(16, getgroups, (int32_t at;),                                        \
+	  (int32_t total; int32_t n; uint32_t g[PM_GROUPS_CHUNK];))            \
+	/* prctl's child subreaper mark: set 0 or 1 sets it, -1 only reads;   \
+	 * returns the mark before in was. -EINVAL (another value). */        \
+	X(17, subreaper, (int32_t set;), (int32_t was;))                       \
 	/* execve, first step: a new domain for the caller's own pid with a   \
 	 * fresh shell (channels, signal ring, process page, a copy of the    \
 	 * caller's file server client: every handle); the caller gets the    \

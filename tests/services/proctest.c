@@ -2,13 +2,15 @@
  * fork with copy-on-write (isolation both ways, no page copied until one
  * is written, shared file offsets), exit statuses and wait4/waitid with
  * exact values and errors, deaths by signal, orphans handed to init, many
- * children at once and fork+exit+wait in a loop. Each test runs in a child
- * of its own (suite_run_forked), and the suite checks that the free
+ * children at once and fork+exit+wait in a loop, credentials and
+ * supplementary groups, child subreapers, getrusage and times. Each test
+ * runs in a child of its own (suite_run_forked), and the suite checks that the free
  * frames come back once every child is gone. Exits with the failures.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,8 +18,10 @@
 #include <string.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/times.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -596,6 +600,289 @@ static void t_kill_all(void)
 	EQ(kill(getppid(), 0), 0); /* the runner is still there */
 }
 
+/* Drops to uid/gid 1000 (supplementary groups as they are). */
+static int drop_to_user(void)
+{
+	return setresgid(1000, 1000, 1000) == 0 &&
+	       setresuid(1000, 1000, 1000) == 0;
+}
+
+/* setgroups as root, getgroups' count, order (sorted, as Linux keeps
+ * them) and errors, lists longer than a message, fork inheriting them,
+ * initgroups from /etc/group, and EPERM for anyone but root. */
+static void t_setgroups(void)
+{
+	gid_t g[4] = { 100, 5, 50, 5 }, out[8];
+	gid_t *volatile bad = (gid_t *)8; /* unmapped (the compiler knows) */
+	EQ(getgroups(0, 0), 0);
+	OK(setgroups(4, g));
+	EQ(getgroups(0, 0), 4);
+	ERR(getgroups(3, out), EINVAL);
+	ERR(getgroups(-1, out), EINVAL);
+	ERR(getgroups(4, bad), EFAULT);
+	EQ(getgroups(8, out), 4);
+	EQ(out[0], 5);
+	EQ(out[1], 5);
+	EQ(out[2], 50);
+	EQ(out[3], 100);
+	ERR(setgroups(65537, g), EINVAL);
+	ERR(setgroups((size_t)-1, g), EINVAL);
+	ERR(setgroups(2, bad), EFAULT);
+	EQ(getgroups(0, 0), 4); /* failures changed nothing */
+	pid_t c = fork();
+	if (c == 0)
+		_exit(getgroups(8, out) == 4 && out[3] == 100 ? 0 : 1);
+	EXPECT_EXIT(c, 0);
+	/* 100 groups: several messages to pm, several to fs. */
+	static gid_t many[100], back[100];
+	for (int i = 0; i < 100; i++)
+		many[i] = 2000 + 99 - i;
+	OK(setgroups(100, many));
+	EQ(getgroups(100, back), 100);
+	for (int i = 0; i < 100; i++)
+		EQ(back[i], 2000 + i);
+	OK(setgroups(0, 0));
+	EQ(getgroups(0, 0), 0);
+	/* /etc/group: user (1000) is also in users (100). */
+	OK(initgroups("user", 1000));
+	EQ(getgroups(8, out), 2);
+	EQ(out[0], 100);
+	EQ(out[1], 1000);
+	c = fork();
+	if (c == 0) {
+		int ok = drop_to_user() && getgroups(8, out) == 2;
+		ok = ok && setgroups(0, 0) == -1 && errno == EPERM;
+		ok = ok && setgroups(65537, g) == -1 && errno == EPERM;
+		_exit(ok && getgroups(0, 0) == 2 ? 0 : 1);
+	}
+	EXPECT_EXIT(c, 0);
+}
+
+/* Creates path (root's, group gid, mode) holding text. */
+static int make_file(const char *path, gid_t gid, mode_t mode,
+		     const char *text)
+{
+	unlink(path);
+	int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+	int ok = fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+	close(fd);
+	return ok && chown(path, 0, gid) == 0 && chmod(path, mode) == 0;
+}
+
+/* The file server gives the group bits to a supplementary group: a file
+ * of group 3000, readable by its group only, is read by user 1000 once
+ * 3000 is among its 101 groups (the last of them, in the file server's
+ * fourth chunk), and EACCES with the other 100 only. */
+static void t_groups_fs(void)
+{
+	static gid_t g[101];
+	for (int i = 0; i < 100; i++)
+		g[i] = 2000 + i;
+	g[100] = 3000;
+	EQ(make_file("/tmp/sg_read", 3000, 0040, "sg"), 1);
+	for (int with = 0; with < 2; with++) {
+		pid_t c = fork();
+		if (c == 0) {
+			char b[4] = { 0 };
+			if (setgroups(with ? 101 : 100, g) != 0 || !drop_to_user())
+				_exit(2);
+			int fd = open("/tmp/sg_read", O_RDONLY);
+			if (!with)
+				_exit(fd == -1 && errno == EACCES ? 0 : 3);
+			_exit(fd >= 0 && read(fd, b, 3) == 2 &&
+					      strcmp(b, "sg") == 0
+				      ? 0
+				      : 4);
+		}
+		OK(c);
+		EXPECT_EXIT(c, 0);
+	}
+	unlink("/tmp/sg_read");
+}
+
+/* execve's permission check honours supplementary groups too: a script
+ * of group 50 with r-x for its group and r-- for others runs for user
+ * 1000 in group 50 (proctest itself is its interpreter: with an argument
+ * it exits 42) and is EACCES without it. */
+static void t_groups_exec(void)
+{
+	EQ(make_file("/tmp/sg_exec", 50, 0054, "#!/bin/proctest\n"), 1);
+	for (int with = 0; with < 2; with++) {
+		pid_t c = fork();
+		if (c == 0) {
+			gid_t g[1] = { 50 };
+			if (setgroups(with, g) != 0 || !drop_to_user())
+				_exit(2);
+			execl("/tmp/sg_exec", "sg_exec", (char *)0);
+			_exit(!with && errno == EACCES ? 0 : 3);
+		}
+		OK(c);
+		EXPECT_EXIT(c, with ? 42 : 0);
+	}
+	unlink("/tmp/sg_exec");
+}
+
+/* What an orphaned grandchild reports through a pipe. */
+struct orphan_note {
+	pid_t pid, ppid;
+};
+
+/* A subreaper adopts its orphaned descendants, running or ended: the
+ * running grandchild's getppid() names it as soon as the subreaper's
+ * wait for the dead parent returns (the grandchild reads it once, when
+ * told to), and its wait() reaps both; the mark is not inherited, and
+ * reads back. */
+static void t_subreaper(void)
+{
+	int v = -1, p[2], go[2];
+	char x = 'g';
+	pid_t me = getpid();
+	OK(prctl(PR_GET_CHILD_SUBREAPER, &v));
+	EQ(v, 0);
+	OK(prctl(PR_SET_CHILD_SUBREAPER, 1));
+	OK(prctl(PR_GET_CHILD_SUBREAPER, &v));
+	EQ(v, 1);
+	ERR(prctl(PR_GET_CHILD_SUBREAPER, (int *)8), EFAULT);
+	OK(pipe(p));
+	OK(pipe(go));
+	pid_t c = fork();
+	if (c == 0) {
+		int w = -1;
+		prctl(PR_GET_CHILD_SUBREAPER, &w);
+		pid_t dead = fork(); /* a zombie when c ends */
+		if (dead == 0)
+			_exit(6);
+		pid_t g = fork();
+		if (g == 0) {
+			struct orphan_note n = { getpid(), 0 };
+			read(go[0], &x, 1);
+			n.ppid = getppid();
+			write(p[1], &n, sizeof(n));
+			_exit(5);
+		}
+		struct orphan_note d = { dead, 0 };
+		write(p[1], &d, sizeof(d));
+		sleep_ms(100); /* dead has ended: a zombie, never waited */
+		_exit(w == 0 && g > 0 && dead > 0 ? 0 : 1);
+	}
+	OK(c);
+	close(p[1]);
+	EXPECT_EXIT(c, 0);
+	EQ(write(go[1], &x, 1), 1);
+	struct orphan_note d, n;
+	EQ(read(p[0], &d, sizeof(d)), sizeof(d));
+	EQ(read(p[0], &n, sizeof(n)), sizeof(n));
+	EQ(n.ppid, me);
+	EXPECT_EXIT(d.pid, 6);
+	EXPECT_EXIT(n.pid, 5);
+	ERR(wait(0), ECHILD);
+	OK(prctl(PR_SET_CHILD_SUBREAPER, 0));
+	OK(prctl(PR_GET_CHILD_SUBREAPER, &v));
+	EQ(v, 0);
+}
+
+/* PR_SET_NAME/PR_GET_NAME: the program's name at first, 15 bytes kept,
+ * copied by fork; options not implemented are EINVAL. */
+static void t_prctl_name(void)
+{
+	char n[16];
+	memset(n, 'x', sizeof(n));
+	OK(prctl(PR_GET_NAME, n));
+	EQ(strcmp(n, "proctest"), 0);
+	OK(prctl(PR_SET_NAME, "abcdefghijklmnopqrstuvwxyz"));
+	OK(prctl(PR_GET_NAME, n));
+	EQ(strcmp(n, "abcdefghijklmno"), 0);
+	ERR(prctl(PR_SET_NAME, (char *)8), EFAULT);
+	ERR(prctl(PR_GET_NAME, (char *)8), EFAULT);
+	pid_t c = fork();
+	if (c == 0) {
+		char k[16] = { 0 };
+		_exit(prctl(PR_GET_NAME, k) == 0 &&
+				      strcmp(k, "abcdefghijklmno") == 0
+			      ? 0
+			      : 1);
+	}
+	EXPECT_EXIT(c, 0);
+	ERR(prctl(9999, 0, 0, 0, 0), EINVAL);
+}
+
+static long usec(const struct timeval *tv)
+{
+	return tv->tv_sec * 1000000L + tv->tv_usec;
+}
+
+/* Spins until this process has used ms of CPU time. */
+static void burn_ms(long ms)
+{
+	struct timespec t;
+	do
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+	while (t.tv_sec * 1000L + t.tv_nsec / 1000000 < ms);
+}
+
+/* getrusage(RUSAGE_CHILDREN) counts reaped children only: 0 while the
+ * child that burned 50 ms of CPU is a zombie, at least 50 ms once waited
+ * for, the same as wait4 reported; times() agrees in ticks of 1/100 s;
+ * RUSAGE_SELF grows; errors are EINVAL and EFAULT. */
+static void t_rusage(void)
+{
+	struct rusage ru, w, a, b;
+	struct tms tm;
+	siginfo_t si;
+	OK(getrusage(RUSAGE_CHILDREN, &ru));
+	EQ(usec(&ru.ru_utime) + usec(&ru.ru_stime), 0);
+	ERR(getrusage(5, &ru), EINVAL);
+	ERR(getrusage(RUSAGE_SELF, (struct rusage *)8), EFAULT);
+	EQ(sysconf(_SC_CLK_TCK), 100);
+	pid_t c = fork();
+	if (c == 0) {
+		burn_ms(50);
+		_exit(0);
+	}
+	OK(c);
+	OK(waitid(P_PID, c, &si, WEXITED | WNOWAIT)); /* ended, not reaped */
+	OK(getrusage(RUSAGE_CHILDREN, &ru));
+	EQ(usec(&ru.ru_utime), 0);
+	EQ(times(&tm) > 0, 1);
+	EQ(tm.tms_cutime, 0);
+	int st;
+	EQ(wait4(c, &st, 0, &w), c);
+	OK(getrusage(RUSAGE_CHILDREN, &ru));
+	EQ(usec(&ru.ru_utime) >= 50000, 1);
+	EQ(usec(&ru.ru_utime), usec(&w.ru_utime));
+	EQ(usec(&ru.ru_stime), 0);
+	OK(times(&tm));
+	EQ(tm.tms_cutime, usec(&ru.ru_utime) / 10000);
+	EQ(tm.tms_cstime, 0);
+	/* Our own time: consistent between the two calls, and growing. */
+	OK(getrusage(RUSAGE_SELF, &a));
+	OK(times(&tm));
+	burn_ms(usec(&a.ru_utime) / 1000 + 31); /* 30 ms past a, at least */
+	OK(getrusage(RUSAGE_THREAD, &b));
+	EQ(tm.tms_utime >= usec(&a.ru_utime) / 10000, 1);
+	EQ(tm.tms_utime <= usec(&b.ru_utime) / 10000, 1);
+	EQ(usec(&b.ru_utime) - usec(&a.ru_utime) >= 30000, 1);
+	EQ(tm.tms_stime, 0);
+	clock_t t0 = times(0);
+	sleep_ms(100);
+	EQ(times(0) - t0 >= 10, 1);
+	EQ(times((struct tms *)8), -EFAULT); /* musl passes it through */
+	/* A process's time goes on across execve: the new image sees the
+	 * 40 ms the old one used (proctest "cpu 40": 42 if so), and so does
+	 * the parent's wait4. */
+	c = fork();
+	if (c == 0) {
+		burn_ms(40);
+		execl("/bin/proctest", "proctest", "cpu", "40", (char *)0);
+		_exit(1);
+	}
+	OK(c);
+	EQ(wait4(c, &st, 0, &w), c);
+	EQ(WIFEXITED(st), 1);
+	EQ(WEXITSTATUS(st), 42);
+	EQ(usec(&w.ru_utime) >= 40000, 1);
+}
+
 /* Maps 256 KiB private writable pieces until mmap refuses; returns how
  * many it got (and unmaps them). */
 static int fill_data(void)
@@ -776,6 +1063,8 @@ static const struct suite_test tests[] = {
 	T(groups),	   T(kill),	     T(kill_default), T(sigchld),
 	T(kill_group),	   T(stop_continue), T(credentials), T(rlimit_mem),
 	T(kill_all),	   T(clone_vfork),
+	T(setgroups),	   T(groups_fs),     T(groups_exec),  T(subreaper),
+	T(prctl_name),	   T(rusage),
 	T(many),
 	T(fork_loop),
 };
@@ -785,8 +1074,25 @@ static const struct suite_test tests[] = {
  * taken after it. */
 static const struct suite_test first[] = { T(fork_bomb) };
 
-int main(void)
+/* proctest run by a test rather than by init: "cpu MS" exits 42 when
+ * getrusage counts at least MS ms of CPU time for this process (the
+ * images before an execve included), 43 if not; anything else (a
+ * script's interpreter, groups_exec) exits 42. */
+static int helper(int argc, char **argv)
 {
+	struct rusage ru;
+	if (argc == 3 && strcmp(argv[1], "cpu") == 0)
+		return getrusage(RUSAGE_SELF, &ru) == 0 &&
+				       usec(&ru.ru_utime) >= atol(argv[2]) * 1000
+			       ? 42
+			       : 43;
+	return 42;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		return helper(argc, argv);
 	int nfail = suite_run_forked(first, 1);
 	uint64_t f0 = free_frames();
 	nfail += suite_run_forked(tests, sizeof(tests) / sizeof(tests[0]));

@@ -273,8 +273,9 @@ START_TEST(permissions_root_and_users)
 	f->mode = FS_S_IFREG | 0640;
 	ck_assert_int_eq(ramfs_permission(f, &cred_alice, FS_W_OK), 0);
 	ck_assert_int_eq(ramfs_permission(f, &cred_bob, FS_R_OK), -EACCES);
-	struct fs_cred member = { .uid = 1001, .gid = 5, .ngroups = 1,
-				  .groups = { 1000 } };
+	static const uint32_t member_groups[] = { 7, 1000 };
+	struct fs_cred member = { .uid = 1001, .gid = 5, .ngroups = 2,
+				  .groups = member_groups };
 	ck_assert_int_eq(ramfs_permission(f, &member, FS_R_OK), 0);
 	ck_assert_int_eq(ramfs_permission(f, &member, FS_W_OK), -EACCES);
 	/* No write permission on the directory. */
@@ -316,8 +317,9 @@ START_TEST(chmod_chown_rules)
 	ck_assert_int_eq(ramfs_chown(&fs, f, -1, 1001, &cred_alice), -EPERM);
 	ck_assert_int_eq(ramfs_chown(&fs, f, -1, 1001, &cred_bob), -EPERM);
 	struct fs_cred alice2 = cred_alice;
+	static const uint32_t alice2_groups[] = { 50 };
 	alice2.ngroups = 1;
-	alice2.groups[0] = 50;
+	alice2.groups = alice2_groups;
 	ck_assert_int_eq(ramfs_chown(&fs, f, -1, 50, &alice2), 0);
 	ck_assert_uint_eq(f->gid, 50);
 	/* chown drops set-user-ID, even for root. */

@@ -1,11 +1,14 @@
 /* Host tests for Linux's id rules as the process manager applies them
  * (services/pm/cred.c): setuid, setreuid, setresuid, setfsuid for root
- * and for users, with exact results and EPERM. */
+ * and for users, with exact results and EPERM; and setgroups lists
+ * arriving in chunks. */
 #include <check.h>
+#include <stdlib.h>
 
 #include <exo/errno.h>
 
 #include "cred.h"
+#include "pm.h"
 #include "unit.h"
 
 #define IDS(r, e, s) ((struct pm_ids){ r, e, s, e })
@@ -79,6 +82,70 @@ START_TEST(set_fsid)
 }
 END_TEST
 
+static int live_blocks;
+static void *t_alloc(void *ctx, size_t n)
+{
+	(void)ctx;
+	live_blocks++;
+	return calloc(1, n);
+}
+
+static void t_free(void *ctx, void *p)
+{
+	(void)ctx;
+	live_blocks--;
+	free(p);
+}
+
+static const struct pm_alloc alloc = { t_alloc, t_free, 0 };
+
+/* A list of 30 in two chunks; the empty list; bounds and order. */
+START_TEST(groups_chunks)
+{
+	struct pm_gbuild b = { 0 };
+	uint32_t g[PM_GROUPS_CHUNK], *out = 0;
+	for (int i = 0; i < PM_GROUPS_CHUNK; i++)
+		g[i] = 100 + (uint32_t)i;
+	ck_assert_int_eq(pm_groups_chunk(&b, &alloc, 30, 0, PM_GROUPS_CHUNK, g,
+					 &out), 0);
+	ck_assert_int_eq(pm_groups_chunk(&b, &alloc, 30, PM_GROUPS_CHUNK, 8, g,
+					 &out), 1);
+	ck_assert_ptr_nonnull(out);
+	ck_assert_uint_eq(out[0], 100);
+	ck_assert_uint_eq(out[PM_GROUPS_CHUNK], 100);
+	ck_assert_uint_eq(out[29], 107);
+	ck_assert_int_eq(b.active, 0);
+	t_free(0, out);
+	out = 0;
+	ck_assert_int_eq(pm_groups_chunk(&b, &alloc, 0, 0, 0, g, &out), 1);
+	ck_assert_ptr_null(out);
+	/* Out of bounds. */
+	ck_assert_int_eq(pm_groups_chunk(&b, &alloc, PM_NGROUPS_MAX + 1, 0, 1,
+					 g, &out), -EINVAL);
+	ck_assert_int_eq(pm_groups_chunk(&b, &alloc, -1, 0, 0, g, &out),
+			 -EINVAL);
+	ck_assert_int_eq(pm_groups_chunk(&b, &alloc, 3, 0, 4, g, &out),
+			 -EINVAL);
+	ck_assert_int_eq(pm_groups_chunk(&b, &alloc, 30, 0,
+					 PM_GROUPS_CHUNK + 1, g, &out), -EINVAL);
+	/* A chunk not next in order drops the list begun; so does one
+	 * with no list begun. */
+	ck_assert_int_eq(pm_groups_chunk(&b, &alloc, 30, 0, 10, g, &out), 0);
+	ck_assert_int_eq(pm_groups_chunk(&b, &alloc, 30, 11, 10, g, &out),
+			 -EINVAL);
+	ck_assert_int_eq(pm_groups_chunk(&b, &alloc, 30, 10, 10, g, &out),
+			 -EINVAL);
+	/* A new list at 0 replaces one begun. */
+	ck_assert_int_eq(pm_groups_chunk(&b, &alloc, 30, 0, 10, g, &out), 0);
+	ck_assert_int_eq(pm_groups_chunk(&b, &alloc, 2, 0, 2, g, &out), 1);
+	ck_assert_uint_eq(out[1], 101);
+	t_free(0, out);
+	ck_assert_int_eq(pm_groups_chunk(&b, &alloc, 30, 0, 10, g, &out), 0);
+	pm_groups_drop(&b, &alloc);
+	ck_assert_int_eq(live_blocks, 0);
+}
+END_TEST
+
 static Suite *cred_suite(void)
 {
 	Suite *s = suite_create("pm_cred");
@@ -87,6 +154,7 @@ static Suite *cred_suite(void)
 	tcase_add_test(tc, set_reid);
 	tcase_add_test(tc, set_resid);
 	tcase_add_test(tc, set_fsid);
+	tcase_add_test(tc, groups_chunks);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,6 +1,7 @@
 /* Host tests for the process manager's process table
  * (services/pm/ptable.c): pid allocation and reuse, RLIMIT_NPROC, zombies,
- * reparenting to init, wait matching and CPU-time accounting. */
+ * reparenting to init or the nearest subreaper, supplementary groups,
+ * wait matching and CPU-time accounting. */
 #include <check.h>
 #include <stdlib.h>
 
@@ -174,6 +175,79 @@ START_TEST(times)
 }
 END_TEST
 
+static struct pm_proc *moved_to;
+static void check_moved(void *ctx, struct pm_proc *child)
+{
+	(void)ctx;
+	ck_assert_ptr_eq(child->parent, moved_to);
+	moved_count++;
+}
+
+/* Orphans go to the nearest live subreaper above them (not to the
+ * dying one itself), else to init; the mark is not inherited. */
+START_TEST(subreaper)
+{
+	struct pm_proc *a = fork_of(init);
+	a->subreaper = 1;
+	struct pm_proc *b = fork_of(a), *c = fork_of(b), *d = fork_of(c);
+	ck_assert_int_eq(b->subreaper, 0);
+	ck_assert_ptr_eq(pm_reaper(&t, c), a);
+	ck_assert_ptr_eq(pm_reaper(&t, a), init);
+	ck_assert_ptr_null(pm_reaper(&t, init));
+	moved_to = a;
+	moved_count = 0;
+	pm_exit(&t, b, 0, PM_CLD_EXITED, check_moved, 0);
+	ck_assert_int_eq(moved_count, 1);
+	ck_assert_ptr_eq(c->parent, a);
+	c->subreaper = 1;
+	moved_to = c;
+	ck_assert_ptr_eq(pm_reaper(&t, d), c);
+	/* A subreaper's own children, zombies too, go further up. */
+	moved_to = init;
+	moved_count = 0;
+	pm_exit(&t, a, 0, PM_CLD_EXITED, check_moved, 0);
+	ck_assert_int_eq(moved_count, 2);
+	ck_assert_ptr_eq(c->parent, init);
+	ck_assert_ptr_eq(b->parent, init);
+	/* A subreaper that is not live adopts nobody. */
+	struct pm_proc *e = fork_of(d);
+	c->state = PM_ZOMBIE;
+	ck_assert_ptr_eq(pm_reaper(&t, e), init);
+	c->state = PM_LIVE;
+	ck_assert_ptr_eq(pm_reaper(&t, e), c);
+}
+END_TEST
+
+/* Groups are kept sorted, copied by fork (not shared), and replaced. */
+START_TEST(groups)
+{
+	uint32_t *g = malloc(3 * sizeof(*g));
+	g[0] = 100, g[1] = 5, g[2] = 50;
+	pm_set_groups(&t, init, g, 3);
+	ck_assert_uint_eq(init->ngroups, 3);
+	ck_assert_uint_eq(init->groups[0], 5);
+	ck_assert_uint_eq(init->groups[1], 50);
+	ck_assert_uint_eq(init->groups[2], 100);
+	struct pm_proc *a = fork_of(init);
+	ck_assert_uint_eq(a->ngroups, 3);
+	ck_assert_ptr_ne(a->groups, init->groups);
+	ck_assert_uint_eq(a->groups[2], 100);
+	pm_set_groups(&t, a, 0, 0);
+	ck_assert_uint_eq(a->ngroups, 0);
+	ck_assert_ptr_null(a->groups);
+	ck_assert_uint_eq(init->groups[1], 50);
+	/* A long list sorts too (shell sort's gaps). */
+	uint32_t n = 1000, *h = malloc(n * sizeof(*h));
+	for (uint32_t i = 0; i < n; i++)
+		h[i] = (i * 7919) % n;
+	pm_set_groups(&t, a, h, n);
+	for (uint32_t i = 0; i < n; i++)
+		ck_assert_uint_eq(a->groups[i], i);
+	pm_exit(&t, a, 0, PM_CLD_EXITED, 0, 0);
+	pm_reap(&t, a); /* frees the list */
+}
+END_TEST
+
 static Suite *pm_suite(void)
 {
 	Suite *s = suite_create("pm_ptable");
@@ -185,6 +259,8 @@ static Suite *pm_suite(void)
 	tcase_add_test(tc, reparent);
 	tcase_add_test(tc, wait_matching);
 	tcase_add_test(tc, times);
+	tcase_add_test(tc, subreaper);
+	tcase_add_test(tc, groups);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -44,6 +44,7 @@
 #define ELOOP 40      /* too many symbolic links */
 #define EOVERFLOW 75  /* value does not fit the result type */
 #define EOPNOTSUPP 95 /* operation not supported */
+#define EAFNOSUPPORT 97 /* address family not supported (libposix) */
 #define ETIMEDOUT 110 /* a wait's timeout expired */
 #endif
 

@@ -101,6 +101,8 @@ long lp_fcntl(const long *arg);
 /* ipc/pipe.c */
 long lp_pipe(const long *arg);
 long lp_pipe2(const long *arg);
+/* ipc/socket.c */
+long lp_socket(const long *arg);
 /* fd/io.c */
 long lp_read(const long *arg);
 long lp_write(const long *arg);
@@ -141,7 +143,6 @@ long lp_getuid(const long *arg);
 long lp_geteuid(const long *arg);
 long lp_getgid(const long *arg);
 long lp_getegid(const long *arg);
-long lp_getgroups(const long *arg);
 long lp_umask(const long *arg);
 /* proc/rlimit.c */
 long lp_getrlimit(const long *arg);

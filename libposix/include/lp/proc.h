@@ -53,6 +53,27 @@ long lp_setsid(const long *arg);
 long lp_wait4(const long *arg);
 long lp_waitid(const long *arg);
 
+/* ---- proc/groups.c ---- */
+long lp_getgroups(const long *arg);
+long lp_setgroups(const long *arg);
+/* Whether gid is one of our supplementary groups (asks the manager only
+ * when we have some). */
+int lp_groups_has(uint32_t gid);
+
+/* ---- proc/prctl.c ---- */
+long lp_prctl(const long *arg);
+
+/* ---- proc/rusage.c ---- */
+/* struct rusage: the two times, then 14 longs Linux fills too. */
+struct lp_rusage {
+	int64_t utime_sec, utime_usec, stime_sec, stime_usec;
+	int64_t rest[14];
+};
+/* Fills ru with the two times and zeros. */
+void lp_rusage_set(struct lp_rusage *ru, uint64_t utime_ns, uint64_t stime_ns);
+long lp_getrusage(const long *arg);
+long lp_times(const long *arg);
+
 /* ---- proc/ids.c ---- */
 /* Reads the ids of a forked child from its page (the umask stays). */
 void lp_ids_after_fork(void);

@@ -17,7 +17,7 @@
 #define LP_PROCINFO_VA 0x00007FFFFFE10000UL
 
 #define LP_PROCINFO_MAGIC 0x4F464E49434F5250ULL /* "PROCINFO" */
-#define LP_PROCINFO_VERSION 4
+#define LP_PROCINFO_VERSION 5
 
 /* The fds a spawner can pass (0, 1, 2 and a few more). */
 #define LP_PROCINFO_FDS 16
@@ -72,6 +72,14 @@ struct lp_procinfo {
 	/* The file server's name for this process's client (0: none): what
 	 * its pipe locks hold (proto/fs_pipe.h). */
 	uint32_t fs_id;
+	uint32_t ngroups;    /* how many supplementary groups (the list is
+			      * the manager's: PM_OP_getgroups) */
+	int32_t subreaper;   /* PR_SET_CHILD_SUBREAPER is set */
+	/* CPU time, kept current by the manager: of the images this
+	 * process ran before its last execve (the running one's is the
+	 * kernel's exo_env_stat), and of its children it waited for. */
+	uint64_t exec_ns;
+	uint64_t cutime_ns, cstime_ns;
 };
 
 #endif
