@@ -10,10 +10,13 @@
 #include "lp/pipe.h"
 #include "lp/procinfo.h"
 #include "lp/signal.h"
+#include "lp/spin.h"
 #include "lp/vfs.h"
 
 #define LP_O_NONBLOCK 04000
 #define LP_PIPE_SPIN 64 /* lock tries before yielding the CPU */
+#define LP_PIPE_POLL_YIELDS 8 /* before sleeping: one CPU (lp/spin.h) */
+#define LP_PIPE_POLL_US 50    /* before sleeping: several CPUs */
 #define LP_RW (EXO_PROT_READ | EXO_PROT_WRITE)
 
 /* lp_pipe_ends[h]: 0, or 1 + (h is a write end) once h's buffer is mapped. */
@@ -155,15 +158,31 @@ static int lp_pipe_ready(struct fs_pipe_ctl *c, uint64_t need)
 	return lp_pipe_room(c) >= need || lp_pipe_state(c, FS_PIPE_NO_READERS);
 }
 
-/* Sleeps until the other side moves (or the pipe's state changes, or a
- * signal is to be handled). The upcall that defers a signal bumps the
- * word we sleep on (lp_sig.sleep_word), so one arriving after the check
- * ends the wait. Returns 0 or -ERESTARTSYS. */
+struct lp_pipe_wait {
+	struct fs_pipe_ctl *c;
+	uint64_t need;
+};
+
+static int lp_pipe_ready_now(const void *arg)
+{
+	const struct lp_pipe_wait *w = arg;
+	return lp_pipe_ready(w->c, w->need);
+}
+
+/* Waits until the other side moves (or the pipe's state changes, or a
+ * signal is to be handled): polls a little first (lp/spin.h), then
+ * sleeps. The upcall that defers a signal bumps the word we sleep on
+ * (lp_sig.sleep_word), so one arriving after the check ends the wait.
+ * Returns 0 or -ERESTARTSYS. */
 static long lp_pipe_sleep(struct fs_pipe_ctl *c, uint64_t need)
 {
 	uint32_t *seq = need ? &c->wr_seq : &c->rd_seq;
 	uint32_t *sleepers = need ? &c->wr_sleepers : &c->rd_sleepers;
+	const struct lp_pipe_wait w = { c, need };
 	long r;
+	if (lp_spin_until(lp_pipe_ready_now, &w, LP_PIPE_POLL_YIELDS,
+			  LP_PIPE_POLL_US))
+		return lp_sig_interrupted();
 	lp_sig.sleep_word = seq;
 	__atomic_add_fetch(sleepers, 1, __ATOMIC_SEQ_CST);
 	uint32_t seen = __atomic_load_n(seq, __ATOMIC_SEQ_CST);

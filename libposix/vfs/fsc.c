@@ -7,8 +7,8 @@
  * stops on a full reply ring while we wait for room in the request ring.
  * Waiting for a reply first gives the server the CPU (one CPU: it cannot
  * answer while we spin) or polls for up to LP_FS_SPIN_US (several CPUs:
- * the server, polling too, answers in microseconds; yielding every
- * LP_FS_YIELD_US so that another process runnable here is not held up),
+ * the server, polling too, answers in microseconds; lp/spin.h yields
+ * now and then so that another process runnable here is not held up),
  * then sleeps on the reply ring's doorbell with the <exo/ring.h>
  * protocol -- and on the server's end (EXO_WAIT_ENDED on the env the
  * process info page names): once the server is gone, the call in flight
@@ -23,13 +23,11 @@
 #include "lp/mem.h"
 #include "lp/procinfo.h"
 #include "lp/signal.h"
+#include "lp/spin.h"
 #include "lp/vfs.h"
 
 #define LP_FS_SPIN 8       /* yields to the server first (one CPU) */
 #define LP_FS_SPIN_US 200  /* polls this long first (several CPUs) */
-/* ... yielding this often: a process that runs here meanwhile (the other
- * end of a pipe this call waits on) need not wait for the poll to end. */
-#define LP_FS_YIELD_US 10
 #define LP_FS_POSTED 4
 
 struct lp_fsc {
@@ -110,32 +108,18 @@ void lp_fs_req(struct fs_req *r, uint32_t op)
 	r->len = sizeof(*r);
 }
 
+static int lp_fsc_moved(const void *arg)
+{
+	const uint64_t *const *w = arg;
+	return exo_ring_load(w[0]) != *w[1];
+}
+
 /* Polls *idx for up to LP_FS_SPIN yields or LP_FS_SPIN_US of spinning
  * (see the top of the file); returns whether it moved from seen. */
 static int lp_fsc_poll(const uint64_t *idx, uint64_t seen)
 {
-	const struct exo_info *info = (const struct exo_info *)EXO_INFO_VA;
-	if (info->ncpus <= 1) {
-		for (int i = 0; i < LP_FS_SPIN; i++) {
-			if (exo_ring_load(idx) != seen)
-				return 1;
-			lp_exo_yield();
-		}
-		return 0;
-	}
-	uint64_t us = info->tsc_hz / 1000000, t0 = lp_rdtsc(), t = t0;
-	uint64_t yielded = t0;
-	for (; t - t0 < us * LP_FS_SPIN_US; t = lp_rdtsc()) {
-		if (exo_ring_load(idx) != seen)
-			return 1;
-		if (t - yielded >= us * LP_FS_YIELD_US) {
-			lp_exo_yield();
-			yielded = t;
-		} else {
-			lp_cpu_relax();
-		}
-	}
-	return 0;
+	const uint64_t *w[2] = { idx, &seen };
+	return lp_spin_until(lp_fsc_moved, w, LP_FS_SPIN, LP_FS_SPIN_US);
 }
 
 /* Sleeps until index `which` of ring moves from seen or the server
@@ -194,8 +178,6 @@ static void lp_fsc_door(void)
 		lp_exo_notify(lp_fsc.door, FS_BIT_DOOR);
 }
 
-/* Puts r in the request ring (waiting for room), with the next id.
- * Returns 0, or -EIO if the server has ended. */
 /* The test hook: how many requests this process has sent the file
  * server (tests/services/pipetest.c checks that a pipe's bytes need
  * none). */
@@ -204,6 +186,8 @@ LP_ENTRY unsigned long __lp_test_fs_calls(void)
 	return lp_fsc.next_id;
 }
 
+/* Puts r in the request ring (waiting for room), with the next id.
+ * Returns 0, or -EIO if the server has ended. */
 static long lp_fsc_send(struct fs_req *r)
 {
 	void *slot;

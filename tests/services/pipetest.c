@@ -126,13 +126,12 @@ static void t_epipe_sigpipe(void)
 {
 	int p[2];
 	OK(pipe(p));
+	close(p[0]); /* no reader left, before the child writes */
 	pid_t pid = fork();
 	if (pid == 0) {
-		close(p[0]);
 		write(p[1], "x", 1); /* SIGPIPE's default action */
 		_exit(0);
 	}
-	close(p[0]);
 	close(p[1]);
 	int st = reap(pid);
 	EQ(WIFSIGNALED(st) && WTERMSIG(st) == SIGPIPE, 1);
