@@ -7,7 +7,8 @@
 #                    part=2 2cpu/results.tsv
 BEGIN {
 	FS = "\t"
-	LEFT = 330; PLOT = 400; TOP = 70; ROW = 38; BAR = 13
+	# The plot starts PAD after the labels: room for a value left of a bar.
+	LEFT = 330; PAD = 45; PLOT = 400; TOP = 70; ROW = 38; BAR = 13
 	COLOR[1] = "#4e79a7"; COLOR[2] = "#f28e2b"
 }
 
@@ -28,7 +29,7 @@ function ratio(p, i,    o, l) {
 	return l / o
 }
 
-function x(r) { return LEFT + (log2(r) - lo) / (hi - lo) * PLOT }
+function x(r) { return LEFT + PAD + (log2(r) - lo) / (hi - lo) * PLOT }
 
 # The axis: whole powers of two around every ratio, at least 1/2..2.
 function axis(    i, p, r) {
@@ -53,7 +54,7 @@ function grid(    e, px, bottom) {
 		       px, TOP - 6, px, bottom, e == 0 ? "#333" : "#ccc", e == 0 ? "1.5" : "1"
 		text(px, bottom + 16, (e < 0 ? "1/" 2 ^ -e : 2 ^ e) "×", " text-anchor=\"middle\"")
 	}
-	text(LEFT + PLOT / 2, bottom + 34, "← Linux faster · Linux time / our time · this OS faster →",
+	text(LEFT + PAD + PLOT / 2, bottom + 34, "← Linux faster · Linux time / our time · this OS faster →",
 	     " text-anchor=\"middle\" fill=\"#555\"")
 }
 
@@ -72,7 +73,7 @@ function bar(p, i, py,    r, x0, x1) {
 
 function legend(    p, lx) {
 	for (p = 1; p <= 2; p++) {
-		lx = LEFT + (p - 1) * 110
+		lx = LEFT + PAD + (p - 1) * 110
 		printf "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>\n", lx, TOP - 34, COLOR[p]
 		text(lx + 17, TOP - 24, p == 1 ? "1 CPU" : "2 CPUs", "")
 	}
@@ -82,7 +83,7 @@ END {
 	axis()
 	h = TOP + nrow * ROW + 50
 	printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n",
-	       LEFT + PLOT + 60, h, LEFT + PLOT + 60, h
+	       LEFT + PAD + PLOT + 60, h, LEFT + PAD + PLOT + 60, h
 	printf "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
 	d = ((2, "date") in meta) ? meta[2, "date"] : meta[1, "date"]
 	text(10, 20, "posixbench, process rows: Linux / this OS in the same QEMU (TCG), " d,

@@ -17,12 +17,20 @@ part == "rows" {
 
 function measured(x) { return x != "" && x != "-" }
 
+# A whole number with thousands separators, as docs/performance.md writes them.
+function commas(n,    s) {
+	s = sprintf("%.0f", n)
+	while (s ~ /[0-9][0-9][0-9][0-9]/)
+		sub(/[0-9][0-9][0-9]($|,)/, ",&", s)
+	return s
+}
+
 # ns as µs, with three significant digits or more.
 function us(ns,    u) {
 	if (!measured(ns))
 		return "(to be measured)"
 	u = ns / 1000
-	if (u >= 100) return sprintf("%.0f", u)
+	if (u >= 100) return commas(u)
 	if (u >= 10) return sprintf("%.1f", u)
 	if (u >= 1) return sprintf("%.2f", u)
 	return sprintf("%.3f", u)
