@@ -85,7 +85,7 @@ END {
 	printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">\n",
 	       LEFT + PAD + PLOT + 60, h, LEFT + PAD + PLOT + 60, h
 	printf "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
-	d = ((2, "date") in meta) ? meta[2, "date"] : meta[1, "date"]
+	d = ((2, "date") in meta) ? meta[2, "date"] : ((1, "date") in meta) ? meta[1, "date"] : "(to be measured)"
 	text(10, 20, "posixbench, process rows: Linux / this OS in the same QEMU (TCG), " d,
 	     " font-weight=\"bold\"")
 	legend()
