@@ -10,8 +10,8 @@
 # targets, each met or not, from the numbers just measured. The results of
 # a run on N CPUs go to BUILD_DIR/bench/posix/Ncpu/ (results.txt, the same
 # as a table of tab-separated values in results.tsv, and every console
-# log); bench/posix/report.sh makes the Markdown table and the SVG chart of
-# the process rows from the 1-CPU and the 2-CPU results.
+# log); at the end bench/posix/report.sh makes the Markdown table and the
+# SVG chart of the process rows from the last 1-CPU and 2-CPU results.
 #
 # Usage: bench/posix/run.sh BUILD_DIR
 # Environment:
@@ -479,4 +479,9 @@ qemu_version=$(qemu-system-x86_64 --version | head -n1)
 	echo "Logs: $cpu_out/{host,linux-qemu,ours-qemu}-N.log; these results also in $tsv"
 } | tee "$results"
 cp "$results" "$out/results.txt"
+
+# The process rows of this run and of the last run on the other CPU
+# count: one table and one chart (BUILD_DIR/bench/posix/posix.{md,svg}).
+echo
+bash "$here/report.sh" "$build" || failed=1
 exit "$failed"

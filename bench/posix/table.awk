@@ -70,22 +70,36 @@ function when(p) {
 	if (!((p, "date") in meta))
 		return p " CPU" (p > 1 ? "s" : "") ": not measured yet"
 	return p " CPU" (p > 1 ? "s" : "") ": " meta[p, "date"] ", load average " \
-	       meta[p, "load_start"] " at the start, " meta[p, "repeat"] \
-	       " boots per column (" meta[p, "runs"] " finished), posixbench args `" \
-	       meta[p, "args"] "`, " meta[p, "mem"] " per machine"
+	       meta[p, "load_start"] " at the start, boots per column: " meta[p, "repeat"] \
+	       " (finished: " meta[p, "runs"] "), posixbench " \
+	       (meta[p, "args"] == "" ? "with its defaults" : "args `" meta[p, "args"] "`") \
+	       ", " meta[p, "mem"] " per machine"
+}
+
+# The command that makes these results again, with the run's knobs.
+function reproduce(p,    c) {
+	c = meta[p, "repeat"] == 3 ? "" : "POSIXBENCH_REPEAT=" meta[p, "repeat"] " "
+	if (meta[p, "args"] != "")
+		c = c "POSIXBENCH_ARGS=\"" meta[p, "args"] "\" "
+	if (meta[p, "mem"] != "256M")
+		c = c "POSIXBENCH_MEM=" meta[p, "mem"] " "
+	return "`" c "make bench`"
 }
 
 END {
 	print "<!-- Made by bench/posix/report.sh from build/bench/posix/{1cpu,2cpu}/results.tsv; regenerate, do not edit. -->"
 	print "Time per operation in µs (lower is better), the median over the"
 	print "boots of each boot's median (`run.sh`); Linux/ours above 1× means"
-	print "this OS is faster. Measured with `make bench`:"
+	print "this OS is faster. Measured:"
 	print ""
 	print "- " when(1)
 	print "- " when(2)
 	p = ((2, "qemu") in meta) ? 2 : 1
-	if ((p, "qemu") in meta)
+	if ((p, "qemu") in meta) {
 		print "- " meta[p, "qemu"] ", TCG, `-cpu max`; Linux guest " meta[p, "linux"]
+		print "- to reproduce: " reproduce(p) ", then `make bench-docs` to put the" \
+		      " table and chart here"
+	}
 	print ""
 	print "| operation | 1 CPU: ours µs | Linux µs | Linux/ours | 2 CPUs: ours µs | Linux µs | Linux/ours | target Linux/ours (1 CPU / 2 CPUs) |"
 	print "|---|---:|---:|---:|---:|---:|---:|---|"
