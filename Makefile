@@ -6,7 +6,11 @@
 #                   its diagnostic log in build/exo.diag.log; V=1 shows both):
 #                   the POSIX demo; ISO=build/exo-kdemo.iso boots the raw-ABI demo
 #   make test       build, run every test (host Check tests and in-QEMU) with CTest
-#   make bench      build, run the benchmarks (bench/run.sh)
+#   make bench      build, run the benchmarks (bench/run.sh, then
+#                   bench/posix/run.sh on 1 and on 2 CPUs, which ends with
+#                   bench/posix/report.sh: build/bench/posix/posix.{md,svg})
+#   make bench-docs put the last bench's process table and chart into
+#                   docs/performance.md and docs/performance-posix.svg
 #   make debug      boot halted, waiting for gdb on :1234 (see make gdb)
 #   make gdb        attach gdb with the kernel's symbols to a `make debug`
 #   make clean      remove build/
@@ -37,7 +41,7 @@ KERNEL_ELF  = $(or $(shell sed -n 's/^EXO_KERNEL_ELF:[A-Z]*=//p' \
                 $(BUILD)/CMakeCache.txt 2>/dev/null),$(BUILD)/exokernel/kernel.elf)
 GDB_CMD     = gdb $(KERNEL_ELF) -ex 'target remote :1234'
 
-.PHONY: all deps build run test bench debug gdb clean
+.PHONY: all deps build run test bench bench-docs debug gdb clean
 
 all: build
 
@@ -57,7 +61,14 @@ test: build
 bench: build
 	@EXO_CPUS=1 bash bench/run.sh $(BUILD)
 	@EXO_CPUS=2 bash bench/run.sh $(BUILD)
-	@bash bench/posix/run.sh $(BUILD)
+	@rc=0; \
+	POSIXBENCH_CPUS=1 bash bench/posix/run.sh $(BUILD) || rc=1; \
+	POSIXBENCH_CPUS=2 bash bench/posix/run.sh $(BUILD) || rc=1; \
+	exit $$rc
+
+# No new measurement: refuses unless both CPU counts measured every row.
+bench-docs:
+	@bash bench/posix/report.sh $(BUILD) --docs
 
 debug: build
 	@echo "exo: QEMU is waiting for gdb; in another terminal run"

@@ -19,9 +19,12 @@
 #                 truncated) and only the terminal (COM1) to stdout
 #   --ports N     2 (default) or 1: a machine with COM1 only, where the
 #                 kernel finds no COM2 and writes its log to COM1 too
+#   --mem SIZE    the machine's memory in QEMU's -m syntax (default 128M;
+#                 the POSIX benchmark gives both systems more, see
+#                 bench/posix/run.sh)
 # Environment: EXO_ACCEL (default for --accel), EXO_TIMEOUT (for --timeout),
-# EXO_CPUS (for --cpus), EXO_PORTS (for --ports), EXO_QEMU (the QEMU
-# binary), EXO_QEMU_ARGS (extra arguments, word-split).
+# EXO_CPUS (for --cpus), EXO_PORTS (for --ports), EXO_MEM (for --mem),
+# EXO_QEMU (the QEMU binary), EXO_QEMU_ARGS (extra arguments, word-split).
 #
 # Exit status:
 #   n     the guest wrote n to port 0xf4 (QEMU exits with (n << 1) | 1):
@@ -41,6 +44,7 @@ timeout_s=${EXO_TIMEOUT:-0}
 accel=${EXO_ACCEL:-tcg}
 cpus=${EXO_CPUS:-1}
 ports=${EXO_PORTS:-2}
+mem=${EXO_MEM:-128M}
 log=
 gdb=0
 iso=
@@ -53,16 +57,18 @@ while (($#)); do
 	--gdb) gdb=1; shift ;;
 	--log) log=${2:?--log needs a file}; shift 2 ;;
 	--ports) ports=${2:?--ports needs a value}; shift 2 ;;
+	--mem) mem=${2:?--mem needs a value}; shift 2 ;;
 	--) shift; extra=("$@"); break ;;
 	-*) die "unknown option $1 (see the top of $0)" ;;
 	*) [[ -z "$iso" ]] || die "more than one ISO given"; iso=$1; shift ;;
 	esac
 done
-[[ -n "$iso" ]] || die "usage: $0 [--timeout N] [--accel tcg|kvm] [--cpus N] [--gdb] [--log FILE] [--ports 1|2] ISO [-- QEMU_ARGS...]"
+[[ -n "$iso" ]] || die "usage: $0 [--timeout N] [--accel tcg|kvm] [--cpus N] [--gdb] [--log FILE] [--ports 1|2] [--mem SIZE] ISO [-- QEMU_ARGS...]"
 [[ -f "$iso" ]] || die "$iso not found (build it first: make)"
 [[ "$timeout_s" =~ ^[0-9]+$ ]] || die "--timeout wants whole seconds, got '$timeout_s'"
 [[ "$cpus" =~ ^[1-9][0-9]?$ ]] || die "--cpus wants 1 to 99, got '$cpus'"
 [[ "$ports" == [12] ]] || die "--ports wants 1 or 2, got '$ports'"
+[[ "$mem" =~ ^[1-9][0-9]*[MG]$ ]] || die "--mem wants a size like 128M or 1G, got '$mem'"
 [[ -z "$log" || "$ports" == 2 ]] || die "--log needs the second port (--ports 2)"
 command -v "$qemu" >/dev/null || die "$qemu not found (run boot/deps.sh)"
 
@@ -120,7 +126,7 @@ serial_args
 # shellcheck disable=SC2054 # the commas are QEMU's.
 cmd=("$qemu"
 	-cdrom "$iso"
-	-m 128M
+	-m "$mem"
 	-accel "$accel" -cpu max -smp "$cpus"
 	"${serial[@]}" -display none -monitor none
 	-no-reboot

@@ -1,5 +1,6 @@
-/* posixbench: the per-call cost of a dozen POSIX system calls, from one
- * portable source built twice: with exo-cc for this OS and with
+/* posixbench: the per-call cost of POSIX system calls and of process
+ * operations (fork, exec, signals, pipes), from one portable source
+ * (this file and procbench.c) built twice: with exo-cc for this OS and with
  * `musl-gcc -static` for Linux (the same static binary also runs on the
  * host). bench/posix/run.sh boots both under the same QEMU and prints one
  * table; see docs/performance.md.
@@ -10,7 +11,7 @@
  *   POSIXBENCH-DETAIL <metric> iters=<n> runs=<r> min=<ns> max=<ns>
  *   POSIXBENCH-DONE failures=<k>
  *
- * ns_per_op is the median over RUNS runs (default 7, at least 5) of
+ * ns_per_op is the median over RUNS runs (default 7, at least 3) of
  * (elapsed ns / iterations). Each run repeats the operation a fixed number
  * of times, calibrated first so that a run takes about TARGET_MS (default
  * 20 ms; that is the order of 10-50 ms the suite aims at under QEMU's TCG,
@@ -21,17 +22,21 @@
  * page, read without a trap.
  *
  * One "op" is what the metric name says; where it takes two calls
- * (open_close, mmap_munmap_64k, brk) the time is for the pair. Loop overhead
+ * (open_close, mmap_munmap_64k, brk) the time is for the pair. Set-up a
+ * metric needs per run (cow_fault's fork) is done outside the timed loop
+ * (struct metric in posixbench.h). Loop overhead
  * is not subtracted (a counter and a compare, ~1 ns natively, a few ns
  * under TCG) so a fast-path call is never reported as cheaper than it is.
  * Every call's result is checked inside the timed loop; a metric whose call
  * fails is reported as "NA" and the program exits 1. A metric can be
  * skipped by naming others on the command line.
  *
- * Usage: posixbench [-r RUNS] [-t TARGET_MS] [METRIC...]
+ * Usage: posixbench [-r RUNS] [-t TARGET_MS] [-x TRUE_PATH] [METRIC...]
+ *   -x  the program fork_exec_wait and posix_spawn_wait run (default
+ *       /bin/posixbench-true, where run.sh puts it on both systems)
  *
- * Deliberately plain: no threads, no signals, no locale, no floating point
- * (the ns values are printed with integer arithmetic), only the calls being
+ * Deliberately plain: no threads, no locale, no floating point (the ns
+ * values are printed with integer arithmetic), only the calls being
  * measured plus open/write/unlink of one scratch file in /tmp and printf.
  */
 #define _GNU_SOURCE
@@ -44,10 +49,10 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "posixbench.h"
 
 /* The null kernel call: the cheapest real round trip into the kernel, one
  * that does no work and whose answer cannot be cached in user space.
@@ -83,11 +88,6 @@ static int devnull_fd = -1;
 static int file_fd = -1;
 static char buf[SCRATCH_SIZE];
 static uintptr_t brk_base;
-
-/* Stops the compiler from hoisting, merging or dropping the calls. */
-#define BARRIER() __asm__ __volatile__("" ::: "memory")
-
-typedef long (*loop_fn)(long n); /* returns the number of failed calls */
 
 static long loop_getpid(long n)
 {
@@ -223,167 +223,35 @@ static long loop_brk(long n)
 	}
 	return bad;
 }
-
-/* fork, the child's _exit and the parent's waitpid (one op). */
-static long fork_exit_wait(void)
-{
-	int st = 0;
-	pid_t c = fork();
-	if (c == 0)
-		_exit(7);
-	return c < 0 || waitpid(c, &st, 0) != c || !WIFEXITED(st) ||
-	       WEXITSTATUS(st) != 7;
-}
-
-static long loop_fork(long n)
-{
-	long bad = 0;
-	for (long i = 0; i < n; i++) {
-		bad += fork_exit_wait();
-		BARRIER();
-	}
-	return bad;
-}
-
-/* The same with 32 MiB of touched heap in the forking process: what
- * copy-on-write saves (nothing is copied, the child writes nothing).
- * 32, not 64: Linux in the same 128 MiB QEMU machine, its initramfs in
- * memory, was OOM-killed with 64 MiB (measured). */
-static long loop_fork_32m(long n)
-{
-	static char *heap;
-	const size_t len = (size_t)32 << 20;
-	if (!heap) {
-		heap = mmap(NULL, len, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (heap == MAP_FAILED)
-			return n;
-		for (size_t i = 0; i < len; i += 4096)
-			heap[i] = 1;
-	}
-	return loop_fork(n);
-}
-
-/* sigaction installing the same handler again (one op). */
-static volatile sig_atomic_t caught;
-static void on_usr1(int sig)
-{
-	(void)sig;
-	caught++;
-}
-
-static long loop_sigaction(long n)
-{
-	struct sigaction sa = { .sa_handler = on_usr1 };
-	long bad = 0;
-	for (long i = 0; i < n; i++) {
-		bad += sigaction(SIGUSR1, &sa, 0) != 0;
-		BARRIER();
-	}
-	return bad;
-}
-
-/* A signal to oneself, caught: kill, the handler, the return from it. */
-static long loop_signal_catch(long n)
-{
-	struct sigaction sa = { .sa_handler = on_usr1 };
-	long bad = sigaction(SIGUSR1, &sa, 0) != 0;
-	pid_t me = getpid();
-	for (long i = 0; i < n; i++) {
-		sig_atomic_t before = caught;
-		bad += kill(me, SIGUSR1) != 0 || caught != before + 1;
-		BARRIER();
-	}
-	return bad;
-}
-
-/* One byte to a child over one pipe and back over another (one op): the
- * round trip two processes pay to talk. The child is started once and
- * echoes until the first pipe's end closes (when this program exits). */
-static long loop_pipe_rtt(long n)
-{
-	static int to[2] = { -1, -1 }, from[2] = { -1, -1 };
-	char c = 'x';
-	long bad = 0;
-	if (to[1] < 0) {
-		if (pipe(to) != 0 || pipe(from) != 0)
-			return n;
-		pid_t pid = fork();
-		if (pid < 0)
-			return n;
-		if (pid == 0) {
-			close(to[1]);
-			close(from[0]);
-			while (read(to[0], &c, 1) == 1 && write(from[1], &c, 1) == 1)
-				;
-			_exit(0);
-		}
-		close(to[0]);
-		close(from[1]);
-	}
-	for (long i = 0; i < n; i++) {
-		bad += write(to[1], &c, 1) != 1 || read(from[0], &c, 1) != 1;
-		BARRIER();
-	}
-	return bad;
-}
-
-/* A signal to a child and one back (one op): kill, the child's
- * sigtimedwait, its kill, ours. The child is started once and answers
- * until its parent is gone (it looks each second). */
-static long loop_signal_rtt(long n)
-{
-	static pid_t child;
-	sigset_t set;
-	long bad = 0;
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR2);
-	if (!child) {
-		if (sigprocmask(SIG_BLOCK, &set, 0) != 0)
-			return n;
-		pid_t parent = getpid();
-		child = fork();
-		if (child < 0)
-			return n;
-		if (child == 0) {
-			struct timespec sec = { 1, 0 };
-			for (;;) {
-				if (sigtimedwait(&set, 0, &sec) == SIGUSR2)
-					kill(parent, SIGUSR2);
-				else if (getppid() != parent)
-					_exit(0);
-			}
-		}
-	}
-	for (long i = 0; i < n; i++) {
-		bad += kill(child, SIGUSR2) != 0 || sigwaitinfo(&set, 0) != SIGUSR2;
-		BARRIER();
-	}
-	return bad;
-}
-
-static const struct metric {
-	const char *name;
-	loop_fn loop;
-} metrics[] = {
-	{"getpid", loop_getpid},
-	{"gettid", loop_gettid},
-	{"getppid", loop_getppid},
-	{"clock_gettime", loop_clock_gettime},
-	{"null_call", loop_null_call},
-	{"read_devnull_1B", loop_read_devnull},
-	{"write_devnull_1B", loop_write_devnull},
-	{"stat", loop_stat},
-	{"open_close", loop_open_close},
-	{"read_4k_cached", loop_read_4k},
-	{"mmap_munmap_64k", loop_mmap_munmap},
-	{"brk", loop_brk},
-	{"sigaction", loop_sigaction},
-	{"signal_catch", loop_signal_catch},
-	{"signal_rtt", loop_signal_rtt},
-	{"pipe_rtt_1B", loop_pipe_rtt},
-	{"fork_exit_wait", loop_fork},
-	{"fork_32m_exit_wait", loop_fork_32m},
+/* Output order. procbench.c's metrics come last and the two that leave a
+ * child running for good (signal_rtt, pipe_rtt_1B) before the forks, as
+ * when the fork rows were first measured. */
+static const struct metric metrics[] = {
+	{ .name = "getpid", .loop = loop_getpid },
+	{ .name = "gettid", .loop = loop_gettid },
+	{ .name = "getppid", .loop = loop_getppid },
+	{ .name = "clock_gettime", .loop = loop_clock_gettime },
+	{ .name = "null_call", .loop = loop_null_call },
+	{ .name = "read_devnull_1B", .loop = loop_read_devnull },
+	{ .name = "write_devnull_1B", .loop = loop_write_devnull },
+	{ .name = "stat", .loop = loop_stat },
+	{ .name = "open_close", .loop = loop_open_close },
+	{ .name = "read_4k_cached", .loop = loop_read_4k },
+	{ .name = "mmap_munmap_64k", .loop = loop_mmap_munmap },
+	{ .name = "brk", .loop = loop_brk },
+	{ .name = "sigaction", .loop = loop_sigaction },
+	{ .name = "signal_catch", .loop = loop_signal_catch },
+	{ .name = "signal_rtt", .loop = loop_signal_rtt },
+	{ .name = "pipe_rtt_1B", .loop = loop_pipe_rtt },
+	{ .name = "pipe_bw_64k", .loop = loop_pipe_bw, .prep = pipe_bw_prep,
+	  .teardown = pipe_bw_teardown },
+	{ .name = "fork_exit_wait", .loop = loop_fork_exit_wait },
+	{ .name = "fork_exec_wait", .loop = loop_fork_exec_wait },
+	{ .name = "posix_spawn_wait", .loop = loop_posix_spawn_wait },
+	{ .name = "fork_64m_exit_wait", .loop = loop_fork_64m, .prep = fork_64m_prep,
+	  .teardown = fork_64m_teardown },
+	{ .name = "cow_fault", .loop = loop_cow_fault, .prep = cow_fault_prep,
+	  .done = cow_fault_done, .max_n = COW_MAX_PAGES },
 };
 #define NMETRICS (sizeof(metrics) / sizeof(metrics[0]))
 
@@ -398,12 +266,20 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* One timed run of n ops; *bad gets the number of failed calls. */
-static uint64_t timed_run(loop_fn loop, long n, long *bad)
+/* One timed run of n ops, between the metric's untimed prep and done;
+ * *bad gets the number of failed calls (a failed hook counts as one). */
+static uint64_t timed_run(const struct metric *m, long n, long *bad)
 {
-	uint64_t t0 = now_ns();
-	*bad += loop(n);
-	uint64_t t1 = now_ns();
+	uint64_t t0 = 0, t1 = 0;
+	if (m->prep && m->prep(n) != 0) {
+		*bad += 1;
+	} else {
+		t0 = now_ns();
+		*bad += m->loop(n);
+		t1 = now_ns();
+	}
+	if (m->done && m->done(n) != 0)
+		*bad += 1;
 	return t1 - t0;
 }
 
@@ -420,51 +296,49 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 #define MAX_RUNS 31
+#define MAX_N (1L << 40)
 
-/* Calibrates, then measures RUNS runs; returns 0, or -1 if a call failed. */
-static int measure(const struct metric *m, int runs, uint64_t target_ns)
+static void report_na(const struct metric *m, const char *why, long bad)
 {
-	long bad = 0, n = 1;
-	uint64_t t;
+	printf("POSIXBENCH %s NA\n", m->name);
+	printf("POSIXBENCH-ERROR %s: %ld calls failed %s (errno %d: %s)\n",
+	       m->name, bad, why, errno, strerror(errno));
+	fflush(stdout);
+}
 
-	/* Doubling until a run takes at least a tenth of the target, then
-	 * scaling to the target: calibrates and warms up at once. */
+/* The number of ops a run of about target_ns takes, at most the metric's
+ * max_n; 0 if a call failed. Doubling until a run takes at least a tenth
+ * of the target, then scaling to the target: calibrates and warms up at
+ * once. */
+static long calibrate(const struct metric *m, uint64_t target_ns, long *bad)
+{
+	long n = 1, max_n = m->max_n ? m->max_n : MAX_N;
+	uint64_t t;
 	for (;;) {
-		t = timed_run(m->loop, n, &bad);
-		if (bad) {
-			printf("POSIXBENCH %s NA\n", m->name);
-			printf("POSIXBENCH-ERROR %s: the call failed (errno %d: %s)\n",
-			       m->name, errno, strerror(errno));
-			fflush(stdout);
-			return -1;
-		}
-		if (t >= target_ns / 10 || n >= (1L << 40))
+		t = timed_run(m, n, bad);
+		if (*bad)
+			return 0;
+		if (t >= target_ns / 10 || n >= max_n)
 			break;
-		n *= 2;
+		n = n * 2 < max_n ? n * 2 : max_n;
 	}
 	/* A run that was preempted (the host is busy, QEMU's thread lost
 	 * the CPU) stops the doubling early with a far too small n; the
 	 * fastest of three more runs at that n is the per-op cost. */
 	for (int k = 0; k < 3; k++) {
-		uint64_t t2 = timed_run(m->loop, n, &bad);
+		uint64_t t2 = timed_run(m, n, bad);
 		if (t2 < t)
 			t = t2;
 	}
 	if (t == 0)
 		t = 1;
 	uint64_t scaled = (uint64_t)n * target_ns / t;
-	n = scaled < 1 ? 1 : (long)scaled;
+	return scaled < 1 ? 1 : scaled > (uint64_t)max_n ? max_n : (long)scaled;
+}
 
-	uint64_t x10[MAX_RUNS];
-	for (int r = 0; r < runs; r++)
-		x10[r] = per_op_x10(timed_run(m->loop, n, &bad), n);
-	if (bad) {
-		printf("POSIXBENCH %s NA\n", m->name);
-		printf("POSIXBENCH-ERROR %s: %ld calls failed while timing\n", m->name, bad);
-		fflush(stdout);
-		return -1;
-	}
-	qsort(x10, (size_t)runs, sizeof x10[0], cmp_u64);
+/* Prints the median, lowest and highest of runs sorted values. */
+static void report(const struct metric *m, uint64_t *x10, int runs, long n)
+{
 	uint64_t med = x10[runs / 2];
 	if (runs % 2 == 0)
 		med = (x10[runs / 2 - 1] + x10[runs / 2] + 1) / 2;
@@ -476,7 +350,39 @@ static int measure(const struct metric *m, int runs, uint64_t target_ns)
 	       (unsigned long long)(x10[runs - 1] / 10),
 	       (unsigned long long)(x10[runs - 1] % 10));
 	fflush(stdout);
+}
+
+/* Calibrates, then measures RUNS runs; returns 0, or -1 if a call failed. */
+static int measure(const struct metric *m, int runs, uint64_t target_ns)
+{
+	long bad = 0;
+	long n = calibrate(m, target_ns, &bad);
+	if (bad) {
+		report_na(m, "while calibrating", bad);
+		return -1;
+	}
+	uint64_t x10[MAX_RUNS];
+	for (int r = 0; r < runs; r++)
+		x10[r] = per_op_x10(timed_run(m, n, &bad), n);
+	if (bad) {
+		report_na(m, "while timing", bad);
+		return -1;
+	}
+	qsort(x10, (size_t)runs, sizeof x10[0], cmp_u64);
+	report(m, x10, runs, n);
 	return 0;
+}
+
+/* measure, then the metric's teardown whatever happened. */
+static int measure_metric(const struct metric *m, int runs, uint64_t target_ns)
+{
+	int rc = measure(m, runs, target_ns);
+	if (m->teardown && m->teardown(0) != 0) {
+		printf("POSIXBENCH-ERROR %s: its teardown failed (errno %d: %s)\n",
+		       m->name, errno, strerror(errno));
+		rc = -1;
+	}
+	return rc;
 }
 
 static int setup(void)
@@ -510,7 +416,7 @@ static int setup(void)
 
 static void usage(void)
 {
-	printf("usage: posixbench [-r RUNS (5..%d)] [-t TARGET_MS (1..1000)] [METRIC...]\n"
+	printf("usage: posixbench [-r RUNS (3..%d)] [-t TARGET_MS (1..1000)] [-x TRUE_PATH] [METRIC...]\n"
 	       "metrics:",
 	       MAX_RUNS);
 	for (size_t i = 0; i < NMETRICS; i++)
@@ -518,37 +424,77 @@ static void usage(void)
 	printf("\n");
 }
 
+const char *posixbench_true_path = "/bin/posixbench-true";
+
+/* The options; returns the index of the first metric name, or -1. */
+static int parse_options(int argc, char **argv, int *runs, long *target_ms)
+{
+	int argi = 1;
+	for (; argi < argc && argv[argi][0] == '-'; argi++) {
+		if (argi + 1 >= argc)
+			return -1;
+		if (strcmp(argv[argi], "-r") == 0)
+			*runs = atoi(argv[++argi]);
+		else if (strcmp(argv[argi], "-t") == 0)
+			*target_ms = atol(argv[++argi]);
+		else if (strcmp(argv[argi], "-x") == 0)
+			posixbench_true_path = argv[++argi];
+		else
+			return -1;
+	}
+	if (*runs < 3 || *runs > MAX_RUNS || *target_ms < 1 || *target_ms > 1000)
+		return -1;
+	return argi;
+}
+
+/* The metric named s, or NULL. */
+static const struct metric *metric_named(const char *s)
+{
+	for (size_t j = 0; j < NMETRICS; j++)
+		if (strcmp(s, metrics[j].name) == 0)
+			return &metrics[j];
+	return NULL;
+}
+
+/* Whether metric m is to run: every one when no names were given. */
+static int wanted(const struct metric *m, int argi, int argc, char **argv)
+{
+	if (argi == argc)
+		return 1;
+	for (int k = argi; k < argc; k++)
+		if (strcmp(argv[k], m->name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Closes and removes the scratch file; returns the number of failures. */
+static int cleanup(void)
+{
+	close(file_fd);
+	close(devnull_fd);
+	if (unlink(scratch_path) != 0) {
+		printf("POSIXBENCH-ERROR cannot remove %s: %s\n", scratch_path, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int runs = 7;
 	long target_ms = 20;
-	int argi = 1;
+	int argi = parse_options(argc, argv, &runs, &target_ms);
 
-	for (; argi < argc && argv[argi][0] == '-'; argi++) {
-		if (strcmp(argv[argi], "-r") == 0 && argi + 1 < argc) {
-			runs = atoi(argv[++argi]);
-		} else if (strcmp(argv[argi], "-t") == 0 && argi + 1 < argc) {
-			target_ms = atol(argv[++argi]);
-		} else {
-			usage();
-			return 2;
+	for (int i = argi; argi > 0 && i < argc; i++) {
+		if (!metric_named(argv[i])) {
+			printf("posixbench: unknown metric '%s'\n", argv[i]);
+			argi = -1;
 		}
 	}
-	if (runs < 5 || runs > MAX_RUNS || target_ms < 1 || target_ms > 1000) {
+	if (argi < 0) {
 		usage();
 		return 2;
 	}
-	for (int i = argi; i < argc; i++) {
-		size_t j = 0;
-		while (j < NMETRICS && strcmp(argv[i], metrics[j].name) != 0)
-			j++;
-		if (j == NMETRICS) {
-			printf("posixbench: unknown metric '%s'\n", argv[i]);
-			usage();
-			return 2;
-		}
-	}
-
 	printf("POSIXBENCH-INFO runs=%d target_ms=%ld\n", runs, target_ms);
 	fflush(stdout);
 	if (setup() != 0) {
@@ -556,22 +502,12 @@ int main(int argc, char **argv)
 		printf("POSIXBENCH-DONE failures=setup\n");
 		return 1;
 	}
-
 	int failures = 0;
-	for (size_t i = 0; i < NMETRICS; i++) {
-		int wanted = argi == argc;
-		for (int k = argi; k < argc && !wanted; k++)
-			wanted = strcmp(argv[k], metrics[i].name) == 0;
-		if (wanted && measure(&metrics[i], runs, (uint64_t)target_ms * 1000000u) != 0)
+	for (size_t i = 0; i < NMETRICS; i++)
+		if (wanted(&metrics[i], argi, argc, argv) &&
+		    measure_metric(&metrics[i], runs, (uint64_t)target_ms * 1000000u) != 0)
 			failures++;
-	}
-
-	close(file_fd);
-	close(devnull_fd);
-	if (unlink(scratch_path) != 0) {
-		printf("POSIXBENCH-ERROR cannot remove %s: %s\n", scratch_path, strerror(errno));
-		failures++;
-	}
+	failures += cleanup();
 	printf("POSIXBENCH-DONE failures=%d\n", failures);
 	return failures ? 1 : 0;
 }

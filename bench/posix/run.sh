@@ -7,7 +7,11 @@
 #     QEMU command line this OS runs under (TCG, 128 MiB, -cpu max, ...),
 #   - on the host, as the same static musl binary,
 # then prints one table (ns per op; Linux-in-QEMU / ours) and the issue's
-# targets, each met or not, from the numbers just measured.
+# targets, each met or not, from the numbers just measured. The results of
+# a run on N CPUs go to BUILD_DIR/bench/posix/Ncpu/ (results.txt, the same
+# as a table of tab-separated values in results.tsv, and every console
+# log); at the end bench/posix/report.sh makes the Markdown table and the
+# SVG chart of the process rows from the last 1-CPU and 2-CPU results.
 #
 # Usage: bench/posix/run.sh BUILD_DIR
 # Environment:
@@ -18,6 +22,8 @@
 #   POSIXBENCH_CPUS      CPUs of both QEMU machines (default 2, this OS's
 #                        file server then polls on one while the program
 #                        runs on the other; 1 shows the one-CPU path)
+#   POSIXBENCH_MEM       memory of both QEMU machines (default 256M: Linux
+#                        cannot touch fork_64m_exit_wait's 64 MiB in 128M)
 #   POSIXBENCH_REFETCH=1 fetch the Debian kernel and busybox again
 #   POSIXBENCH_SKIP_HOST=1, POSIXBENCH_SKIP_LINUX=1 skip that column
 # Everything fetched or built lives in BUILD_DIR/bench/posix/: nothing is
@@ -41,7 +47,11 @@ bench_args=${POSIXBENCH_ARGS:-}
 qemu_timeout=${POSIXBENCH_TIMEOUT:-300}
 repeat=${POSIXBENCH_REPEAT:-3}
 cpus=${POSIXBENCH_CPUS:-2}
+mem=${POSIXBENCH_MEM:-256M}
 [[ "$cpus" =~ ^[1-9]$ ]] || die "POSIXBENCH_CPUS wants 1..9, got '$cpus'"
+[[ "$mem" =~ ^[1-9][0-9]*[MG]$ ]] || die "POSIXBENCH_MEM wants a size like 256M, got '$mem'"
+cpu_out=$out/${cpus}cpu
+mkdir -p "$cpu_out"
 [[ "$repeat" =~ ^[1-9][0-9]?$ ]] || die "POSIXBENCH_REPEAT wants 1..99, got '$repeat'"
 [[ "$qemu_timeout" =~ ^[1-9][0-9]*$ ]] || die "POSIXBENCH_TIMEOUT wants whole seconds, got '$qemu_timeout'"
 [[ "$bench_args" =~ ^[-a-zA-Z0-9_\ ]*$ ]] || die "POSIXBENCH_ARGS may hold only options, numbers and metric names"
@@ -71,13 +81,25 @@ for tool in musl-gcc apt-get apt-cache dpkg-deb tar gzip grub-mkrescue timeout a
 	command -v "$tool" >/dev/null || die "$tool not found"
 done
 
-# --- the Linux (and host) binary ----------------------------------------------
-phase "build the static musl binary"
+# --- the Linux (and host) binaries --------------------------------------------
+# musl_build OUT SOURCE...: a static musl binary, rebuilt when a source or
+# posixbench.h is newer.
+musl_build() {
+	local bin=$1 src
+	shift
+	for src in "$@" "$here/posixbench.h"; do
+		[[ -x "$bin" && ! "$src" -nt "$bin" ]] || {
+			musl-gcc -static -O2 -Wall -Wextra -Werror -o "$bin.tmp" "$@"
+			mv "$bin.tmp" "$bin"
+			return
+		}
+	done
+}
+phase "build the static musl binaries"
 linux_bin=$out/posixbench-linux
-if [[ ! -x "$linux_bin" || "$here/posixbench.c" -nt "$linux_bin" ]]; then
-	musl-gcc -static -O2 -Wall -Wextra -Werror -o "$linux_bin.tmp" "$here/posixbench.c"
-	mv "$linux_bin.tmp" "$linux_bin"
-fi
+linux_true=$out/posixbench-true-linux
+musl_build "$linux_bin" "$here/posixbench.c" "$here/procbench.c"
+musl_build "$linux_true" "$here/posixbench-true.c"
 
 # --- Debian's kernel and busybox ----------------------------------------------
 # apt-get download (no root needed) into the cache; only /boot/vmlinuz-* and
@@ -142,6 +164,7 @@ rm -rf "$rd"
 mkdir -p "$rd"/{bin,dev,proc,sys,tmp}
 cp "$cache/busybox" "$rd/bin/busybox"
 cp "$linux_bin" "$rd/posixbench"
+cp "$linux_true" "$rd/bin/posixbench-true"
 cat >"$rd/init" <<EOF
 #!/bin/busybox sh
 # PID 1 in the Linux guest: report the setup, run posixbench once, hand its
@@ -155,6 +178,7 @@ mount -t devtmpfs devtmpfs /dev
 echo "POSIXBENCH-INFO guest_kernel \$(uname -r) \$(uname -v)"
 echo "POSIXBENCH-INFO guest_cmdline \$(cat /proc/cmdline)"
 echo "POSIXBENCH-INFO guest_cpu \$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)"
+echo "POSIXBENCH-INFO guest_thp \$(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null)"
 echo "POSIXBENCH-INFO guest_mem_before \$(grep -E '^(MemTotal|MemAvailable)' /proc/meminfo | tr -s ' ' | tr '\n' ' ')"
 for v in /sys/devices/system/cpu/vulnerabilities/*; do
 	echo "POSIXBENCH-INFO guest_vuln \${v##*/}: \$(cat "\$v")"
@@ -221,7 +245,7 @@ bash "$top/boot/mkiso.sh" "$linux_iso" "$linux_cfg" "$cache/vmlinuz" "$initrd"
 run_qemu() {
 	local name=$1 iso=$2 log=$3 rc=0
 	say "booting $name under QEMU (TCG, $cpus CPUs, bound ${qemu_timeout} s); console in $log"
-	bash "$top/boot/qemu.sh" --accel tcg --cpus "$cpus" --timeout "$qemu_timeout" "$iso" \
+	bash "$top/boot/qemu.sh" --accel tcg --cpus "$cpus" --mem "$mem" --timeout "$qemu_timeout" "$iso" \
 		</dev/null >"$log" 2>&1 || rc=$?
 	tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
 	return "$rc"
@@ -241,16 +265,17 @@ report_failure() {
 # in the initrd, booted through boot/qemu.sh like every ISO here, with
 # the arguments on the kernel command line).
 ours_prog=$build/bench/posix/posixbench-exo
+ours_true=$build/bench/posix/posixbench-true
 exo_run=$build/bin/exo-run
-rm -f "$out"/host-*.log "$out"/linux-qemu-*.log "$out"/ours-qemu-*.log
+rm -f "$cpu_out"/host-*.log "$cpu_out"/linux-qemu-*.log "$cpu_out"/ours-qemu-*.log
 host_logs=() linux_logs=() ours_logs=()
 failed=0
 do_host=1 do_linux=1 do_ours=1
 [[ "${POSIXBENCH_SKIP_HOST:-0}" != 1 ]] || do_host=0
 [[ "${POSIXBENCH_SKIP_LINUX:-0}" != 1 ]] || do_linux=0
-if [[ ! -x "$ours_prog" || ! -x "$exo_run" ]]; then
+if [[ ! -x "$ours_prog" || ! -x "$ours_true" || ! -x "$exo_run" ]]; then
 	do_ours=0
-	say "ours: not available (no $ours_prog or $exo_run: run make first)"
+	say "ours: not available (no $ours_prog, $ours_true or $exo_run: run make first)"
 fi
 
 # The columns take turns (host, Linux, ours, host, ...) so that a change
@@ -268,7 +293,8 @@ run_ours() { # NAME LOG
 	local rc=0
 	say "booting $1 under QEMU (TCG, $cpus CPUs, bound ${qemu_timeout} s); console in $2"
 	# shellcheck disable=SC2086 # bench_args is word-split on purpose.
-	EXO_ACCEL=tcg EXO_CPUS=$cpus EXO_RUN_TIMEOUT=$qemu_timeout "$exo_run" -v "$ours_prog" \
+	EXO_ACCEL=tcg EXO_CPUS=$cpus EXO_MEM=$mem EXO_RUN_TIMEOUT=$qemu_timeout \
+		"$exo_run" -v -f "$ours_true" "$ours_prog" \
 		$bench_args </dev/null >"$2" 2>&1 || rc=$?
 	tr -d '\r' <"$2" >"$2.tmp" && mv "$2.tmp" "$2"
 	return "$rc"
@@ -276,13 +302,13 @@ run_ours() { # NAME LOG
 # shellcheck disable=SC2317 # called through timed().
 run_host() { # LOG
 	# shellcheck disable=SC2086 # bench_args is word-split on purpose.
-	(cd "${TMPDIR:-/tmp}" && timeout -k 5 300 "$linux_bin" $bench_args) >"$1" 2>&1
+	(cd "${TMPDIR:-/tmp}" && timeout -k 5 300 "$linux_bin" -x "$linux_true" $bench_args) >"$1" 2>&1
 }
 
 phase "runs (${repeat}x, interleaved)"
 for ((k = 1; k <= repeat; k++)); do
 	if ((do_host)); then
-		log=$out/host-$k.log rc=0
+		log=$cpu_out/host-$k.log rc=0
 		say "host run $k of $repeat"
 		timed host run_host "$log" || rc=$?
 		if ((rc == 0)) && finished "$log"; then
@@ -292,7 +318,7 @@ for ((k = 1; k <= repeat; k++)); do
 		fi
 	fi
 	if ((do_linux)); then
-		log=$out/linux-qemu-$k.log rc=0
+		log=$cpu_out/linux-qemu-$k.log rc=0
 		timed linux run_qemu "Linux $krelease ($k of $repeat)" "$linux_iso" "$log" || rc=$?
 		if ((rc == 0)) && grep -q '^POSIXBENCH-EXIT 0$' "$log" && finished "$log"; then
 			linux_logs+=("$log")
@@ -301,7 +327,7 @@ for ((k = 1; k <= repeat; k++)); do
 		fi
 	fi
 	if ((do_ours)); then
-		log=$out/ours-qemu-$k.log rc=0
+		log=$cpu_out/ours-qemu-$k.log rc=0
 		timed ours run_ours "this OS ($k of $repeat)" "$log" || rc=$?
 		if ((rc == 0)) && finished "$log"; then
 			ours_logs+=("$log")
@@ -318,20 +344,34 @@ phase ""
 # --- the table ----------------------------------------------------------------------
 # Each cell is the median over the runs of that column (each run's number
 # is already the median of its own RUNS timed loops).
-results=$out/results.txt
+# The same cells also go to results.tsv for bench/posix/report.sh: "#"
+# lines KEY<TAB>VALUE about the run, then one line per metric: metric,
+# ours, Linux-in-QEMU, host (medians, ns per op), then the lowest and
+# highest run median of ours and of Linux ("-" where there is none).
+results=$cpu_out/results.txt
+tsv=$cpu_out/results.tsv
 join_logs() { local IFS=,; echo "$*"; }
+when=$(date -u '+%Y-%m-%d %H:%M UTC')
+qemu_version=$(qemu-system-x86_64 --version | head -n1)
 {
-	echo "posixbench results, $(date -u '+%Y-%m-%d %H:%M UTC'); ns per op (median), $repeat run(s) per column"
+	printf '# date\t%s\n# cpus\t%s\n# mem\t%s\n# repeat\t%s\n# args\t%s\n' \
+		"$when" "$cpus" "$mem" "$repeat" "$bench_args"
+	printf '# load_start\t%s\n# qemu\t%s\n# linux\t%s\n# runs\tours %s, Linux %s, host %s\n' \
+		"$load_start" "$qemu_version" "$kpkg $kver ($krelease)" \
+		"${#ours_logs[@]}" "${#linux_logs[@]}" "${#host_logs[@]}"
+} >"$tsv"
+{
+	echo "posixbench results, $when; ns per op (median), $repeat run(s) per column"
 	echo "host: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr), load average at start: $load_start"
-	echo "QEMU: $(qemu-system-x86_64 --version | head -n1); both machines: TCG, $cpus CPU(s), 128 MiB, -cpu max"
+	echo "QEMU: $qemu_version; both machines: TCG, $cpus CPU(s), $mem, -cpu max"
 	echo "Linux guest: $kpkg $kver ($krelease), $(cat "$cache/busybox-package")"
 	if ((${#linux_logs[@]})); then
-		sed -n 's/^POSIXBENCH-INFO guest_\(clocksource\|clocksource_end\|cmdline\|mem_before\|mem_after\|uptime_start\|uptime_end\) /Linux guest \1: /p' "${linux_logs[0]}"
+		sed -n 's/^POSIXBENCH-INFO guest_\(clocksource\|clocksource_end\|cmdline\|thp\|mem_before\|mem_after\|uptime_start\|uptime_end\) /Linux guest \1: /p' "${linux_logs[0]}"
 	fi
 	echo
 	# shellcheck disable=SC2016 # awk's own $ fields.
 	awk -v ours="$(join_logs "${ours_logs[@]}")" -v linux="$(join_logs "${linux_logs[@]}")" \
-		-v host="$(join_logs "${host_logs[@]}")" '
+		-v host="$(join_logs "${host_logs[@]}")" -v tsv="$tsv" '
 	function load(col, files,    nf, fl, i, line, f, n) {
 		nf = split(files, fl, ",")
 		for (i = 1; i <= nf; i++) {
@@ -355,6 +395,28 @@ join_logs() { local IFS=,; echo "$*"; }
 		}
 		return sprintf("%.1f-%.1f", lo, hi)
 	}
+	function lohi(s,    a, n, i, lo, hi) {
+		n = split(s, a, " ")
+		if (n < 1)
+			return "-\t-"
+		lo = hi = a[1] + 0
+		for (i = 2; i <= n; i++) {
+			if (a[i] + 0 < lo) lo = a[i] + 0
+			if (a[i] + 0 > hi) hi = a[i] + 0
+		}
+		return lo "\t" hi
+	}
+	function cell(col, m) {
+		return ((col, m) in v) ? sprintf("%.1f", v[col, m]) : "-"
+	}
+	function write_tsv(    i, m) {
+		for (i = 1; i <= nm; i++) {
+			m = order[i]
+			printf "%s\t%s\t%s\t%s\t%s\t%s\n", m, cell("ours", m), cell("linux", m),
+				cell("host", m), lohi(vals["ours", m]), lohi(vals["linux", m]) >> tsv
+		}
+		close(tsv)
+	}
 	function median(s,    a, n, i, j, t) {
 		n = split(s, a, " ")
 		for (i = 2; i <= n; i++)
@@ -362,9 +424,10 @@ join_logs() { local IFS=,; echo "$*"; }
 		return n % 2 ? a[(n + 1) / 2] + 0 : (a[n / 2] + a[n / 2 + 1]) / 2
 	}
 	BEGIN {
-		nm = split("getpid gettid getppid clock_gettime null_call read_devnull_1B write_devnull_1B stat open_close read_4k_cached mmap_munmap_64k brk sigaction signal_catch signal_rtt pipe_rtt_1B fork_exit_wait fork_32m_exit_wait", order, " ")
+		nm = split("getpid gettid getppid clock_gettime null_call read_devnull_1B write_devnull_1B stat open_close read_4k_cached mmap_munmap_64k brk sigaction signal_catch signal_rtt pipe_rtt_1B pipe_bw_64k fork_exit_wait fork_exec_wait posix_spawn_wait fork_64m_exit_wait cow_fault", order, " ")
 		load("ours", ours); load("linux", linux); load("host", host)
 		for (k in vals) v[k] = median(vals[k])
+		write_tsv()
 		fmt = "%-18s %12s %16s %12s %14s\n"
 		printf fmt, "metric", "ours ns", "Linux-QEMU ns", "host ns", "Linux/ours"
 		printf fmt, "------", "-------", "-------------", "-------", "----------"
@@ -413,6 +476,12 @@ join_logs() { local IFS=,; echo "$*"; }
 	for i in "${!phase_names[@]}"; do
 		printf '  %-44s %6s s\n' "${phase_names[$i]}" "${phase_secs[$i]}"
 	done
-	echo "Logs: $out/{host,linux-qemu,ours-qemu}-N.log"
+	echo "Logs: $cpu_out/{host,linux-qemu,ours-qemu}-N.log; these results also in $tsv"
 } | tee "$results"
+cp "$results" "$out/results.txt"
+
+# The process rows of this run and of the last run on the other CPU
+# count: one table and one chart (BUILD_DIR/bench/posix/posix.{md,svg}).
+echo
+bash "$here/report.sh" "$build" || failed=1
 exit "$failed"

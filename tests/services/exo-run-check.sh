@@ -1,7 +1,8 @@
 #!/bin/bash
 # Checks build/bin/exo-run: PROG's output appears, its exit status comes
-# back (also above 125, which the machine alone cannot report), and a
-# missing or unrunnable program is a clear non-zero failure.
+# back (also above 125, which the machine alone cannot report), a
+# missing or unrunnable program is a clear non-zero failure, and -f adds
+# a program PROG can execute.
 #
 # Usage: exo-run-check.sh EXO_RUN EXITCODE_PROG
 set -uo pipefail
@@ -37,6 +38,9 @@ check 126 'init: cannot start notelf' "$tmp/notelf"
 check 139 '^exitcode: crash$' "$prog" crash
 check 2 'only plain words' "$prog" 'two words'
 check 5 '^exitcode: 5 as-user$' -u 1000 "$prog" 5 as-user
+# -f adds a file to /bin: here a copy of PROG that PROG executes.
+cp "$prog" "$tmp/exitcode2"
+check 9 '^exitcode: 9 via-f$' -f "$tmp/exitcode2" "$prog" exec /bin/exitcode2 9 via-f
 # The boot lines are hidden: the output is the program's alone.
 "$run" "$prog" 3 >"$tmp/out" 2>&1
 if [[ "$(cat "$tmp/out")" != "exitcode: 3" ]]; then
