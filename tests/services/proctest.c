@@ -445,6 +445,67 @@ static void t_kill_default(void)
 	EQ(WTERMSIG(st), SIGKILL);
 }
 
+/* Forks a child that runs block(arg) (which should never return), lets
+ * it block, SIGKILLs it and checks it died of exactly that. */
+static void kill_blocked(void (*block)(int), int arg)
+{
+	int st;
+	pid_t c = fork();
+	if (c == 0) {
+		block(arg);
+		_exit(1);
+	}
+	OK(c);
+	sleep_ms(30);
+	EQ(kill(c, SIGKILL), 0);
+	EQ(waitpid(c, &st, 0), c);
+	EQ(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, 1);
+}
+
+/* Blocked in wait4 for a grandchild that pauses; it tells us its pid. */
+static void block_in_wait(int fd)
+{
+	pid_t g = fork();
+	if (g == 0) {
+		pause();
+		_exit(0);
+	}
+	write(fd, &g, sizeof(g));
+	waitpid(g, 0, 0);
+}
+
+/* Blocked in a read of the terminal (parked in the file server). */
+static void block_in_tty_read(int fd)
+{
+	char c;
+	read(fd, &c, 1);
+}
+
+/* SIGKILL reaches a process blocked in wait4 and one blocked in a file
+ * read the file server holds (a terminal with no input), and leaves
+ * nothing behind: the orphan comes to us (a subreaper), the server
+ * serves on and answers the next blocked read the same way. */
+static void t_sigkill_blocked(void)
+{
+	int p[2], st;
+	pid_t g = 0;
+	OK(prctl(PR_SET_CHILD_SUBREAPER, 1));
+	OK(pipe(p));
+	kill_blocked(block_in_wait, p[1]);
+	EQ(read(p[0], &g, sizeof(g)), sizeof(g));
+	EQ(kill(g, SIGKILL), 0);
+	EQ(waitpid(g, &st, 0), g); /* the orphan came to us */
+	EQ(WTERMSIG(st), SIGKILL);
+	int tty = open("/dev/tty", O_RDONLY);
+	OK(tty);
+	kill_blocked(block_in_tty_read, tty);
+	kill_blocked(block_in_tty_read, tty);
+	struct stat sb;
+	OK(fstat(tty, &sb));
+	EQ(S_ISCHR(sb.st_mode), 1);
+	OK(close(tty));
+}
+
 /* A child's end sends SIGCHLD with its pid and status; SIGCHLD ignored
  * means no zombies: the wait finds no child. */
 static void t_sigchld(void)
@@ -1061,6 +1122,7 @@ static const struct suite_test tests[] = {
 	T(shared_offset),
 	T(wait_variants), T(wait_nowait),   T(signal_deaths), T(orphan),
 	T(groups),	   T(kill),	     T(kill_default), T(sigchld),
+	T(sigkill_blocked),
 	T(kill_group),	   T(stop_continue), T(credentials), T(rlimit_mem),
 	T(kill_all),	   T(clone_vfork),
 	T(setgroups),	   T(groups_fs),     T(groups_exec),  T(subreaper),
