@@ -28,8 +28,7 @@ static const struct lp_procinfo *lp_rusage_page(void)
 				 : 0;
 }
 
-/* This process's CPU time, every image since its fork. */
-static uint64_t lp_self_ns(void)
+uint64_t lp_process_cpu_ns(void)
 {
 	const struct lp_procinfo *pi = lp_rusage_page();
 	return lp_cpu_time_ns() + (pi ? pi->exec_ns : 0);
@@ -62,7 +61,7 @@ long lp_getrusage(const long *arg)
 	if (who == LP_RUSAGE_CHILDREN)
 		lp_rusage_set(ru, pi ? pi->cutime_ns : 0, pi ? pi->cstime_ns : 0);
 	else
-		lp_rusage_set(ru, lp_self_ns(), 0);
+		lp_rusage_set(ru, lp_process_cpu_ns(), 0);
 	return 0;
 }
 
@@ -81,7 +80,7 @@ long lp_times(const long *arg)
 		if (lp_uaccess(t, sizeof(*t), 1) < 0)
 			return -EFAULT;
 		*t = (struct lp_tms){
-			.utime = lp_ticks(lp_self_ns()),
+			.utime = lp_ticks(lp_process_cpu_ns()),
 			.cutime = lp_ticks(pi ? pi->cutime_ns : 0),
 			.cstime = lp_ticks(pi ? pi->cstime_ns : 0),
 		};

@@ -8,10 +8,13 @@
  *   *_COARSE               the same, truncated to the timer tick
  *   PROCESS/THREAD_CPUTIME the CPU time the kernel accounted to the env
  *                          (exo_env_stat's run_ns: one kernel call; the
- *                          process is one thread)
- * Other ids (the alarm clocks, CPU clocks of other processes) are -EINVAL.
+ *                          process is one thread) plus the images' before
+ *                          its last execve
+ *   ~pid << 3 | ...        another process's CPU time (lp_clock_cpu_of)
+ * Other ids (the alarm clocks) are -EINVAL.
  */
 #include "lp/clock.h"
+#include "lp/proc.h"
 #include "lp/signal.h"
 
 uint64_t lp_clock_mult;
@@ -33,6 +36,32 @@ static uint64_t lp_tick_ns(void)
 	return hz ? LP_NS / hz : 1;
 }
 
+/* A CPU clock as Linux encodes it (clock_getcpuclockid,
+ * pthread_getcpuclockid): ~pid << 3 | thread << 2 | which (PROF, VIRT,
+ * SCHED: one CPU time here, there is no user/system split). Another
+ * process's comes from the process manager; another's thread clock is
+ * -EINVAL as on Linux (no such thread in this process). Returns 0 or
+ * -EINVAL (also for no such process: musl's clock_getcpuclockid makes
+ * that ESRCH). */
+static long lp_clock_cpu_of(long clk, uint64_t *ns)
+{
+	int32_t pid = (int32_t)~(clk >> 3);
+	struct pm_cputime_rep r;
+	if ((clk & 3) == 3)
+		return -EINVAL; /* a dynamic (fd) clock */
+	if (pid == 0 || pid == lp_ids()->pid) {
+		*ns = lp_process_cpu_ns();
+		return 0;
+	}
+	if ((clk & 4) || !lp_pm_connected())
+		return -EINVAL;
+	const struct pm_cputime_req q = { .pid = pid };
+	if (lp_pm_cputime(&q, &r) < 0)
+		return -EINVAL;
+	*ns = r.ns;
+	return 0;
+}
+
 long lp_clock_read_other(long clk, uint64_t t, uint64_t *ns)
 {
 	switch (clk) {
@@ -45,10 +74,10 @@ long lp_clock_read_other(long clk, uint64_t t, uint64_t *ns)
 		return 0;
 	case LP_CLOCK_PROCESS_CPUTIME_ID:
 	case LP_CLOCK_THREAD_CPUTIME_ID:
-		*ns = lp_cpu_time_ns();
+		*ns = lp_process_cpu_ns();
 		return 0;
 	}
-	return -EINVAL;
+	return clk < 0 ? lp_clock_cpu_of(clk, ns) : -EINVAL;
 }
 
 /* clock_gettime(clk, tp). Returns 0, -EINVAL (unknown clock), -EFAULT. */

@@ -463,6 +463,23 @@ static long op_subreaper(struct pm_proc *p, const struct pm_subreaper_req *q,
 	return 0;
 }
 
+static long op_cputime(struct pm_proc *p, const struct pm_cputime_req *q,
+		       struct pm_cputime_rep *r)
+{
+	struct pm_proc *t = q->pid == 0 ? p : pm_find(&pm.t, q->pid);
+	struct exo_env_stat st = { 0 };
+	if (!t || t->state == PM_EMBRYO)
+		return -ESRCH;
+	if (t->state == PM_ZOMBIE) {
+		r->ns = t->utime_ns;
+		return 0;
+	}
+	r->ns = t->exec_ns;
+	if (svc_of(t)->env >= 0 && exo_env_stat(svc_of(t)->env, &st) == 0)
+		r->ns += st.run_ns;
+	return 0;
+}
+
 /* The handler table, typed by the protocol table. */
 #define PM_HANDLER(num, name, req, rep)                                        \
 	static long do_##name(struct pm_proc *p, struct pm_msg *m)             \

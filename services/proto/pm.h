@@ -165,7 +165,12 @@
 	X(21, exec_commit, (uint64_t rip; uint64_t rsp; int32_t nocldwait;),  \
 	  (int32_t unused;))                                                   \
 	/* Gives up the begun exec: its domain and shell go. -ESRCH. */       \
-	X(22, exec_abort, (int32_t unused;), (int32_t unused;))
+	X(22, exec_abort, (int32_t unused;), (int32_t unused;))                \
+	/* The CPU time process pid (0: the caller) has used: its images      \
+	 * before the last exec and the running one's (exo_env_stat), or all  \
+	 * of it once ended (a zombie's). Anyone may ask, as on Linux          \
+	 * (clock_getcpuclockid). -ESRCH: no such process (or not started).  */\
+	X(23, cputime, (int32_t pid;), (uint64_t ns;))
 
 #define PM_SPAWN_FS_KILL 0x1 /* pm_spawn_req.flags */
 

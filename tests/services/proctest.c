@@ -506,6 +506,50 @@ static void t_sigkill_blocked(void)
 	OK(close(tty));
 }
 
+static long cpu_ms(clockid_t cid)
+{
+	struct timespec ts;
+	if (clock_gettime(cid, &ts) != 0)
+		return -1;
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* clock_getcpuclockid for another process reads the CPU time it used
+ * (from the process manager): a child that burned 100 ms of its own CPU
+ * time shows at least that, alive and as a zombie; a reaped one and a
+ * pid that never was are EINVAL; pid 0 is ourselves. */
+static void t_cpuclock(void)
+{
+	int p[2];
+	char c;
+	clockid_t cid, self;
+	OK(pipe(p));
+	pid_t k = fork();
+	if (k == 0) {
+		while (cpu_ms(CLOCK_PROCESS_CPUTIME_ID) < 100)
+			;
+		write(p[1], "b", 1);
+		read(p[0], &c, 1); /* until the parent has looked */
+		_exit(0);
+	}
+	OK(k);
+	EQ(read(p[0], &c, 1), 1);
+	EQ(clock_getcpuclockid(k, &cid), 0);
+	long ms = cpu_ms(cid);
+	EQ(ms >= 100, 1);
+	EQ(clock_getres(cid, &(struct timespec){ 0 }), 0);
+	EQ(write(p[1], "g", 1), 1);
+	siginfo_t si;
+	EQ(waitid(P_PID, (id_t)k, &si, WEXITED | WNOWAIT), 0); /* a zombie */
+	EQ(cpu_ms(cid) >= ms, 1);
+	EXPECT_EXIT(k, 0);
+	/* Linux's clock_getres says EINVAL, which musl 1.2.3 passes on. */
+	EQ(clock_getcpuclockid(k, &cid), EINVAL);
+	EQ(clock_getcpuclockid(999999, &cid), EINVAL);
+	EQ(clock_getcpuclockid(0, &self), 0);
+	EQ(cpu_ms(self) >= 0, 1);
+}
+
 /* A child's end sends SIGCHLD with its pid and status; SIGCHLD ignored
  * means no zombies: the wait finds no child. */
 static void t_sigchld(void)
@@ -1122,7 +1166,7 @@ static const struct suite_test tests[] = {
 	T(shared_offset),
 	T(wait_variants), T(wait_nowait),   T(signal_deaths), T(orphan),
 	T(groups),	   T(kill),	     T(kill_default), T(sigchld),
-	T(sigkill_blocked),
+	T(sigkill_blocked), T(cpuclock),
 	T(kill_group),	   T(stop_continue), T(credentials), T(rlimit_mem),
 	T(kill_all),	   T(clone_vfork),
 	T(setgroups),	   T(groups_fs),     T(groups_exec),  T(subreaper),

@@ -101,4 +101,9 @@ long lp_getresgid(const long *arg);
 /* A forked child's file server channel is its own: read it again. */
 void lp_fs_after_fork(void);
 
+/* ---- proc/rusage.c ---- */
+/* This process's CPU time, every image since its fork (what
+ * CLOCK_PROCESS_CPUTIME_ID and getrusage report). */
+uint64_t lp_process_cpu_ns(void);
+
 #endif
