@@ -341,6 +341,7 @@ static long lp_exec_image(const struct lp_exec_file *f,
 {
 	struct pm_exec_begin_req bq = { 0 };
 	struct pm_exec_begin_rep br;
+	lp_fs_flush(); /* the program file's close, say: done before the copy */
 	long r = lp_pm_exec_begin(&bq, &br);
 	if (r < 0)
 		return r == -ENOSYS ? r : -ENOMEM;

@@ -191,6 +191,7 @@ long lp_fork(const long *arg)
 	/* The fd table is read from the process page on first use: the
 	 * child's page names no fds, so it must be read here first. */
 	lp_fd_get(0);
+	lp_fs_flush();
 	lp_getrlimit(get);
 	const struct pm_fork_req q = {
 		.nproc_max = nproc.cur == LP_RLIM_INFINITY ? -1 : (int64_t)nproc.cur,

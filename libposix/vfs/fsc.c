@@ -283,6 +283,17 @@ long lp_fs_call_aux(struct fs_req *r, uint64_t *aux)
 	return rep.ret;
 }
 
+long lp_fs_flush(void)
+{
+	struct fs_rep rep;
+	if (!lp_fs_connected())
+		return 0;
+	for (; lp_fsc.posted; lp_fsc.posted--)
+		if (lp_fsc.dead || lp_fsc_receive(&rep) < 0)
+			return -EIO;
+	return 0;
+}
+
 long lp_fs_post(struct fs_req *r)
 {
 	struct fs_rep rep;

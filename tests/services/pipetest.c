@@ -18,6 +18,10 @@
 #include <sys/uio.h>
 #include <time.h>
 
+#include <exo/info.h>
+#include <exo/layout.h>
+#include <sys/resource.h>
+
 #include "fs_pipe.h"        /* the shared buffer's layout */
 #include "lp/procinfo.h"    /* fs_id, what pipe locks hold */
 
@@ -495,6 +499,67 @@ static void t_writer_killed_blocked(void)
 	EQ(total, FS_PIPE_DATA);
 }
 
+/* A close right before a fork is done before the child's copy is made:
+ * the child never holds the write end we closed, so the reader sees EOF
+ * while that child still lives. */
+static void t_close_then_fork(void)
+{
+	int p[2], st;
+	char c;
+	OK(pipe(p));
+	for (int round = 0; round < 20; round++) {
+		int q[2];
+		OK(pipe(q));
+		OK(close(q[1]));
+		pid_t b = fork();
+		if (b == 0) {
+			read(p[0], &c, 1); /* until the parent says so */
+			_exit(0);
+		}
+		OK(b);
+		EQ(read(q[0], &c, 1), 0); /* EOF, b alive and unaware */
+		EQ(waitpid(b, &st, WNOHANG), 0);
+		EQ(write(p[1], "e", 1), 1);
+		EQ(waitpid(b, &st, 0), b);
+		EQ(st, 0);
+		OK(close(q[0]));
+	}
+}
+
+/* Free frames once the kernel's count has caught up (it is refreshed at
+ * every timer tick). */
+static uint64_t free_frames(void)
+{
+	const struct exo_info *in = (const struct exo_info *)EXO_INFO_VA;
+	uint64_t t = in->ticks;
+	while (in->ticks < t + 2)
+		usleep(1000);
+	return in->free_frames;
+}
+
+/* Pipes until the fd limit: EMFILE (each buffer mapped on both ends by
+ * a byte through it), and every buffer's frames back once they close. */
+static void t_many_pipes(void)
+{
+	enum { MAX = 600 };
+	static int p[MAX][2];
+	int n = 0;
+	uint64_t before = free_frames();
+	struct rlimit rl = { 512, 512 };
+	OK(setrlimit(RLIMIT_NOFILE, &rl));
+	while (n < MAX && pipe(p[n]) == 0)
+		prime(p[n++]);
+	EQ(errno, EMFILE);
+	EQ(n, (512 - 3) / 2);
+	EQ(before - free_frames() >= (uint64_t)n * FS_PIPE_PAGES, 1);
+	for (int i = 0; i < n; i++) {
+		close(p[i][0]);
+		close(p[i][1]);
+	}
+	/* The server's heap keeps its small blocks: a little slack. */
+	EQ(before - free_frames() < 64, 1);
+}
+
 /* Round trip: one byte there and back, parent and child. */
 static void t_round_trip(void)
 {
@@ -534,6 +599,7 @@ static const struct suite_test tests[] = {
 	T(read_interrupted),
 	T(no_kernel_no_server), T(lock_holder_killed),
 	T(garbage_ctl),        T(writer_killed_blocked),
+	T(many_pipes),         T(close_then_fork),
 	T(round_trip),
 };
 

@@ -52,6 +52,12 @@ unsigned long __lp_test_fs_calls(void);
  * overwrite it before the server reads r. Returns 0, or -ENOSYS without
  * a connection, -EIO once the server has ended. */
 long lp_fs_post(struct fs_req *r);
+/* Waits until the server has done every posted request (their replies
+ * are read). fork and execve call it before the process manager copies
+ * our client: a close still in flight would leave the copy holding the
+ * handle (a pipe's writer the child never had, so no EOF). Returns 0, or
+ * -EIO once the server has ended. */
+long lp_fs_flush(void);
 /* The file server's status page (services/proto/fs.h), or 0 when the
  * spawner mapped none or the server is known to have ended. */
 const struct fs_status *lp_fs_status(void);
