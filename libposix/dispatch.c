@@ -34,6 +34,7 @@ static long (*const lp_table[LP_NSYS])(const long *arg) = {
 	[SYS_sendfile] = lp_sendfile,
 	[SYS_ioctl] = lp_ioctl,
 	[SYS_dup] = lp_dup,
+	[SYS_poll] = lp_poll,
 	[SYS_dup2] = lp_dup2,
 	[SYS_dup3] = lp_dup3,
 	[SYS_fcntl] = lp_fcntl,

@@ -21,8 +21,18 @@
 
 #define LP_EXEC_DEPTH 5          /* #! levels (Linux 5.x and later): ELOOP */
 #define LP_ARG_STRLEN 131072     /* MAX_ARG_STRLEN: one string, E2BIG */
-#define LP_ARG_TOTAL (2UL << 20) /* RLIMIT_STACK / 4 as Linux: E2BIG */
-#define LP_EXEC_STACK (1UL << 20) /* the stack beyond the arguments */
+/* E2BIG when argv and envp (strings and pointers) pass RLIMIT_STACK / 4,
+ * at most 6 MiB (3/4 of Linux's default 8 MiB limit) and at least 128 KiB
+ * (ARG_MAX), as Linux's bprm_stack_limits. */
+#define LP_ARG_MAX (3UL << 21)
+#define LP_ARG_MIN (128UL << 10)
+/* The main stack's reserve is RLIMIT_STACK (mem/stack.c), at most 1 GiB
+ * (also for RLIM_INFINITY: it must end above the file server's window,
+ * lp/procinfo.h) and at least the arguments and 128 KiB; of it, the
+ * arguments and LP_EXEC_STACK_EAGER more are backed at once. */
+#define LP_STACK_MAX (1UL << 30)
+#define LP_STACK_FREE (128UL << 10)
+#define LP_EXEC_STACK_EAGER (64UL << 10)
 #define LP_EXEC_IMAGE_MAX (64UL << 20)
 #define LP_HASHBANG_MAX 256      /* BINPRM_BUF_SIZE */
 #define LP_AT_EMPTY_PATH 0x1000
@@ -30,13 +40,27 @@
 #define LP_O_CLOEXEC 02000000
 #define LP_S_IFMT 0170000
 #define LP_S_IFREG 0100000
+#define LP_S_ISID 06000 /* S_ISUID | S_ISGID */
 #define LP_MAP_PRIVATE_ANON 0x22
 
-/* The program file, read into fresh memory. */
+/* The program file, read into fresh memory, and the fd it was read from
+ * (kept open until the exec is begun: the manager asks the file server
+ * about its handle for the set-ID bits). */
 struct lp_exec_file {
 	char *buf;
 	uint64_t size, len; /* the file's size; the mapping's length */
+	long fd, close;     /* the fd; whether it is ours to close */
+	uint32_t mode;      /* its mode, as fstat saw it */
 };
+
+/* Closes f's fd if we opened it. */
+static void lp_exec_close(struct lp_exec_file *f)
+{
+	const long ca[1] = { f->fd };
+	if (f->close)
+		lp_close(ca);
+	f->close = 0;
+}
 
 /* The new argv: a few leading strings (the #! interpreters, the script
  * names) before the caller's argv[1..]. */
@@ -89,6 +113,7 @@ static long lp_exec_slurp(long fd, struct lp_exec_file *f)
 	if ((uint64_t)st.st_size > LP_EXEC_IMAGE_MAX)
 		return -ENOMEM;
 	f->size = (uint64_t)st.st_size;
+	f->mode = st.st_mode;
 	f->len = LP_PAGE_UP(f->size);
 	f->buf = lp_exec_map(f->len, 3);
 	if ((long)f->buf < 0 && (long)f->buf > -4096) {
@@ -111,17 +136,16 @@ static long lp_exec_slurp(long fd, struct lp_exec_file *f)
 static long lp_exec_read(long dirfd, const char *path, long flags,
 			 struct lp_exec_file *f)
 {
-	*f = (struct lp_exec_file){ 0 };
+	*f = (struct lp_exec_file){ .fd = dirfd };
 	if ((flags & LP_AT_EMPTY_PATH) && path[0] == 0)
 		return lp_exec_slurp(dirfd, f);
 	const long oa[4] = { dirfd, (long)path, LP_O_CLOEXEC, 0 };
 	long fd = lp_openat(oa);
 	if (fd < 0)
 		return fd;
-	long r = lp_exec_slurp(fd, f);
-	const long ca[1] = { fd };
-	lp_close(ca);
-	return r;
+	f->fd = fd;
+	f->close = 1;
+	return lp_exec_slurp(fd, f);
 }
 
 static int lp_exec_blank(char c)
@@ -170,6 +194,32 @@ static const char *lp_exec_hashbang(const struct lp_exec_file *f, int depth,
 	return interp;
 }
 
+/* The caller's RLIMIT_STACK soft limit (RLIM_INFINITY as it is). */
+static uint64_t lp_exec_rlim_stack(void)
+{
+	struct lp_rlimit rl = { LP_RLIM_INFINITY, LP_RLIM_INFINITY };
+	const long ga[2] = { LP_RLIMIT_STACK, (long)&rl };
+	lp_getrlimit(ga);
+	return rl.cur;
+}
+
+/* How many bytes of arguments and environment (strings and pointers) an
+ * exec may pass. */
+static uint64_t lp_exec_arg_limit(void)
+{
+	uint64_t l = lp_exec_rlim_stack() / 4;
+	l = l < LP_ARG_MAX ? l : LP_ARG_MAX;
+	return l > LP_ARG_MIN ? l : LP_ARG_MIN;
+}
+
+/* The new image's stack reserve for `args` bytes of initial stack. */
+static uint64_t lp_exec_stack_size(uint64_t args)
+{
+	uint64_t s = lp_exec_rlim_stack();
+	s = s < LP_STACK_MAX ? s & ~(LP_PAGE - 1) : LP_STACK_MAX;
+	return s > args + LP_STACK_FREE ? s : args + LP_STACK_FREE;
+}
+
 /* Counts a NULL-ended vector of strings (n), checking each against
  * Linux's limits and adding their bytes to *total. */
 static long lp_exec_count(const char *const *v, long *n, uint64_t *total)
@@ -181,7 +231,7 @@ static long lp_exec_count(const char *const *v, long *n, uint64_t *total)
 			return -E2BIG;
 		*total += len + sizeof(char *);
 	}
-	return *total > LP_ARG_TOTAL ? -E2BIG : 0;
+	return *total > lp_exec_arg_limit() ? -E2BIG : 0;
 }
 
 /* Where the new image goes: its domain and our copy of a range. */
@@ -220,16 +270,18 @@ static void lp_exec_random(uint8_t out[16])
 }
 
 /* The new image's Linux initial stack, shared into dom below
- * EXO_STACK_TOP. Returns its rsp, or -errno. */
+ * EXO_STACK_TOP: the pages holding it and LP_EXEC_STACK_EAGER more; the
+ * rest of the reserve (*lo up) is backed when touched. Returns its rsp,
+ * or -errno. */
 static long lp_exec_stack(long dom, const struct lp_exec_args *a,
 			  uint64_t total, struct lp_image_info *ii,
-			  const char *execfn)
+			  const struct lp_spawn_cred *cred, const char *execfn,
+			  uint64_t *lo)
 {
 	const long argc = a->nhead + a->ntail;
-	const uint64_t bytes = LP_PAGE_UP(total + (uint64_t)(argc + a->nenv) * 8) +
-			       LP_EXEC_STACK;
-	const struct lp_ids *id = lp_ids();
-	const struct lp_spawn_cred cred = { id->uid, id->euid, id->gid, id->egid };
+	const uint64_t args = LP_PAGE_UP(total + (uint64_t)(argc + a->nenv) * 8 +
+					  512); /* auxv, platform, random */
+	const uint64_t bytes = args + LP_EXEC_STACK_EAGER;
 	uint64_t vlen = LP_PAGE_UP((uint64_t)(argc + a->nenv + 2) * 8);
 	const char **v = lp_exec_map(vlen, 3);
 	char *stk = 0;
@@ -242,8 +294,10 @@ static long lp_exec_stack(long dom, const struct lp_exec_args *a,
 	memcpy(v + argc, a->envp, (size_t)a->nenv * sizeof(*v));
 	lp_exec_random(random);
 	ii->execfn = execfn;
+	ii->hwcap = lp_cpu_hwcap();
+	*lo = EXO_STACK_TOP - lp_exec_stack_size(args);
 	r = lp_spawn_stack(stk + bytes, EXO_STACK_TOP, bytes, (int)argc, v,
-			   (int)a->nenv, v + argc, ii, &cred, random);
+			   (int)a->nenv, v + argc, ii, cred, random);
 	if (r >= 0) {
 		long e = lp_exo_map_copy(EXO_SELF, (uint64_t)stk, dom,
 					 EXO_STACK_TOP - bytes, bytes / LP_PAGE,
@@ -298,12 +352,13 @@ static void lp_exec_state_signals(struct lp_exec_state *es)
 static long lp_exec_load(long dom, const struct lp_exec_file *f,
 			 const struct exo_elf_image *im,
 			 const struct lp_exec_args *a, uint64_t total,
-			 const char *execfn)
+			 const struct lp_spawn_cred *cred, const char *execfn)
 {
 	struct lp_image_info ii;
 	struct lp_exec_state *es = 0;
 	const uint64_t seg_len = im->hi - im->lo;
 	char *seg = 0;
+	uint64_t stack_lo = 0;
 	long r, rsp;
 	if ((r = lp_image_info(f->buf, f->size, &ii)) < 0 ||
 	    (r = lp_exec_range(seg_len, &seg)) < 0)
@@ -312,9 +367,10 @@ static long lp_exec_load(long dom, const struct lp_exec_file *f,
 	struct lp_exec_place p = { dom, seg };
 	if ((r = exo_elf_place(im, lp_exec_place, &p)) < 0 ||
 	    (r = rsp = lp_exec_stack(dom, a, total + strlen(execfn) + 1, &ii,
-					     execfn)) < 0 ||
+				     cred, execfn, &stack_lo)) < 0 ||
 	    (r = lp_exec_state_give(dom, &es)) < 0)
 		goto out;
+	es->stack_lo = stack_lo;
 	lp_exec_state_signals(es);
 	const struct pm_exec_commit_req q = {
 		.rip = ii.entry, .rsp = (uint64_t)rsp,
@@ -336,12 +392,18 @@ static long lp_exec_image(const struct lp_exec_file *f,
 			  const struct lp_exec_args *a, uint64_t total,
 			  const char *execfn)
 {
-	struct pm_exec_begin_req bq = { 0 };
+	/* A set-ID file's handle goes to the manager, which asks the file
+	 * server for its bits itself; others need no check (not naming a
+	 * file only gives up privilege). */
+	long h = (f->mode & LP_S_ISID) ? lp_fd_get(f->fd) : -1;
+	struct pm_exec_begin_req bq = { .fs_handle = h >= 0 ? (int32_t)h : -1 };
 	struct pm_exec_begin_rep br;
 	long r = lp_pm_exec_begin(&bq, &br);
 	if (r < 0)
-		return r == -ENOSYS ? r : -ENOMEM;
-	r = lp_exec_load(br.domain, f, im, a, total, execfn);
+		return r == -ENOSYS || r == -EACCES ? r : -ENOMEM;
+	const struct lp_spawn_cred cred = { br.uid, br.euid, br.gid, br.egid,
+					    (uint32_t)br.secure };
+	r = lp_exec_load(br.domain, f, im, a, total, &cred, execfn);
 	const struct pm_exec_abort_req aq = { 0 };
 	struct pm_exec_abort_rep ar;
 	lp_pm_exec_abort(&aq, &ar);
@@ -353,12 +415,13 @@ static long lp_exec_image(const struct lp_exec_file *f,
 static long lp_exec_run(long dirfd, const char *path, long flags,
 			struct lp_exec_args *a, uint64_t total)
 {
-	struct lp_exec_file f = { 0 };
+	struct lp_exec_file f = { .fd = -1 };
 	struct exo_elf_image im;
-	const uint64_t limit = EXO_STACK_TOP - (64UL << 20);
+	const uint64_t limit = LP_MAP_LIMIT; /* the program's space */
 	long r;
 	for (int depth = 0;; depth++) {
 		lp_exec_unmap(f.buf, f.len);
+		lp_exec_close(&f);
 		if ((r = lp_exec_read(dirfd, path, flags, &f)) < 0)
 			break;
 		if (f.size >= 2 && f.buf[0] == '#' && f.buf[1] == '!') {
@@ -383,6 +446,7 @@ static long lp_exec_run(long dirfd, const char *path, long flags,
 		break;
 	}
 	lp_exec_unmap(f.buf, f.len);
+	lp_exec_close(&f);
 	return r;
 }
 
@@ -450,5 +514,6 @@ void lp_exec_start(void)
 		if (es->pending & LP_SIGBIT(s))
 			lp_sig.std_info[s] = (struct lp_siginfo){ .signo = s };
 	lp_sig.pending = es->pending;
+	lp_stack_reserve(es->stack_lo, EXO_STACK_TOP);
 	lp_fd_import(es);
 }

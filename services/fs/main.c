@@ -181,8 +181,26 @@ static long client_new(const struct fs_ctl_msg *m)
 	return r;
 }
 
-/* Acts on one control message. Returns its reply's result. */
-static long ctl_handle(const struct fs_ctl_msg *m)
+/* FS_CTL_STAT: the mode and owners of the file client c's handle opened.
+ * Returns 0, -EBADF or -EACCES (a pipe). */
+static long ctl_stat(struct client *c, int32_t handle, struct fs_ctl_rep *rep)
+{
+	struct fd_desc *d = fd_get(&c->fc.handles, handle);
+	struct fs_stat st;
+	if (!d)
+		return -EBADF;
+	if (d->pipe)
+		return -EACCES;
+	ramfs_stat(&srv.fs, d->obj, &st);
+	rep->mode = st.st_mode;
+	rep->uid = st.st_uid;
+	rep->gid = st.st_gid;
+	return 0;
+}
+
+/* Acts on one control message (filling rep's answer fields). Returns its
+ * reply's result. */
+static long ctl_handle(const struct fs_ctl_msg *m, struct fs_ctl_rep *rep)
 {
 	struct client *c = clients_find(&clients, m->id);
 	switch (m->op) {
@@ -199,6 +217,8 @@ static long ctl_handle(const struct fs_ctl_msg *m)
 			return -ENOENT;
 		c->fc.cred = (struct fs_cred){ .uid = m->uid, .gid = m->gid };
 		return 0;
+	case FS_CTL_STAT:
+		return c ? ctl_stat(c, m->handle, rep) : -ENOENT;
 	}
 	return -EINVAL;
 }
@@ -214,7 +234,8 @@ static int serve_ctl(void)
 	struct fs_ctl_msg m;
 	memcpy(&m, slot, sizeof(m));
 	fs_chan_consume(&ctl_req);
-	struct fs_ctl_rep rep = { .op = m.op, .id = m.id, .ret = ctl_handle(&m) };
+	struct fs_ctl_rep rep = { .op = m.op, .id = m.id };
+	rep.ret = ctl_handle(&m, &rep);
 	fs_server_publish(&srv, 0); /* credentials, handles dropped */
 	memcpy(out, &rep, sizeof(rep));
 	fs_chan_produce(&ctl_rep);

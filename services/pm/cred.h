@@ -25,4 +25,13 @@ long pm_set_resid(struct pm_ids *t, int privileged, int64_t r, int64_t e,
  * an id not allowed leaves it as it was, as Linux). */
 long pm_set_fsid(struct pm_ids *t, int privileged, uint32_t id);
 
+/* execve's ids (Linux's bprm_fill_uid and cap_bprm_creds_from_file): a
+ * file of mode `mode` with S_ISUID makes its owner the effective uid, with
+ * S_ISGID and group execute its group the effective gid; the saved and
+ * file-system ids then follow the effective ones (for every exec). The
+ * real ids stay. Returns AT_SECURE: 1 if the effective ids changed, or a
+ * non-root real uid runs with effective uid 0; else 0. */
+int pm_exec_ids(struct pm_ids *u, struct pm_ids *g, uint32_t mode,
+		uint32_t owner, uint32_t group);
+
 #endif

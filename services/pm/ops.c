@@ -337,8 +337,7 @@ static long op_stopped(struct pm_proc *p, const struct pm_stopped_req *q,
 static long op_exec_begin(struct pm_proc *p, const struct pm_exec_begin_req *q,
 			  struct pm_exec_begin_rep *r)
 {
-	(void)q;
-	long d = pm_exec_begin(p);
+	long d = pm_exec_begin(p, q->fs_handle, r);
 	if (d < 0)
 		return d;
 	r->domain = (int32_t)d;

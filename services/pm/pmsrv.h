@@ -8,6 +8,7 @@
 #include <libexo.h>
 
 #include "../fs/chan.h"
+#include "cred.h"
 #include "lp/procinfo.h"
 #include "pm.h"
 #include "ptable.h"
@@ -33,6 +34,8 @@ struct pm_svc {
 	struct pm_msg wait;
 	uint32_t fs_id;           /* fs's name for its client (0: the pid) */
 	struct pm_svc *exec;      /* the shell of an exec begun, or 0 */
+	struct pm_ids exec_u, exec_g; /* an exec's shell: the ids it runs
+				       * with (cred.h: pm_exec_ids) */
 };
 
 /* What init handed over (arguments page words, enum pm_arg_word). */
@@ -76,6 +79,13 @@ void pm_shell_release(struct pm_proc *p, struct pm_svc *s);
 void pm_page_update(struct pm_proc *p);
 /* Tells the file server p's file-system ids. Returns 0 or -errno. */
 long pm_fs_cred(struct pm_proc *p);
+/* Tells the file server the file-system ids of p's client in shell s. */
+long pm_fs_cred_of(struct pm_proc *p, struct pm_svc *s, uint32_t uid,
+		   uint32_t gid);
+/* Asks the file server about the file p's handle opened: out = mode,
+ * owner, group. Returns 0, -EBADF (no such handle), -EACCES (a pipe), or
+ * a transport error. */
+long pm_fs_stat(struct pm_proc *p, int32_t handle, uint32_t out[3]);
 
 /* ---- signal.c: signals between processes ---- */
 /* Queues si for p and notifies it: SIGKILL ends it at once. Returns 0,
@@ -104,8 +114,12 @@ void pm_reply(struct pm_proc *p, const struct pm_msg *m);
  * left behind; the request's capabilities are deleted either way). */
 long pm_spawn(struct pm_proc *c, const struct pm_spawn_req *q);
 /* ---- exec.c: execve's three steps (PM_OP_exec_*) ---- */
-/* Returns the caller's capability slot for the new domain, or -errno. */
-long pm_exec_begin(struct pm_proc *p);
+/* Begins an exec of the file p's fs handle opened (-1: none, no set-ID
+ * bits apply); *r gets the ids the new image will run with. Returns the
+ * caller's capability slot for the new domain, or -errno (-EBADF, -EACCES:
+ * a handle that is not a file). */
+long pm_exec_begin(struct pm_proc *p, int32_t handle,
+		   struct pm_exec_begin_rep *r);
 /* Returns 0 (p now runs the new image; no reply is due) or -errno
  * (nothing changed). */
 long pm_exec_commit(struct pm_proc *p, const struct pm_exec_commit_req *q);

@@ -51,16 +51,24 @@ static long ctl_xfer(struct fs_chan *c, void *msg, int send)
 	}
 }
 
+/* One control call to fs, its reply in *rep. Returns its result or a
+ * transport error. */
+static long ctl_call_rep(struct fs_ctl_msg *m, struct fs_ctl_rep *rep)
+{
+	uint8_t slot[FS_SLOT_SIZE] = { 0 };
+	memcpy(slot, m, sizeof(*m));
+	*rep = (struct fs_ctl_rep){ 0 };
+	long r = ctl_xfer(&pm.ctl_req, slot, 1);
+	if (r == 0)
+		r = ctl_xfer(&pm.ctl_rep, rep, 0);
+	return r < 0 ? r : rep->ret;
+}
+
 /* One control call to fs. Returns its result or a transport error. */
 static long ctl_call(struct fs_ctl_msg *m)
 {
-	uint8_t slot[FS_SLOT_SIZE] = { 0 };
-	struct fs_ctl_rep rep = { 0 };
-	memcpy(slot, m, sizeof(*m));
-	long r = ctl_xfer(&pm.ctl_req, slot, 1);
-	if (r == 0)
-		r = ctl_xfer(&pm.ctl_rep, &rep, 0);
-	return r < 0 ? r : rep.ret;
+	struct fs_ctl_rep rep;
+	return ctl_call_rep(m, &rep);
 }
 
 /* Maps ring in domain at *va (advancing it) and grants it there.
@@ -79,9 +87,27 @@ static uint32_t fs_id(const struct pm_proc *p, const struct pm_svc *s);
 
 long pm_fs_cred(struct pm_proc *p)
 {
-	struct fs_ctl_msg m = { .op = FS_CTL_CRED, .id = fs_id(p, svc_of(p)),
-				.uid = p->fsuid, .gid = p->fsgid };
+	return pm_fs_cred_of(p, svc_of(p), p->fsuid, p->fsgid);
+}
+
+long pm_fs_cred_of(struct pm_proc *p, struct pm_svc *s, uint32_t uid,
+		   uint32_t gid)
+{
+	struct fs_ctl_msg m = { .op = FS_CTL_CRED, .id = fs_id(p, s),
+				.uid = uid, .gid = gid };
 	return ctl_call(&m);
+}
+
+long pm_fs_stat(struct pm_proc *p, int32_t handle, uint32_t out[3])
+{
+	struct fs_ctl_msg m = { .op = FS_CTL_STAT, .id = fs_id(p, svc_of(p)),
+				.handle = handle };
+	struct fs_ctl_rep rep;
+	long r = ctl_call_rep(&m, &rep);
+	if (r < 0)
+		return r;
+	out[0] = rep.mode, out[1] = rep.uid, out[2] = rep.gid;
+	return 0;
 }
 
 static uint32_t fs_id(const struct pm_proc *p, const struct pm_svc *s)

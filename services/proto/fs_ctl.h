@@ -27,6 +27,11 @@ enum fs_ctl_op {
 			   * its cwd and credentials (uid, gid unused) (fork)
 			   * -> 0, or NEW's errors, -ENOENT (no from_id),
 			   * -ENOMEM */
+	FS_CTL_STAT = 5, /* id handle -> 0 and the mode, owner and group of
+			  * the file the client's handle opened (the process
+			  * manager's check of a set-user-ID exec), or
+			  * -ENOENT (no client), -EBADF (no such handle),
+			  * -EACCES (a pipe: not a file) */
 };
 
 /* The arguments page words fs is started with (struct exo_args). */
@@ -49,11 +54,14 @@ struct fs_ctl_msg {
 	uint32_t uid, gid;  /* credentials (euid, fsuid: the same) */
 	uint32_t max_handles; /* the client's handle limit */
 	uint32_t from_id;     /* FS_CTL_CLONE: the client to copy */
+	int32_t handle;       /* FS_CTL_STAT: the client's handle */
 };
 
 struct fs_ctl_rep {
 	uint32_t op, id;
 	int64_t ret; /* 0 or -errno */
+	uint32_t mode, uid, gid; /* FS_CTL_STAT's answer */
+	uint32_t pad;
 };
 
 #endif

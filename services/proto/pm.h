@@ -132,8 +132,15 @@
 	 * fresh shell (channels, signal ring, process page, a copy of the    \
 	 * caller's file server client: every handle); the caller gets the    \
 	 * domain capability (READ|WRITE) to load its new image into. A       \
-	 * second begin drops the first. -EINVAL (init), -ENOMEM. */          \
-	X(20, exec_begin, (int32_t unused;), (int32_t domain;))               \
+	 * second begin drops the first. fs_handle: the caller's file server  \
+	 * handle on the program file (-1: none); its set-user-ID and         \
+	 * set-group-ID bits, as fs reports them, give the ids the new image  \
+	 * runs with (applied at commit) and AT_SECURE, in the reply.         \
+	 * -EINVAL (init), -ENOMEM, -EBADF (no such handle), -EACCES (a       \
+	 * pipe). */                                                          \
+	X(20, exec_begin, (int32_t fs_handle;),                               \
+	  (int32_t domain; uint32_t uid; uint32_t euid; uint32_t gid;         \
+	   uint32_t egid; int32_t secure;))                                    \
 	/* The new image is ready: the manager revokes the caller's           \
 	 * capability, starts the new env at rip with rsp (no upcall, no FS   \
 	 * base), then ends the caller's env and domain: the pid, its parent, \

@@ -148,6 +148,19 @@ long lp_mem_adopt(uint64_t start, uint64_t end);
 /* The first address of the brk heap (page_up(_end)). */
 uint64_t lp_brk_start(void);
 
+/* ---- mem/stack.c: an exec'd program's main stack ---- */
+/* Reserves [lo, hi) (page-aligned, below EXO_STACK_TOP) as the main
+ * stack, backed on demand; below lo is the guard. */
+void lp_stack_reserve(uint64_t lo, uint64_t hi);
+/* Backs the absent pages of [va, va+len) if the range lies in the
+ * reserve (and up to LP_STACK_STEP - 1 pages below it). Returns 1 if it
+ * does (its pages are mapped now), 0 if it is not the stack's, -ENOMEM. */
+long lp_stack_grow(uint64_t va, uint64_t len);
+struct exo_upcall_frame;
+/* A page fault on an absent page of the reserve: backed, returns 1;
+ * anything else 0 (a signal). */
+int lp_stack_fault(const struct exo_upcall_frame *f);
+
 /* ---- mem/uaccess.c ---- */
 /* Pages already found accessible, valid until the address space changes
  * (lp_mem_generation); see mem/uaccess.c. Two ways per set, so the two
