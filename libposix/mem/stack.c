@@ -29,7 +29,7 @@ void lp_stack_reserve(uint64_t lo, uint64_t hi)
 static long lp_stack_fill(uint64_t va, uint64_t n)
 {
 	unsigned long q[LP_STACK_STEP];
-	if (lp_exo_query(EXO_SELF, va, n, q) != (long)n)
+	if (lp_exo_query(EXO_SELF, va, n, q) < 0)
 		return -ENOMEM;
 	for (uint64_t i = 0; i < n;) {
 		uint64_t j = i;

@@ -53,8 +53,9 @@ long pm_exec_begin(struct pm_proc *p, int32_t handle,
 	return e;
 }
 
-/* The new image's ids become p's; its file server client learns them
- * first. Returns 0 or -errno (nothing changed). */
+/* The new image's ids become p's; its file server client and its
+ * process page learn them before it runs (its libposix reads the page
+ * once, at its first call). Returns 0 or -errno (nothing changed). */
 static long exec_cred(struct pm_proc *p, struct pm_svc *n)
 {
 	long e = 0;
@@ -64,6 +65,7 @@ static long exec_cred(struct pm_proc *p, struct pm_svc *n)
 		return e;
 	p->euid = n->exec_u.e, p->suid = n->exec_u.s, p->fsuid = n->exec_u.fs;
 	p->egid = n->exec_g.e, p->sgid = n->exec_g.s, p->fsgid = n->exec_g.fs;
+	pm_page_update_of(p, n);
 	return 0;
 }
 

@@ -77,6 +77,8 @@ void pm_shell_free(struct pm_proc *p);
 void pm_shell_release(struct pm_proc *p, struct pm_svc *s);
 /* Writes p's ids and family into its process page. */
 void pm_page_update(struct pm_proc *p);
+/* The same into the page of shell s (an exec's, before it starts). */
+void pm_page_update_of(struct pm_proc *p, struct pm_svc *s);
 /* Tells the file server p's file-system ids. Returns 0 or -errno. */
 long pm_fs_cred(struct pm_proc *p);
 /* Tells the file server the file-system ids of p's client in shell s. */

@@ -241,6 +241,11 @@ void pm_page_update(struct pm_proc *p)
 	page_write(p, svc_of(p));
 }
 
+void pm_page_update_of(struct pm_proc *p, struct pm_svc *s)
+{
+	page_write(p, s);
+}
+
 /* Fills the shell s of p, whose domain is s->domain, with a copy of fs
  * client from_id. */
 static long shell_fill(struct pm_proc *p, struct pm_svc *s, uint32_t from_id)
