@@ -189,6 +189,7 @@ static __attribute__((noinline)) long lp_dispatch(long n, long a, long b,
 		lp_exec_start(); /* once: what an exec kept (lp/exec.h) */
 		lp_sig_install();
 	}
+	lp_stack_ensure((uint64_t)__builtin_frame_address(0));
 	lp_sig.depth++;
 	long r = lp_table[n](arg);
 	lp_sig.depth--;

@@ -4,7 +4,11 @@
  * little more; a fault on a page of the reserve that is not mapped gets
  * fresh zeroed frames (LP_STACK_STEP pages at a time, never over a page
  * already there), and so do the program's pointers into it that libposix
- * checks (lp_uaccess_check). Below the reserve nothing is mapped: the
+ * checks (lp_uaccess_check), and, before each call libposix handles,
+ * LP_STACK_SLACK bytes below the stack pointer (lp_stack_ensure), since
+ * libposix hands the kernel pointers to its own locals there and the
+ * kernel's writes do not fault into the upcall. Below the reserve
+ * nothing is mapped: the
  * guard, so running past it is a SIGSEGV. The reserve is read from the
  * exec state page (lp_exec_start); a program started any other way has
  * none and keeps its spawner's stack as it is. */
@@ -15,13 +19,14 @@
 #define LP_STACK_STEP 16UL
 
 static uint64_t lp_stack_lo, lp_stack_hi; /* the reserve; 0, 0: none */
+uint64_t lp_stack_low; /* [lp_stack_low, lp_stack_hi) is all backed */
 
 void lp_stack_reserve(uint64_t lo, uint64_t hi)
 {
 	if (lo >= hi || (lo & (LP_PAGE - 1)) || hi > EXO_STACK_TOP)
 		return;
 	lp_stack_lo = lo;
-	lp_stack_hi = hi;
+	lp_stack_hi = lp_stack_low = hi;
 }
 
 /* Maps fresh pages over the absent pages among n pages from va (all
@@ -63,6 +68,19 @@ long lp_stack_grow(uint64_t va, uint64_t len)
 		at += n * LP_PAGE;
 	}
 	return 1;
+}
+
+void lp_stack_ensure_slow(uint64_t sp)
+{
+	uint64_t want = sp - LP_STACK_SLACK;
+	if (sp < lp_stack_lo || sp >= lp_stack_hi)
+		return; /* another stack (an alternate one, clone's) */
+	if (want < lp_stack_lo)
+		want = lp_stack_lo;
+	want &= ~(LP_PAGE - 1);
+	if (want < lp_stack_low &&
+	    lp_stack_grow(want, lp_stack_low - want) > 0)
+		lp_stack_low = want;
 }
 
 int lp_stack_fault(const struct exo_upcall_frame *f)

@@ -1,6 +1,7 @@
 /* exechelper: the program exectest execs (also built as a static-PIE,
  * exechelper-pie). "exit N" exits with N at once; "stack N" uses N MiB of
- * its main stack and exits with 8; "aux" writes every auxiliary vector
+ * its main stack, then stats a file into and takes a signal on the stack
+ * below, and exits with 8 (98 if those failed); "aux" writes every auxiliary vector
  * entry it checks to /tmp/exec.out and exits with 9; "ids" writes its
  * real, effective and saved ids and AT_SECURE there and exits with 10;
  * anything else writes what it found to /tmp/exec.out -- argv, envp, ids,
@@ -23,15 +24,34 @@ extern const Elf64_Ehdr __ehdr_start; /* the linker's: the image's start */
 void _start(void);
 int main(int argc, char **argv);
 
-/* Touches `left` more bytes of stack, 64 KiB a frame. Returns a sum the
- * compiler cannot drop. */
+static volatile sig_atomic_t caught;
+
+static void on_usr1(int sig)
+{
+	caught = sig;
+}
+
+/* At the bottom of a deep stack: a call that writes a result into a
+ * fresh stack buffer, and a signal whose frame goes below. Returns 0 if
+ * both worked. */
+static __attribute__((noinline)) long bottom(void)
+{
+	struct stat st;
+	signal(SIGUSR1, on_usr1);
+	if (stat("/bin", &st) != 0 || !S_ISDIR(st.st_mode) || raise(SIGUSR1) != 0)
+		return 1;
+	return caught == SIGUSR1 ? 0 : 2;
+}
+
+/* Touches `left` more bytes of stack, 64 KiB a frame, then calls
+ * bottom(). Returns its result. */
 static __attribute__((noinline)) long deep(long left)
 {
 	volatile char buf[65536];
 	for (size_t i = 0; i < sizeof(buf); i += 4096)
 		buf[i] = (char)i;
 	if (left <= (long)sizeof(buf))
-		return buf[0];
+		return bottom() + buf[0];
 	return deep(left - (long)sizeof(buf)) + buf[4096];
 }
 
@@ -114,9 +134,7 @@ int main(int argc, char **argv)
 	if (argc == 3 && strcmp(argv[1], "exit") == 0)
 		return atoi(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "stack") == 0) {
-		volatile long sink = deep(atol(argv[2]) << 20);
-		(void)sink;
-		return 8;
+		return deep(atol(argv[2]) << 20) == 0 ? 8 : 98;
 	}
 	if (argc == 2 && strcmp(argv[1], "aux") == 0)
 		return report_aux_all();

@@ -160,6 +160,22 @@ struct exo_upcall_frame;
 /* A page fault on an absent page of the reserve: backed, returns 1;
  * anything else 0 (a signal). */
 int lp_stack_fault(const struct exo_upcall_frame *f);
+/* What lp_stack_ensure keeps backed below the stack pointer (the deepest
+ * libposix call path, with its 4 KiB query buffers, and the kernel's
+ * outputs into them, needs far less). */
+#define LP_STACK_SLACK (64UL << 10)
+/* [lp_stack_low, the reserve's top) is backed (the reserve's top when
+ * nothing is known; 0 without a reserve). */
+extern uint64_t lp_stack_low;
+void lp_stack_ensure_slow(uint64_t sp);
+/* Backs the reserve's pages within LP_STACK_SLACK below sp, where the
+ * kernel may write a libposix call's outputs: one compare when they are
+ * (and always without a reserve). */
+static inline void lp_stack_ensure(uint64_t sp)
+{
+	if (__builtin_expect(sp - LP_STACK_SLACK < lp_stack_low, 0))
+		lp_stack_ensure_slow(sp);
+}
 
 /* ---- mem/uaccess.c ---- */
 /* Pages already found accessible, valid until the address space changes
