@@ -4,6 +4,7 @@
  * below, and exits with 8 (98 if those failed); "aux" writes every auxiliary vector
  * entry it checks to /tmp/exec.out and exits with 9; "ids" writes its
  * real, effective and saved ids and AT_SECURE there and exits with 10;
+ * "sleep MS" sleeps that long and exits with 11;
  * anything else writes what it found to /tmp/exec.out -- argv, envp, ids,
  * the fds 10 and 11, umask, limits, signal state, the auxiliary vector --
  * and exits with 7. */
@@ -135,6 +136,10 @@ int main(int argc, char **argv)
 		return atoi(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "stack") == 0) {
 		return deep(atol(argv[2]) << 20) == 0 ? 8 : 98;
+	}
+	if (argc == 3 && strcmp(argv[1], "sleep") == 0) {
+		usleep((useconds_t)atoi(argv[2]) * 1000);
+		return 11;
 	}
 	if (argc == 2 && strcmp(argv[1], "aux") == 0)
 		return report_aux_all();

@@ -13,6 +13,8 @@
 #include <cpuid.h>
 #include <elf.h>
 #include <errno.h>
+#include <exo/info.h>
+#include <exo/layout.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -267,6 +269,52 @@ static void t_exec_stack(void)
 	EQ(run_rl(RLIM_INFINITY, HELPER, ex, big), 3 << 8);
 }
 
+/* Free frames once the kernel's count has caught up (it is refreshed at
+ * every timer tick). */
+static uint64_t free_frames(void)
+{
+	const struct exo_info *in = (const struct exo_info *)EXO_INFO_VA;
+	uint64_t t = in->ticks;
+	while (in->ticks < t + 2)
+		usleep(1000);
+	return in->free_frames;
+}
+
+/* Frames a running exec'd helper holds with RLIMIT_STACK at `stack`. */
+static uint64_t frames_with_stack(rlim_t stack)
+{
+	uint64_t before = free_frames();
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct rlimit rl = { stack, RLIM_INFINITY };
+		char *argv[] = { "h", "sleep", "400", 0 };
+		setrlimit(RLIMIT_STACK, &rl);
+		execve(HELPER, argv, env2);
+		_exit(100 + errno);
+	}
+	usleep(200000);
+	uint64_t during = free_frames();
+	int st = -1;
+	waitpid(pid, &st, 0);
+	return st == 11 << 8 ? before - during : ~0UL;
+}
+
+/* The stack reserve costs frames only for the pages touched: a process
+ * with RLIMIT_STACK at 512 MiB or unlimited holds about what one with 8
+ * MiB holds, far less than even 8 MiB of frames (2048). */
+static void t_exec_stack_lazy(void)
+{
+	uint64_t f8 = frames_with_stack(8UL << 20);
+	uint64_t f512 = frames_with_stack(512UL << 20);
+	uint64_t finf = frames_with_stack(RLIM_INFINITY);
+	printf(SUITE ": frames held by an exec'd process: %lu (8 MiB stack), "
+	       "%lu (512 MiB), %lu (unlimited)\n", (unsigned long)f8,
+	       (unsigned long)f512, (unsigned long)finf);
+	if (f8 > 1024 || f512 > f8 + 64 || finf > f8 + 64)
+		FAIL("frames %lu %lu %lu", (unsigned long)f8, (unsigned long)f512,
+		     (unsigned long)finf);
+}
+
 /* CPUID leaf 1's EDX: what Linux gives as AT_HWCAP on x86_64. */
 static unsigned long cpu_hwcap(void)
 {
@@ -430,7 +478,7 @@ int main(void)
 	static const struct suite_test tests[] = {
 		T(exec_state),	T(exec_script), T(fexecve),
 		T(exec_errors), T(exec_loop),	T(posix_spawn),
-		T(exec_stack),	T(exec_aux),	T(exec_pie),
+		T(exec_stack),	T(exec_stack_lazy), T(exec_aux), T(exec_pie),
 		T(exec_setuid),
 	};
 	return suite_run_forked(tests, sizeof(tests) / sizeof(tests[0]));
