@@ -4,26 +4,34 @@
  * of the file, as the file server reports them), then the switch from
  * the old domain to the new one under the same process record
  * (exec_commit), or its abandonment (exec_abort). */
+#include "cred.h"
 #include "pmsrv.h"
 
 #define R_RW (EXO_R_READ | EXO_R_WRITE)
 
-/* The ids the new image in shell n runs with, from the mode and owners
- * of the file the caller's handle opened (fs says: the caller cannot
- * name a file it has not opened, nor lie about its bits). Fills the
- * reply's ids. Returns 0 or -errno. */
+/* The caller's ids as exec changes them for a file of mode st[0],
+ * owner st[1], group st[2] (cred.h). Returns AT_SECURE. */
+static int exec_new_ids(const struct pm_proc *p, const uint32_t st[3],
+			struct pm_ids *u, struct pm_ids *g)
+{
+	*u = (struct pm_ids){ p->uid, p->euid, p->suid, p->fsuid };
+	*g = (struct pm_ids){ p->gid, p->egid, p->sgid, p->fsgid };
+	return pm_exec_ids(u, g, st[0], st[1], st[2]);
+}
+
+/* Reads the set-ID facts of the file the caller's handle opened into
+ * n->exec_st (fs says: the caller cannot name a file it has not opened,
+ * nor lie about its bits; no handle: none) and answers the ids the new
+ * image will run with. Returns 0 or -errno. */
 static long exec_ids(struct pm_proc *p, int32_t handle, struct pm_svc *n,
 		     struct pm_exec_begin_rep *r)
 {
-	uint32_t st[3] = { 0, 0, 0 }; /* mode, owner, group */
+	struct pm_ids u, g;
 	long e;
-	if (handle >= 0 && (e = pm_fs_stat(p, handle, st)) < 0)
+	if (handle >= 0 && (e = pm_fs_stat(p, handle, n->exec_st)) < 0)
 		return e;
-	n->exec_u = (struct pm_ids){ p->uid, p->euid, p->suid, p->fsuid };
-	n->exec_g = (struct pm_ids){ p->gid, p->egid, p->sgid, p->fsgid };
-	r->secure = pm_exec_ids(&n->exec_u, &n->exec_g, st[0], st[1], st[2]);
-	r->uid = n->exec_u.r, r->euid = n->exec_u.e;
-	r->gid = n->exec_g.r, r->egid = n->exec_g.e;
+	r->secure = exec_new_ids(p, n->exec_st, &u, &g);
+	r->uid = u.r, r->euid = u.e, r->gid = g.r, r->egid = g.e;
 	return 0;
 }
 
@@ -53,18 +61,21 @@ long pm_exec_begin(struct pm_proc *p, int32_t handle,
 	return e;
 }
 
-/* The new image's ids become p's; its file server client and its
- * process page learn them before it runs (its libposix reads the page
- * once, at its first call). Returns 0 or -errno (nothing changed). */
+/* The new image's ids become p's (worked out from its ids now: a
+ * setuid between begin and commit counts); its file server client and
+ * its process page learn them before it runs (its libposix reads the
+ * page once, at its first call). Returns 0 or -errno (nothing changed). */
 static long exec_cred(struct pm_proc *p, struct pm_svc *n)
 {
+	struct pm_ids u, g;
 	long e = 0;
-	if (n->exec_u.fs != p->fsuid || n->exec_g.fs != p->fsgid)
-		e = pm_fs_cred_of(p, n, n->exec_u.fs, n->exec_g.fs);
+	exec_new_ids(p, n->exec_st, &u, &g);
+	if (u.fs != p->fsuid || g.fs != p->fsgid)
+		e = pm_fs_cred_of(p, n, u.fs, g.fs);
 	if (e < 0)
 		return e;
-	p->euid = n->exec_u.e, p->suid = n->exec_u.s, p->fsuid = n->exec_u.fs;
-	p->egid = n->exec_g.e, p->sgid = n->exec_g.s, p->fsgid = n->exec_g.fs;
+	p->euid = u.e, p->suid = u.s, p->fsuid = u.fs;
+	p->egid = g.e, p->sgid = g.s, p->fsgid = g.fs;
 	pm_page_update_of(p, n);
 	return 0;
 }

@@ -8,7 +8,6 @@
 #include <libexo.h>
 
 #include "../fs/chan.h"
-#include "cred.h"
 #include "lp/procinfo.h"
 #include "pm.h"
 #include "ptable.h"
@@ -34,8 +33,8 @@ struct pm_svc {
 	struct pm_msg wait;
 	uint32_t fs_id;           /* fs's name for its client (0: the pid) */
 	struct pm_svc *exec;      /* the shell of an exec begun, or 0 */
-	struct pm_ids exec_u, exec_g; /* an exec's shell: the ids it runs
-				       * with (cred.h: pm_exec_ids) */
+	uint32_t exec_st[3];      /* an exec's shell: its file's mode,
+				   * owner and group (0s: no set-ID) */
 };
 
 /* What init handed over (arguments page words, enum pm_arg_word). */
