@@ -41,8 +41,9 @@ static long segments_check(const struct exo_elf_image *im)
 			continue;
 		if ((p->flags & ~known) || p->memsz == 0)
 			return -ENOEXEC;
-		if ((p->flags & EXO_ELF_PF_X) && im->entry >= p->vaddr + im->bias &&
-		    im->entry - (p->vaddr + im->bias) < p->memsz)
+		uint64_t va = p->vaddr + im->bias;
+		if ((p->flags & EXO_ELF_PF_X) && im->entry >= va &&
+		    im->entry - va < p->memsz)
 			entry_ok = 1;
 	}
 	return entry_ok ? 0 : -ENOEXEC;

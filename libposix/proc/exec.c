@@ -279,8 +279,10 @@ static long lp_exec_stack(long dom, const struct lp_exec_args *a,
 			  uint64_t *lo)
 {
 	const long argc = a->nhead + a->ntail;
-	const uint64_t args = LP_PAGE_UP(total + (uint64_t)(argc + a->nenv) * 8 +
-					  512); /* auxv, platform, random */
+	/* the strings and pointers, and 512 bytes for the auxv, the
+	 * platform string and the random bytes */
+	const uint64_t args =
+		LP_PAGE_UP(total + (uint64_t)(argc + a->nenv) * 8 + 512);
 	const uint64_t bytes = args + LP_EXEC_STACK_EAGER;
 	uint64_t vlen = LP_PAGE_UP((uint64_t)(argc + a->nenv + 2) * 8);
 	const char **v = lp_exec_map(vlen, 3);

@@ -50,7 +50,8 @@ long lp_image_info(const void *elf, uint64_t size, struct lp_image_info *ii)
 	for (unsigned i = 0; i < eh->phnum; i++)
 		if (ph[i].type == EXO_ELF_PT_LOAD && eh->phoff >= ph[i].offset &&
 		    eh->phoff - ph[i].offset < ph[i].filesz)
-			ii->phdr = ph[i].vaddr + bias + (eh->phoff - ph[i].offset);
+			ii->phdr = ph[i].vaddr + bias +
+				   (eh->phoff - ph[i].offset);
 	return ii->phdr ? 0 : -ENOEXEC;
 }
 
