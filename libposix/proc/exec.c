@@ -42,6 +42,7 @@
 #define LP_S_IFREG 0100000
 #define LP_S_ISID 06000 /* S_ISUID | S_ISGID */
 #define LP_MAP_PRIVATE_ANON 0x22
+#define LP_PATH_MAX 4096
 
 /* The program file, read into fresh memory, and the fd it was read from
  * (kept open until the exec is begun: the manager asks the file server
@@ -413,12 +414,47 @@ static long lp_exec_image(const struct lp_exec_file *f,
 	return r;
 }
 
+/* Appends decimal n (>= 0) to s. Returns the end. */
+static char *lp_exec_decimal(char *s, long n)
+{
+	char d[24];
+	int k = 0;
+	do
+		d[k++] = (char)('0' + n % 10);
+	while ((n /= 10) > 0);
+	while (k > 0)
+		*s++ = d[--k];
+	return s;
+}
+
+/* AT_EXECFN, Linux's bprm->filename: the path as given, "/dev/fd/N" for
+ * dirfd itself (AT_EMPTY_PATH), "/dev/fd/N/path" for a path relative to
+ * a dirfd; a script's own name, not its interpreter's. */
+static const char *lp_exec_name(long dirfd, const char *path, long flags)
+{
+	static char name[LP_PATH_MAX + 32];
+	if (path[0] == '/' || dirfd == FS_AT_FDCWD || dirfd < 0)
+		return path;
+	char *e = lp_exec_decimal(name + 8, dirfd);
+	memcpy(name, "/dev/fd/", 8);
+	if (!((flags & LP_AT_EMPTY_PATH) && path[0] == 0)) {
+		size_t n = strlen(path);
+		n = n < LP_PATH_MAX ? n : LP_PATH_MAX;
+		*e++ = '/';
+		memcpy(e, path, n);
+		e += n;
+	}
+	*e = 0;
+	return name;
+}
+
 /* Finds the image behind dirfd/path, following #! lines, then runs it. */
 static long lp_exec_run(long dirfd, const char *path, long flags,
 			struct lp_exec_args *a, uint64_t total)
 {
 	struct lp_exec_file f = { .fd = -1 };
 	struct exo_elf_image im;
+	const char *execfn = 0;
 	const uint64_t limit = LP_MAP_LIMIT; /* the program's space */
 	long r;
 	for (int depth = 0;; depth++) {
@@ -426,6 +462,8 @@ static long lp_exec_run(long dirfd, const char *path, long flags,
 		lp_exec_close(&f);
 		if ((r = lp_exec_read(dirfd, path, flags, &f)) < 0)
 			break;
+		if (!execfn) /* the path passed open's checks */
+			execfn = lp_exec_name(dirfd, path, flags);
 		if (f.size >= 2 && f.buf[0] == '#' && f.buf[1] == '!') {
 			r = -ELOOP;
 			if (depth >= LP_EXEC_DEPTH)
@@ -444,7 +482,7 @@ static long lp_exec_run(long dirfd, const char *path, long flags,
 		}
 		r = exo_elf_check(f.buf, f.size, limit, &im) < 0
 			    ? -ENOEXEC
-			    : lp_exec_image(&f, &im, a, total, path);
+			    : lp_exec_image(&f, &im, a, total, execfn);
 		break;
 	}
 	lp_exec_unmap(f.buf, f.len);

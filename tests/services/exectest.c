@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -129,11 +130,13 @@ static void t_exec_script(void)
 	char *argv[] = { "s1", "x", 0 };
 	EQ(run("/tmp/s1", argv, env2), 7 << 8);
 	if (!strstr(report(), "argc=4\nargv[0]=" HELPER "\nargv[1]=-opt\n"
-			      "argv[2]=/tmp/s1\nargv[3]=x\n"))
+			      "argv[2]=/tmp/s1\nargv[3]=x\n") ||
+	    !strstr(report(), "execfn=/tmp/s1 "))
 		FAIL("script:\n%s", report());
 	EQ(run("/tmp/s2", argv, env2), 7 << 8);
 	if (!strstr(report(), "argc=5\nargv[0]=" HELPER "\nargv[1]=-opt\n"
-			      "argv[2]=/tmp/s1\nargv[3]=/tmp/s2\nargv[4]=x\n"))
+			      "argv[2]=/tmp/s1\nargv[3]=/tmp/s2\nargv[4]=x\n") ||
+	    !strstr(report(), "execfn=/tmp/s2 "))
 		FAIL("nested script:\n%s", report());
 }
 
@@ -149,6 +152,44 @@ static void t_fexecve(void)
 	int st = -1;
 	EQ(waitpid(pid, &st, 0), pid);
 	EQ(st, 42 << 8);
+}
+
+/* Runs execveat(dirfd, path, AT_EMPTY_PATH if path is "") in a child;
+ * returns its wait status. */
+static int run_at(int dirfd, const char *path)
+{
+	char *argv[] = { "fx", "report", 0 };
+	unlink(OUT);
+	pid_t pid = fork();
+	if (pid == 0) {
+		syscall(SYS_execveat, dirfd, path, argv, env2,
+			path[0] ? 0 : AT_EMPTY_PATH);
+		_exit(100 + errno);
+	}
+	int st = -1;
+	waitpid(pid, &st, 0);
+	return st;
+}
+
+/* AT_EXECFN is the name exec'd as Linux forms it: /dev/fd/N for an fd,
+ * /dev/fd/N/path for a path relative to a directory fd. */
+static void t_exec_execfn(void)
+{
+	char want[64];
+	int fd = open(HELPER, O_RDONLY), dir = open("/bin", O_RDONLY);
+	OK(fd);
+	OK(dir);
+	EQ(run_at(fd, ""), 7 << 8);
+	snprintf(want, sizeof(want), "execfn=/dev/fd/%d ", fd);
+	if (!strstr(report(), want))
+		FAIL("want %s in:\n%s", want, report());
+	EQ(run_at(dir, "exechelper"), 7 << 8);
+	snprintf(want, sizeof(want), "execfn=/dev/fd/%d/exechelper ", dir);
+	if (!strstr(report(), want))
+		FAIL("want %s in:\n%s", want, report());
+	EQ(run_at(dir, HELPER), 7 << 8); /* absolute: as given */
+	if (!strstr(report(), "execfn=" HELPER " "))
+		FAIL("absolute path:\n%s", report());
 }
 
 /* posix_spawn (musl's: a pipe, clone(CLONE_VM|CLONE_VFORK), execve in
@@ -479,7 +520,7 @@ int main(void)
 		T(exec_state),	T(exec_script), T(fexecve),
 		T(exec_errors), T(exec_loop),	T(posix_spawn),
 		T(exec_stack),	T(exec_stack_lazy), T(exec_aux), T(exec_pie),
-		T(exec_setuid),
+		T(exec_setuid), T(exec_execfn),
 	};
 	return suite_run_forked(tests, sizeof(tests) / sizeof(tests[0]));
 }
