@@ -23,7 +23,8 @@ uint64_t lp_stack_low; /* [lp_stack_low, lp_stack_hi) is all backed */
 
 void lp_stack_reserve(uint64_t lo, uint64_t hi)
 {
-	if (lo >= hi || (lo & (LP_PAGE - 1)) || hi > EXO_STACK_TOP)
+	if (lo >= hi || (lo & (LP_PAGE - 1)) || hi > EXO_STACK_TOP ||
+	    hi - lo > LP_STACK_MAX)
 		return;
 	lp_stack_lo = lo;
 	lp_stack_hi = lp_stack_low = hi;

@@ -30,7 +30,6 @@
  * (also for RLIM_INFINITY: it must end above the file server's window,
  * lp/procinfo.h) and at least the arguments and 128 KiB; of it, the
  * arguments and LP_EXEC_STACK_EAGER more are backed at once. */
-#define LP_STACK_MAX (1UL << 30)
 #define LP_STACK_FREE (128UL << 10)
 #define LP_EXEC_STACK_EAGER (64UL << 10)
 #define LP_EXEC_IMAGE_MAX (64UL << 20)
@@ -314,12 +313,11 @@ out:
 	return r;
 }
 
-/* What survives: written here, shared read-only at LP_EXEC_VA in dom. */
-static long lp_exec_state_give(long dom, struct lp_exec_state **out)
+/* What survives, written into fresh pages (*out). Returns 0 or -errno. */
+static long lp_exec_state_new(struct lp_exec_state **out)
 {
-	const uint64_t len = LP_EXEC_PAGES * LP_PAGE;
 	char *buf;
-	long r = lp_exec_range(len, &buf);
+	long r = lp_exec_range(LP_EXEC_PAGES * LP_PAGE, &buf);
 	if (r < 0)
 		return r;
 	struct lp_exec_state *es = (struct lp_exec_state *)buf;
@@ -330,9 +328,18 @@ static long lp_exec_state_give(long dom, struct lp_exec_state **out)
 		lp_getrlimit(ga);
 	}
 	lp_fd_export(es);
-	r = lp_exo_map_copy(EXO_SELF, (uint64_t)buf, dom, LP_EXEC_VA,
-			    LP_EXEC_PAGES, EXO_PROT_READ);
 	*out = es;
+	return 0;
+}
+
+/* What survives: written here, shared read-only at LP_EXEC_VA in dom. */
+static long lp_exec_state_give(long dom, struct lp_exec_state **out)
+{
+	long r = lp_exec_state_new(out);
+	if (r < 0)
+		return r;
+	r = lp_exo_map_copy(EXO_SELF, (uint64_t)*out, dom, LP_EXEC_VA,
+			    LP_EXEC_PAGES, EXO_PROT_READ);
 	return r < 0 ? r : 0;
 }
 
@@ -388,8 +395,68 @@ out:
 	return r < 0 ? r : -EIO;
 }
 
-/* The new domain from the manager, loaded and committed; aborted on
- * failure. */
+/* Copies n strings to *at, advancing it. */
+static void lp_exec_put(char **at, long n, const char *const *s)
+{
+	for (long i = 0; i < n; i++) {
+		size_t len = strlen(s[i]) + 1;
+		memcpy(*at, s[i], len);
+		*at += len;
+	}
+}
+
+/* The bytes of n strings with their NULs. */
+static uint64_t lp_exec_len(long n, const char *const *s)
+{
+	uint64_t len = 0;
+	for (long i = 0; i < n; i++)
+		len += strlen(s[i]) + 1;
+	return len;
+}
+
+/* A trusted exec (a set-ID file): the manager reads the file, places it
+ * and builds the stack itself (PM_OP_exec_load); it gets the argument,
+ * environment and AT_EXECFN strings in one buffer and the state page.
+ * Returns only on failure: -errno. */
+static long lp_exec_trusted(const struct lp_exec_args *a, uint64_t total,
+			    const char *execfn)
+{
+	const long argc = a->nhead + a->ntail;
+	const uint64_t len = lp_exec_len(a->nhead, a->head) +
+			     lp_exec_len(a->ntail, a->tail) +
+			     lp_exec_len(a->nenv, a->envp) + strlen(execfn) + 1;
+	const uint64_t args =
+		LP_PAGE_UP(total + (uint64_t)(argc + a->nenv) * 8 + 512);
+	struct lp_exec_state *es = 0;
+	char *buf = 0, *at;
+	long r = lp_exec_range(LP_PAGE_UP(len), &buf);
+	if (r < 0 || (r = lp_exec_state_new(&es)) < 0)
+		goto out;
+	at = buf;
+	lp_exec_put(&at, a->nhead, a->head);
+	lp_exec_put(&at, a->ntail, a->tail);
+	lp_exec_put(&at, a->nenv, a->envp);
+	lp_exec_put(&at, 1, &execfn);
+	es->stack_lo = EXO_STACK_TOP - lp_exec_stack_size(args);
+	lp_exec_state_signals(es);
+	const struct pm_exec_load_req q = {
+		.args_va = (uint64_t)buf, .args_len = (uint32_t)len,
+		.state_va = (uint64_t)es,
+		.state_len = (uint32_t)(LP_EXEC_PAGES * LP_PAGE),
+		.argc = (int32_t)argc, .envc = (int32_t)a->nenv,
+		.nocldwait = lp_sig.action[LP_SIGCHLD].handler == LP_SIG_IGN,
+	};
+	struct pm_exec_load_rep lr;
+	r = lp_pm_exec_load(&q, &lr);
+out:
+	if (es)
+		lp_exec_unmap(es, LP_EXEC_PAGES * LP_PAGE);
+	lp_exec_unmap(buf, LP_PAGE_UP(len));
+	return r < 0 ? r : -EIO;
+}
+
+/* The new domain from the manager, loaded and committed (or, for a
+ * set-ID file, loaded by the manager); aborted on failure. */
 static long lp_exec_image(const struct lp_exec_file *f,
 			  const struct exo_elf_image *im,
 			  const struct lp_exec_args *a, uint64_t total,
@@ -406,11 +473,15 @@ static long lp_exec_image(const struct lp_exec_file *f,
 		return r == -ENOSYS || r == -EACCES ? r : -ENOMEM;
 	const struct lp_spawn_cred cred = { br.uid, br.euid, br.gid, br.egid,
 					    (uint32_t)br.secure };
-	r = lp_exec_load(br.domain, f, im, a, total, &cred, execfn);
+	if (br.trusted)
+		r = lp_exec_trusted(a, total, execfn);
+	else
+		r = lp_exec_load(br.domain, f, im, a, total, &cred, execfn);
 	const struct pm_exec_abort_req aq = { 0 };
 	struct pm_exec_abort_rep ar;
 	lp_pm_exec_abort(&aq, &ar);
-	lp_exo_cap_delete(br.domain);
+	if (!br.trusted)
+		lp_exo_cap_delete(br.domain);
 	return r;
 }
 

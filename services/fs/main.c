@@ -195,7 +195,49 @@ static long ctl_stat(struct client *c, int32_t handle, struct fs_ctl_rep *rep)
 	rep->mode = st.st_mode;
 	rep->uid = st.st_uid;
 	rep->gid = st.st_gid;
+	rep->size = (uint64_t)st.st_size;
 	return 0;
+}
+
+/* Copies the file d opened, from offset 0, into buf (n bytes at most).
+ * Returns the bytes copied or ramfs_read's error. */
+static long ctl_copy(struct fd_desc *d, uint8_t *buf, uint64_t n)
+{
+	uint64_t at = 0;
+	while (at < n) {
+		long r = ramfs_read(&srv.fs, d->obj, at, buf + at, n - at);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			break;
+		at += (uint64_t)r;
+	}
+	return (long)at;
+}
+
+/* FS_CTL_READ: the file client c's handle opened, copied into memory
+ * object m->bulk_mem (deleted here whatever happens), with its mode and
+ * owners. Returns the bytes copied or -errno. */
+static long ctl_read(struct client *c, const struct fs_ctl_msg *m,
+		     struct fs_ctl_rep *rep)
+{
+	struct exo_cap_info ci;
+	struct exo_region img = { 0 };
+	unsigned long pages = m->bulk_size / EXO_PAGE_SIZE;
+	long r = ctl_stat(c, m->handle, rep);
+	if (r == 0 && ((r = exo_cap_info(m->bulk_mem, &ci)) == 0) &&
+	    (m->bulk_size == 0 || m->bulk_size % EXO_PAGE_SIZE ||
+	     ci.size < pages))
+		r = -EINVAL;
+	if (r == 0 && (r = exo_region_map(&img, m->bulk_mem, pages,
+					  EXO_PROT_READ | EXO_PROT_WRITE)) == 0) {
+		img.mem = -1; /* deleted below */
+		r = ctl_copy(fd_get(&c->fc.handles, m->handle), img.base,
+			     m->bulk_size);
+		exo_region_free(&img);
+	}
+	exo_cap_delete(m->bulk_mem);
+	return r;
 }
 
 /* Acts on one control message (filling rep's answer fields). Returns its
@@ -219,6 +261,12 @@ static long ctl_handle(const struct fs_ctl_msg *m, struct fs_ctl_rep *rep)
 		return 0;
 	case FS_CTL_STAT:
 		return c ? ctl_stat(c, m->handle, rep) : -ENOENT;
+	case FS_CTL_READ:
+		if (!c) {
+			exo_cap_delete(m->bulk_mem);
+			return -ENOENT;
+		}
+		return ctl_read(c, m, rep);
 	}
 	return -EINVAL;
 }

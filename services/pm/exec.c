@@ -9,29 +9,39 @@
 
 #define R_RW (EXO_R_READ | EXO_R_WRITE)
 
-/* The caller's ids as exec changes them for a file of mode st[0],
- * owner st[1], group st[2] (cred.h). Returns AT_SECURE. */
-static int exec_new_ids(const struct pm_proc *p, const uint32_t st[3],
-			struct pm_ids *u, struct pm_ids *g)
+int pm_exec_new_ids(const struct pm_proc *p, const uint32_t st[3],
+		    struct pm_ids *u, struct pm_ids *g)
 {
 	*u = (struct pm_ids){ p->uid, p->euid, p->suid, p->fsuid };
 	*g = (struct pm_ids){ p->gid, p->egid, p->sgid, p->fsgid };
 	return pm_exec_ids(u, g, st[0], st[1], st[2]);
 }
 
+/* Whether a file of mode `mode` is set-user-ID or set-group-ID (cred.h's
+ * rule): its image must then be loaded by the manager. */
+static int exec_setid(uint32_t mode)
+{
+	return (mode & 04000) || (mode & 02010) == 02010;
+}
+
 /* Reads the set-ID facts of the file the caller's handle opened into
  * n->exec_st (fs says: the caller cannot name a file it has not opened,
- * nor lie about its bits; no handle: none) and answers the ids the new
- * image will run with. Returns 0 or -errno. */
+ * nor lie about its bits; no handle: none), decides whether the exec is
+ * trusted and answers the ids the new image will run with. Returns 0 or
+ * -errno. */
 static long exec_ids(struct pm_proc *p, int32_t handle, struct pm_svc *n,
 		     struct pm_exec_begin_rep *r)
 {
 	struct pm_ids u, g;
+	uint64_t size;
 	long e;
-	if (handle >= 0 && (e = pm_fs_stat(p, handle, n->exec_st)) < 0)
+	if (handle >= 0 && (e = pm_fs_stat(p, handle, n->exec_st, &size)) < 0)
 		return e;
-	r->secure = exec_new_ids(p, n->exec_st, &u, &g);
+	n->exec_handle = handle;
+	n->exec_trusted = handle >= 0 && exec_setid(n->exec_st[0]);
+	r->secure = pm_exec_new_ids(p, n->exec_st, &u, &g);
 	r->uid = u.r, r->euid = u.e, r->gid = g.r, r->egid = g.e;
+	r->trusted = n->exec_trusted;
 	return 0;
 }
 
@@ -50,15 +60,19 @@ long pm_exec_begin(struct pm_proc *p, int32_t handle,
 		pm.t.a.free(pm.t.a.ctx, n);
 		return e;
 	}
-	if ((e = pm_shell_exec(p, n)) < 0 ||
-	    (e = exo_cap_grant(n->domain, s->domain, R_RW)) < 0) {
-		if (n->domain >= 0 && e < 0)
+	/* A trusted exec's domain is never the caller's to fill. */
+	e = pm_shell_exec(p, n);
+	if (e >= 0 && !n->exec_trusted)
+		e = exo_cap_grant(n->domain, s->domain, R_RW);
+	if (e < 0) {
+		if (n->domain >= 0)
 			pm_shell_release(p, n);
 		pm.t.a.free(pm.t.a.ctx, n);
 		return e;
 	}
 	s->exec = n;
-	return e;
+	r->domain = n->exec_trusted ? -1 : (int32_t)e;
+	return 0;
 }
 
 /* The new image's ids become p's (worked out from its ids now: a
@@ -69,7 +83,7 @@ static long exec_cred(struct pm_proc *p, struct pm_svc *n)
 {
 	struct pm_ids u, g;
 	long e = 0;
-	exec_new_ids(p, n->exec_st, &u, &g);
+	pm_exec_new_ids(p, n->exec_st, &u, &g);
 	if (u.fs != p->fsuid || g.fs != p->fsgid)
 		e = pm_fs_cred_of(p, n, u.fs, g.fs);
 	if (e < 0)
@@ -98,6 +112,14 @@ static long exec_env(struct pm_svc *n, const struct pm_exec_commit_req *q)
 }
 
 long pm_exec_commit(struct pm_proc *p, const struct pm_exec_commit_req *q)
+{
+	struct pm_svc *s = svc_of(p), *n = s ? s->exec : 0;
+	if (n && n->exec_trusted)
+		return -EPERM; /* only exec_load starts a trusted exec */
+	return pm_exec_switch(p, q);
+}
+
+long pm_exec_switch(struct pm_proc *p, const struct pm_exec_commit_req *q)
 {
 	struct pm_svc *s = svc_of(p), *n = s ? s->exec : 0;
 	if (!n)

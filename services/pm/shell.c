@@ -98,7 +98,8 @@ long pm_fs_cred_of(struct pm_proc *p, struct pm_svc *s, uint32_t uid,
 	return ctl_call(&m);
 }
 
-long pm_fs_stat(struct pm_proc *p, int32_t handle, uint32_t out[3])
+long pm_fs_stat(struct pm_proc *p, int32_t handle, uint32_t out[3],
+		uint64_t *size)
 {
 	struct fs_ctl_msg m = { .op = FS_CTL_STAT, .id = fs_id(p, svc_of(p)),
 				.handle = handle };
@@ -107,7 +108,22 @@ long pm_fs_stat(struct pm_proc *p, int32_t handle, uint32_t out[3])
 	if (r < 0)
 		return r;
 	out[0] = rep.mode, out[1] = rep.uid, out[2] = rep.gid;
+	*size = rep.size;
 	return 0;
+}
+
+long pm_fs_read(struct pm_proc *p, int32_t handle, struct exo_region *img,
+		uint32_t out[3])
+{
+	struct fs_ctl_msg m = { .op = FS_CTL_READ, .id = fs_id(p, svc_of(p)),
+				.handle = handle,
+				.bulk_size = (uint32_t)(img->npages * EXO_PAGE_SIZE) };
+	struct fs_ctl_rep rep;
+	long r = m.bulk_mem = exo_cap_grant(img->mem, pm.fs_domain, R_RW);
+	if (r < 0 || (r = ctl_call_rep(&m, &rep)) < 0)
+		return r;
+	out[0] = rep.mode, out[1] = rep.uid, out[2] = rep.gid;
+	return r;
 }
 
 static uint32_t fs_id(const struct pm_proc *p, const struct pm_svc *s)

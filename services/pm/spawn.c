@@ -28,7 +28,7 @@ static long split_strings(const char *buf, size_t len, int n,
 }
 
 /* The 16 bytes of AT_RANDOM: from the TSC, mixed (not secret). */
-static void random16(uint8_t out[16])
+void pm_random16(uint8_t out[16])
 {
 	uint64_t seed = exo_rdtsc();
 	for (int i = 0; i < 16; i++) {
@@ -48,7 +48,7 @@ static long stack_setup(struct exo_proc *p, const struct lp_image_info *ii,
 	const size_t bytes = STACK_PAGES * EXO_PAGE_SIZE;
 	uint8_t random[16];
 	struct exo_region stk;
-	random16(random);
+	pm_random16(random);
 	long r = exo_region_alloc(&stk, STACK_PAGES, EXO_PROT_READ | EXO_PROT_WRITE);
 	if (r < 0)
 		return r;

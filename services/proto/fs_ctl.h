@@ -32,6 +32,13 @@ enum fs_ctl_op {
 			  * manager's check of a set-user-ID exec), or
 			  * -ENOENT (no client), -EBADF (no such handle),
 			  * -EACCES (a pipe: not a file) */
+	FS_CTL_READ = 6, /* id handle bulk_mem bulk_size -> the bytes read
+			  * (at most bulk_size) from offset 0 of the file the
+			  * handle opened into memory object bulk_mem (in fs's
+			  * table, deleted by fs), with STAT's answer taken at
+			  * the same moment (the process manager loading a
+			  * set-user-ID image itself); STAT's errors, -EINVAL
+			  * (a bad size or object), -EISDIR */
 };
 
 /* The arguments page words fs is started with (struct exo_args). */
@@ -60,8 +67,9 @@ struct fs_ctl_msg {
 struct fs_ctl_rep {
 	uint32_t op, id;
 	int64_t ret; /* 0 or -errno */
-	uint32_t mode, uid, gid; /* FS_CTL_STAT's answer */
+	uint32_t mode, uid, gid; /* FS_CTL_STAT's and FS_CTL_READ's answer */
 	uint32_t pad;
+	uint64_t size; /* the file's size (STAT, READ) */
 };
 
 #endif

@@ -363,9 +363,10 @@ static unsigned long cpu_hwcap(void)
 	return __get_cpuid(1, &a, &b, &c, &d) ? d : ~0UL;
 }
 
-/* The helper's auxiliary vector report, run as uid/gid (root: 0, 0). */
-static void check_aux(const char *path, uid_t uid, gid_t gid, int type,
-		      unsigned long start)
+/* The helper's auxiliary vector report, run as uid/gid (root: 0, 0),
+ * with effective ids euid/egid and AT_SECURE secure after the exec. */
+static void check_aux_ids(const char *path, uid_t uid, gid_t gid, uid_t euid,
+			  gid_t egid, int secure, int type, unsigned long start)
 {
 	char want[512];
 	unsigned long off = 0;
@@ -384,14 +385,20 @@ static void check_aux(const char *path, uid_t uid, gid_t gid, int type,
 	snprintf(want, sizeof(want),
 		 "hwcap=%#lx hwcap2=0 clktck=100 platform=x86_64 base=0\n"
 		 "phdr=1 phent=56 phnum=1 entry=1 pagesz=4096\n"
-		 "uid=%u euid=%u gid=%u egid=%u secure=0 random=1\n"
+		 "uid=%u euid=%u gid=%u egid=%u secure=%d random=1\n"
 		 "type=%d start=%#lx main-start=",
-		 cpu_hwcap(), uid, uid, gid, gid, type, start);
+		 cpu_hwcap(), uid, euid, gid, egid, secure, type, start);
 	if (strncmp(report(), want, strlen(want)) != 0)
 		FAIL("%s report:\n%s\nwant:\n%s", path, report(), want);
 	EQ(sscanf(report() + strlen(want), "%lx", &off), 1);
 	/* main where the link put it plus the load address */
 	EQ(off > 0 && off < 0x100000, 1);
+}
+
+static void check_aux(const char *path, uid_t uid, gid_t gid, int type,
+		      unsigned long start)
+{
+	check_aux_ids(path, uid, gid, uid, gid, 0, type, start);
 }
 
 /* Every auxiliary vector entry, for a static program (ET_EXEC at its
@@ -450,18 +457,24 @@ static void t_exec_pie(void)
 	ERR(execve("/tmp/interp", argv, env2), ENOEXEC);
 }
 
-/* Copies HELPER to path, owned by uid:gid, with mode (set after the
- * owner: chown clears the set-ID bits). Returns 0 or -1. */
-static int copy_helper(const char *path, mode_t mode, uid_t uid, gid_t gid)
+/* Copies program src to path, owned by uid:gid, with mode (set after
+ * the owner: chown clears the set-ID bits). Returns 0 or -1. */
+static int copy_prog(const char *src, const char *path, mode_t mode,
+		     uid_t uid, gid_t gid)
 {
 	long len;
-	char *elf = slurp(HELPER, &len);
+	char *elf = slurp(src, &len);
 	unlink(path);
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0700);
 	if (!elf || fd < 0 || write(fd, elf, (size_t)len) != len ||
 	    fchown(fd, uid, gid) != 0 || fchmod(fd, mode) != 0)
 		return -1;
 	return close(fd);
+}
+
+static int copy_helper(const char *path, mode_t mode, uid_t uid, gid_t gid)
+{
+	return copy_prog(HELPER, path, mode, uid, gid);
 }
 
 /* The helper's ids report after a child that became uid/gid exec'd path. */
@@ -514,13 +527,49 @@ static void t_exec_setuid(void)
 	}
 }
 
+/* A set-ID image is loaded by the process manager itself (the caller
+ * never holds the new domain): the auxiliary vector it builds, a
+ * static-PIE one, and the arguments, environment and kept state. */
+static void t_exec_setuid_load(void)
+{
+	char want[256];
+	EQ(chmod("/tmp", 01777), 0);
+	EQ(copy_helper("/tmp/suid", 04755, 0, 0), 0);
+	EQ(copy_prog(HELPER_PIE, "/tmp/suidpie", 04755, 0, 0), 0);
+	check_aux_ids("/tmp/suid", 1000, 1000, 0, 1000, 1, ET_EXEC, 0x400000);
+	check_aux_ids("/tmp/suidpie", 1000, 1000, 0, 1000, 1, ET_DYN,
+		      0x100000000UL);
+	unlink(OUT);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char *argv[] = { "s", "a b", "", 0 };
+		umask(027);
+		if (setgid(1000) != 0 || setuid(1000) != 0)
+			_exit(90);
+		execve("/tmp/suid", argv, env2);
+		_exit(100 + errno);
+	}
+	int st = -1;
+	EQ(waitpid(pid, &st, 0), pid);
+	EQ(st, 7 << 8);
+	snprintf(want, sizeof(want),
+		 "argc=3\nargv[0]=s\nargv[1]=a b\nargv[2]=\n"
+		 "env[0]=X=1\nenv[1]=Y=two words\npid=%d ppid=%d\n", pid,
+		 getpid());
+	if (strncmp(report(), want, strlen(want)) != 0)
+		FAIL("report:\n%s\nwant:\n%s", report(), want);
+	if (!strstr(report(), "umask=027 ") ||
+	    !strstr(report(), "execfn=/tmp/suid pagesz=4096 uid=1000 secure=1 "))
+		FAIL("report:\n%s", report());
+}
+
 int main(void)
 {
 	static const struct suite_test tests[] = {
 		T(exec_state),	T(exec_script), T(fexecve),
 		T(exec_errors), T(exec_loop),	T(posix_spawn),
 		T(exec_stack),	T(exec_stack_lazy), T(exec_aux), T(exec_pie),
-		T(exec_setuid), T(exec_execfn),
+		T(exec_setuid), T(exec_setuid_load), T(exec_execfn),
 	};
 	return suite_run_forked(tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -24,8 +24,8 @@
 #include "lp/lp.h"
 #include "lp/vfs.h"
 
-/* Above the process page (lp/procinfo.h), below the boot info. */
-#define LP_EXEC_VA 0x00007FFFFFE20000UL
+/* LP_EXEC_VA: lp/procinfo.h (the process manager maps the page too). */
+#include "lp/procinfo.h"
 #define LP_EXEC_MAGIC 0x5441545343455845ULL /* "EXECSTAT" */
 
 struct lp_exec_state {
@@ -42,6 +42,7 @@ struct lp_exec_state {
 };
 
 #define LP_EXEC_PAGES ((sizeof(struct lp_exec_state) + 4095) / 4096)
+_Static_assert(LP_EXEC_PAGES <= LP_EXEC_MAX_PAGES, "lp/procinfo.h");
 
 /* ---- proc/exec.c ---- */
 long lp_execve(const long *arg);

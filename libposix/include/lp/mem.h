@@ -149,8 +149,12 @@ long lp_mem_adopt(uint64_t start, uint64_t end);
 uint64_t lp_brk_start(void);
 
 /* ---- mem/stack.c: an exec'd program's main stack ---- */
-/* Reserves [lo, hi) (page-aligned, below EXO_STACK_TOP) as the main
- * stack, backed on demand; below lo is the guard. */
+/* The largest reserve: it ends above the file server's window
+ * (lp/procinfo.h), with room to spare. */
+#define LP_STACK_MAX (1UL << 30)
+/* Reserves [lo, hi) (page-aligned, below EXO_STACK_TOP, at most
+ * LP_STACK_MAX: a larger one is ignored) as the main stack, backed on
+ * demand; below lo is the guard. */
 void lp_stack_reserve(uint64_t lo, uint64_t hi);
 /* Backs the absent pages of [va, va+len) if the range lies in the
  * reserve (and up to LP_STACK_STEP - 1 pages below it). Returns 1 if it
