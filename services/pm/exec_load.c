@@ -38,11 +38,12 @@ static long caller_copy(long domain, uint64_t va, uint64_t len,
 		return -EINVAL;
 	if ((r = exo_region_alloc(out, pages, RW)) < 0)
 		return r;
+	/* Unmapped pages are skipped: all of them must be there. */
 	r = exo_map_copy(domain, va, EXO_SELF, window, pages, EXO_PROT_READ);
-	if (r >= 0)
+	if (r == (long)pages)
 		memcpy(out->base, (const void *)window, len);
 	exo_unmap(EXO_SELF, window, pages);
-	if (r < 0) {
+	if (r != (long)pages) {
 		exo_region_free(out);
 		return -EFAULT;
 	}
