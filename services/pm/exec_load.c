@@ -147,12 +147,13 @@ out:
 	return r;
 }
 
-/* The checks of q before anything is read. */
+/* The checks of q before anything is read: strings and pointers within
+ * ARGS_MAX, as libposix's E2BIG limit keeps them. */
 static long load_args_ok(const struct pm_exec_load_req *q)
 {
+	const uint64_t n = (uint64_t)(int64_t)q->argc + (uint64_t)(int64_t)q->envc;
 	if (q->argc < 1 || q->envc < 0 || q->args_len == 0 ||
-	    q->args_len > ARGS_MAX ||
-	    (uint64_t)q->argc + (uint64_t)q->envc + 1 > q->args_len ||
+	    n + 1 > q->args_len || q->args_len + n * 8 > ARGS_MAX ||
 	    q->state_len == 0 ||
 	    q->state_len > LP_EXEC_MAX_PAGES * EXO_PAGE_SIZE)
 		return -EINVAL;
