@@ -229,8 +229,10 @@ static long ctl_read(struct client *c, const struct fs_ctl_msg *m,
 	    (m->bulk_size == 0 || m->bulk_size % EXO_PAGE_SIZE ||
 	     ci.size < pages))
 		r = -EINVAL;
-	if (r == 0 && (r = exo_region_map(&img, m->bulk_mem, pages,
-					  EXO_PROT_READ | EXO_PROT_WRITE)) == 0) {
+	if (r == 0)
+		r = exo_region_map(&img, m->bulk_mem, pages,
+				   EXO_PROT_READ | EXO_PROT_WRITE);
+	if (r == 0) {
 		img.mem = -1; /* deleted below */
 		r = ctl_copy(fd_get(&c->fc.handles, m->handle), img.base,
 			     m->bulk_size);

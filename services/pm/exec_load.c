@@ -117,7 +117,8 @@ static long strings_split(const char *buf, uint64_t len, long n,
  * args, the image's facts, the ids the exec gives; mapped below
  * EXO_STACK_TOP in domain. Returns the rsp or -errno. */
 static long stack_build(long domain, const struct exo_region *args,
-			const struct pm_exec_load_req *q, struct lp_image_info *ii,
+			const struct pm_exec_load_req *q,
+			struct lp_image_info *ii,
 			const struct lp_spawn_cred *cred)
 {
 	const long n = (long)q->argc + q->envc + 1;
@@ -125,7 +126,8 @@ static long stack_build(long domain, const struct exo_region *args,
 		PAGE_UP(q->args_len + (uint64_t)n * 8 + 512) + STACK_EAGER;
 	struct exo_region v, stk;
 	uint8_t random[16];
-	long r = exo_region_alloc(&v, PAGE_UP((uint64_t)n * 8) / EXO_PAGE_SIZE, RW);
+	long r = exo_region_alloc(&v, PAGE_UP((uint64_t)n * 8) / EXO_PAGE_SIZE,
+				  RW);
 	if (r < 0)
 		return r;
 	const char **s = v.base;
@@ -151,7 +153,8 @@ out:
  * ARGS_MAX, as libposix's E2BIG limit keeps them. */
 static long load_args_ok(const struct pm_exec_load_req *q)
 {
-	const uint64_t n = (uint64_t)(int64_t)q->argc + (uint64_t)(int64_t)q->envc;
+	const uint64_t n = (uint64_t)(int64_t)q->argc +
+			   (uint64_t)(int64_t)q->envc;
 	if (q->argc < 1 || q->envc < 0 || q->args_len == 0 ||
 	    n + 1 > q->args_len || q->args_len + n * 8 > ARGS_MAX ||
 	    q->state_len == 0 ||
@@ -206,7 +209,8 @@ long pm_exec_load(struct pm_proc *p, const struct pm_exec_load_req *q)
 	long r;
 	if (!n || !n->exec_trusted)
 		return -ESRCH;
-	if ((r = load_args_ok(q)) < 0 || (r = load_into(p, n, q, &rip, &rsp)) < 0)
+	if ((r = load_args_ok(q)) < 0 ||
+	    (r = load_into(p, n, q, &rip, &rsp)) < 0)
 		return r;
 	const struct pm_exec_commit_req c = { .rip = rip, .rsp = rsp,
 					      .nocldwait = q->nocldwait };

@@ -115,9 +115,10 @@ long pm_fs_stat(struct pm_proc *p, int32_t handle, uint32_t out[3],
 long pm_fs_read(struct pm_proc *p, int32_t handle, struct exo_region *img,
 		uint32_t out[3])
 {
-	struct fs_ctl_msg m = { .op = FS_CTL_READ, .id = fs_id(p, svc_of(p)),
-				.handle = handle,
-				.bulk_size = (uint32_t)(img->npages * EXO_PAGE_SIZE) };
+	struct fs_ctl_msg m = {
+		.op = FS_CTL_READ, .id = fs_id(p, svc_of(p)), .handle = handle,
+		.bulk_size = (uint32_t)(img->npages * EXO_PAGE_SIZE),
+	};
 	struct fs_ctl_rep rep;
 	long r = m.bulk_mem = exo_cap_grant(img->mem, pm.fs_domain, R_RW);
 	if (r < 0 || (r = ctl_call_rep(&m, &rep)) < 0)

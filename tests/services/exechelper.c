@@ -1,13 +1,13 @@
 /* exechelper: the program exectest execs (also built as a static-PIE,
- * exechelper-pie). "exit N" exits with N at once; "stack N" uses N MiB of
- * its main stack, then stats a file into and takes a signal on the stack
- * below, and exits with 8 (98 if those failed); "aux" writes every auxiliary vector
- * entry it checks to /tmp/exec.out and exits with 9; "ids" writes its
- * real, effective and saved ids and AT_SECURE there and exits with 10;
- * "sleep MS" sleeps that long and exits with 11;
- * anything else writes what it found to /tmp/exec.out -- argv, envp, ids,
- * the fds 10 and 11, umask, limits, signal state, the auxiliary vector --
- * and exits with 7. */
+ * exechelper-pie). "exit N" exits with N at once; "stack N" uses N MiB
+ * of its main stack, then stats a file into and takes a signal on the
+ * stack below, and exits with 8 (98 if those failed); "aux" writes every
+ * auxiliary vector entry it checks to /tmp/exec.out and exits with 9;
+ * "ids" writes its real, effective and saved ids and AT_SECURE there and
+ * exits with 10; "sleep MS" sleeps that long and exits with 11; anything
+ * else writes what it found to /tmp/exec.out -- argv, envp, ids, the fds
+ * 10 and 11, umask, limits, signal state, the auxiliary vector -- and
+ * exits with 7. */
 #define _GNU_SOURCE
 #include <elf.h>
 #include <fcntl.h>
@@ -39,7 +39,8 @@ static __attribute__((noinline)) long bottom(void)
 {
 	struct stat st;
 	signal(SIGUSR1, on_usr1);
-	if (stat("/bin", &st) != 0 || !S_ISDIR(st.st_mode) || raise(SIGUSR1) != 0)
+	if (stat("/bin", &st) != 0 || !S_ISDIR(st.st_mode) ||
+	    raise(SIGUSR1) != 0)
 		return 1;
 	return caught == SIGUSR1 ? 0 : 2;
 }
@@ -70,7 +71,8 @@ static int report_aux_all(void)
 	fprintf(f, "phdr=%d phent=%lu phnum=%d entry=%d pagesz=%lu\n",
 		getauxval(AT_PHDR) == (unsigned long)eh + eh->e_phoff,
 		getauxval(AT_PHENT), getauxval(AT_PHNUM) == eh->e_phnum,
-		getauxval(AT_ENTRY) == (unsigned long)_start, getauxval(AT_PAGESZ));
+		getauxval(AT_ENTRY) == (unsigned long)_start,
+		getauxval(AT_PAGESZ));
 	fprintf(f, "uid=%lu euid=%lu gid=%lu egid=%lu secure=%lu random=%d\n",
 		getauxval(AT_UID), getauxval(AT_EUID), getauxval(AT_GID),
 		getauxval(AT_EGID), getauxval(AT_SECURE),
