@@ -34,6 +34,7 @@ static long (*const lp_table[LP_NSYS])(const long *arg) = {
 	[SYS_sendfile] = lp_sendfile,
 	[SYS_ioctl] = lp_ioctl,
 	[SYS_dup] = lp_dup,
+	[SYS_poll] = lp_poll,
 	[SYS_dup2] = lp_dup2,
 	[SYS_dup3] = lp_dup3,
 	[SYS_fcntl] = lp_fcntl,
@@ -193,6 +194,7 @@ static __attribute__((noinline)) long lp_dispatch(long n, long a, long b,
 		lp_exec_start(); /* once: what an exec kept (lp/exec.h) */
 		lp_sig_install();
 	}
+	lp_stack_ensure((uint64_t)__builtin_frame_address(0));
 	lp_sig.depth++;
 	long r = lp_table[n](arg);
 	lp_sig.depth--;

@@ -27,19 +27,23 @@ static long overlap_check(const struct exo_elf_image *im)
 	return 0;
 }
 
-/* Every PT_LOAD has known flags and memory; the entry is executable. */
+/* Every PT_LOAD has known flags and memory; the entry is executable; no
+ * PT_INTERP names a dynamic linker (there is none to load). */
 static long segments_check(const struct exo_elf_image *im)
 {
 	const uint32_t known = EXO_ELF_PF_R | EXO_ELF_PF_W | EXO_ELF_PF_X;
 	int entry_ok = 0;
 	for (unsigned i = 0; i < im->eh->phnum; i++) {
 		const struct exo_elf_phdr *p = &im->ph[i];
+		if (p->type == EXO_ELF_PT_INTERP)
+			return -ENOEXEC;
 		if (p->type != EXO_ELF_PT_LOAD)
 			continue;
 		if ((p->flags & ~known) || p->memsz == 0)
 			return -ENOEXEC;
-		if ((p->flags & EXO_ELF_PF_X) && im->entry >= p->vaddr &&
-		    im->entry - p->vaddr < p->memsz)
+		uint64_t va = p->vaddr + im->bias;
+		if ((p->flags & EXO_ELF_PF_X) && im->entry >= va &&
+		    im->entry - va < p->memsz)
 			entry_ok = 1;
 	}
 	return entry_ok ? 0 : -ENOEXEC;
@@ -49,7 +53,8 @@ long exo_elf_check(const void *image, uint64_t size, uint64_t limit,
 		   struct exo_elf_image *im)
 {
 	if (limit > EXO_USER_TOP ||
-	    exo_elf_parse(image, size, EXO_USER_BASE, limit, MAX_SPAN_PAGES, im) < 0)
+	    exo_elf_parse_any(image, size, 1, EXO_USER_BASE, limit,
+			      MAX_SPAN_PAGES, im) < 0)
 		return -ENOEXEC;
 	if (im->eh->ident[6] != 1 || im->eh->version != 1 ||
 	    im->eh->phnum == 0 || im->eh->phnum > MAX_PHNUM ||
@@ -66,7 +71,7 @@ void exo_elf_copy(const struct exo_elf_image *im, void *dst)
 		const struct exo_elf_phdr *p = &im->ph[i];
 		if (p->type != EXO_ELF_PT_LOAD)
 			continue;
-		memcpy((uint8_t *)dst + (p->vaddr - im->lo),
+		memcpy((uint8_t *)dst + (p->vaddr + im->bias - im->lo),
 		       (const uint8_t *)im->eh + p->offset, p->filesz);
 	}
 }

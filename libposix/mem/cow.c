@@ -1,14 +1,17 @@
 /* The copy-on-write fault (signal/deliver.c's lp_mem_fault hook): a write
  * to a page fork left copy-on-write (EXO_Q_COW) gets the writer its own
  * copy, or just write access when it already is the frame's only holder,
- * in one kernel call (exo_protect with EXO_PROT_COPY). Any other fault is
- * not ours: it becomes a signal. */
+ * in one kernel call (exo_protect with EXO_PROT_COPY). A fault on the
+ * main stack's reserve backs it (mem/stack.c). Any other fault is not
+ * ours: it becomes a signal. */
 #include "lp/mem.h"
 #include "lp/signal.h"
 
 int lp_mem_fault(const struct exo_upcall_frame *f)
 {
 	uint64_t page = f->addr & ~(LP_PAGE - 1), q = 0;
+	if (lp_stack_fault(f))
+		return 1;
 	if ((f->error & (EXO_PF_PRESENT | EXO_PF_WRITE)) !=
 	    (EXO_PF_PRESENT | EXO_PF_WRITE))
 		return 0;

@@ -9,7 +9,9 @@
  * a cached answer is never stale, and the stack's pages cost one query
  * per change of the address space, not one per call. Pages the region
  * map allowed go into the same cache, so that lp_uaccess's inline check
- * (lp/mem.h) answers the next access to them without this file. */
+ * (lp/mem.h) answers the next access to them without this file. Pages of
+ * an exec'd program's stack reserve not backed yet are backed here
+ * (mem/stack.c), as a write by the program would. */
 #include "lp/lp.h"
 #include "lp/mem.h"
 
@@ -96,7 +98,10 @@ long lp_uaccess_check(const void *p, size_t len, int write)
 			uint64_t n = (LP_PAGE_UP(end) - page) / LP_PAGE;
 			if (n > LP_QUERY_PAGES)
 				n = LP_QUERY_PAGES;
-			if (lp_uaccess_query(page, n, write) < 0)
+			/* The main stack's reserve is backed on demand. */
+			if (lp_uaccess_query(page, n, write) < 0 &&
+			    (lp_stack_grow(page, n * LP_PAGE) <= 0 ||
+			     lp_uaccess_query(page, n, write) < 0))
 				return -EFAULT;
 			page += n * LP_PAGE;
 		}

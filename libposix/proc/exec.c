@@ -21,8 +21,17 @@
 
 #define LP_EXEC_DEPTH 5          /* #! levels (Linux 5.x and later): ELOOP */
 #define LP_ARG_STRLEN 131072     /* MAX_ARG_STRLEN: one string, E2BIG */
-#define LP_ARG_TOTAL (2UL << 20) /* RLIMIT_STACK / 4 as Linux: E2BIG */
-#define LP_EXEC_STACK (1UL << 20) /* the stack beyond the arguments */
+/* E2BIG when argv and envp (strings and pointers) pass RLIMIT_STACK / 4,
+ * at most 6 MiB (3/4 of Linux's default 8 MiB limit) and at least 128 KiB
+ * (ARG_MAX), as Linux's bprm_stack_limits. */
+#define LP_ARG_MAX (3UL << 21)
+#define LP_ARG_MIN (128UL << 10)
+/* The main stack's reserve is RLIMIT_STACK (mem/stack.c), at most 1 GiB
+ * (also for RLIM_INFINITY: it must end above the file server's window,
+ * lp/procinfo.h) and at least the arguments and 128 KiB; of it, the
+ * arguments and LP_EXEC_STACK_EAGER more are backed at once. */
+#define LP_STACK_FREE (128UL << 10)
+#define LP_EXEC_STACK_EAGER (64UL << 10)
 #define LP_EXEC_IMAGE_MAX (64UL << 20)
 #define LP_HASHBANG_MAX 256      /* BINPRM_BUF_SIZE */
 #define LP_AT_EMPTY_PATH 0x1000
@@ -30,13 +39,28 @@
 #define LP_O_CLOEXEC 02000000
 #define LP_S_IFMT 0170000
 #define LP_S_IFREG 0100000
+#define LP_S_ISID 06000 /* S_ISUID | S_ISGID */
 #define LP_MAP_PRIVATE_ANON 0x22
+#define LP_PATH_MAX 4096
 
-/* The program file, read into fresh memory. */
+/* The program file, read into fresh memory, and the fd it was read from
+ * (kept open until the exec is begun: the manager asks the file server
+ * about its handle for the set-ID bits). */
 struct lp_exec_file {
 	char *buf;
 	uint64_t size, len; /* the file's size; the mapping's length */
+	long fd, close;     /* the fd; whether it is ours to close */
+	uint32_t mode;      /* its mode, as fstat saw it */
 };
+
+/* Closes f's fd if we opened it. */
+static void lp_exec_close(struct lp_exec_file *f)
+{
+	const long ca[1] = { f->fd };
+	if (f->close)
+		lp_close(ca);
+	f->close = 0;
+}
 
 /* The new argv: a few leading strings (the #! interpreters, the script
  * names) before the caller's argv[1..]. */
@@ -92,6 +116,7 @@ static long lp_exec_slurp(long fd, struct lp_exec_file *f)
 	if ((uint64_t)st.st_size > LP_EXEC_IMAGE_MAX)
 		return -ENOMEM;
 	f->size = (uint64_t)st.st_size;
+	f->mode = st.st_mode;
 	f->len = LP_PAGE_UP(f->size);
 	f->buf = lp_exec_map(f->len, 3);
 	if ((long)f->buf < 0 && (long)f->buf > -4096) {
@@ -114,17 +139,16 @@ static long lp_exec_slurp(long fd, struct lp_exec_file *f)
 static long lp_exec_read(long dirfd, const char *path, long flags,
 			 struct lp_exec_file *f)
 {
-	*f = (struct lp_exec_file){ 0 };
+	*f = (struct lp_exec_file){ .fd = dirfd };
 	if ((flags & LP_AT_EMPTY_PATH) && path[0] == 0)
 		return lp_exec_slurp(dirfd, f);
 	const long oa[4] = { dirfd, (long)path, LP_O_CLOEXEC, 0 };
 	long fd = lp_openat(oa);
 	if (fd < 0)
 		return fd;
-	long r = lp_exec_slurp(fd, f);
-	const long ca[1] = { fd };
-	lp_close(ca);
-	return r;
+	f->fd = fd;
+	f->close = 1;
+	return lp_exec_slurp(fd, f);
 }
 
 static int lp_exec_blank(char c)
@@ -173,6 +197,32 @@ static const char *lp_exec_hashbang(const struct lp_exec_file *f, int depth,
 	return interp;
 }
 
+/* The caller's RLIMIT_STACK soft limit (RLIM_INFINITY as it is). */
+static uint64_t lp_exec_rlim_stack(void)
+{
+	struct lp_rlimit rl = { LP_RLIM_INFINITY, LP_RLIM_INFINITY };
+	const long ga[2] = { LP_RLIMIT_STACK, (long)&rl };
+	lp_getrlimit(ga);
+	return rl.cur;
+}
+
+/* How many bytes of arguments and environment (strings and pointers) an
+ * exec may pass. */
+static uint64_t lp_exec_arg_limit(void)
+{
+	uint64_t l = lp_exec_rlim_stack() / 4;
+	l = l < LP_ARG_MAX ? l : LP_ARG_MAX;
+	return l > LP_ARG_MIN ? l : LP_ARG_MIN;
+}
+
+/* The new image's stack reserve for `args` bytes of initial stack. */
+static uint64_t lp_exec_stack_size(uint64_t args)
+{
+	uint64_t s = lp_exec_rlim_stack();
+	s = s < LP_STACK_MAX ? s & ~(LP_PAGE - 1) : LP_STACK_MAX;
+	return s > args + LP_STACK_FREE ? s : args + LP_STACK_FREE;
+}
+
 /* Counts a NULL-ended vector of strings (n), checking each against
  * Linux's limits and adding their bytes to *total. */
 static long lp_exec_count(const char *const *v, long *n, uint64_t *total)
@@ -184,7 +234,7 @@ static long lp_exec_count(const char *const *v, long *n, uint64_t *total)
 			return -E2BIG;
 		*total += len + sizeof(char *);
 	}
-	return *total > LP_ARG_TOTAL ? -E2BIG : 0;
+	return *total > lp_exec_arg_limit() ? -E2BIG : 0;
 }
 
 /* Where the new image goes: its domain and our copy of a range. */
@@ -223,16 +273,20 @@ static void lp_exec_random(uint8_t out[16])
 }
 
 /* The new image's Linux initial stack, shared into dom below
- * EXO_STACK_TOP. Returns its rsp, or -errno. */
+ * EXO_STACK_TOP: the pages holding it and LP_EXEC_STACK_EAGER more; the
+ * rest of the reserve (*lo up) is backed when touched. Returns its rsp,
+ * or -errno. */
 static long lp_exec_stack(long dom, const struct lp_exec_args *a,
 			  uint64_t total, struct lp_image_info *ii,
-			  const char *execfn)
+			  const struct lp_spawn_cred *cred, const char *execfn,
+			  uint64_t *lo)
 {
 	const long argc = a->nhead + a->ntail;
-	const uint64_t bytes = LP_PAGE_UP(total + (uint64_t)(argc + a->nenv) * 8) +
-			       LP_EXEC_STACK;
-	const struct lp_ids *id = lp_ids();
-	const struct lp_spawn_cred cred = { id->uid, id->euid, id->gid, id->egid };
+	/* the strings and pointers, and 512 bytes for the auxv, the
+	 * platform string and the random bytes */
+	const uint64_t args =
+		LP_PAGE_UP(total + (uint64_t)(argc + a->nenv) * 8 + 512);
+	const uint64_t bytes = args + LP_EXEC_STACK_EAGER;
 	uint64_t vlen = LP_PAGE_UP((uint64_t)(argc + a->nenv + 2) * 8);
 	const char **v = lp_exec_map(vlen, 3);
 	char *stk = 0;
@@ -245,8 +299,10 @@ static long lp_exec_stack(long dom, const struct lp_exec_args *a,
 	memcpy(v + argc, a->envp, (size_t)a->nenv * sizeof(*v));
 	lp_exec_random(random);
 	ii->execfn = execfn;
+	ii->hwcap = lp_cpu_hwcap();
+	*lo = EXO_STACK_TOP - lp_exec_stack_size(args);
 	r = lp_spawn_stack(stk + bytes, EXO_STACK_TOP, bytes, (int)argc, v,
-			   (int)a->nenv, v + argc, ii, &cred, random);
+			   (int)a->nenv, v + argc, ii, cred, random);
 	if (r >= 0) {
 		long e = lp_exo_map_copy(EXO_SELF, (uint64_t)stk, dom,
 					 EXO_STACK_TOP - bytes, bytes / LP_PAGE,
@@ -260,12 +316,11 @@ out:
 	return r;
 }
 
-/* What survives: written here, shared read-only at LP_EXEC_VA in dom. */
-static long lp_exec_state_give(long dom, struct lp_exec_state **out)
+/* What survives, written into fresh pages (*out). Returns 0 or -errno. */
+static long lp_exec_state_new(struct lp_exec_state **out)
 {
-	const uint64_t len = LP_EXEC_PAGES * LP_PAGE;
 	char *buf;
-	long r = lp_exec_range(len, &buf);
+	long r = lp_exec_range(LP_EXEC_PAGES * LP_PAGE, &buf);
 	if (r < 0)
 		return r;
 	struct lp_exec_state *es = (struct lp_exec_state *)buf;
@@ -276,9 +331,18 @@ static long lp_exec_state_give(long dom, struct lp_exec_state **out)
 		lp_getrlimit(ga);
 	}
 	lp_fd_export(es);
-	r = lp_exo_map_copy(EXO_SELF, (uint64_t)buf, dom, LP_EXEC_VA,
-			    LP_EXEC_PAGES, EXO_PROT_READ);
 	*out = es;
+	return 0;
+}
+
+/* What survives: written here, shared read-only at LP_EXEC_VA in dom. */
+static long lp_exec_state_give(long dom, struct lp_exec_state **out)
+{
+	long r = lp_exec_state_new(out);
+	if (r < 0)
+		return r;
+	r = lp_exo_map_copy(EXO_SELF, (uint64_t)*out, dom, LP_EXEC_VA,
+			    LP_EXEC_PAGES, EXO_PROT_READ);
 	return r < 0 ? r : 0;
 }
 
@@ -301,12 +365,13 @@ static void lp_exec_state_signals(struct lp_exec_state *es)
 static long lp_exec_load(long dom, const struct lp_exec_file *f,
 			 const struct exo_elf_image *im,
 			 const struct lp_exec_args *a, uint64_t total,
-			 const char *execfn)
+			 const struct lp_spawn_cred *cred, const char *execfn)
 {
 	struct lp_image_info ii;
 	struct lp_exec_state *es = 0;
 	const uint64_t seg_len = im->hi - im->lo;
 	char *seg = 0;
+	uint64_t stack_lo = 0;
 	long r, rsp;
 	if ((r = lp_image_info(f->buf, f->size, &ii)) < 0 ||
 	    (r = lp_exec_range(seg_len, &seg)) < 0)
@@ -315,9 +380,10 @@ static long lp_exec_load(long dom, const struct lp_exec_file *f,
 	struct lp_exec_place p = { dom, seg };
 	if ((r = exo_elf_place(im, lp_exec_place, &p)) < 0 ||
 	    (r = rsp = lp_exec_stack(dom, a, total + strlen(execfn) + 1, &ii,
-					     execfn)) < 0 ||
+				     cred, execfn, &stack_lo)) < 0 ||
 	    (r = lp_exec_state_give(dom, &es)) < 0)
 		goto out;
+	es->stack_lo = stack_lo;
 	lp_exec_state_signals(es);
 	const struct pm_exec_commit_req q = {
 		.rip = ii.entry, .rsp = (uint64_t)rsp,
@@ -332,39 +398,147 @@ out:
 	return r < 0 ? r : -EIO;
 }
 
-/* The new domain from the manager, loaded and committed; aborted on
- * failure. */
+/* Copies n strings to *at, advancing it. */
+static void lp_exec_put(char **at, long n, const char *const *s)
+{
+	for (long i = 0; i < n; i++) {
+		size_t len = strlen(s[i]) + 1;
+		memcpy(*at, s[i], len);
+		*at += len;
+	}
+}
+
+/* The bytes of n strings with their NULs. */
+static uint64_t lp_exec_len(long n, const char *const *s)
+{
+	uint64_t len = 0;
+	for (long i = 0; i < n; i++)
+		len += strlen(s[i]) + 1;
+	return len;
+}
+
+/* A trusted exec (a set-ID file): the manager reads the file, places it
+ * and builds the stack itself (PM_OP_exec_load); it gets the argument,
+ * environment and AT_EXECFN strings in one buffer and the state page.
+ * Returns only on failure: -errno. */
+static long lp_exec_trusted(const struct lp_exec_args *a, uint64_t total,
+			    const char *execfn)
+{
+	const long argc = a->nhead + a->ntail;
+	const uint64_t len = lp_exec_len(a->nhead, a->head) +
+			     lp_exec_len(a->ntail, a->tail) +
+			     lp_exec_len(a->nenv, a->envp) + strlen(execfn) + 1;
+	const uint64_t args =
+		LP_PAGE_UP(total + (uint64_t)(argc + a->nenv) * 8 + 512);
+	struct lp_exec_state *es = 0;
+	char *buf = 0, *at;
+	long r = lp_exec_range(LP_PAGE_UP(len), &buf);
+	if (r < 0 || (r = lp_exec_state_new(&es)) < 0)
+		goto out;
+	at = buf;
+	lp_exec_put(&at, a->nhead, a->head);
+	lp_exec_put(&at, a->ntail, a->tail);
+	lp_exec_put(&at, a->nenv, a->envp);
+	lp_exec_put(&at, 1, &execfn);
+	es->stack_lo = EXO_STACK_TOP - lp_exec_stack_size(args);
+	lp_exec_state_signals(es);
+	const struct pm_exec_load_req q = {
+		.args_va = (uint64_t)buf, .args_len = (uint32_t)len,
+		.state_va = (uint64_t)es,
+		.state_len = (uint32_t)(LP_EXEC_PAGES * LP_PAGE),
+		.argc = (int32_t)argc, .envc = (int32_t)a->nenv,
+		.nocldwait = lp_sig.action[LP_SIGCHLD].handler == LP_SIG_IGN,
+	};
+	struct pm_exec_load_rep lr;
+	r = lp_pm_exec_load(&q, &lr);
+out:
+	if (es)
+		lp_exec_unmap(es, LP_EXEC_PAGES * LP_PAGE);
+	lp_exec_unmap(buf, LP_PAGE_UP(len));
+	return r < 0 ? r : -EIO;
+}
+
+/* The new domain from the manager, loaded and committed (or, for a
+ * set-ID file, loaded by the manager); aborted on failure. */
 static long lp_exec_image(const struct lp_exec_file *f,
 			  const struct exo_elf_image *im,
 			  const struct lp_exec_args *a, uint64_t total,
 			  const char *execfn)
 {
-	struct pm_exec_begin_req bq = { 0 };
+	/* A set-ID file's handle goes to the manager, which asks the file
+	 * server for its bits itself; others need no check (not naming a
+	 * file only gives up privilege). */
+	long h = (f->mode & LP_S_ISID) ? lp_fd_get(f->fd) : -1;
+	struct pm_exec_begin_req bq = { .fs_handle = h >= 0 ? (int32_t)h : -1 };
 	struct pm_exec_begin_rep br;
 	lp_fs_flush(); /* the program file's close, say: done before the copy */
 	long r = lp_pm_exec_begin(&bq, &br);
 	if (r < 0)
-		return r == -ENOSYS ? r : -ENOMEM;
-	r = lp_exec_load(br.domain, f, im, a, total, execfn);
+		return r == -ENOSYS || r == -EACCES ? r : -ENOMEM;
+	const struct lp_spawn_cred cred = { br.uid, br.euid, br.gid, br.egid,
+					    (uint32_t)br.secure };
+	if (br.trusted)
+		r = lp_exec_trusted(a, total, execfn);
+	else
+		r = lp_exec_load(br.domain, f, im, a, total, &cred, execfn);
 	const struct pm_exec_abort_req aq = { 0 };
 	struct pm_exec_abort_rep ar;
 	lp_pm_exec_abort(&aq, &ar);
-	lp_exo_cap_delete(br.domain);
+	if (!br.trusted)
+		lp_exo_cap_delete(br.domain);
 	return r;
+}
+
+/* Appends decimal n (>= 0) to s. Returns the end. */
+static char *lp_exec_decimal(char *s, long n)
+{
+	char d[24];
+	int k = 0;
+	do
+		d[k++] = (char)('0' + n % 10);
+	while ((n /= 10) > 0);
+	while (k > 0)
+		*s++ = d[--k];
+	return s;
+}
+
+/* AT_EXECFN, Linux's bprm->filename: the path as given, "/dev/fd/N" for
+ * dirfd itself (AT_EMPTY_PATH), "/dev/fd/N/path" for a path relative to
+ * a dirfd; a script's own name, not its interpreter's. */
+static const char *lp_exec_name(long dirfd, const char *path, long flags)
+{
+	static char name[LP_PATH_MAX + 32];
+	if (path[0] == '/' || dirfd == FS_AT_FDCWD || dirfd < 0)
+		return path;
+	char *e = lp_exec_decimal(name + 8, dirfd);
+	memcpy(name, "/dev/fd/", 8);
+	if (!((flags & LP_AT_EMPTY_PATH) && path[0] == 0)) {
+		size_t n = strlen(path);
+		n = n < LP_PATH_MAX ? n : LP_PATH_MAX;
+		*e++ = '/';
+		memcpy(e, path, n);
+		e += n;
+	}
+	*e = 0;
+	return name;
 }
 
 /* Finds the image behind dirfd/path, following #! lines, then runs it. */
 static long lp_exec_run(long dirfd, const char *path, long flags,
 			struct lp_exec_args *a, uint64_t total)
 {
-	struct lp_exec_file f = { 0 };
+	struct lp_exec_file f = { .fd = -1 };
 	struct exo_elf_image im;
-	const uint64_t limit = EXO_STACK_TOP - (64UL << 20);
+	const char *execfn = 0;
+	const uint64_t limit = LP_MAP_LIMIT; /* the program's space */
 	long r;
 	for (int depth = 0;; depth++) {
 		lp_exec_unmap(f.buf, f.len);
+		lp_exec_close(&f);
 		if ((r = lp_exec_read(dirfd, path, flags, &f)) < 0)
 			break;
+		if (!execfn) /* the path passed open's checks */
+			execfn = lp_exec_name(dirfd, path, flags);
 		if (f.size >= 2 && f.buf[0] == '#' && f.buf[1] == '!') {
 			r = -ELOOP;
 			if (depth >= LP_EXEC_DEPTH)
@@ -383,10 +557,11 @@ static long lp_exec_run(long dirfd, const char *path, long flags,
 		}
 		r = exo_elf_check(f.buf, f.size, limit, &im) < 0
 			    ? -ENOEXEC
-			    : lp_exec_image(&f, &im, a, total, path);
+			    : lp_exec_image(&f, &im, a, total, execfn);
 		break;
 	}
 	lp_exec_unmap(f.buf, f.len);
+	lp_exec_close(&f);
 	return r;
 }
 
@@ -454,5 +629,6 @@ void lp_exec_start(void)
 		if (es->pending & LP_SIGBIT(s))
 			lp_sig.std_info[s] = (struct lp_siginfo){ .signo = s };
 	lp_sig.pending = es->pending;
+	lp_stack_reserve(es->stack_lo, EXO_STACK_TOP);
 	lp_fd_import(es);
 }

@@ -15,17 +15,26 @@ size_t strlen(const char *s);
 #define AT_PHENT 4
 #define AT_PHNUM 5
 #define AT_PAGESZ 6
+#define AT_BASE 7
+#define AT_FLAGS 8
 #define AT_ENTRY 9
 #define AT_UID 11
 #define AT_EUID 12
 #define AT_GID 13
 #define AT_EGID 14
+#define AT_PLATFORM 15
+#define AT_HWCAP 16
+#define AT_CLKTCK 17
 #define AT_SECURE 23
 #define AT_RANDOM 25
+#define AT_HWCAP2 26
 #define AT_EXECFN 31
 
 #define PAGE_SIZE 4096
-#define NAUX 13
+#define CLOCK_TICKS 100 /* USER_HZ: what times() counts in */
+#define NAUX 19
+
+static const char platform[] = "x86_64";
 
 long lp_image_info(const void *elf, uint64_t size, struct lp_image_info *ii)
 {
@@ -35,11 +44,14 @@ long lp_image_info(const void *elf, uint64_t size, struct lp_image_info *ii)
 		return -ENOEXEC;
 	const struct exo_elf_phdr *ph =
 		(const void *)((const char *)elf + eh->phoff);
-	*ii = (struct lp_image_info){ .entry = eh->entry, .phnum = eh->phnum };
+	const uint64_t bias = exo_elf_bias(eh);
+	*ii = (struct lp_image_info){ .entry = eh->entry + bias,
+				      .phnum = eh->phnum };
 	for (unsigned i = 0; i < eh->phnum; i++)
 		if (ph[i].type == EXO_ELF_PT_LOAD && eh->phoff >= ph[i].offset &&
 		    eh->phoff - ph[i].offset < ph[i].filesz)
-			ii->phdr = ph[i].vaddr + (eh->phoff - ph[i].offset);
+			ii->phdr = ph[i].vaddr + bias +
+				   (eh->phoff - ph[i].offset);
 	return ii->phdr ? 0 : -ENOEXEC;
 }
 
@@ -67,9 +79,9 @@ long lp_spawn_stack(char *top, uint64_t child_top, size_t room, int argc,
 	const char *floor = top - room;
 	uint64_t delta = child_top - (uint64_t)(uintptr_t)top;
 	size_t words = 1 + (size_t)argc + 1 + (size_t)envc + 1 + 2 * NAUX;
-	size_t sbytes = 16; /* the random bytes */
+	size_t sbytes = 16 + sizeof(platform); /* random bytes, AT_PLATFORM */
 	char *p = top;
-	uint64_t *sp, execfn = 0;
+	uint64_t *sp, execfn = 0, plat = 0;
 	if (argc < 1 || envc < 0)
 		return -E2BIG;
 	if (ii->execfn)
@@ -89,17 +101,22 @@ long lp_spawn_stack(char *top, uint64_t child_top, size_t room, int argc,
 	if ((ii->execfn &&
 	     push_strings(&p, floor, delta, 1, &ii->execfn, &execfn)) ||
 	    push_strings(&p, floor, delta, envc, envp, envpp) ||
-	    push_strings(&p, floor, delta, argc, argv, argp))
+	    push_strings(&p, floor, delta, argc, argv, argp) ||
+	    push_strings(&p, floor, delta, 1, (const char *const[]){ platform },
+			 &plat))
 		return -E2BIG;
 	p -= 16;
 	memcpy(p, random, 16);
 	const uint64_t aux[NAUX][2] = {
 		{ AT_PHDR, ii->phdr },	{ AT_PHENT, sizeof(struct exo_elf_phdr) },
 		{ AT_PHNUM, ii->phnum }, { AT_PAGESZ, PAGE_SIZE },
+		{ AT_BASE, 0 },		{ AT_FLAGS, 0 },
 		{ AT_ENTRY, ii->entry }, { AT_UID, cred->uid },
 		{ AT_EUID, cred->euid }, { AT_GID, cred->gid },
-		{ AT_EGID, cred->egid }, { AT_SECURE, 0 },
+		{ AT_EGID, cred->egid }, { AT_SECURE, cred->secure != 0 },
 		{ AT_RANDOM, (uint64_t)(uintptr_t)p + delta },
+		{ AT_HWCAP, ii->hwcap }, { AT_HWCAP2, 0 },
+		{ AT_CLKTCK, CLOCK_TICKS }, { AT_PLATFORM, plat },
 		{ AT_EXECFN, execfn ? execfn : argp[0] },	{ AT_NULL, 0 },
 	};
 	sp[0] = (uint64_t)argc;

@@ -117,3 +117,24 @@ long pm_groups_chunk(struct pm_gbuild *b, const struct pm_alloc *a,
 	*b = (struct pm_gbuild){ 0 };
 	return 1;
 }
+
+/* ---- execve ---- */
+
+#define PM_S_ISUID 04000
+#define PM_S_ISGID 02000
+#define PM_S_IXGRP 00010
+
+int pm_exec_ids(struct pm_ids *u, struct pm_ids *g, uint32_t mode,
+		uint32_t owner, uint32_t group)
+{
+	const uint32_t old_e = u->e, old_ge = g->e;
+	if (mode & PM_S_ISUID)
+		u->e = owner;
+	/* S_ISGID without group execute marks mandatory locking, not a
+	 * set-group-ID file. */
+	if ((mode & (PM_S_ISGID | PM_S_IXGRP)) == (PM_S_ISGID | PM_S_IXGRP))
+		g->e = group;
+	u->s = u->fs = u->e;
+	g->s = g->fs = g->e;
+	return u->e != old_e || g->e != old_ge || (u->r != 0 && u->e == 0);
+}

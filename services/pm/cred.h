@@ -47,4 +47,13 @@ long pm_groups_chunk(struct pm_gbuild *b, const struct pm_alloc *a,
 /* Drops a list begun, if any. */
 void pm_groups_drop(struct pm_gbuild *b, const struct pm_alloc *a);
 
+/* execve's ids (Linux's bprm_fill_uid and cap_bprm_creds_from_file): a
+ * file of mode `mode` with S_ISUID makes its owner the effective uid, with
+ * S_ISGID and group execute its group the effective gid; the saved and
+ * file-system ids then follow the effective ones (for every exec). The
+ * real ids stay. Returns AT_SECURE: 1 if the effective ids changed, or a
+ * non-root real uid runs with effective uid 0; else 0. */
+int pm_exec_ids(struct pm_ids *u, struct pm_ids *g, uint32_t mode,
+		uint32_t owner, uint32_t group);
+
 #endif

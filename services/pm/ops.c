@@ -346,12 +346,7 @@ static long op_stopped(struct pm_proc *p, const struct pm_stopped_req *q,
 static long op_exec_begin(struct pm_proc *p, const struct pm_exec_begin_req *q,
 			  struct pm_exec_begin_rep *r)
 {
-	(void)q;
-	long d = pm_exec_begin(p);
-	if (d < 0)
-		return d;
-	r->domain = (int32_t)d;
-	return 0;
+	return pm_exec_begin(p, q->fs_handle, r);
 }
 
 /* A committed exec has no one to answer: the caller's env is gone. */
@@ -361,6 +356,15 @@ static long op_exec_commit(struct pm_proc *p,
 {
 	(void)r;
 	long e = pm_exec_commit(p, q);
+	return e < 0 ? e : PM_POSTED;
+}
+
+/* As exec_commit: no one to answer once it worked. */
+static long op_exec_load(struct pm_proc *p, const struct pm_exec_load_req *q,
+			 struct pm_exec_load_rep *r)
+{
+	(void)r;
+	long e = pm_exec_load(p, q);
 	return e < 0 ? e : PM_POSTED;
 }
 

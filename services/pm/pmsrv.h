@@ -38,6 +38,10 @@ struct pm_svc {
 	uint32_t fs_id;           /* fs's name for its client (0: the pid) */
 	struct pm_svc *exec;      /* the shell of an exec begun, or 0 */
 	struct pm_gbuild groups;  /* a setgroups list arriving in chunks */
+	uint32_t exec_st[3];      /* an exec's shell: its file's mode,
+				   * owner and group (0s: no set-ID) */
+	int32_t exec_handle;      /* the caller's fs handle on the file */
+	int exec_trusted;         /* set-ID: the manager loads it */
 };
 
 /* What init handed over (arguments page words, enum pm_arg_word). */
@@ -90,6 +94,19 @@ void pm_page_write(const struct pm_proc *p, struct pm_svc *s);
 long pm_fs_cred(struct pm_proc *p);
 /* Tells the file server p's supplementary groups. Returns 0 or -errno. */
 long pm_fs_groups(struct pm_proc *p);
+/* Tells the file server the file-system ids of p's client in shell s. */
+long pm_fs_cred_of(struct pm_proc *p, struct pm_svc *s, uint32_t uid,
+		   uint32_t gid);
+/* Asks the file server about the file p's handle opened: out = mode,
+ * owner, group; *size its size. Returns 0, -EBADF (no such handle),
+ * -EACCES (a pipe), or a transport error. */
+long pm_fs_stat(struct pm_proc *p, int32_t handle, uint32_t out[3],
+		uint64_t *size);
+/* Has the file server copy that file, from offset 0, into img (as much
+ * as img holds) and say its mode and owners at that moment (out).
+ * Returns the bytes copied, pm_fs_stat's errors, -EISDIR, -ENOMEM. */
+long pm_fs_read(struct pm_proc *p, int32_t handle, struct exo_region *img,
+		uint32_t out[3]);
 
 /* ---- signal.c: signals between processes ---- */
 /* Queues si for p and notifies it: SIGKILL ends it at once. Returns 0,
@@ -118,12 +135,32 @@ void pm_reply(struct pm_proc *p, const struct pm_msg *m);
  * left behind; the request's capabilities are deleted either way). */
 long pm_spawn(struct pm_proc *c, const struct pm_spawn_req *q);
 /* ---- exec.c: execve's three steps (PM_OP_exec_*) ---- */
-/* Returns the caller's capability slot for the new domain, or -errno. */
-long pm_exec_begin(struct pm_proc *p);
+/* Begins an exec of the file p's fs handle opened (-1: none, no set-ID
+ * bits apply); *r gets the caller's capability slot for the new domain
+ * (-1 for a trusted exec: exec_load) and the ids the new image will run
+ * with. Returns 0 or -errno (-EBADF, -EACCES: a handle that is not a
+ * file). */
+long pm_exec_begin(struct pm_proc *p, int32_t handle,
+		   struct pm_exec_begin_rep *r);
 /* Returns 0 (p now runs the new image; no reply is due) or -errno
  * (nothing changed). */
 long pm_exec_commit(struct pm_proc *p, const struct pm_exec_commit_req *q);
+/* exec_commit's work, for a trusted exec too (exec_load): -ESRCH,
+ * -EINVAL, the kernel's error. */
+long pm_exec_switch(struct pm_proc *p, const struct pm_exec_commit_req *q);
 /* Returns 0, or -ESRCH (no exec begun). */
 long pm_exec_abort(struct pm_proc *p);
+struct pm_ids;
+/* p's ids as an exec of a file of mode st[0], owner st[1] and group
+ * st[2] makes them (cred.h: pm_exec_ids). Returns AT_SECURE. */
+int pm_exec_new_ids(const struct pm_proc *p, const uint32_t st[3],
+		    struct pm_ids *u, struct pm_ids *g);
+/* ---- exec_load.c: a trusted exec's load (PM_OP_exec_load) ---- */
+/* Returns 0 (p now runs the file's image; no reply is due) or -errno
+ * (nothing changed). */
+long pm_exec_load(struct pm_proc *p, const struct pm_exec_load_req *q);
+/* ---- spawn.c ---- */
+/* 16 bytes for AT_RANDOM, from the TSC (not secret). */
+void pm_random16(uint8_t out[16]);
 
 #endif

@@ -53,17 +53,23 @@ static long ctl_xfer(struct fs_chan *c, void *msg, int send)
 
 _Static_assert(sizeof(struct fs_ctl_groups) <= FS_SLOT_SIZE, "fits a slot");
 
-/* One control call to fs with the len bytes of m (at most a slot).
- * Returns its result or a transport error. */
-static long ctl_send(const void *m, size_t len)
+/* One control call to fs with the len bytes of m (at most a slot), its
+ * reply in *rep. Returns its result or a transport error. */
+static long ctl_send_rep(const void *m, size_t len, struct fs_ctl_rep *rep)
 {
 	uint8_t slot[FS_SLOT_SIZE] = { 0 };
-	struct fs_ctl_rep rep = { 0 };
 	memcpy(slot, m, len);
+	*rep = (struct fs_ctl_rep){ 0 };
 	long r = ctl_xfer(&pm.ctl_req, slot, 1);
 	if (r == 0)
-		r = ctl_xfer(&pm.ctl_rep, &rep, 0);
-	return r < 0 ? r : rep.ret;
+		r = ctl_xfer(&pm.ctl_rep, rep, 0);
+	return r < 0 ? r : rep->ret;
+}
+
+static long ctl_send(const void *m, size_t len)
+{
+	struct fs_ctl_rep rep;
+	return ctl_send_rep(m, len, &rep);
 }
 
 static long ctl_call(const struct fs_ctl_msg *m)
@@ -87,8 +93,14 @@ static uint32_t fs_id(const struct pm_proc *p, const struct pm_svc *s);
 
 long pm_fs_cred(struct pm_proc *p)
 {
-	struct fs_ctl_msg m = { .op = FS_CTL_CRED, .id = fs_id(p, svc_of(p)),
-				.uid = p->fsuid, .gid = p->fsgid };
+	return pm_fs_cred_of(p, svc_of(p), p->fsuid, p->fsgid);
+}
+
+long pm_fs_cred_of(struct pm_proc *p, struct pm_svc *s, uint32_t uid,
+		   uint32_t gid)
+{
+	struct fs_ctl_msg m = { .op = FS_CTL_CRED, .id = fs_id(p, s),
+				.uid = uid, .gid = gid };
 	return ctl_call(&m);
 }
 
@@ -108,6 +120,35 @@ long pm_fs_groups(struct pm_proc *p)
 		m.at += m.n;
 	} while (m.at < m.total);
 	return 0;
+}
+
+long pm_fs_stat(struct pm_proc *p, int32_t handle, uint32_t out[3],
+		uint64_t *size)
+{
+	struct fs_ctl_msg m = { .op = FS_CTL_STAT, .id = fs_id(p, svc_of(p)),
+				.handle = handle };
+	struct fs_ctl_rep rep;
+	long r = ctl_send_rep(&m, sizeof(m), &rep);
+	if (r < 0)
+		return r;
+	out[0] = rep.mode, out[1] = rep.uid, out[2] = rep.gid;
+	*size = rep.size;
+	return 0;
+}
+
+long pm_fs_read(struct pm_proc *p, int32_t handle, struct exo_region *img,
+		uint32_t out[3])
+{
+	struct fs_ctl_msg m = {
+		.op = FS_CTL_READ, .id = fs_id(p, svc_of(p)), .handle = handle,
+		.bulk_size = (uint32_t)(img->npages * EXO_PAGE_SIZE),
+	};
+	struct fs_ctl_rep rep;
+	long r = m.bulk_mem = exo_cap_grant(img->mem, pm.fs_domain, R_RW);
+	if (r < 0 || (r = ctl_send_rep(&m, sizeof(m), &rep)) < 0)
+		return r;
+	out[0] = rep.mode, out[1] = rep.uid, out[2] = rep.gid;
+	return r;
 }
 
 static uint32_t fs_id(const struct pm_proc *p, const struct pm_svc *s)

@@ -4,6 +4,7 @@
  * (lp_spawn_stack), its shell (shell.c) and fds 0-2 on init's handles. */
 #include "pmsrv.h"
 
+#include "lp/arch.h"
 #include "lp/spawn.h"
 
 #define STACK_PAGES 256 /* 1 MiB main stack */
@@ -27,7 +28,7 @@ static long split_strings(const char *buf, size_t len, int n,
 }
 
 /* The 16 bytes of AT_RANDOM: from the TSC, mixed (not secret). */
-static void random16(uint8_t out[16])
+void pm_random16(uint8_t out[16])
 {
 	uint64_t seed = exo_rdtsc();
 	for (int i = 0; i < 16; i++) {
@@ -42,11 +43,12 @@ static long stack_setup(struct exo_proc *p, const struct lp_image_info *ii,
 			const struct pm_proc *c, int argc, const char *argv[],
 			int envc, const char *envp[])
 {
-	const struct lp_spawn_cred cred = { c->uid, c->euid, c->gid, c->egid };
+	const struct lp_spawn_cred cred = { c->uid, c->euid, c->gid, c->egid,
+					    0 };
 	const size_t bytes = STACK_PAGES * EXO_PAGE_SIZE;
 	uint8_t random[16];
 	struct exo_region stk;
-	random16(random);
+	pm_random16(random);
 	long r = exo_region_alloc(&stk, STACK_PAGES, EXO_PROT_READ | EXO_PROT_WRITE);
 	if (r < 0)
 		return r;
@@ -84,6 +86,7 @@ static long load(struct exo_proc *p, struct pm_proc *c,
 				EXO_PROT_READ)) < 0 ||
 	    (r = lp_image_info(img.base, q->image_size, &ii)) < 0)
 		goto out;
+	ii.hwcap = lp_cpu_hwcap();
 	if ((r = exo_proc_load(p, q->image_mem, q->image_size, strs[0])) < 0)
 		goto out;
 	strs[q->argc + q->envc] = 0;

@@ -33,6 +33,18 @@ enum fs_ctl_op {
 			    * last one (at + n == total) replaces the list
 			    * -> 0, or -ENOENT, -EINVAL (bounds, a chunk out
 			    * of order), -ENOMEM */
+	FS_CTL_STAT = 6, /* id handle -> 0 and the mode, owner and group of
+			  * the file the client's handle opened (the process
+			  * manager's check of a set-user-ID exec), or
+			  * -ENOENT (no client), -EBADF (no such handle),
+			  * -EACCES (a pipe: not a file) */
+	FS_CTL_READ = 7, /* id handle bulk_mem bulk_size -> the bytes read
+			  * (at most bulk_size) from offset 0 of the file the
+			  * handle opened into memory object bulk_mem (in fs's
+			  * table, deleted by fs), with STAT's answer taken at
+			  * the same moment (the process manager loading a
+			  * set-user-ID image itself); STAT's errors, -EINVAL
+			  * (a bad size or object), -EISDIR */
 };
 
 /* The arguments page words fs is started with (struct exo_args). */
@@ -59,7 +71,7 @@ struct fs_ctl_msg {
 			       * table, EXO_R_GIVE only (fs grants pipe
 			       * buffers there), or -1 (then its pipes'
 			       * reads and writes are -ENOSYS) */
-	uint32_t pid;         /* NEW, CLONE: its process id (0: none) */
+	int32_t handle;       /* FS_CTL_STAT: the client's handle */
 };
 
 /* FS_CTL_GROUPS: ids g[0..n) at offset at of a list of total ids
@@ -76,6 +88,9 @@ struct fs_ctl_groups {
 struct fs_ctl_rep {
 	uint32_t op, id;
 	int64_t ret; /* 0 or -errno */
+	uint32_t mode, uid, gid; /* FS_CTL_STAT's and FS_CTL_READ's answer */
+	uint32_t pad;
+	uint64_t size; /* the file's size (STAT, READ) */
 };
 
 #endif

@@ -153,24 +153,48 @@
 	 * fresh shell (channels, signal ring, process page, a copy of the    \
 	 * caller's file server client: every handle); the caller gets the    \
 	 * domain capability (READ|WRITE) to load its new image into. A       \
-	 * second begin drops the first. -EINVAL (init), -ENOMEM. */          \
-	X(20, exec_begin, (int32_t unused;), (int32_t domain;))               \
+	 * second begin drops the first. fs_handle: the caller's file server  \
+	 * handle on the program file (-1: none); its set-user-ID and         \
+	 * set-group-ID bits, as fs reports them, give the ids the new image  \
+	 * runs with (applied at commit) and AT_SECURE, in the reply. When    \
+	 * they apply (trusted), the caller gets no domain (-1): the manager  \
+	 * loads the image itself (exec_load). -EINVAL (init), -ENOMEM,        \
+	 * -EBADF (no such handle), -EACCES (a pipe). */                      \
+	X(20, exec_begin, (int32_t fs_handle;),                               \
+	  (int32_t domain; uint32_t uid; uint32_t euid; uint32_t gid;         \
+	   uint32_t egid; int32_t secure; int32_t trusted;))                  \
 	/* The new image is ready: the manager revokes the caller's           \
 	 * capability, starts the new env at rip with rsp (no upcall, no FS   \
 	 * base), then ends the caller's env and domain: the pid, its parent, \
 	 * group, session and children now name the new image. No reply when  \
 	 * it worked. nocldwait: the caller's SIGCHLD stays ignored. -ESRCH   \
-	 * (no exec begun), -EINVAL (a non-user address), the kernel's error  \
-	 * (nothing changed; exec_abort). */                                   \
+	 * (no exec begun), -EPERM (a trusted exec: exec_load), -EINVAL (a   \
+	 * non-user address), the kernel's error (nothing changed;            \
+	 * exec_abort). */                                                    \
 	X(21, exec_commit, (uint64_t rip; uint64_t rsp; int32_t nocldwait;),  \
 	  (int32_t unused;))                                                   \
 	/* Gives up the begun exec: its domain and shell go. -ESRCH. */       \
-	X(22, exec_abort, (int32_t unused;), (int32_t unused;))                \
+	X(22, exec_abort, (int32_t unused;), (int32_t unused;))               \
+	/* A trusted exec's load and commit in one: the manager reads the     \
+	 * file itself through the file server (the handle exec_begin named), \
+	 * checks and places its segments, builds the initial stack from the  \
+	 * caller's argc argument, envc environment strings and AT_EXECFN      \
+	 * (args_len bytes at args_va, each NUL-terminated, in that order),   \
+	 * maps a copy of the caller's state_len bytes at state_va read-only   \
+	 * at LP_EXEC_VA, and starts it as exec_commit does. No reply when it \
+	 * worked. -ESRCH (no trusted exec begun), -EINVAL (bad sizes or      \
+	 * addresses), -EFAULT (the caller's memory is not there), -ENOEXEC,  \
+	 * -E2BIG, -ENOMEM, the file server's error (nothing changed;         \
+	 * exec_abort). */                                                    \
+	X(23, exec_load,                                                       \
+	  (uint64_t args_va; uint64_t state_va; uint32_t args_len;            \
+	   uint32_t state_len; int32_t argc; int32_t envc; int32_t nocldwait;),\
+	  (int32_t unused;))                \
 	/* The CPU time process pid (0: the caller) has used: its images      \
 	 * before the last exec and the running one's (exo_env_stat), or all  \
 	 * of it once ended (a zombie's). Anyone may ask, as on Linux          \
 	 * (clock_getcpuclockid). -ESRCH: no such process (or not started).  */\
-	X(23, cputime, (int32_t pid;), (uint64_t ns;))
+	X(24, cputime, (int32_t pid;), (uint64_t ns;))
 
 #define PM_SPAWN_FS_KILL 0x1 /* pm_spawn_req.flags */
 

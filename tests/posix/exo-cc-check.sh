@@ -2,8 +2,9 @@
 # Host-side checks of the toolchain: exo-cc compiles and links like gcc
 # (one step, and compile then link), with -lm, and the result is a static,
 # non-PIE x86_64 executable with libposix in it and none of its internal
-# names visible. Then an ordinary CMake project builds with
-# exo-toolchain.cmake.
+# names visible; with -static-pie, a static-PIE (ET_DYN, no PT_INTERP,
+# musl's rcrt1.o, no text relocations). Then an ordinary CMake project
+# builds with exo-toolchain.cmake.
 #
 # Usage: exo-cc-check.sh CMAKE EXO_CC TOOLCHAIN_FILE SRC_DIR OUT_DIR
 set -euo pipefail
@@ -31,8 +32,29 @@ check_static() {
 		fail "$elf links against the host's C library"
 }
 
+# check_static_pie ELF: ET_DYN with PT_DYNAMIC but no PT_INTERP, only
+# relative relocations (musl's rcrt1.o applies them), libposix inside.
+check_static_pie() {
+	local elf=$1 hdr phdrs relocs
+	hdr=$(readelf -h "$elf")
+	grep -qE 'Type:[[:space:]]+DYN' <<<"$hdr" || fail "$elf is not ET_DYN"
+	phdrs=$(readelf -lW "$elf")
+	! grep -qE '^[[:space:]]+INTERP' <<<"$phdrs" || fail "$elf names an interpreter"
+	grep -qE '^[[:space:]]+DYNAMIC' <<<"$phdrs" || fail "$elf has no PT_DYNAMIC"
+	relocs=$(readelf -rW "$elf" | grep -E '^[0-9a-f]{16} ' || true)
+	[[ -z $relocs ]] || ! grep -vqE 'R_X86_64_RELATIVE' <<<"$relocs" ||
+		fail "$elf has relocations other than R_X86_64_RELATIVE"
+	grep -qE ' [tT] __lp_syscall$' <<<"$(nm "$elf")" ||
+		fail "$elf has no __lp_syscall (no libposix)"
+	! readelf -dW "$elf" | grep -qE 'NEEDED|TEXTREL' ||
+		fail "$elf needs a library or has text relocations"
+}
+
 rm -rf "$out"
 mkdir -p "$out"
+"$cc" -static-pie -O2 -Wall -Wextra -Werror -o "$out/trivial-pie" "$src/trivial.c"
+check_static_pie "$out/trivial-pie"
+
 "$cc" -O2 -Wall -Wextra -Werror -o "$out/trivial" "$src/trivial.c"
 check_static "$out/trivial"
 

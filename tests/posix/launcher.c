@@ -7,6 +7,7 @@
  */
 #include <exotest.h>
 
+#include "lp/arch.h"
 #include "lp/procinfo.h"
 #include "lp/spawn.h"
 
@@ -29,6 +30,7 @@ static long image_info(long mem, uint64_t size, struct lp_image_info *ii)
 		return r;
 	img.mem = -1; /* the boot module's capability stays */
 	r = lp_image_info(img.base, size, ii);
+	ii->hwcap = lp_cpu_hwcap();
 	exo_region_free(&img);
 	return r;
 }
@@ -39,7 +41,7 @@ static long image_info(long mem, uint64_t size, struct lp_image_info *ii)
 static long build_stack(char *top, int argc, const char *const argv[],
 			const struct lp_image_info *ii)
 {
-	static const struct lp_spawn_cred root = { 0, 0, 0, 0 };
+	static const struct lp_spawn_cred root = { 0, 0, 0, 0, 0 };
 	uint8_t random[16];
 	uint64_t seed = exo_rdtsc();
 	for (int i = 0; i < 16; i++) {

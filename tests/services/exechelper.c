@@ -1,7 +1,15 @@
-/* exechelper: the program exectest execs. "exit N" exits with N at once;
- * anything else writes what it found to /tmp/exec.out -- argv, envp, ids,
- * the fds 10 and 11, umask, limits, signal state, the auxiliary vector --
- * and exits with 7. */
+/* exechelper: the program exectest execs (also built as a static-PIE,
+ * exechelper-pie). "exit N" exits with N at once; "stack N" uses N MiB
+ * of its main stack, then stats a file into and takes a signal on the
+ * stack below, and exits with 8 (98 if those failed); "aux" writes every
+ * auxiliary vector entry it checks to /tmp/exec.out and exits with 9;
+ * "ids" writes its real, effective and saved ids and AT_SECURE there and
+ * exits with 10; "sleep MS" sleeps that long and exits with 11; anything
+ * else writes what it found to /tmp/exec.out -- argv, envp, ids, the fds
+ * 10 and 11, umask, limits, signal state, the auxiliary vector -- and
+ * exits with 7. */
+#define _GNU_SOURCE
+#include <elf.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +21,83 @@
 #include <unistd.h>
 
 extern char **environ;
+extern const Elf64_Ehdr __ehdr_start; /* the linker's: the image's start */
+void _start(void);
+int main(int argc, char **argv);
+
+static volatile sig_atomic_t caught;
+
+static void on_usr1(int sig)
+{
+	caught = sig;
+}
+
+/* At the bottom of a deep stack: a call that writes a result into a
+ * fresh stack buffer, and a signal whose frame goes below. Returns 0 if
+ * both worked. */
+static __attribute__((noinline)) long bottom(void)
+{
+	struct stat st;
+	signal(SIGUSR1, on_usr1);
+	if (stat("/bin", &st) != 0 || !S_ISDIR(st.st_mode) ||
+	    raise(SIGUSR1) != 0)
+		return 1;
+	return caught == SIGUSR1 ? 0 : 2;
+}
+
+/* Touches `left` more bytes of stack, 64 KiB a frame, then calls
+ * bottom(). Returns its result. */
+static __attribute__((noinline)) long deep(long left)
+{
+	volatile char buf[65536];
+	for (size_t i = 0; i < sizeof(buf); i += 4096)
+		buf[i] = (char)i;
+	if (left <= (long)sizeof(buf))
+		return bottom() + buf[0];
+	return deep(left - (long)sizeof(buf)) + buf[4096];
+}
+
+/* The auxiliary vector against what the program knows of itself. */
+static int report_aux_all(void)
+{
+	FILE *f = fopen("/tmp/exec.out", "w");
+	const Elf64_Ehdr *eh = &__ehdr_start;
+	const char *plat = (const char *)getauxval(AT_PLATFORM);
+	if (!f)
+		return 99;
+	fprintf(f, "hwcap=%#lx hwcap2=%lu clktck=%lu platform=%s base=%lu\n",
+		getauxval(AT_HWCAP), getauxval(AT_HWCAP2), getauxval(AT_CLKTCK),
+		plat ? plat : "(none)", getauxval(AT_BASE));
+	fprintf(f, "phdr=%d phent=%lu phnum=%d entry=%d pagesz=%lu\n",
+		getauxval(AT_PHDR) == (unsigned long)eh + eh->e_phoff,
+		getauxval(AT_PHENT), getauxval(AT_PHNUM) == eh->e_phnum,
+		getauxval(AT_ENTRY) == (unsigned long)_start,
+		getauxval(AT_PAGESZ));
+	fprintf(f, "uid=%lu euid=%lu gid=%lu egid=%lu secure=%lu random=%d\n",
+		getauxval(AT_UID), getauxval(AT_EUID), getauxval(AT_GID),
+		getauxval(AT_EGID), getauxval(AT_SECURE),
+		getauxval(AT_RANDOM) != 0);
+	fprintf(f, "type=%d start=%#lx main-start=%#lx\n", eh->e_type,
+		(unsigned long)eh, (unsigned long)main - (unsigned long)eh);
+	fclose(f);
+	return 9;
+}
+
+/* The ids the process runs with. */
+static int report_ids(void)
+{
+	uid_t r, e, s;
+	gid_t gr, ge, gs;
+	FILE *f = fopen("/tmp/exec.out", "w");
+	if (!f)
+		return 99;
+	getresuid(&r, &e, &s);
+	getresgid(&gr, &ge, &gs);
+	fprintf(f, "uid=%u,%u,%u gid=%u,%u,%u secure=%lu\n", r, e, s, gr, ge,
+		gs, getauxval(AT_SECURE));
+	fclose(f);
+	return 10;
+}
 
 static void report_signals(FILE *f)
 {
@@ -51,6 +136,17 @@ int main(int argc, char **argv)
 	struct rlimit rl;
 	if (argc == 3 && strcmp(argv[1], "exit") == 0)
 		return atoi(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "stack") == 0) {
+		return deep(atol(argv[2]) << 20) == 0 ? 8 : 98;
+	}
+	if (argc == 3 && strcmp(argv[1], "sleep") == 0) {
+		usleep((useconds_t)atoi(argv[2]) * 1000);
+		return 11;
+	}
+	if (argc == 2 && strcmp(argv[1], "aux") == 0)
+		return report_aux_all();
+	if (argc == 2 && strcmp(argv[1], "ids") == 0)
+		return report_ids();
 	FILE *f = fopen("/tmp/exec.out", "w");
 	if (!f)
 		return 99;

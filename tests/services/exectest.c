@@ -3,11 +3,18 @@
  * fds without FD_CLOEXEC surviving (offset shared) and FD_CLOEXEC ones
  * closed, umask, limits, mask, pending and ignored signals kept, handlers
  * reset; #! scripts, nested; fexecve; every error with the caller still
- * running as it was; and fork+exec+wait in a loop with exact statuses.
+ * running as it was; the main stack sized by RLIMIT_STACK (and E2BIG at
+ * a quarter of it); every auxiliary vector entry; static-PIE programs;
+ * set-user-ID and set-group-ID files; and fork+exec+wait in a loop with
+ * exact statuses.
  * Each test runs in a child of its own (suite_run_forked). The program
  * exec'd is exechelper, in /bin of the same initrd.
  */
+#include <cpuid.h>
+#include <elf.h>
 #include <errno.h>
+#include <exo/info.h>
+#include <exo/layout.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -16,6 +23,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,6 +32,7 @@
 #include "suite.h"
 
 #define HELPER "/bin/exechelper"
+#define HELPER_PIE "/bin/exechelper-pie" /* the same, a static-PIE */
 #define OUT "/tmp/exec.out"
 #define ROUNDS 200
 
@@ -121,11 +130,13 @@ static void t_exec_script(void)
 	char *argv[] = { "s1", "x", 0 };
 	EQ(run("/tmp/s1", argv, env2), 7 << 8);
 	if (!strstr(report(), "argc=4\nargv[0]=" HELPER "\nargv[1]=-opt\n"
-			      "argv[2]=/tmp/s1\nargv[3]=x\n"))
+			      "argv[2]=/tmp/s1\nargv[3]=x\n") ||
+	    !strstr(report(), "execfn=/tmp/s1 "))
 		FAIL("script:\n%s", report());
 	EQ(run("/tmp/s2", argv, env2), 7 << 8);
 	if (!strstr(report(), "argc=5\nargv[0]=" HELPER "\nargv[1]=-opt\n"
-			      "argv[2]=/tmp/s1\nargv[3]=/tmp/s2\nargv[4]=x\n"))
+			      "argv[2]=/tmp/s1\nargv[3]=/tmp/s2\nargv[4]=x\n") ||
+	    !strstr(report(), "execfn=/tmp/s2 "))
 		FAIL("nested script:\n%s", report());
 }
 
@@ -141,6 +152,44 @@ static void t_fexecve(void)
 	int st = -1;
 	EQ(waitpid(pid, &st, 0), pid);
 	EQ(st, 42 << 8);
+}
+
+/* Runs execveat(dirfd, path, AT_EMPTY_PATH if path is "") in a child;
+ * returns its wait status. */
+static int run_at(int dirfd, const char *path)
+{
+	char *argv[] = { "fx", "report", 0 };
+	unlink(OUT);
+	pid_t pid = fork();
+	if (pid == 0) {
+		syscall(SYS_execveat, dirfd, path, argv, env2,
+			path[0] ? 0 : AT_EMPTY_PATH);
+		_exit(100 + errno);
+	}
+	int st = -1;
+	waitpid(pid, &st, 0);
+	return st;
+}
+
+/* AT_EXECFN is the name exec'd as Linux forms it: /dev/fd/N for an fd,
+ * /dev/fd/N/path for a path relative to a directory fd. */
+static void t_exec_execfn(void)
+{
+	char want[64];
+	int fd = open(HELPER, O_RDONLY), dir = open("/bin", O_RDONLY);
+	OK(fd);
+	OK(dir);
+	EQ(run_at(fd, ""), 7 << 8);
+	snprintf(want, sizeof(want), "execfn=/dev/fd/%d ", fd);
+	if (!strstr(report(), want))
+		FAIL("want %s in:\n%s", want, report());
+	EQ(run_at(dir, "exechelper"), 7 << 8);
+	snprintf(want, sizeof(want), "execfn=/dev/fd/%d/exechelper ", dir);
+	if (!strstr(report(), want))
+		FAIL("want %s in:\n%s", want, report());
+	EQ(run_at(dir, HELPER), 7 << 8); /* absolute: as given */
+	if (!strstr(report(), "execfn=" HELPER " "))
+		FAIL("absolute path:\n%s", report());
 }
 
 /* posix_spawn (musl's: a pipe, clone(CLONE_VM|CLONE_VFORK), execve in
@@ -216,11 +265,311 @@ static void t_exec_loop(void)
 	printf(SUITE ": fork+exec+wait %ld us each\n", us / ROUNDS);
 }
 
+/* Runs argv through execve(path) in a child whose RLIMIT_STACK soft
+ * limit is `stack`; returns its wait status. */
+static int run_rl(rlim_t stack, const char *path, char *const argv[],
+		  char *const envp[])
+{
+	unlink(OUT);
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct rlimit rl = { stack, RLIM_INFINITY };
+		if (setrlimit(RLIMIT_STACK, &rl) != 0)
+			_exit(90);
+		execve(path, argv, envp);
+		_exit(100 + errno);
+	}
+	int st = -1;
+	waitpid(pid, &st, 0);
+	return st;
+}
+
+/* The main stack is RLIMIT_STACK: 12 MiB fit in 16 MiB (and in an
+ * unlimited one), and overflow 2 MiB into the guard below: SIGSEGV
+ * (with the core flag: SIGSEGV dumps core). E2BIG comes at a quarter of
+ * the limit (at most 6 MiB), as on Linux. */
+static void t_exec_stack(void)
+{
+	static char bigenv[5][120001];
+	char *big[6] = { 0 };
+	char *s12[] = { "h", "stack", "12", 0 }, *s1[] = { "h", "stack", "1", 0 };
+	char *ex[] = { "h", "exit", "3", 0 };
+	EQ(run_rl(16UL << 20, HELPER, s12, env2), 8 << 8);
+	EQ(run_rl(RLIM_INFINITY, HELPER, s12, env2), 8 << 8);
+	EQ(run_rl(RLIM_INFINITY, HELPER_PIE, s12, env2), 8 << 8);
+	EQ(run_rl(2UL << 20, HELPER, s1, env2), 8 << 8);
+	EQ(run_rl(2UL << 20, HELPER, s12, env2), SIGSEGV | 0x80); /* WCOREDUMP */
+	for (int i = 0; i < 5; i++) {
+		memset(bigenv[i], 'e', sizeof(bigenv[i]) - 1);
+		bigenv[i][0] = 'A' + i, bigenv[i][1] = '=';
+		big[i] = bigenv[i];
+	}
+	/* 600 KB of environment: above 2 MiB / 4, below 16 MiB / 4 */
+	EQ(run_rl(2UL << 20, HELPER, ex, big), (100 + E2BIG) << 8);
+	EQ(run_rl(16UL << 20, HELPER, ex, big), 3 << 8);
+	EQ(run_rl(RLIM_INFINITY, HELPER, ex, big), 3 << 8);
+}
+
+/* Free frames once the kernel's count has caught up (it is refreshed at
+ * every timer tick). */
+static uint64_t free_frames(void)
+{
+	const struct exo_info *in = (const struct exo_info *)EXO_INFO_VA;
+	uint64_t t = in->ticks;
+	while (in->ticks < t + 2)
+		usleep(1000);
+	return in->free_frames;
+}
+
+/* Frames a running exec'd helper holds with RLIMIT_STACK at `stack`. */
+static uint64_t frames_with_stack(rlim_t stack)
+{
+	uint64_t before = free_frames();
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct rlimit rl = { stack, RLIM_INFINITY };
+		char *argv[] = { "h", "sleep", "400", 0 };
+		setrlimit(RLIMIT_STACK, &rl);
+		execve(HELPER, argv, env2);
+		_exit(100 + errno);
+	}
+	usleep(200000);
+	uint64_t during = free_frames();
+	int st = -1;
+	waitpid(pid, &st, 0);
+	return st == 11 << 8 ? before - during : ~0UL;
+}
+
+/* The stack reserve costs frames only for the pages touched: a process
+ * with RLIMIT_STACK at 512 MiB or unlimited holds about what one with 8
+ * MiB holds, far less than even 8 MiB of frames (2048). */
+static void t_exec_stack_lazy(void)
+{
+	uint64_t f8 = frames_with_stack(8UL << 20);
+	uint64_t f512 = frames_with_stack(512UL << 20);
+	uint64_t finf = frames_with_stack(RLIM_INFINITY);
+	printf(SUITE ": frames held by an exec'd process: %lu (8 MiB stack), "
+	       "%lu (512 MiB), %lu (unlimited)\n", (unsigned long)f8,
+	       (unsigned long)f512, (unsigned long)finf);
+	if (f8 > 1024 || f512 > f8 + 64 || finf > f8 + 64)
+		FAIL("frames %lu %lu %lu", (unsigned long)f8, (unsigned long)f512,
+		     (unsigned long)finf);
+}
+
+/* CPUID leaf 1's EDX: what Linux gives as AT_HWCAP on x86_64. */
+static unsigned long cpu_hwcap(void)
+{
+	unsigned a = 0, b = 0, c = 0, d = 0;
+	return __get_cpuid(1, &a, &b, &c, &d) ? d : ~0UL;
+}
+
+/* The helper's auxiliary vector report, run as uid/gid (root: 0, 0),
+ * with effective ids euid/egid and AT_SECURE secure after the exec. */
+static void check_aux_ids(const char *path, uid_t uid, gid_t gid, uid_t euid,
+			  gid_t egid, int secure, int type, unsigned long start)
+{
+	char want[512];
+	unsigned long off = 0;
+	unlink(OUT);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char *argv[] = { "h", "aux", 0 };
+		if (setgid(gid) != 0 || setuid(uid) != 0)
+			_exit(90);
+		execve(path, argv, env2);
+		_exit(100 + errno);
+	}
+	int st = -1;
+	EQ(waitpid(pid, &st, 0), pid);
+	EQ(st, 9 << 8);
+	snprintf(want, sizeof(want),
+		 "hwcap=%#lx hwcap2=0 clktck=100 platform=x86_64 base=0\n"
+		 "phdr=1 phent=56 phnum=1 entry=1 pagesz=4096\n"
+		 "uid=%u euid=%u gid=%u egid=%u secure=%d random=1\n"
+		 "type=%d start=%#lx main-start=",
+		 cpu_hwcap(), uid, euid, gid, egid, secure, type, start);
+	if (strncmp(report(), want, strlen(want)) != 0)
+		FAIL("%s report:\n%s\nwant:\n%s", path, report(), want);
+	EQ(sscanf(report() + strlen(want), "%lx", &off), 1);
+	/* main where the link put it plus the load address */
+	EQ(off > 0 && off < 0x100000, 1);
+}
+
+static void check_aux(const char *path, uid_t uid, gid_t gid, int type,
+		      unsigned long start)
+{
+	check_aux_ids(path, uid, gid, uid, gid, 0, type, start);
+}
+
+/* Every auxiliary vector entry, for a static program (ET_EXEC at its
+ * link address) and a static-PIE (ET_DYN at 4 GiB, AT_BASE 0): AT_PHDR,
+ * AT_ENTRY relocated. */
+static void t_exec_aux(void)
+{
+	EQ(chmod("/tmp", 01777), 0);
+	check_aux(HELPER, 0, 0, ET_EXEC, 0x400000);
+	check_aux(HELPER, 1000, 1000, ET_EXEC, 0x400000);
+	check_aux(HELPER_PIE, 0, 0, ET_DYN, 0x100000000UL);
+	check_aux(HELPER_PIE, 1000, 1000, ET_DYN, 0x100000000UL);
+}
+
+/* Reads the whole of path into a fresh buffer (*len bytes). */
+static char *slurp(const char *path, long *len)
+{
+	static char buf[1 << 20];
+	int fd = open(path, O_RDONLY);
+	*len = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
+	if (fd >= 0)
+		close(fd);
+	return *len > 0 && *len < (long)sizeof(buf) ? buf : 0;
+}
+
+/* A static-PIE runs (its status and its state report), and one that
+ * names a dynamic linker (PT_INTERP) is ENOEXEC: there is none. */
+static void t_exec_pie(void)
+{
+	char *argv[] = { "p", "exit", "5", 0 }, *rep[] = { "p", "x", 0 };
+	long len;
+	EQ(run(HELPER_PIE, argv, env2), 5 << 8);
+	EQ(run(HELPER_PIE, rep, env2), 7 << 8);
+	if (!strstr(report(), "argc=2\nargv[0]=p\nargv[1]=x\nenv[0]=X=1\n"))
+		FAIL("report:\n%s", report());
+	char *elf = slurp(HELPER_PIE, &len);
+	if (!elf)
+		FAIL("cannot read " HELPER_PIE);
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)elf;
+	Elf64_Phdr *ph = (Elf64_Phdr *)(elf + eh->e_phoff);
+	int i = 0;
+	while (i < eh->e_phnum && ph[i].p_type != PT_GNU_STACK)
+		i++;
+	EQ(i < eh->e_phnum, 1);
+	ph[i].p_type = PT_INTERP;
+	int fd = open("/tmp/interp", O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	OK(fd);
+	EQ(write(fd, elf, (size_t)len), len);
+	EQ(close(fd), 0);
+	ERR(execve("/tmp/interp", argv, env2), ENOEXEC);
+	eh->e_type = ET_EXEC; /* and a dynamically linked executable */
+	ph[i].p_type = PT_INTERP;
+	fd = open("/tmp/interp", O_WRONLY | O_TRUNC);
+	EQ(write(fd, elf, (size_t)len), len);
+	EQ(close(fd), 0);
+	ERR(execve("/tmp/interp", argv, env2), ENOEXEC);
+}
+
+/* Copies program src to path, owned by uid:gid, with mode (set after
+ * the owner: chown clears the set-ID bits). Returns 0 or -1. */
+static int copy_prog(const char *src, const char *path, mode_t mode,
+		     uid_t uid, gid_t gid)
+{
+	long len;
+	char *elf = slurp(src, &len);
+	unlink(path);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0700);
+	if (!elf || fd < 0 || write(fd, elf, (size_t)len) != len ||
+	    fchown(fd, uid, gid) != 0 || fchmod(fd, mode) != 0)
+		return -1;
+	return close(fd);
+}
+
+static int copy_helper(const char *path, mode_t mode, uid_t uid, gid_t gid)
+{
+	return copy_prog(HELPER, path, mode, uid, gid);
+}
+
+/* The helper's ids report after a child that became uid/gid exec'd path. */
+static const char *ids_as(uid_t uid, gid_t gid, const char *path)
+{
+	char *argv[] = { "h", "ids", 0 };
+	unlink(OUT);
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (setgid(gid) != 0 || setuid(uid) != 0)
+			_exit(90);
+		execve(path, argv, env2);
+		_exit(100 + errno);
+	}
+	int st = -1;
+	waitpid(pid, &st, 0);
+	return st == 10 << 8 ? report() : "(status)";
+}
+
+/* Set-user-ID and set-group-ID files: the effective and saved ids become
+ * the file's owner and group, the real ones stay, AT_SECURE is 1. A
+ * set-group-ID file without group execute is not one; root exec'ing a
+ * plain file keeps its ids. */
+static void t_exec_setuid(void)
+{
+	EQ(chmod("/tmp", 01777), 0);
+	EQ(copy_helper("/tmp/suid", 04755, 0, 0), 0);
+	EQ(copy_helper("/tmp/sgid", 02755, 0, 50), 0);
+	EQ(copy_helper("/tmp/sgidnx", 02745, 0, 50), 0);
+	EQ(copy_helper("/tmp/plain", 0755, 0, 0), 0);
+	EQ(copy_helper("/tmp/suid1000", 04755, 1000, 1000), 0);
+	const struct {
+		uid_t uid;
+		const char *path, *want;
+	} t[] = {
+		{ 1000, "/tmp/suid", "uid=1000,0,0 gid=1000,1000,1000 secure=1\n" },
+		{ 1000, "/tmp/sgid", "uid=1000,1000,1000 gid=1000,50,50 secure=1\n" },
+		{ 1000, "/tmp/sgidnx",
+		  "uid=1000,1000,1000 gid=1000,1000,1000 secure=0\n" },
+		{ 1000, "/tmp/plain",
+		  "uid=1000,1000,1000 gid=1000,1000,1000 secure=0\n" },
+		{ 0, "/tmp/plain", "uid=0,0,0 gid=0,0,0 secure=0\n" },
+		{ 0, "/tmp/suid1000", "uid=0,1000,1000 gid=0,0,0 secure=1\n" },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		const char *got = ids_as(t[i].uid, t[i].uid, t[i].path);
+		if (strcmp(got, t[i].want) != 0)
+			FAIL("%s as %u: %s, want %s", t[i].path, t[i].uid, got,
+			     t[i].want);
+	}
+}
+
+/* A set-ID image is loaded by the process manager itself (the caller
+ * never holds the new domain): the auxiliary vector it builds, a
+ * static-PIE one, and the arguments, environment and kept state. */
+static void t_exec_setuid_load(void)
+{
+	char want[256];
+	EQ(chmod("/tmp", 01777), 0);
+	EQ(copy_helper("/tmp/suid", 04755, 0, 0), 0);
+	EQ(copy_prog(HELPER_PIE, "/tmp/suidpie", 04755, 0, 0), 0);
+	check_aux_ids("/tmp/suid", 1000, 1000, 0, 1000, 1, ET_EXEC, 0x400000);
+	check_aux_ids("/tmp/suidpie", 1000, 1000, 0, 1000, 1, ET_DYN,
+		      0x100000000UL);
+	unlink(OUT);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char *argv[] = { "s", "a b", "", 0 };
+		umask(027);
+		if (setgid(1000) != 0 || setuid(1000) != 0)
+			_exit(90);
+		execve("/tmp/suid", argv, env2);
+		_exit(100 + errno);
+	}
+	int st = -1;
+	EQ(waitpid(pid, &st, 0), pid);
+	EQ(st, 7 << 8);
+	snprintf(want, sizeof(want),
+		 "argc=3\nargv[0]=s\nargv[1]=a b\nargv[2]=\n"
+		 "env[0]=X=1\nenv[1]=Y=two words\npid=%d ppid=%d\n", pid,
+		 getpid());
+	if (strncmp(report(), want, strlen(want)) != 0)
+		FAIL("report:\n%s\nwant:\n%s", report(), want);
+	if (!strstr(report(), "umask=027 ") ||
+	    !strstr(report(), "execfn=/tmp/suid pagesz=4096 uid=1000 secure=1 "))
+		FAIL("report:\n%s", report());
+}
+
 int main(void)
 {
 	static const struct suite_test tests[] = {
 		T(exec_state),	T(exec_script), T(fexecve),
 		T(exec_errors), T(exec_loop),	T(posix_spawn),
+		T(exec_stack),	T(exec_stack_lazy), T(exec_aux), T(exec_pie),
+		T(exec_setuid), T(exec_setuid_load), T(exec_execfn),
 	};
 	return suite_run_forked(tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -1,7 +1,8 @@
 /* Host tests for Linux's id rules as the process manager applies them
  * (services/pm/cred.c): setuid, setreuid, setresuid, setfsuid for root
- * and for users, with exact results and EPERM; and setgroups lists
- * arriving in chunks. */
+ * and for users, with exact results and EPERM; setgroups lists arriving
+ * in chunks; and execve's ids from a file's set-user-ID and set-group-ID
+ * bits, with AT_SECURE. */
 #include <check.h>
 #include <stdlib.h>
 
@@ -146,6 +147,37 @@ START_TEST(groups_chunks)
 }
 END_TEST
 
+/* execve: the set-ID bits make the file's owner and group effective,
+ * the saved ids follow the effective ones, AT_SECURE says so. */
+START_TEST(exec_ids)
+{
+	struct pm_ids u = IDS(1000, 1000, 1000), g = IDS(100, 100, 100);
+	ck_assert_int_eq(pm_exec_ids(&u, &g, 0104755, 0, 50), 1);
+	expect(&u, 1000, 0, 0);
+	expect(&g, 100, 100, 100);
+	u = IDS(1000, 1000, 1000);
+	ck_assert_int_eq(pm_exec_ids(&u, &g, 0102755, 0, 50), 1);
+	expect(&u, 1000, 1000, 1000);
+	expect(&g, 100, 50, 50);
+	g = IDS(100, 100, 100);
+	/* S_ISGID without group execute: mandatory locking, no change */
+	ck_assert_int_eq(pm_exec_ids(&u, &g, 0102745, 0, 50), 0);
+	expect(&g, 100, 100, 100);
+	/* no set-ID bit: the saved ids take the effective ones */
+	u = IDS(1000, 1001, 1002);
+	ck_assert_int_eq(pm_exec_ids(&u, &g, 0100755, 0, 0), 0);
+	expect(&u, 1000, 1001, 1001);
+	/* a non-root real uid running with effective uid 0 is secure */
+	u = IDS(1000, 0, 1000);
+	ck_assert_int_eq(pm_exec_ids(&u, &g, 0100755, 0, 0), 1);
+	expect(&u, 1000, 0, 0);
+	/* set-user-ID to the effective uid it already has: no change */
+	u = IDS(0, 0, 0);
+	ck_assert_int_eq(pm_exec_ids(&u, &g, 0104755, 0, 0), 0);
+	expect(&u, 0, 0, 0);
+}
+END_TEST
+
 static Suite *cred_suite(void)
 {
 	Suite *s = suite_create("pm_cred");
@@ -155,6 +187,7 @@ static Suite *cred_suite(void)
 	tcase_add_test(tc, set_resid);
 	tcase_add_test(tc, set_fsid);
 	tcase_add_test(tc, groups_chunks);
+	tcase_add_test(tc, exec_ids);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -15,8 +15,8 @@
 static char stack[ROOM] __attribute__((aligned(16)));
 static const uint8_t rnd[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
 static const struct lp_image_info ii = { .entry = 0x401000, .phdr = 0x400040,
-					 .phnum = 9 };
-static const struct lp_spawn_cred cred = { 1, 2, 3, 4 };
+					 .phnum = 9, .hwcap = 0x178bfbff };
+static const struct lp_spawn_cred cred = { 1, 2, 3, 4, 1 };
 
 /* A child address inside the buffer, as a local pointer. */
 static void *here(uint64_t child)
@@ -59,9 +59,16 @@ START_TEST(layout)
 	ck_assert_uint_eq(aux(av, 12 /* AT_EUID */), 2);
 	ck_assert_uint_eq(aux(av, 13 /* AT_GID */), 3);
 	ck_assert_uint_eq(aux(av, 14 /* AT_EGID */), 4);
-	ck_assert_uint_eq(aux(av, 23 /* AT_SECURE */), 0);
+	ck_assert_uint_eq(aux(av, 23 /* AT_SECURE */), 1);
 	ck_assert_int_eq(memcmp(here(aux(av, 25 /* AT_RANDOM */)), rnd, 16), 0);
 	ck_assert_str_eq(here(aux(av, 31 /* AT_EXECFN */)), "prog");
+	ck_assert_uint_eq(aux(av, 7 /* AT_BASE */), 0);
+	ck_assert_uint_eq(aux(av, 8 /* AT_FLAGS */), 0);
+	ck_assert_uint_eq(aux(av, 16 /* AT_HWCAP */), 0x178bfbff);
+	ck_assert_uint_eq(aux(av, 26 /* AT_HWCAP2 */), 0);
+	ck_assert_uint_eq(aux(av, 17 /* AT_CLKTCK */), 100);
+	ck_assert_str_eq(here(aux(av, 15 /* AT_PLATFORM */)), "x86_64");
+	ck_assert_uint_eq(aux(av, 51 /* AT_MINSIGSTKSZ: not given */), ~0ULL);
 }
 END_TEST
 
@@ -99,6 +106,11 @@ START_TEST(image_info)
 	ck_assert_uint_eq(got.entry, 0x401234);
 	ck_assert_uint_eq(got.phdr, 0x400040);
 	ck_assert_uint_eq(got.phnum, 1);
+	*(uint16_t *)(elf + 16) = 3;        /* ET_DYN: at EXO_ELF_DYN_BASE */
+	ck_assert_int_eq(lp_image_info(elf, sizeof(elf), &got), 0);
+	ck_assert_uint_eq(got.entry, 0x100000000ULL + 0x401234);
+	ck_assert_uint_eq(got.phdr, 0x100000000ULL + 0x400040);
+	*(uint16_t *)(elf + 16) = 2;        /* ET_EXEC */
 	*(uint64_t *)(elf + 64 + 32) = 32; /* headers no longer loaded */
 	ck_assert_int_eq(lp_image_info(elf, sizeof(elf), &got), -ENOEXEC);
 	ck_assert_int_eq(lp_image_info(elf, 40, &got), -ENOEXEC);

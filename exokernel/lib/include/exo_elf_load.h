@@ -9,13 +9,15 @@
 
 #include <exo/elf64.h>
 
-/* Checks an ELF64 x86_64 executable of `size` bytes with exo_elf_parse()
- * (<exo/elf64.h>: header, program headers and PT_LOAD segments inside the
- * file, segments in [EXO_USER_BASE, limit), span of at most 65536 pages)
- * and further: ELF version 1, at most 64 program headers, no two PT_LOAD
- * segments sharing a byte, no unknown segment flags, and the entry inside
- * an executable segment. Pure logic. Fills *im and returns 0, or returns
- * -ENOEXEC. */
+/* Checks an ELF64 x86_64 executable of `size` bytes with
+ * exo_elf_parse_any() (<exo/elf64.h>: ET_EXEC, or ET_DYN -- a static-PIE
+ * -- placed at EXO_ELF_DYN_BASE; header, program headers and PT_LOAD
+ * segments inside the file, segments in [EXO_USER_BASE, limit), span of
+ * at most 65536 pages) and further: ELF version 1, at most 64 program
+ * headers, no PT_INTERP (no dynamic linker is ever loaded), no two
+ * PT_LOAD segments sharing a byte, no unknown segment flags, and the
+ * entry inside an executable segment. Pure logic. Fills *im (im->bias:
+ * where vaddr 0 goes) and returns 0, or returns -ENOEXEC. */
 long exo_elf_check(const void *image, uint64_t size, uint64_t limit,
 		   struct exo_elf_image *im);
 

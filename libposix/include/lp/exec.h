@@ -12,6 +12,7 @@
  * standard signals are kept; ignored signals stay ignored and handled
  * ones go back to SIG_DFL (a new image starts with SIG_DFL everywhere).
  * pid, ppid, group, session and ids are the manager's (the process page).
+ * The main stack is reserved as RLIMIT_STACK asks (stack_lo).
  */
 #ifndef LP_EXEC_H
 #define LP_EXEC_H
@@ -23,14 +24,16 @@
 #include "lp/lp.h"
 #include "lp/vfs.h"
 
-/* Above the process page (lp/procinfo.h), below the boot info. */
-#define LP_EXEC_VA 0x00007FFFFFE20000UL
+/* LP_EXEC_VA: lp/procinfo.h (the process manager maps the page too). */
+#include "lp/procinfo.h"
 #define LP_EXEC_MAGIC 0x5441545343455845ULL /* "EXECSTAT" */
 
 struct lp_exec_state {
 	uint64_t magic; /* LP_EXEC_MAGIC */
 	uint32_t umask;
 	uint32_t nclose; /* handles in close_handle[] */
+	uint64_t stack_lo; /* the main stack's reserve: [stack_lo,
+			    * EXO_STACK_TOP), backed on demand (mem/stack.c) */
 	lp_sigset mask, pending, ignored;
 	struct lp_rlimit rlim[LP_RLIM_NLIMITS];
 	int32_t fd_slot[LP_FD_MAX];  /* fd.c's encoding: 0 closed, handle+1 */
@@ -39,6 +42,7 @@ struct lp_exec_state {
 };
 
 #define LP_EXEC_PAGES ((sizeof(struct lp_exec_state) + 4095) / 4096)
+_Static_assert(LP_EXEC_PAGES <= LP_EXEC_MAX_PAGES, "lp/procinfo.h");
 
 /* ---- proc/exec.c ---- */
 long lp_execve(const long *arg);

@@ -264,6 +264,7 @@ struct lp_utsname {
 #define LP_RLIM_INFINITY (~0UL)
 #define LP_RLIMIT_CPU 0
 #define LP_RLIMIT_DATA 2
+#define LP_RLIMIT_STACK 3
 #define LP_RLIMIT_NPROC 6
 #define LP_RLIMIT_AS 9
 #define LP_RLIMIT_NOFILE 7

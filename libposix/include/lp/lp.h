@@ -95,6 +95,7 @@ unsigned long __lp_test_exo_calls(void);
 /* fd/fd.c */
 long lp_close(const long *arg);
 long lp_dup(const long *arg);
+long lp_poll(const long *arg); /* fd/poll.c: the fd probe only */
 long lp_dup2(const long *arg);
 long lp_dup3(const long *arg);
 long lp_fcntl(const long *arg);

@@ -148,6 +148,39 @@ long lp_mem_adopt(uint64_t start, uint64_t end);
 /* The first address of the brk heap (page_up(_end)). */
 uint64_t lp_brk_start(void);
 
+/* ---- mem/stack.c: an exec'd program's main stack ---- */
+/* The largest reserve: it ends above the file server's window
+ * (lp/procinfo.h), with room to spare. */
+#define LP_STACK_MAX (1UL << 30)
+/* Reserves [lo, hi) (page-aligned, below EXO_STACK_TOP, at most
+ * LP_STACK_MAX: a larger one is ignored) as the main stack, backed on
+ * demand; below lo is the guard. */
+void lp_stack_reserve(uint64_t lo, uint64_t hi);
+/* Backs the absent pages of [va, va+len) if the range lies in the
+ * reserve (and up to LP_STACK_STEP - 1 pages below it). Returns 1 if it
+ * does (its pages are mapped now), 0 if it is not the stack's, -ENOMEM. */
+long lp_stack_grow(uint64_t va, uint64_t len);
+struct exo_upcall_frame;
+/* A page fault on an absent page of the reserve: backed, returns 1;
+ * anything else 0 (a signal). */
+int lp_stack_fault(const struct exo_upcall_frame *f);
+/* What lp_stack_ensure keeps backed below the stack pointer (the deepest
+ * libposix call path, with its 4 KiB query buffers, and the kernel's
+ * outputs into them, needs far less). */
+#define LP_STACK_SLACK (64UL << 10)
+/* [lp_stack_low, the reserve's top) is backed (the reserve's top when
+ * nothing is known; 0 without a reserve). */
+extern uint64_t lp_stack_low;
+void lp_stack_ensure_slow(uint64_t sp);
+/* Backs the reserve's pages within LP_STACK_SLACK below sp, where the
+ * kernel may write a libposix call's outputs: one compare when they are
+ * (and always without a reserve). */
+static inline void lp_stack_ensure(uint64_t sp)
+{
+	if (__builtin_expect(sp - LP_STACK_SLACK < lp_stack_low, 0))
+		lp_stack_ensure_slow(sp);
+}
+
 /* ---- mem/uaccess.c ---- */
 /* Pages already found accessible, valid until the address space changes
  * (lp_mem_generation); see mem/uaccess.c. Two ways per set, so the two

@@ -15,6 +15,10 @@
 /* Between the main stack's top (EXO_STACK_TOP, 0x7FFFFFE00000) and the
  * first program's boot info (0x7FFFFFF00000); see lp/mem.h. */
 #define LP_PROCINFO_VA 0x00007FFFFFE10000UL
+/* Above it, below the boot info: what survives an exec (lp/exec.h), at
+ * most LP_EXEC_MAX_PAGES pages. */
+#define LP_EXEC_VA 0x00007FFFFFE20000UL
+#define LP_EXEC_MAX_PAGES 64
 
 #define LP_PROCINFO_MAGIC 0x4F464E49434F5250ULL /* "PROCINFO" */
 #define LP_PROCINFO_VERSION 5

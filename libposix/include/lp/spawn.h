@@ -10,22 +10,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* What the auxiliary vector says about the image. */
+/* What the auxiliary vector says about the image (and the machine). */
 struct lp_image_info {
-	uint64_t entry; /* AT_ENTRY */
+	uint64_t entry; /* AT_ENTRY (a static-PIE's: moved by its bias) */
 	uint64_t phdr;  /* AT_PHDR: where the program headers are loaded */
 	uint64_t phnum; /* AT_PHNUM */
 	const char *execfn; /* AT_EXECFN: the path exec'd (0: argv[0]) */
+	uint64_t hwcap; /* AT_HWCAP: the CPU's (lp_cpu_hwcap), set by the
+			 * caller */
 };
 
-/* Who the process is, for AT_UID and friends. */
+/* Who the process is, for AT_UID and friends; secure is AT_SECURE (a
+ * set-user-ID or set-group-ID exec). */
 struct lp_spawn_cred {
 	uint32_t uid, euid, gid, egid;
+	uint32_t secure;
 };
 
 /* Reads the entry and the program headers' load address from an ELF64
- * image of size bytes that exo_elf_check() already accepted. Returns 0,
- * or -ENOEXEC if no PT_LOAD segment holds the program headers. */
+ * image of size bytes that exo_elf_check() already accepted, moved by
+ * exo_elf_bias() (a static-PIE is loaded at EXO_ELF_DYN_BASE). Leaves
+ * hwcap and execfn 0. Returns 0, or -ENOEXEC if no PT_LOAD segment holds
+ * the program headers. */
 long lp_image_info(const void *elf, uint64_t size, struct lp_image_info *ii);
 
 /* Builds the Linux initial stack in the memory that ends at `top` (here),
@@ -33,7 +39,11 @@ long lp_image_info(const void *elf, uint64_t size, struct lp_image_info *ii);
  *
  *   child_top ->  argument and environment strings, 16 random bytes
  *                 (padding to 16 bytes)
- *                 auxv pairs ... AT_NULL, 0
+ *                 auxv pairs ... AT_NULL, 0 (AT_PHDR, AT_PHENT, AT_PHNUM,
+ *                 AT_PAGESZ, AT_BASE 0, AT_FLAGS 0, AT_ENTRY, AT_UID,
+ *                 AT_EUID, AT_GID, AT_EGID, AT_SECURE, AT_RANDOM,
+ *                 AT_HWCAP, AT_HWCAP2 0, AT_CLKTCK 100, AT_PLATFORM
+ *                 "x86_64", AT_EXECFN)
  *                 NULL, envp[envc-1] ... envp[0]
  *                 NULL, argv[argc-1] ... argv[0]
  *   rsp ->        argc

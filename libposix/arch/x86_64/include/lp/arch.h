@@ -18,4 +18,12 @@ static inline void lp_cpu_relax(void)
 	__asm__ volatile("pause" ::: "memory");
 }
 
+/* AT_HWCAP as Linux gives it on x86_64: CPUID leaf 1's EDX. */
+static inline uint64_t lp_cpu_hwcap(void)
+{
+	uint32_t a = 1, b, c = 0, d;
+	__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+	return d;
+}
+
 #endif
