@@ -102,8 +102,9 @@ static void lp_io_sigpipe(void)
 /* A write on a pipe end whose buffer is mapped (lp/pipe.h). */
 static long lp_io_pipe_write(long h, const char *buf, size_t count)
 {
-	long r = lp_pipe_write(h, buf, count);
-	if (r == -EPIPE)
+	int no_reader;
+	long r = lp_pipe_write(h, buf, count, &no_reader);
+	if (no_reader)
 		lp_io_sigpipe();
 	return r;
 }

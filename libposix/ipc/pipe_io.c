@@ -274,18 +274,21 @@ long lp_pipe_read(long h, char *buf, size_t n, int nowait)
 	}
 }
 
-long lp_pipe_write(long h, const char *buf, size_t n)
+long lp_pipe_write(long h, const char *buf, size_t n, int *no_reader)
 {
 	struct fs_pipe_ctl *c = lp_pipe_ctl(h);
 	int whole = n <= FS_PIPE_ATOMIC;
 	size_t done = 0;
+	*no_reader = 0;
 	if (lp_pipe_end(h) != 2)
 		return -EBADF;
 	if (n == 0)
 		return 0;
 	for (;;) {
-		if (lp_pipe_state(c, FS_PIPE_NO_READERS))
+		if (lp_pipe_state(c, FS_PIPE_NO_READERS)) {
+			*no_reader = 1;
 			return done ? (long)done : -EPIPE;
+		}
 		size_t want = n - done < FS_PIPE_DATA ? n - done : FS_PIPE_DATA;
 		if (lp_uaccess(buf + done, want, 0) < 0)
 			return done ? (long)done : -EFAULT;

@@ -161,6 +161,23 @@ static void t_nonblock(void)
 	EQ(read(p[0], buf, 100), 100);
 	ERR(write(p[1], buf, 4096), EAGAIN); /* atomic: 100 free < 4096 */
 	EQ(write(p[1], buf, 5000), 100);     /* not atomic: what fits */
+	/* O_NONBLOCK is the description's: set in a child, it holds here;
+	 * cleared here, a read waits again. */
+	int q[2];
+	OK(pipe(q));
+	pid_t c = fork();
+	if (c == 0)
+		_exit(fcntl(q[0], F_SETFL, O_NONBLOCK) == 0 ? 0 : 1);
+	EQ(reap(c), 0);
+	ERR(read(q[0], buf, 1), EAGAIN);
+	OK(fcntl(q[0], F_SETFL, 0));
+	c = fork();
+	if (c == 0) {
+		usleep(20000);
+		_exit(write(q[1], "z", 1) == 1 ? 0 : 1);
+	}
+	EQ(read(q[0], buf, 1), 1);
+	EQ(reap(c), 0);
 }
 
 static void t_atomic_two_writers(void)

@@ -33,10 +33,12 @@ void lp_pipe_forget(long h);
 /* read on the read end h: bytes read, 0 at EOF, or -EAGAIN, -EFAULT,
  * -ERESTARTSYS (a handler is to run). nowait: never sleep. */
 long lp_pipe_read(long h, char *buf, size_t n, int nowait);
-/* write on the write end h: bytes written (all of them unless a signal
- * or O_NONBLOCK cut it short), or -EPIPE (no reader; the caller sends
- * SIGPIPE), -EAGAIN, -EFAULT, -ERESTARTSYS. */
-long lp_pipe_write(long h, const char *buf, size_t n);
+/* write on the write end h: bytes written (all of them unless a signal,
+ * O_NONBLOCK or the last reader's going cut it short), or -EPIPE (no
+ * reader), -EAGAIN, -EFAULT, -ERESTARTSYS. *no_reader says the write
+ * met no reader (the caller sends SIGPIPE, as Linux does even after a
+ * part was written). */
+long lp_pipe_write(long h, const char *buf, size_t n, int *no_reader);
 /* fork: maps our buffers in the child's domain as they are. Returns 0
  * or the kernel's error. */
 long lp_pipe_share(long domain);
