@@ -23,8 +23,7 @@ static long place_map(void *ctx, uint64_t va, unsigned long page,
 	return exo_map(c->domain, va, c->mem, page, n, prot);
 }
 
-/* Copies the checked image into a new object and maps it into domain. */
-static long load_segments(long domain, const struct exo_elf_image *sp)
+long exo_elf_load_into(long domain, const struct exo_elf_image *sp)
 {
 	struct exo_region seg;
 	long r = exo_region_alloc(&seg, (sp->hi - sp->lo) / EXO_PAGE_SIZE,
@@ -86,7 +85,7 @@ static long proc_build(struct exo_proc *p, const struct exo_elf_image *sp,
 		       const char *name)
 {
 	long r;
-	if ((r = load_segments(p->domain, sp)) < 0 ||
+	if ((r = exo_elf_load_into(p->domain, sp)) < 0 ||
 	    (r = map_stack(p->domain)) < 0 || (r = map_args(p, name)) < 0)
 		return r;
 	return create_env(p, sp->entry);

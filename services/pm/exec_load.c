@@ -71,48 +71,6 @@ static long image_read(struct pm_proc *p, int32_t handle,
 	return 0;
 }
 
-/* Maps n pages of the segment copy (ctx) at va in the new domain. */
-struct seg_ctx {
-	long domain, mem;
-};
-
-static long seg_map(void *ctx, uint64_t va, unsigned long page,
-		    unsigned long n, uint64_t prot)
-{
-	const struct seg_ctx *c = ctx;
-	return exo_map(c->domain, va, c->mem, page, n, prot);
-}
-
-/* Places the checked image's segments in domain. */
-static long image_place(long domain, const struct exo_elf_image *im)
-{
-	struct exo_region seg;
-	long r = exo_region_alloc(&seg, (im->hi - im->lo) / EXO_PAGE_SIZE, RW);
-	if (r < 0)
-		return r;
-	exo_elf_copy(im, seg.base);
-	struct seg_ctx c = { domain, seg.mem };
-	r = exo_elf_place(im, seg_map, &c);
-	exo_region_free(&seg); /* the new domain's mappings keep the frames */
-	return r;
-}
-
-/* Splits n NUL-terminated strings out of buf (len bytes). Returns 0 or
- * -EINVAL. */
-static long strings_split(const char *buf, uint64_t len, long n,
-			  const char **out)
-{
-	uint64_t at = 0;
-	for (long i = 0; i < n; i++) {
-		out[i] = buf + at;
-		while (at < len && buf[at])
-			at++;
-		if (at++ >= len)
-			return -EINVAL;
-	}
-	return 0;
-}
-
 /* The new image's stack: the caller's strings (argv, envp, AT_EXECFN) in
  * args, the image's facts, the ids the exec gives; mapped below
  * EXO_STACK_TOP in domain. Returns the rsp or -errno. */
@@ -131,7 +89,7 @@ static long stack_build(long domain, const struct exo_region *args,
 	if (r < 0)
 		return r;
 	const char **s = v.base;
-	if ((r = strings_split(args->base, q->args_len, n, s)) < 0 ||
+	if ((r = pm_split_strings(args->base, q->args_len, n, s)) < 0 ||
 	    (r = exo_region_alloc(&stk, bytes / EXO_PAGE_SIZE, RW)) < 0)
 		goto out;
 	ii->execfn = s[n - 1];
@@ -184,7 +142,7 @@ static long load_into(struct pm_proc *p, struct pm_svc *n,
 				  &args)) == 0 &&
 		 (r = caller_copy(svc_of(p)->domain, q->state_va, q->state_len,
 				  &state)) == 0 &&
-		 (r = image_place(n->domain, &im)) == 0) {
+		 (r = exo_elf_load_into(n->domain, &im)) == 0) {
 		int secure = pm_exec_new_ids(p, n->exec_st, &u, &g);
 		const struct lp_spawn_cred cred = { u.r, u.e, g.r, g.e,
 						    (uint32_t)secure };

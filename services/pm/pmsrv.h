@@ -163,4 +163,9 @@ long pm_exec_load(struct pm_proc *p, const struct pm_exec_load_req *q);
 /* 16 bytes for AT_RANDOM, from the TSC (not secret). */
 void pm_random16(uint8_t out[16]);
 
+/* ---- spawn.c ---- */
+/* Splits n strings out of buf (len bytes, each NUL-terminated, one after
+ * the other) into out[]. Returns 0, or -EINVAL if they do not fit. */
+long pm_split_strings(const char *buf, size_t len, long n, const char *out[]);
+
 #endif

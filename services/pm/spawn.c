@@ -11,13 +11,10 @@
 #define MAX_STRINGS 256
 #define ARGS_MAX_PAGES 16
 
-/* Splits n strings out of buf (len bytes, each NUL-terminated, one after
- * the other) into out[]. Returns 0, or -EINVAL if they do not fit. */
-static long split_strings(const char *buf, size_t len, int n,
-			  const char *out[])
+long pm_split_strings(const char *buf, size_t len, long n, const char *out[])
 {
 	size_t at = 0;
-	for (int i = 0; i < n; i++) {
+	for (long i = 0; i < n; i++) {
 		out[i] = buf + at;
 		while (at < len && buf[at])
 			at++;
@@ -79,7 +76,7 @@ static long load(struct exo_proc *p, struct pm_proc *c,
 	if ((r = exo_region_map(&args, q->args_mem,
 				(q->args_size + EXO_PAGE_SIZE - 1) / EXO_PAGE_SIZE,
 				EXO_PROT_READ)) < 0 ||
-	    (r = split_strings(args.base, q->args_size, q->argc + q->envc,
+	    (r = pm_split_strings(args.base, q->args_size, q->argc + q->envc,
 			       strs)) < 0 ||
 	    (r = exo_region_map(&img, q->image_mem,
 				(q->image_size + EXO_PAGE_SIZE - 1) / EXO_PAGE_SIZE,

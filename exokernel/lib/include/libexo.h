@@ -211,6 +211,11 @@ struct exo_proc {
  * bad image, or the kernel's error; nothing is left behind on failure. */
 long exo_proc_load(struct exo_proc *p, long image_mem, uint64_t size,
 		   const char *name);
+/* Copies the checked image's segments into a new memory object and maps
+ * them into domain (exo_elf_place's protections); the mappings hold the
+ * frames. Returns 0 or the kernel's error. */
+struct exo_elf_image;
+long exo_elf_load_into(long domain, const struct exo_elf_image *im);
 /* Grants a capability to the child; returns its slot there. */
 long exo_proc_grant(struct exo_proc *p, long slot, unsigned long rights);
 /* Maps npages of memory object mem at child_va in the child. */
