@@ -99,14 +99,26 @@ static void lp_io_sigpipe(void)
 	lp_sig_generate(&si);
 }
 
-/* A write on a pipe end whose buffer is mapped (lp/pipe.h). */
-static long lp_io_pipe_write(long h, const char *buf, size_t count)
+/* A write on a pipe end whose buffer is mapped (lp/pipe.h); user: buf
+ * is the program's. */
+static long lp_io_pipe_write(long h, const char *buf, size_t count, int user)
 {
 	int no_reader;
-	long r = lp_pipe_write(h, buf, count, &no_reader);
+	long r = lp_pipe_write(h, buf, count, user, &no_reader);
 	if (no_reader)
 		lp_io_sigpipe();
 	return r;
+}
+
+/* Writes the first n bytes of the bulk area to handle h at its offset
+ * (writev, sendfile): a pipe end's go through its buffer. */
+static long lp_io_put_bulk(long h, size_t n)
+{
+	long r = lp_pipe_end(h) ? FS_R_PIPE_LOCAL
+				: lp_io_chunk(FS_OP_WRITE, h, n, -1);
+	if (r != FS_R_PIPE_LOCAL)
+		return r;
+	return lp_io_pipe_write(h, (const char *)lp_fs_bulk(), n, 0);
 }
 
 static long lp_io_read(long h, char *buf, size_t count, int64_t off)
@@ -124,7 +136,7 @@ static long lp_io_write(long h, const char *buf, size_t count, int64_t off)
 	if (count > LP_SSIZE_MAX)
 		count = LP_SSIZE_MAX;
 	if (off < 0 && lp_pipe_end(h))
-		return lp_io_pipe_write(h, buf, count);
+		return lp_io_pipe_write(h, buf, count, 1);
 	do {
 		size_t n = count - done < max ? count - done : max;
 		if (lp_uaccess(buf + done, n, 0) < 0)
@@ -132,7 +144,7 @@ static long lp_io_write(long h, const char *buf, size_t count, int64_t off)
 		memcpy(lp_fs_bulk(), buf + done, n);
 		long r = lp_io_chunk(op, h, n, off < 0 ? -1 : off + (int64_t)done);
 		if (r == FS_R_PIPE_LOCAL)
-			return lp_io_pipe_write(h, buf, count);
+			return lp_io_pipe_write(h, buf, count, 1);
 		if (r == -EPIPE && !done)
 			lp_io_sigpipe();
 		if (r < 0)
@@ -254,7 +266,7 @@ long lp_writev(const long *arg)
 			memcpy(lp_fs_bulk() + fill, p, n);
 			fill += n, p += n, left -= n;
 			if (fill == max || (left == 0 && i == arg[2] - 1)) {
-				long r = lp_io_chunk(FS_OP_WRITE, h, fill, -1);
+				long r = lp_io_put_bulk(h, fill);
 				if (r < 0)
 					return done ? done : r;
 				done += r;
@@ -265,7 +277,7 @@ long lp_writev(const long *arg)
 		}
 	}
 	if (fill) {
-		long r = lp_io_chunk(FS_OP_WRITE, h, fill, -1);
+		long r = lp_io_put_bulk(h, fill);
 		if (r < 0)
 			return done ? done : r;
 		done += r;
@@ -308,14 +320,17 @@ long lp_sendfile(const long *arg)
 		count = LP_SSIZE_MAX;
 	while (done < count) {
 		size_t n = count - done < max ? count - done : max;
-		long r = lp_io_chunk(offp ? FS_OP_PREAD : FS_OP_READ, in, n,
-				     offp ? off + (int64_t)done : -1);
+		long r = lp_pipe_end(in) ? FS_R_PIPE_LOCAL
+			 : lp_io_chunk(offp ? FS_OP_PREAD : FS_OP_READ, in, n,
+				       offp ? off + (int64_t)done : -1);
+		if (r == FS_R_PIPE_LOCAL)
+			return -EINVAL; /* from a pipe: Linux says EINVAL too */
 		if (r <= 0) {
 			if (r < 0 && !done)
 				return r;
 			break;
 		}
-		long w = lp_io_chunk(FS_OP_WRITE, out, (size_t)r, -1);
+		long w = lp_io_put_bulk(out, (size_t)r);
 		if (w < 0) {
 			if (!done)
 				return w;

@@ -274,7 +274,8 @@ long lp_pipe_read(long h, char *buf, size_t n, int nowait)
 	}
 }
 
-long lp_pipe_write(long h, const char *buf, size_t n, int *no_reader)
+long lp_pipe_write(long h, const char *buf, size_t n, int user,
+		   int *no_reader)
 {
 	struct fs_pipe_ctl *c = lp_pipe_ctl(h);
 	int whole = n <= FS_PIPE_ATOMIC;
@@ -290,7 +291,7 @@ long lp_pipe_write(long h, const char *buf, size_t n, int *no_reader)
 			return done ? (long)done : -EPIPE;
 		}
 		size_t want = n - done < FS_PIPE_DATA ? n - done : FS_PIPE_DATA;
-		if (lp_uaccess(buf + done, want, 0) < 0)
+		if (user && lp_uaccess(buf + done, want, 0) < 0)
 			return done ? (long)done : -EFAULT;
 		done += lp_pipe_put(c, buf + done, want, whole);
 		if (done == n)

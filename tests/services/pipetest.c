@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/sendfile.h>
 #include <sys/uio.h>
 #include <time.h>
 
@@ -287,6 +288,29 @@ static void t_readv_stdio(void)
 	EQ(f != 0, 1);
 	EQ(fgets(line, sizeof(line), f) == line, 1);
 	EQ(strcmp(line, "line one\n"), 0);
+	/* The write side: writev (stdio's fflush) and sendfile into a pipe,
+	 * whose bytes go through its buffer; sendfile out of one: EINVAL. */
+	int q[2];
+	OK(pipe(q));
+	struct iovec w[2] = { { "gath", 4 }, { "ered", 4 } };
+	EQ(writev(q[1], w, 2), 8);
+	FILE *o = fdopen(dup(q[1]), "w");
+	EQ(o != 0, 1);
+	EQ(fprintf(o, "n=%d;", 42), 5);
+	EQ(fflush(o), 0);
+	int fd = open("/tmp/pipetest.sf", O_CREAT | O_TRUNC | O_RDWR, 0600);
+	OK(fd);
+	EQ(write(fd, "sendfile", 8), 8);
+	off_t at = 0;
+	EQ(sendfile(q[1], fd, &at, 8), 8);
+	EQ(at, 8);
+	EQ(read(q[0], line, sizeof(line)), 21);
+	EQ(memcmp(line, "gatheredn=42;sendfile", 21), 0);
+	EQ(write(q[1], "x", 1), 1);
+	ERR(sendfile(fd, q[0], 0, 1), EINVAL);
+	OK(close(fd));
+	OK(unlink("/tmp/pipetest.sf"));
+	EQ(fclose(o), 0);
 }
 
 /* An exec'd program keeps a pipe end without FD_CLOEXEC (same
@@ -396,6 +420,8 @@ static void t_no_kernel_no_server(void)
 	 * check is cached: mem/uaccess.c). */
 	EQ(write(p[1], buf, sizeof(buf)), (long)sizeof(buf));
 	EQ(read(p[0], buf, sizeof(buf)), (long)sizeof(buf));
+	EQ(write(p[1], "y", 1), 1); /* the same for the literal's page */
+	EQ(read(p[0], &c, 1), 1);
 	unsigned long k = __lp_test_exo_calls(), f = __lp_test_fs_calls();
 	for (int i = 0; i < 100; i++) {
 		EQ(write(p[1], "y", 1), 1);

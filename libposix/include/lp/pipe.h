@@ -35,10 +35,12 @@ void lp_pipe_forget(long h);
 long lp_pipe_read(long h, char *buf, size_t n, int nowait);
 /* write on the write end h: bytes written (all of them unless a signal,
  * O_NONBLOCK or the last reader's going cut it short), or -EPIPE (no
- * reader), -EAGAIN, -EFAULT, -ERESTARTSYS. *no_reader says the write
- * met no reader (the caller sends SIGPIPE, as Linux does even after a
- * part was written). */
-long lp_pipe_write(long h, const char *buf, size_t n, int *no_reader);
+ * reader), -EAGAIN, -EFAULT, -ERESTARTSYS. user: buf is the program's
+ * (checked), else libposix's own (the bulk area). *no_reader says the
+ * write met no reader (the caller sends SIGPIPE, as Linux does even
+ * after a part was written). */
+long lp_pipe_write(long h, const char *buf, size_t n, int user,
+		   int *no_reader);
 /* fork: maps our buffers in the child's domain as they are. Returns 0
  * or the kernel's error. */
 long lp_pipe_share(long domain);
