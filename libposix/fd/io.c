@@ -59,6 +59,8 @@ static long lp_io_chunk(uint32_t op, long h, size_t n, int64_t off)
 	return lp_io_chunk_flags(op, h, n, off, 0);
 }
 
+static long lp_io_pipe_read(long h, char *buf, size_t count, int nowait);
+
 /* Reads up to count bytes into buf, chunk by chunk, until a short chunk.
  * off < 0: at the description's offset. nowait: the read follows data
  * already read (readv's later buffers), so a pipe must not wait. */
@@ -70,7 +72,7 @@ static long lp_io_read_at(long h, char *buf, size_t count, int64_t off,
 	if (count > LP_SSIZE_MAX)
 		count = LP_SSIZE_MAX;
 	if (off < 0 && lp_pipe_end(h))
-		return lp_pipe_read(h, buf, count, nowait);
+		return lp_io_pipe_read(h, buf, count, nowait);
 	do {
 		size_t n = count - done < max ? count - done : max;
 		if (lp_uaccess(buf + done, n, 1) < 0)
@@ -80,7 +82,7 @@ static long lp_io_read_at(long h, char *buf, size_t count, int64_t off,
 					   off < 0 ? -1 : off + (int64_t)done,
 					   done || nowait ? FS_RW_NOWAIT : 0);
 		if (r == FS_R_PIPE_LOCAL)
-			return lp_pipe_read(h, buf, count, nowait);
+			return lp_io_pipe_read(h, buf, count, nowait);
 		if (r < 0)
 			return done ? (long)done : r;
 		memcpy(buf + done, lp_fs_bulk(), (size_t)r);
@@ -99,15 +101,46 @@ static void lp_io_sigpipe(void)
 	lp_sig_generate(&si);
 }
 
-/* A write on a pipe end whose buffer is mapped (lp/pipe.h); user: buf
- * is the program's. */
+/* The server moved h's pipe to a bigger buffer: maps the new one (a
+ * read or write of nothing, which the server answers FS_R_PIPE_LOCAL
+ * with it). Returns 0 or -errno. */
+static long lp_io_pipe_remap(long h, uint32_t op)
+{
+	lp_pipe_forget(h);
+	long r = lp_io_chunk_flags(op, h, 0, -1, 0);
+	return r == FS_R_PIPE_LOCAL ? 0 : r < 0 ? r : -EIO;
+}
+
+/* A read on a pipe end whose buffer is mapped (lp/pipe.h). */
+static long lp_io_pipe_read(long h, char *buf, size_t count, int nowait)
+{
+	for (;;) {
+		long r = lp_pipe_read(h, buf, count, nowait);
+		if (r != LP_PIPE_MOVED)
+			return r;
+		if ((r = lp_io_pipe_remap(h, FS_OP_READ)) < 0)
+			return r;
+	}
+}
+
+/* A write on a pipe end whose buffer is mapped; user: buf is the
+ * program's. */
 static long lp_io_pipe_write(long h, const char *buf, size_t count, int user)
 {
-	int no_reader;
-	long r = lp_pipe_write(h, buf, count, user, &no_reader);
-	if (no_reader)
-		lp_io_sigpipe();
-	return r;
+	size_t done = 0;
+	for (;;) {
+		int no_reader, moved;
+		long r = lp_pipe_write(h, buf + done, count - done, user,
+				       &no_reader, &moved);
+		if (no_reader)
+			lp_io_sigpipe();
+		if (r > 0)
+			done += (size_t)r;
+		if (!moved)
+			return done ? (long)done : r;
+		if ((r = lp_io_pipe_remap(h, FS_OP_WRITE)) < 0)
+			return done ? (long)done : r;
+	}
 }
 
 /* Writes the first n bytes of the bulk area to handle h at its offset

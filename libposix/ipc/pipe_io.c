@@ -19,18 +19,33 @@
 #define LP_PIPE_POLL_US 50    /* before sleeping: several CPUs */
 #define LP_RW (EXO_PROT_READ | EXO_PROT_WRITE)
 
-/* lp_pipe_ends[h]: 0, or 1 + (h is a write end) once h's buffer is mapped. */
+/* lp_pipe_ends[h]: 0, or 1 + (h is a write end) once h's buffer is
+ * mapped; lp_pipe_shift[h]: log2 of its ring's bytes (the server said). */
 static uint8_t lp_pipe_ends[LP_FD_MAX];
+static uint8_t lp_pipe_shift[LP_FD_MAX];
 static uint32_t lp_pipe_nmapped;
+
+/* A mapped end: its control page, its ring and the ring's size. */
+struct lp_pipe_view {
+	struct fs_pipe_ctl *c;
+	uint8_t *data;
+	uint64_t size;
+};
 
 static struct fs_pipe_ctl *lp_pipe_ctl(long h)
 {
-	return (struct fs_pipe_ctl *)(LP_PIPE_AREA_VA + (uint64_t)h * LP_PIPE_STRIDE);
+	return (struct fs_pipe_ctl *)(LP_PIPE_CTL_VA + (uint64_t)h * LP_PAGE);
 }
 
-static uint8_t *lp_pipe_data(struct fs_pipe_ctl *c)
+static uint8_t *lp_pipe_data(long h)
 {
-	return (uint8_t *)c + LP_PAGE;
+	return (uint8_t *)(LP_PIPE_DATA_VA + (uint64_t)h * FS_PIPE_DATA_MAX);
+}
+
+static struct lp_pipe_view lp_pipe_view(long h)
+{
+	return (struct lp_pipe_view){ lp_pipe_ctl(h), lp_pipe_data(h),
+				      1UL << lp_pipe_shift[h] };
 }
 
 int lp_pipe_end(long h)
@@ -42,39 +57,64 @@ void lp_pipe_forget(long h)
 {
 	if (!lp_pipe_end(h))
 		return;
-	lp_exo_unmap(EXO_SELF, (uint64_t)lp_pipe_ctl(h), FS_PIPE_PAGES);
+	lp_exo_unmap(EXO_SELF, (uint64_t)lp_pipe_ctl(h), 1);
+	lp_exo_unmap(EXO_SELF, (uint64_t)lp_pipe_data(h),
+		     (1UL << lp_pipe_shift[h]) / LP_PAGE);
 	lp_pipe_ends[h] = 0;
 	lp_pipe_nmapped--;
+}
+
+/* Maps memory object slot (control page, then size bytes of ring) as
+ * h's buffer. Returns 0 or the kernel's error (nothing mapped). */
+static long lp_pipe_map(long h, long slot, uint64_t size)
+{
+	long r = lp_exo_map(EXO_SELF, (uint64_t)lp_pipe_ctl(h), slot, 0, 1,
+			    LP_RW);
+	if (r >= 0 &&
+	    (r = lp_exo_map(EXO_SELF, (uint64_t)lp_pipe_data(h), slot, 1,
+			    size / LP_PAGE, LP_RW)) < 0)
+		lp_exo_unmap(EXO_SELF, (uint64_t)lp_pipe_ctl(h), 1);
+	return r;
 }
 
 long lp_pipe_adopt(long h, uint64_t aux)
 {
 	long slot = FS_PIPE_AUX_SLOT(aux);
-	unsigned desc = FS_PIPE_AUX_DESC(aux);
-	if (h < 0 || h >= LP_FD_MAX || desc > 1) {
+	unsigned desc = FS_PIPE_AUX_DESC(aux), shift = FS_PIPE_AUX_SHIFT(aux);
+	if (h < 0 || h >= LP_FD_MAX || desc > 1 || shift < 12 ||
+	    (1UL << shift) > FS_PIPE_DATA_MAX) {
 		lp_exo_cap_delete(slot);
 		return -EIO;
 	}
 	lp_pipe_forget(h);
-	long r = lp_exo_map(EXO_SELF, (uint64_t)lp_pipe_ctl(h), slot, 0,
-			    FS_PIPE_PAGES, LP_RW);
-	lp_exo_cap_delete(slot); /* the mapping holds the frames */
+	long r = lp_pipe_map(h, slot, 1UL << shift);
+	lp_exo_cap_delete(slot); /* the mappings hold the frames */
 	if (r < 0)
 		return r == -ENOMEM ? -ENOMEM : -EIO;
 	lp_pipe_ends[h] = (uint8_t)(1 + desc);
+	lp_pipe_shift[h] = (uint8_t)shift;
 	lp_pipe_nmapped++;
 	return FS_R_PIPE_LOCAL;
+}
+
+/* Maps [va, va + pages) in domain as it is here. */
+static long lp_pipe_share_range(long domain, uint64_t va, unsigned long pages)
+{
+	long r = lp_exo_map_copy(EXO_SELF, va, domain, va, pages, LP_RW);
+	return r < 0 ? r : 0;
 }
 
 long lp_pipe_share(long domain)
 {
 	for (long h = 0; h < LP_FD_MAX && lp_pipe_nmapped; h++) {
+		long r;
 		if (!lp_pipe_ends[h])
 			continue;
-		uint64_t va = (uint64_t)lp_pipe_ctl(h);
-		long r = lp_exo_map_copy(EXO_SELF, va, domain, va,
-					 FS_PIPE_PAGES, LP_RW);
-		if (r < 0)
+		if ((r = lp_pipe_share_range(domain, (uint64_t)lp_pipe_ctl(h),
+					     1)) < 0 ||
+		    (r = lp_pipe_share_range(domain, (uint64_t)lp_pipe_data(h),
+					     (1UL << lp_pipe_shift[h]) /
+						     LP_PAGE)) < 0)
 			return r;
 	}
 	return 0;
@@ -90,7 +130,13 @@ static uint32_t lp_pipe_token(void)
 	return id ? id : ~0u;
 }
 
-static void lp_pipe_lock(uint32_t *lock)
+static int lp_pipe_state(struct fs_pipe_ctl *c, uint32_t bit)
+{
+	return (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) & bit) != 0;
+}
+
+/* Takes lock; 0 once the buffer has moved (its locks stay taken). */
+static int lp_pipe_lock(struct fs_pipe_ctl *c, uint32_t *lock)
 {
 	uint32_t me = lp_pipe_token();
 	for (unsigned spin = 0;; spin++) {
@@ -99,7 +145,9 @@ static void lp_pipe_lock(uint32_t *lock)
 		    __atomic_compare_exchange_n(lock, &free, me, 0,
 						__ATOMIC_ACQUIRE,
 						__ATOMIC_RELAXED))
-			return;
+			return 1;
+		if (lp_pipe_state(c, FS_PIPE_MOVED))
+			return 0;
 		if (spin < LP_PIPE_SPIN)
 			lp_cpu_relax();
 		else
@@ -128,45 +176,43 @@ static uint64_t lp_pipe_load(const uint64_t *p)
 }
 
 /* Bytes buffered, clamped to the ring. */
-static uint64_t lp_pipe_used(struct fs_pipe_ctl *c)
+static uint64_t lp_pipe_used(const struct lp_pipe_view *v)
 {
-	uint64_t n = lp_pipe_load(&c->head) - lp_pipe_load(&c->tail);
-	return n > FS_PIPE_DATA ? FS_PIPE_DATA : n;
+	uint64_t n = lp_pipe_load(&v->c->head) - lp_pipe_load(&v->c->tail);
+	return n > v->size ? v->size : n;
 }
 
 /* Bytes a writer may add now. */
-static uint64_t lp_pipe_room(struct fs_pipe_ctl *c)
+static uint64_t lp_pipe_room(const struct lp_pipe_view *v)
 {
-	uint32_t cap = __atomic_load_n(&c->cap, __ATOMIC_ACQUIRE);
-	uint64_t used = lp_pipe_used(c);
-	if (cap > FS_PIPE_DATA)
-		cap = FS_PIPE_DATA;
+	uint64_t cap = __atomic_load_n(&v->c->cap, __ATOMIC_ACQUIRE);
+	uint64_t used = lp_pipe_used(v);
+	if (cap > v->size)
+		cap = v->size;
 	return cap > used ? cap - used : 0;
 }
 
-static int lp_pipe_state(struct fs_pipe_ctl *c, uint32_t bit)
-{
-	return (__atomic_load_n(&c->state, __ATOMIC_ACQUIRE) & bit) != 0;
-}
-
 /* Whether a side waiting for `need` bytes of room (a writer) or for
- * data (need 0: a reader) may go on. */
-static int lp_pipe_ready(struct fs_pipe_ctl *c, uint64_t need)
+ * data (need 0: a reader) may go on (a moved buffer: to map the new). */
+static int lp_pipe_ready(const struct lp_pipe_view *v, uint64_t need)
 {
+	if (lp_pipe_state(v->c, FS_PIPE_MOVED))
+		return 1;
 	if (!need)
-		return lp_pipe_used(c) || lp_pipe_state(c, FS_PIPE_NO_WRITERS);
-	return lp_pipe_room(c) >= need || lp_pipe_state(c, FS_PIPE_NO_READERS);
+		return lp_pipe_used(v) || lp_pipe_state(v->c, FS_PIPE_NO_WRITERS);
+	return lp_pipe_room(v) >= need ||
+	       lp_pipe_state(v->c, FS_PIPE_NO_READERS);
 }
 
 struct lp_pipe_wait {
-	struct fs_pipe_ctl *c;
+	const struct lp_pipe_view *v;
 	uint64_t need;
 };
 
 static int lp_pipe_ready_now(const void *arg)
 {
 	const struct lp_pipe_wait *w = arg;
-	return lp_pipe_ready(w->c, w->need);
+	return lp_pipe_ready(w->v, w->need);
 }
 
 /* Waits until the other side moves (or the pipe's state changes, or a
@@ -174,11 +220,12 @@ static int lp_pipe_ready_now(const void *arg)
  * sleeps. The upcall that defers a signal bumps the word we sleep on
  * (lp_sig.sleep_word), so one arriving after the check ends the wait.
  * Returns 0 or -ERESTARTSYS. */
-static long lp_pipe_sleep(struct fs_pipe_ctl *c, uint64_t need)
+static long lp_pipe_sleep(const struct lp_pipe_view *v, uint64_t need)
 {
+	struct fs_pipe_ctl *c = v->c;
 	uint32_t *seq = need ? &c->wr_seq : &c->rd_seq;
 	uint32_t *sleepers = need ? &c->wr_sleepers : &c->rd_sleepers;
-	const struct lp_pipe_wait w = { c, need };
+	const struct lp_pipe_wait w = { v, need };
 	long r;
 	if (lp_spin_until(lp_pipe_ready_now, &w, LP_PIPE_POLL_YIELDS,
 			  LP_PIPE_POLL_US))
@@ -186,7 +233,7 @@ static long lp_pipe_sleep(struct fs_pipe_ctl *c, uint64_t need)
 	lp_sig.sleep_word = seq;
 	__atomic_add_fetch(sleepers, 1, __ATOMIC_SEQ_CST);
 	uint32_t seen = __atomic_load_n(seq, __ATOMIC_SEQ_CST);
-	if ((r = lp_sig_interrupted()) == 0 && !lp_pipe_ready(c, need))
+	if ((r = lp_sig_interrupted()) == 0 && !lp_pipe_ready(v, need))
 		lp_exo_futex_wait(seq, seen, EXO_WAIT_FOREVER);
 	__atomic_sub_fetch(sleepers, 1, __ATOMIC_SEQ_CST);
 	lp_sig.sleep_word = 0;
@@ -195,49 +242,51 @@ static long lp_pipe_sleep(struct fs_pipe_ctl *c, uint64_t need)
 
 /* ---- moving bytes ---- */
 
-/* Takes up to n bytes into buf. Returns the count (0: empty). */
-static size_t lp_pipe_take(struct fs_pipe_ctl *c, char *buf, size_t n)
+/* Takes up to n bytes into buf. Returns the count (0: empty), or
+ * LP_PIPE_MOVED. */
+static long lp_pipe_take(const struct lp_pipe_view *v, char *buf, size_t n)
 {
-	uint8_t *data = lp_pipe_data(c);
-	lp_pipe_lock(&c->rlock);
-	uint64_t tail = lp_pipe_load(&c->tail);
-	uint64_t k = lp_pipe_used(c);
+	struct fs_pipe_ctl *c = v->c;
+	if (!lp_pipe_lock(c, &c->rlock))
+		return LP_PIPE_MOVED;
+	uint64_t tail = lp_pipe_load(&c->tail), k = lp_pipe_used(v);
 	if (k > n)
 		k = n;
-	size_t at = tail % FS_PIPE_DATA, first = FS_PIPE_DATA - at;
+	size_t at = tail % v->size, first = v->size - at;
 	if (first > k)
 		first = k;
-	memcpy(buf, data + at, first);
-	memcpy(buf + first, data, k - first);
+	memcpy(buf, v->data + at, first);
+	memcpy(buf + first, v->data, k - first);
 	__atomic_store_n(&c->tail, tail + k, __ATOMIC_RELEASE);
 	lp_pipe_unlock(&c->rlock);
 	if (k)
 		lp_pipe_wake(&c->wr_seq, &c->wr_sleepers);
-	return k;
+	return (long)k;
 }
 
 /* Adds up to n bytes from buf; with whole, all n or none. Returns the
- * count. */
-static size_t lp_pipe_put(struct fs_pipe_ctl *c, const char *buf, size_t n,
-			  int whole)
+ * count, or LP_PIPE_MOVED. */
+static long lp_pipe_put(const struct lp_pipe_view *v, const char *buf,
+			size_t n, int whole)
 {
-	uint8_t *data = lp_pipe_data(c);
-	lp_pipe_lock(&c->wlock);
-	uint64_t head = lp_pipe_load(&c->head), k = lp_pipe_room(c);
+	struct fs_pipe_ctl *c = v->c;
+	if (!lp_pipe_lock(c, &c->wlock))
+		return LP_PIPE_MOVED;
+	uint64_t head = lp_pipe_load(&c->head), k = lp_pipe_room(v);
 	if (whole && k < n)
 		k = 0;
 	if (k > n)
 		k = n;
-	size_t at = head % FS_PIPE_DATA, first = FS_PIPE_DATA - at;
+	size_t at = head % v->size, first = v->size - at;
 	if (first > k)
 		first = k;
-	memcpy(data + at, buf, first);
-	memcpy(data, buf + first, k - first);
+	memcpy(v->data + at, buf, first);
+	memcpy(v->data, buf + first, k - first);
 	__atomic_store_n(&c->head, head + k, __ATOMIC_RELEASE);
 	lp_pipe_unlock(&c->wlock);
 	if (k)
 		lp_pipe_wake(&c->rd_seq, &c->rd_sleepers);
-	return k;
+	return (long)k;
 }
 
 static int lp_pipe_nonblock(struct fs_pipe_ctl *c, int write)
@@ -248,57 +297,61 @@ static int lp_pipe_nonblock(struct fs_pipe_ctl *c, int write)
 
 long lp_pipe_read(long h, char *buf, size_t n, int nowait)
 {
-	struct fs_pipe_ctl *c = lp_pipe_ctl(h);
 	if (lp_pipe_end(h) != 1)
 		return -EBADF;
+	const struct lp_pipe_view v = lp_pipe_view(h);
 	if (n == 0)
 		return 0;
-	if (n > FS_PIPE_DATA)
-		n = FS_PIPE_DATA; /* no more is ever buffered */
+	if (n > v.size)
+		n = v.size; /* no more is ever buffered */
 	if (lp_uaccess(buf, n, 1) < 0)
 		return -EFAULT;
 	for (;;) {
-		size_t k = lp_pipe_take(c, buf, n);
+		long k = lp_pipe_take(&v, buf, n);
 		if (k)
-			return (long)k;
-		if (lp_pipe_state(c, FS_PIPE_NO_WRITERS)) {
-			if (!lp_pipe_used(c))
+			return k;
+		if (lp_pipe_state(v.c, FS_PIPE_NO_WRITERS)) {
+			if (!lp_pipe_used(&v))
 				return 0; /* every write came before the close */
 			continue;
 		}
-		if (nowait || lp_pipe_nonblock(c, 0))
+		if (nowait || lp_pipe_nonblock(v.c, 0))
 			return -EAGAIN;
-		long r = lp_pipe_sleep(c, 0);
+		long r = lp_pipe_sleep(&v, 0);
 		if (r < 0)
 			return r;
 	}
 }
 
 long lp_pipe_write(long h, const char *buf, size_t n, int user,
-		   int *no_reader)
+		   int *no_reader, int *moved)
 {
-	struct fs_pipe_ctl *c = lp_pipe_ctl(h);
 	int whole = n <= FS_PIPE_ATOMIC;
 	size_t done = 0;
-	*no_reader = 0;
+	*no_reader = *moved = 0;
 	if (lp_pipe_end(h) != 2)
 		return -EBADF;
+	const struct lp_pipe_view v = lp_pipe_view(h);
 	if (n == 0)
 		return 0;
 	for (;;) {
-		if (lp_pipe_state(c, FS_PIPE_NO_READERS)) {
+		if (lp_pipe_state(v.c, FS_PIPE_NO_READERS)) {
 			*no_reader = 1;
 			return done ? (long)done : -EPIPE;
 		}
-		size_t want = n - done < FS_PIPE_DATA ? n - done : FS_PIPE_DATA;
+		size_t want = n - done < v.size ? n - done : v.size;
 		if (user && lp_uaccess(buf + done, want, 0) < 0)
 			return done ? (long)done : -EFAULT;
-		done += lp_pipe_put(c, buf + done, want, whole);
-		if (done == n)
+		long k = lp_pipe_put(&v, buf + done, want, whole);
+		if (k == LP_PIPE_MOVED) {
+			*moved = 1;
+			return done ? (long)done : LP_PIPE_MOVED;
+		}
+		if ((done += (size_t)k) == n)
 			return (long)done;
-		if (lp_pipe_nonblock(c, 1))
+		if (lp_pipe_nonblock(v.c, 1))
 			return done ? (long)done : -EAGAIN;
-		long r = lp_pipe_sleep(c, whole ? n : 1);
+		long r = lp_pipe_sleep(&v, whole ? n : 1);
 		if (r < 0)
 			return done ? (long)done : r;
 	}

@@ -143,7 +143,7 @@ static long share_memory(long dom)
 {
 	long r;
 	if ((r = share_private(dom, EXO_USER_BASE, LP_PARK_OFFSET, 0)) < 0 ||
-	    (r = share_private(dom, LP_PARK_OFFSET, LP_FS_AREA_VA,
+	    (r = share_private(dom, LP_PARK_OFFSET, LP_PIPE_DATA_VA,
 			       LP_PARK_OFFSET)) < 0 ||
 	    (r = share_cow(dom, LP_FS_AREA_END, LP_PROCINFO_VA)) < 0 ||
 	    (r = lp_pipe_share(dom)) < 0)

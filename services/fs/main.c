@@ -478,12 +478,25 @@ static int clients_pending(void)
  * replies unread in a ring of 16): rather than a wait item per such
  * client, fs then sleeps at most this long before it looks again. */
 #define FS_BLOCKED_NS 10000000UL
+#define FS_RETRY_NS 1000000UL  /* a parked pipe move tries again */
 
 /* Sleeps until the control or input ring moves or a client rings the
  * doorbell, unless work came in meanwhile: the doorbell's bits are taken,
  * the flag goes up, a full fence, every ring is looked at once more (a
  * client publishes, fences, then reads the flag: one of us sees the
  * other), and only then the wait. */
+/* Whether a parked request waits for a client to let go of a pipe's
+ * lock (F_SETPIPE_SZ moving the pipe): nothing will wake us for that, so
+ * idle() sleeps at most FS_RETRY_NS. */
+static int deferred_on_pipes(void)
+{
+	for (size_t i = 0; i < clients.n; i++)
+		if (clients.all[i]->deferred &&
+		    clients.all[i]->dreq.op == FS_OP_FCNTL)
+			return 1;
+	return 0;
+}
+
 static void idle(void)
 {
 	struct exo_wait_item items[2];
@@ -494,8 +507,9 @@ static void idle(void)
 	ready |= fs_chan_prepare(&ctl_req, 0, &items[1]);
 	int pending = clients_pending();
 	if (!ready && pending != 1)
-		exo_wait_any(items, 2, pending == 2 ? FS_BLOCKED_NS
-						    : EXO_WAIT_FOREVER);
+		exo_wait_any(items, 2, deferred_on_pipes() ? FS_RETRY_NS
+				       : pending == 2	   ? FS_BLOCKED_NS
+							   : EXO_WAIT_FOREVER);
 	__atomic_store_n(&status->sleeping, 0, __ATOMIC_RELAXED);
 	fs_input_finish();
 	fs_chan_finish(&ctl_req, 0);
@@ -522,6 +536,8 @@ static void serve(void)
 		if (keep_polling(&idle_since, &yielded))
 			continue;
 		idle();
+		while (retry_deferred())
+			; /* a pipe's lock let go (deferred_on_pipes) */
 		idle_since = 0;
 	}
 }

@@ -20,10 +20,10 @@
  * its clients, and the futex wake. A host build without it gets plain
  * heap memory and no grants (see fs_pipe_new). */
 struct fs_pipe_host {
-	/* A zeroed FS_PIPE_PAGES-page buffer mapped here: its address, its
+	/* A zeroed buffer of `pages` pages mapped here: its address, its
 	 * memory capability in *mem; or 0. */
-	void *(*alloc)(void *ctx, long *mem);
-	void (*free)(void *ctx, long mem, void *va);
+	void *(*alloc)(void *ctx, unsigned long pages, long *mem);
+	void (*free)(void *ctx, long mem, void *va, unsigned long pages);
 	/* Grants mem READ|WRITE into the domain the server holds with
 	 * GIVE: the slot there, or -errno. */
 	long (*give)(void *ctx, long mem, long domain);
@@ -35,6 +35,7 @@ struct fs_pipe_host {
 struct fs_pipe {
 	struct fs_pipe_ctl *ctl; /* the shared buffer's control page */
 	long mem;                /* its memory capability (-1: heap) */
+	uint32_t size;           /* the ring's bytes (a power of two) */
 	uint32_t cap;            /* F_SETPIPE_SZ, the server's own copy */
 	uint32_t readers;        /* descriptions of the read end */
 	uint32_t writers;        /* descriptions of the write end */
@@ -53,9 +54,15 @@ void fs_pipe_put(const struct fs_alloc *a, const struct fs_pipe_host *h,
 		 struct fs_pipe *p, int write);
 /* Bytes buffered, as the shared indices say (clamped to the ring). */
 uint32_t fs_pipe_used(const struct fs_pipe *p);
-/* F_SETPIPE_SZ: size rounded up to a power of two from 4096. Returns the
- * new size, or -EPERM (above FS_PIPE_DATA), -EBUSY (less than buffered). */
-long fs_pipe_resize(struct fs_pipe *p, uint64_t size);
+/* F_SETPIPE_SZ: size rounded up to a power of two from 4096; above the
+ * ring's size the pipe moves to a bigger buffer (proto/fs_pipe.h).
+ * Returns the new size, or -EPERM (above FS_PIPE_DATA_MAX), -EBUSY (less
+ * than buffered), -ENOMEM, or FS_DEFER (a client holds a lock: again
+ * later). */
+long fs_pipe_resize(const struct fs_alloc *a, const struct fs_pipe_host *h,
+		    struct fs_pipe *p, uint64_t size);
+/* log2 of the ring's bytes. */
+unsigned fs_pipe_shift(const struct fs_pipe *p);
 /* Publishes the O_NONBLOCK of end `write`'s description. */
 void fs_pipe_set_nonblock(struct fs_pipe *p, int write, int nonblock);
 /* Frees the locks client id held (it is gone). */

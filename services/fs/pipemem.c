@@ -8,19 +8,19 @@
 
 #define R_RW (EXO_R_READ | EXO_R_WRITE)
 
-static void *pipemem_alloc(void *ctx, long *mem)
+static void *pipemem_alloc(void *ctx, unsigned long pages, long *mem)
 {
 	struct exo_region r;
 	(void)ctx;
-	if (exo_region_alloc(&r, FS_PIPE_PAGES, EXO_PROT_READ | EXO_PROT_WRITE) < 0)
+	if (exo_region_alloc(&r, pages, EXO_PROT_READ | EXO_PROT_WRITE) < 0)
 		return 0;
 	*mem = r.mem;
 	return r.base;
 }
 
-static void pipemem_free(void *ctx, long mem, void *va)
+static void pipemem_free(void *ctx, long mem, void *va, unsigned long pages)
 {
-	struct exo_region r = { .base = va, .npages = FS_PIPE_PAGES, .mem = mem };
+	struct exo_region r = { .base = va, .npages = pages, .mem = mem };
 	(void)ctx;
 	exo_region_free(&r);
 }

@@ -93,7 +93,9 @@ static long pipe_fcntl(struct fs_call *k, struct fd_desc *d)
 		return p->cap;
 	case FS_F_SETPIPE_SZ:
 		return k->req->arg < 0 ? -EINVAL
-				       : fs_pipe_resize(p, (uint64_t)k->req->arg);
+				       : fs_pipe_resize(&k->s->alloc,
+							&k->s->pipe_host, p,
+							(uint64_t)k->req->arg);
 	case FS_F_GETFL:
 	case FS_F_SETFL:
 		r = fd_fcntl(&k->c->handles, k->req->fd, (int)k->req->mode,
@@ -134,7 +136,7 @@ static long pipe_local(struct fs_call *k, struct fd_desc *d)
 	long slot = h->give(h->ctx, p->mem, k->c->domain);
 	if (slot < 0)
 		return slot;
-	k->rep->aux = FS_PIPE_AUX(slot, write);
+	k->rep->aux = FS_PIPE_AUX(slot, write, fs_pipe_shift(p));
 	return FS_R_PIPE_LOCAL;
 }
 

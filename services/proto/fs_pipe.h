@@ -7,7 +7,14 @@
  * table (rep.aux, below) and from then on moves bytes itself:
  *
  *   page 0      struct fs_pipe_ctl: indices, locks, sleep words, state
- *   pages 1..16 the bytes, a ring of FS_PIPE_DATA bytes
+ *   pages 1..N  the bytes, a ring of a power of two from FS_PIPE_DATA
+ *               (64 KiB, every new pipe's) to FS_PIPE_DATA_MAX (1 MiB)
+ *
+ * F_SETPIPE_SZ above the ring's size moves the pipe to a bigger buffer:
+ * the server takes both locks (waiting for them, parked), copies what is
+ * buffered, keeps the indices, and marks the old buffer FS_PIPE_MOVED
+ * (its locks stay taken), waking everyone; a client that sees the mark
+ * drops its mapping and asks the server again, which grants the new one.
  *
  * head and tail count bytes ever written and read (head - tail bytes are
  * buffered, at most cap). Writers serialize on wlock, readers on rlock
@@ -28,23 +35,33 @@
 
 #include <stdint.h>
 
-#define FS_PIPE_DATA (64 * 1024)                  /* the ring's bytes */
-#define FS_PIPE_PAGES (1 + FS_PIPE_DATA / 4096)   /* control page + data */
-#define FS_PIPE_ATOMIC 4096                       /* PIPE_BUF */
+#define FS_PIPE_DATA (64 * 1024)          /* a new pipe's ring */
+#define FS_PIPE_DATA_MAX (1024 * 1024)    /* F_SETPIPE_SZ's most (Linux's
+					   * pipe-max-size) */
+#define FS_PIPE_PAGES (1 + FS_PIPE_DATA / 4096) /* a new pipe's pages */
+#define FS_PIPE_ATOMIC 4096               /* PIPE_BUF */
 
 /* state bits (written by the file server only) */
 #define FS_PIPE_NO_READERS 0x1u
 #define FS_PIPE_NO_WRITERS 0x2u
+#define FS_PIPE_MOVED 0x4u /* this buffer is no longer the pipe's */
+
+/* What the server's locks hold while it moves a pipe (never a client's
+ * id: those are spawner names below 0xFFFF0000). */
+#define FS_PIPE_SERVER_TOKEN 0xFFFFFFFEu
 
 /* A read or write answered this way (never a program's result): the
  * handle is a pipe end; rep.aux holds the buffer's capability slot in the
- * client's table (low 32 bits, READ|WRITE, to map and delete) and the
- * end's description index in ctl.desc_flags (bits 32..39). */
+ * client's table (low 32 bits, READ|WRITE, to map and delete), the
+ * end's description index in ctl.desc_flags (bits 32..39) and log2 of
+ * the ring's bytes (bits 40..47). */
 #define FS_R_PIPE_LOCAL (-1024L)
-#define FS_PIPE_AUX(slot, desc) ((uint64_t)(uint32_t)(slot) | \
-				 ((uint64_t)(desc) << 32))
+#define FS_PIPE_AUX(slot, desc, shift) ((uint64_t)(uint32_t)(slot) |  \
+					((uint64_t)(desc) << 32) |    \
+					((uint64_t)(shift) << 40))
 #define FS_PIPE_AUX_SLOT(aux) ((long)(int32_t)(uint32_t)(aux))
 #define FS_PIPE_AUX_DESC(aux) ((unsigned)((aux) >> 32) & 0xff)
+#define FS_PIPE_AUX_SHIFT(aux) ((unsigned)((aux) >> 40) & 0xff)
 
 struct fs_pipe_ctl {
 	uint64_t head; /* bytes ever written (writers, under wlock) */
@@ -55,7 +72,7 @@ struct fs_pipe_ctl {
 	uint32_t rd_seq, wr_seq;           /* futex words */
 	uint32_t rd_sleepers, wr_sleepers; /* who sleeps on them */
 	uint32_t state;                    /* FS_PIPE_NO_* */
-	uint32_t cap;                      /* F_SETPIPE_SZ: at most FS_PIPE_DATA */
+	uint32_t cap;                      /* F_SETPIPE_SZ: at most the ring */
 	uint32_t desc_flags[2];            /* O_NONBLOCK of the read (0) and
 					    * write (1) descriptions */
 };

@@ -1,16 +1,19 @@
 /* Pipes' data path (ipc/pipe_io.c): each pipe end a process uses is its
  * buffer (proto/fs_pipe.h) mapped in the pipe window, one slot per file
  * server handle, and bytes move through it without the kernel or the
- * server unless a side must sleep.
+ * server unless a side must sleep. A handle's buffer is mapped in two
+ * windows mmap never uses:
  *
- *   0x7FFF60000000 + handle * 128 KiB: the buffer of that handle's pipe
- *   (control page and 64 KiB of data), inside the file server window
- *   (lp/procinfo.h) that mmap never uses; up to 0x7FFF80000000.
+ *   0x7FFE00000000 + handle * 1 MiB: its ring (64 KiB to 1 MiB), between
+ *   the park area's end and the file server window (lp/mem.h);
+ *   0x7FFF70000000 + handle * 4 KiB: its control page, inside the file
+ *   server window (lp/procinfo.h).
  *
- * A handle's buffer is mapped on its first read or write (the server
- * answers it FS_R_PIPE_LOCAL with the buffer granted to us), unmapped
- * when the handle closes, shared as it is with a fork child (same
- * handles), and mapped again by an exec'd image on first use.
+ * It is mapped on the handle's first read or write (the server answers
+ * FS_R_PIPE_LOCAL with the buffer granted to us), unmapped when the
+ * handle closes, shared as it is with a fork child (same handles),
+ * mapped again by an exec'd image on first use, and again when the
+ * server has moved the pipe to a bigger buffer (FS_PIPE_MOVED).
  */
 #ifndef LP_PIPE_H
 #define LP_PIPE_H
@@ -20,8 +23,13 @@
 
 #include "fs_pipe.h"
 
-#define LP_PIPE_AREA_VA 0x00007FFF60000000UL
-#define LP_PIPE_STRIDE (128UL * 1024)
+#define LP_PIPE_DATA_VA 0x00007FFE00000000UL
+#define LP_PIPE_CTL_VA 0x00007FFF70000000UL
+
+/* What lp_pipe_read and lp_pipe_write return when the buffer they used
+ * was moved: the caller maps the new one (asking the server) and goes
+ * on. */
+#define LP_PIPE_MOVED FS_R_PIPE_LOCAL
 
 /* 1 for a read end, 2 for a write end whose buffer is mapped, else 0. */
 int lp_pipe_end(long h);
@@ -31,16 +39,19 @@ long lp_pipe_adopt(long h, uint64_t aux);
 /* Handle h is closing: its buffer is unmapped. */
 void lp_pipe_forget(long h);
 /* read on the read end h: bytes read, 0 at EOF, or -EAGAIN, -EFAULT,
- * -ERESTARTSYS (a handler is to run). nowait: never sleep. */
+ * -ERESTARTSYS (a handler is to run), LP_PIPE_MOVED. nowait: never
+ * sleep. */
 long lp_pipe_read(long h, char *buf, size_t n, int nowait);
 /* write on the write end h: bytes written (all of them unless a signal,
- * O_NONBLOCK or the last reader's going cut it short), or -EPIPE (no
- * reader), -EAGAIN, -EFAULT, -ERESTARTSYS. user: buf is the program's
- * (checked), else libposix's own (the bulk area). *no_reader says the
- * write met no reader (the caller sends SIGPIPE, as Linux does even
- * after a part was written). */
+ * O_NONBLOCK, the last reader's going or a move cut it short), or -EPIPE
+ * (no reader), -EAGAIN, -EFAULT, -ERESTARTSYS, LP_PIPE_MOVED (nothing
+ * written). user: buf is the program's (checked), else libposix's own
+ * (the bulk area). *no_reader says the write met no reader (the caller
+ * sends SIGPIPE, as Linux does even after a part was written); *moved
+ * that the buffer moved (the caller maps the new one and writes the
+ * rest). */
 long lp_pipe_write(long h, const char *buf, size_t n, int user,
-		   int *no_reader);
+		   int *no_reader, int *moved);
 /* fork: maps our buffers in the child's domain as they are. Returns 0
  * or the kernel's error. */
 long lp_pipe_share(long domain);
