@@ -5,7 +5,8 @@
  * fstat, F_GETPIPE_SZ/F_SETPIPE_SZ, pipe2 flags; the shared buffer's
  * promises (no kernel call and no server request for bytes that need no
  * sleep, a killed lock holder, garbage in the control page); the round
- * trip and bandwidth are printed. */
+ * trip and bandwidth are printed. Then every frame must be back
+ * (suite_main). */
 #define _GNU_SOURCE
 #define SUITE "pipetest"
 #include "suite.h"
@@ -543,17 +544,6 @@ static void t_close_then_fork(void)
 	}
 }
 
-/* Free frames once the kernel's count has caught up (it is refreshed at
- * every timer tick). */
-static uint64_t free_frames(void)
-{
-	const struct exo_info *in = (const struct exo_info *)EXO_INFO_VA;
-	uint64_t t = in->ticks;
-	while (in->ticks < t + 2)
-		usleep(1000);
-	return in->free_frames;
-}
-
 /* Pipes until the fd limit: EMFILE (each buffer mapped on both ends by
  * a byte through it), and every buffer's frames back once they close. */
 static void t_many_pipes(void)
@@ -561,20 +551,20 @@ static void t_many_pipes(void)
 	enum { MAX = 600 };
 	static int p[MAX][2];
 	int n = 0;
-	uint64_t before = free_frames();
+	uint64_t before = suite_free_frames();
 	struct rlimit rl = { 512, 512 };
 	OK(setrlimit(RLIMIT_NOFILE, &rl));
 	while (n < MAX && pipe(p[n]) == 0)
 		prime(p[n++]);
 	EQ(errno, EMFILE);
 	EQ(n, (512 - 3) / 2);
-	EQ(before - free_frames() >= (uint64_t)n * FS_PIPE_PAGES, 1);
+	EQ(before - suite_free_frames() >= (uint64_t)n * FS_PIPE_PAGES, 1);
 	for (int i = 0; i < n; i++) {
 		close(p[i][0]);
 		close(p[i][1]);
 	}
 	/* The server's heap keeps its small blocks: a little slack. */
-	EQ(before - free_frames() < 64, 1);
+	EQ(before - suite_free_frames() < 64, 1);
 }
 
 /* Round trip: one byte there and back, parent and child. */
@@ -624,6 +614,5 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "--write")) /* through_exec */
 		return write(atoi(argv[2]), "exec!", 5) == 5 ? 0 : 1;
-	return suite_run_forked(tests, sizeof(tests) / sizeof(tests[0])) ? 1
-									 : 0;
+	return suite_main(tests, sizeof(tests) / sizeof(tests[0])) ? 1 : 0;
 }
