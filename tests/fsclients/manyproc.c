@@ -8,10 +8,9 @@
  * 1 + i % 200, which the parent collects exactly. All of it twice: the
  * first round grows the servers' tables and heaps to hold N processes
  * (what they keep is printed), the second must give back every frame it
- * took (FRAME_SLACK). The average cost of a process is printed.
- * Usage: manyproc [N]          the test
- *        manyproc -m           one child at a time, what each step costs
- * Exits 0 when every check holds, 1 otherwise.
+ * took (FRAME_SLACK). The average cost of a process and the time forks
+ * take are printed (tests/fsclients/proccost says where the frames go).
+ * Usage: manyproc [N]. Exits 0 when every check holds, 1 otherwise.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -68,10 +67,10 @@ static int child_file(int i, char *mine, size_t n)
 /* Child i, holding the read end of go and the write end of up. Returns
  * its exit status: expected_status(i), or CHILD_FAIL + the failed step
  * (1 file, 2 report, 3 no EOF, 4 read back, 5 unlink). */
-static int child(int i, int go, int up, int with_file)
+static int child(int i, int go, int up)
 {
 	char mine[32] = { 0 }, back[32] = { 0 }, name[64], c;
-	int fd = with_file ? child_file(i, mine, sizeof(mine)) : 0;
+	int fd = child_file(i, mine, sizeof(mine));
 	uint32_t me = (uint32_t)i;
 	if (fd < 0)
 		return CHILD_FAIL + 1;
@@ -79,8 +78,6 @@ static int child(int i, int go, int up, int with_file)
 		return CHILD_FAIL + 2;
 	if (read(go, &c, 1) != 0)
 		return CHILD_FAIL + 3;
-	if (!with_file)
-		return expected_status(i);
 	path_of(name, sizeof(name), i);
 	if (pread(fd, back, sizeof(back) - 1, 0) != (ssize_t)strlen(mine) ||
 	    strcmp(back, mine))
@@ -92,13 +89,13 @@ static int child(int i, int go, int up, int with_file)
 
 /* Forks child i with pipes go and up (both ends in this process). Returns
  * its pid, or -1 (errno set). */
-static pid_t spawn(int i, const int go[2], const int up[2], int with_file)
+static pid_t spawn(int i, const int go[2], const int up[2])
 {
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(go[1]);
 		close(up[0]);
-		_exit(child(i, go[0], up[1], with_file));
+		_exit(child(i, go[0], up[1]));
 	}
 	return pid;
 }
@@ -152,7 +149,7 @@ static int fork_all(pid_t *pids, int n, const int go[2], const int up[2])
 			t[1] = now_ms();
 		if (i == n - SAMPLE)
 			t[2] = now_ms();
-		if ((pids[i] = spawn(i, go, up, 1)) < 0) {
+		if ((pids[i] = spawn(i, go, up)) < 0) {
 			printf("manyproc: fork %d: %s\n", i, strerror(errno));
 			return i;
 		}
@@ -223,34 +220,9 @@ static int run(int n)
 	return fail | suite_frames_back(f1, FRAME_SLACK);
 }
 
-/* -m: what one child costs, blocked in a pipe read with and without a
- * file of its own open, each measured alone. */
-static int measure(void)
-{
-	int go[2], up[2];
-	if (pipe(go) != 0 || pipe(up) != 0)
-		return 1;
-	for (int with_file = 0; with_file < 2; with_file++) {
-		uint64_t f0 = suite_free_frames();
-		pid_t pid = spawn(0, go, up, with_file);
-		if (pid < 0 || wait_up(up[0], 1) != 1)
-			return 1;
-		uint64_t f1 = suite_free_frames();
-		printf("manyproc: one child%s: %lu frames\n",
-		       with_file ? " with a file open" : "",
-		       (unsigned long)(f0 - f1));
-		close(go[1]);
-		if (reap(&pid, 1) || pipe(go) != 0)
-			return 1;
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, 0, _IOLBF, 0);
-	if (argc > 1 && !strcmp(argv[1], "-m"))
-		return measure();
 	int n = argc > 1 ? atoi(argv[1]) : DEFAULT_N;
 	if (n < 1) {
 		printf("manyproc: want at least one child, got %d\n", n);
