@@ -440,6 +440,9 @@ static void t_sigtimedwait(void)
 	sigprocmask(SIG_SETMASK, &old, 0);
 }
 
+/* CPU time grows while the process computes, and sleeping 200 ms costs
+ * it less than computing 100 ms did (not a fixed bound: under TCG on a
+ * busy host, the moments a sleeper runs may be stretched by the host). */
 static void t_cputime(void)
 {
 	struct timespec d = { 0, 200000000 };
@@ -449,7 +452,7 @@ static void t_cputime(void)
 	uint64_t c1 = now_ns(CLOCK_PROCESS_CPUTIME_ID);
 	CHECK(c1 - c0 >= 80000000);
 	nanosleep(&d, 0);
-	CHECK(now_ns(CLOCK_PROCESS_CPUTIME_ID) - c1 < 50000000);
+	CHECK(now_ns(CLOCK_PROCESS_CPUTIME_ID) - c1 < c1 - c0);
 }
 
 static void t_rlimit_cpu(void)
