@@ -445,6 +445,7 @@ static void t_exec_pie(void)
 	EQ(write(fd, elf, (size_t)len), len);
 	EQ(close(fd), 0);
 	ERR(execve("/tmp/interp", argv, env2), ENOEXEC);
+	EQ(unlink("/tmp/interp"), 0); /* its frames come back (suite_main) */
 }
 
 /* Copies program src to path, owned by uid:gid, with mode (set after
@@ -515,6 +516,12 @@ static void t_exec_setuid(void)
 			FAIL("%s as %u: %s, want %s", t[i].path, t[i].uid, got,
 			     t[i].want);
 	}
+	/* The copies' frames come back (suite_main). */
+	static const char *const made[] = { "/tmp/suid", "/tmp/sgid",
+					    "/tmp/sgidnx", "/tmp/plain",
+					    "/tmp/suid1000" };
+	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++)
+		EQ(unlink(made[i]), 0);
 }
 
 /* A set-ID image is loaded by the process manager itself (the caller
@@ -551,6 +558,8 @@ static void t_exec_setuid_load(void)
 	if (!strstr(report(), "umask=027 ") ||
 	    !strstr(report(), "execfn=/tmp/suid pagesz=4096 uid=1000 secure=1 "))
 		FAIL("report:\n%s", report());
+	EQ(unlink("/tmp/suid"), 0); /* the copies' frames come back */
+	EQ(unlink("/tmp/suidpie"), 0);
 }
 
 int main(void)
