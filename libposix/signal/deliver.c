@@ -69,6 +69,12 @@ __attribute__((weak)) int lp_mem_fault(const struct exo_upcall_frame *f)
 	return 0;
 }
 
+__attribute__((weak)) long lp_mem_unshare(uint64_t va, uint64_t len)
+{
+	(void)va, (void)len;
+	return 0;
+}
+
 LP_NORETURN void lp_proc_exit_signal(int sig, int core)
 {
 	long status = LP_EXIT_SIGNALED | (core ? LP_EXIT_CORE : 0) | (128 + sig);
@@ -147,7 +153,11 @@ static long lp_frame_build(const struct lp_sig_ctx *c,
 	uint64_t top = lp_frame_top(c, ka);
 	uint64_t fxa = (top - LP_FXSAVE_SIZE) & ~63UL;
 	uint64_t fa = ((fxa - sizeof(struct lp_sigframe)) & ~15UL) - 8;
-	if (fa > top || lp_uaccess((void *)fa, top - fa, 1) < 0)
+	/* The frame is written from the upcall, where a copy-on-write fault
+	 * could not be handled: a stack fork left copy-on-write (an
+	 * alternate stack the child never touched) is copied first. */
+	if (fa > top || lp_uaccess((void *)fa, top - fa, 1) < 0 ||
+	    lp_mem_unshare(fa, top - fa) < 0)
 		return -EFAULT;
 	memcpy((void *)fxa, c->fx, LP_FXSAVE_SIZE);
 	struct lp_sigframe *f = (struct lp_sigframe *)fa;

@@ -233,28 +233,6 @@ static void test_fault_unmapped(void)
 	expect_fault("unmapped");
 }
 
-/* Signals inside one process: sigtest's own checks pass. */
-static void test_signals(void)
-{
-	static const char *const argv[] = { "sigtest" };
-	expect_ok(1, argv, &root_info);
-}
-
-/* abort() ends the process with SIGABRT (core). */
-static void test_signal_abort(void)
-{
-	static const char *const argv[] = { "sigtest", "abort" };
-	expect_killed(2, argv, 6, 1);
-}
-
-/* A stack overflow without an alternate stack is death by SIGSEGV, not a
- * hang. */
-static void test_signal_overflow(void)
-{
-	static const char *const argv[] = { "sigtest", "overflow" };
-	expect_killed(2, argv, 11, 1);
-}
-
 #define T(name) { #name, test_##name, 0 }
 
 static const struct exotest tests[] = {
@@ -268,9 +246,6 @@ static const struct exotest tests[] = {
 	T(fault_parked),
 	T(fault_readonly),
 	T(fault_unmapped),
-	T(signals),
-	T(signal_abort),
-	T(signal_overflow),
 };
 
 long exo_main(unsigned long arg)

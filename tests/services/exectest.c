@@ -7,7 +7,8 @@
  * a quarter of it); every auxiliary vector entry; static-PIE programs;
  * set-user-ID and set-group-ID files; and fork+exec+wait in a loop with
  * exact statuses.
- * Each test runs in a child of its own (suite_run_forked). The program
+ * Each test runs in a child of its own and every frame must come back
+ * (suite_main). The program
  * exec'd is exechelper, in /bin of the same initrd.
  */
 #include <cpuid.h>
@@ -310,21 +311,10 @@ static void t_exec_stack(void)
 	EQ(run_rl(RLIM_INFINITY, HELPER, ex, big), 3 << 8);
 }
 
-/* Free frames once the kernel's count has caught up (it is refreshed at
- * every timer tick). */
-static uint64_t free_frames(void)
-{
-	const struct exo_info *in = (const struct exo_info *)EXO_INFO_VA;
-	uint64_t t = in->ticks;
-	while (in->ticks < t + 2)
-		usleep(1000);
-	return in->free_frames;
-}
-
 /* Frames a running exec'd helper holds with RLIMIT_STACK at `stack`. */
 static uint64_t frames_with_stack(rlim_t stack)
 {
-	uint64_t before = free_frames();
+	uint64_t before = suite_free_frames();
 	pid_t pid = fork();
 	if (pid == 0) {
 		struct rlimit rl = { stack, RLIM_INFINITY };
@@ -334,7 +324,7 @@ static uint64_t frames_with_stack(rlim_t stack)
 		_exit(100 + errno);
 	}
 	usleep(200000);
-	uint64_t during = free_frames();
+	uint64_t during = suite_free_frames();
 	int st = -1;
 	waitpid(pid, &st, 0);
 	return st == 11 << 8 ? before - during : ~0UL;
@@ -455,6 +445,7 @@ static void t_exec_pie(void)
 	EQ(write(fd, elf, (size_t)len), len);
 	EQ(close(fd), 0);
 	ERR(execve("/tmp/interp", argv, env2), ENOEXEC);
+	EQ(unlink("/tmp/interp"), 0); /* its frames come back (suite_main) */
 }
 
 /* Copies program src to path, owned by uid:gid, with mode (set after
@@ -525,6 +516,12 @@ static void t_exec_setuid(void)
 			FAIL("%s as %u: %s, want %s", t[i].path, t[i].uid, got,
 			     t[i].want);
 	}
+	/* The copies' frames come back (suite_main). */
+	static const char *const made[] = { "/tmp/suid", "/tmp/sgid",
+					    "/tmp/sgidnx", "/tmp/plain",
+					    "/tmp/suid1000" };
+	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++)
+		EQ(unlink(made[i]), 0);
 }
 
 /* A set-ID image is loaded by the process manager itself (the caller
@@ -561,6 +558,8 @@ static void t_exec_setuid_load(void)
 	if (!strstr(report(), "umask=027 ") ||
 	    !strstr(report(), "execfn=/tmp/suid pagesz=4096 uid=1000 secure=1 "))
 		FAIL("report:\n%s", report());
+	EQ(unlink("/tmp/suid"), 0); /* the copies' frames come back */
+	EQ(unlink("/tmp/suidpie"), 0);
 }
 
 int main(void)
@@ -571,5 +570,5 @@ int main(void)
 		T(exec_stack),	T(exec_stack_lazy), T(exec_aux), T(exec_pie),
 		T(exec_setuid), T(exec_setuid_load), T(exec_execfn),
 	};
-	return suite_run_forked(tests, sizeof(tests) / sizeof(tests[0]));
+	return suite_main(tests, sizeof(tests) / sizeof(tests[0]));
 }

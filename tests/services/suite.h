@@ -1,8 +1,10 @@
-/* The in-OS file test programs' harness (fstest, fsstress), xv6
- * usertests style: a table of named tests, each checking exact results
- * and exact errno values; define SUITE ("fstest", ...) before including.
- * A failed check prints its line and ends the test; suite_run prints one
- * line per test and "<SUITE>: N passed, M failed".
+/* The in-OS test programs' harness (fstest, pipetest, proctest, sigtest,
+ * fsstress), xv6 usertests style: a table of named tests, each checking
+ * exact results and exact errno values; define SUITE ("fstest", ...)
+ * before including. A failed check prints its line and ends the test;
+ * suite_run prints one line per test and "<SUITE>: N passed, M failed".
+ * suite_main runs each test in a child of its own and then checks that
+ * the free frames came back (xv6's countfree()).
  */
 #ifndef TESTS_SERVICES_SUITE_H
 #define TESTS_SERVICES_SUITE_H
@@ -36,6 +38,12 @@ static int failed;
 		if (r_ != -1 || errno != (e))                                  \
 			FAIL("%s = %ld (%s), want %s", #expr, r_,              \
 			     strerror(errno), #e);                             \
+	} while (0)
+/* cond must hold. */
+#define CHECK(cond)                                                            \
+	do {                                                                   \
+		if (!(cond))                                                   \
+			FAIL("%s (errno %s)", #cond, strerror(errno));         \
 	} while (0)
 #define EQ(a, b)                                                               \
 	do {                                                                   \
@@ -98,6 +106,53 @@ static inline int suite_run_forked(const struct suite_test *t, size_t n)
 	}
 	printf(SUITE ": %d passed, %d failed\n", npass, nfail);
 	return nfail;
+}
+
+#include <stdint.h>
+
+#include <exo/info.h>
+#include <exo/layout.h>
+
+/* Frames a suite may leave behind: the servers' heaps keep small blocks
+ * (and tables grown for many processes stay grown) rather than give them
+ * back. A leak of a page per test or per child would be far more. */
+#define SUITE_FRAME_SLACK 16
+
+/* The machine's free frames once the kernel's count has caught up (it is
+ * refreshed at every timer tick: two ticks are waited for). */
+static inline uint64_t suite_free_frames(void)
+{
+	const volatile struct exo_info *info = (const void *)EXO_INFO_VA;
+	uint64_t t = info->ticks;
+	while (info->ticks < t + 2)
+		usleep(1000);
+	return info->free_frames;
+}
+
+/* Prints "<SUITE>: free frames F0 before, F1 after" and checks that at
+ * most slack of the f0 frames free before are still missing. Returns 0,
+ * or 1 (with a FAIL line). */
+static inline int suite_frames_back(uint64_t f0, uint64_t slack)
+{
+	uint64_t f1 = suite_free_frames();
+	printf(SUITE ": free frames %lu before, %lu after\n",
+	       (unsigned long)f0, (unsigned long)f1);
+	if (f1 + slack >= f0)
+		return 0;
+	printf(SUITE ": FAIL %lu frames did not come back\n",
+	       (unsigned long)(f0 - f1));
+	return 1;
+}
+
+/* The rule for the process-era suites: the n tests of t each in a child
+ * of their own (suite_run_forked), then every frame back but
+ * SUITE_FRAME_SLACK. Returns the number of failures (the frame check
+ * counts as one). */
+static inline int suite_main(const struct suite_test *t, size_t n)
+{
+	uint64_t f0 = suite_free_frames();
+	int nfail = suite_run_forked(t, n);
+	return nfail + suite_frames_back(f0, SUITE_FRAME_SLACK);
 }
 
 #endif

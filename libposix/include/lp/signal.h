@@ -199,6 +199,10 @@ void lp_sig_after_exec(void);
  *   returns 1 when the access may be retried, 0 "not mine" (then it is
  *   SIGSEGV or SIGBUS). Runs inside the upcall: it must not wait for a
  *   notification, and a fault in it ends the env.
+ * lp_mem_unshare: makes every copy-on-write page in [va, va + len) the
+ *   process's own (the signal frame's pages, before the upcall writes
+ *   them). Returns 0, or -EFAULT when a copy cannot be made. Runs inside
+ *   the upcall, as lp_mem_fault.
  * lp_proc_stopped / lp_proc_continued: the process stops (sig) or
  *   continues; the parent is to hear of it (default: nothing).
  * lp_pm_notified: LP_NOTIFY_PM arrived: take the signals the process
@@ -212,6 +216,7 @@ void lp_sig_after_exec(void);
  *   SIGSEGV). May run inside the upcall (a fault that cannot be
  *   delivered), so it must not wait for a notification. */
 int lp_mem_fault(const struct exo_upcall_frame *f);
+long lp_mem_unshare(uint64_t va, uint64_t len);
 void lp_proc_stopped(int sig);
 void lp_proc_continued(void);
 void lp_pm_notified(void);

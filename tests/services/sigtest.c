@@ -1,10 +1,11 @@
-/* sigtest: signals inside one process, run by posixtest (launcher.c).
- * A table of named tests, each restoring what it changed (no fork yet to
- * isolate them); one line per test, then "sigtest: N passed, M failed",
- * and the number failed as exit status.
- *   sigtest abort      abort(): must die of SIGABRT
- *   sigtest overflow   a stack overflow without an alternate stack: must
- *                      die of SIGSEGV (never hang) */
+/* sigtest: signals inside one process (issue 9 point 5): generation,
+ * masks, flags, queueing, each CPU exception as a signal, the context a
+ * handler may change, nested faults, the alternate stack, alarms, timers,
+ * sleeps cut short, sigsuspend/sigtimedwait, CPU-time clocks and
+ * RLIMIT_CPU; abort() and a stack overflow without an alternate stack
+ * as deaths by SIGABRT and SIGSEGV. Each test runs in a child of its own
+ * and every frame must come back (suite_main); one line per test, then
+ * "sigtest: N passed, M failed", and the number failed as exit status. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <setjmp.h>
@@ -20,16 +21,8 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-static int failed;
-#define CHECK(c)                                                              \
-	do {                                                                  \
-		if (!(c)) {                                                   \
-			printf("sigtest:   line %d: %s (errno %d)\n", __LINE__, \
-			       #c, errno);                                    \
-			failed = 1;                                           \
-			return;                                               \
-		}                                                             \
-	} while (0)
+#define SUITE "sigtest"
+#include "suite.h"
 
 /* What the handlers saw. */
 static volatile int hits, order[16], norder;
@@ -447,6 +440,9 @@ static void t_sigtimedwait(void)
 	sigprocmask(SIG_SETMASK, &old, 0);
 }
 
+/* CPU time grows while the process computes, and sleeping 200 ms costs
+ * it less than computing 100 ms did (not a fixed bound: under TCG on a
+ * busy host, the moments a sleeper runs may be stretched by the host). */
 static void t_cputime(void)
 {
 	struct timespec d = { 0, 200000000 };
@@ -456,7 +452,7 @@ static void t_cputime(void)
 	uint64_t c1 = now_ns(CLOCK_PROCESS_CPUTIME_ID);
 	CHECK(c1 - c0 >= 80000000);
 	nanosleep(&d, 0);
-	CHECK(now_ns(CLOCK_PROCESS_CPUTIME_ID) - c1 < 50000000);
+	CHECK(now_ns(CLOCK_PROCESS_CPUTIME_ID) - c1 < c1 - c0);
 }
 
 static void t_rlimit_cpu(void)
@@ -476,33 +472,55 @@ static void t_rlimit_cpu(void)
 	dfl(SIGXCPU);
 }
 
-#define T(n) { #n, t_##n }
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} tests[] = {
+/* Runs fn in a child and checks that it dies of sig, with the core flag
+ * (both signals dump core). */
+static void expect_death(int (*fn)(void), int sig)
+{
+	int st = 0;
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(fn());
+	OK(pid);
+	EQ(waitpid(pid, &st, 0), pid);
+	EQ(WIFSIGNALED(st), 1);
+	EQ(WTERMSIG(st), sig);
+	EQ(WCOREDUMP(st) != 0, 1);
+}
+
+static int do_abort(void)
+{
+	abort();
+}
+
+static int do_overflow(void)
+{
+	return recurse(0);
+}
+
+/* abort() ends the process with SIGABRT. */
+static void t_abort(void)
+{
+	expect_death(do_abort, SIGABRT);
+}
+
+/* A stack overflow without an alternate stack is death by SIGSEGV, not a
+ * hang. */
+static void t_overflow(void)
+{
+	expect_death(do_overflow, SIGSEGV);
+}
+
+static const struct suite_test tests[] = {
 	T(raise), T(codes), T(mask), T(flags), T(queue), T(segv_null),
 	T(segv_accerr), T(fpe), T(ill), T(trap), T(skip), T(fpu), T(nested),
 	T(altstack), T(alarm_loop), T(alarm_pause), T(itimer_real),
 	T(itimer_virtual), T(posix_timer), T(nanosleep_eintr),
 	T(clock_nanosleep_abs), T(sigsuspend), T(sigtimedwait), T(cputime),
-	T(rlimit_cpu),
+	T(rlimit_cpu), T(abort), T(overflow),
 };
 
-int main(int argc, char **argv)
+int main(void)
 {
-	int nfail = 0, n = (int)(sizeof(tests) / sizeof(tests[0]));
-	setvbuf(stdout, 0, _IONBF, 0);
-	if (argc > 1 && strcmp(argv[1], "abort") == 0)
-		abort();
-	if (argc > 1 && strcmp(argv[1], "overflow") == 0)
-		return recurse(0);
-	for (int i = 0; i < n; i++) {
-		failed = 0;
-		tests[i].fn();
-		printf("sigtest: %s %s\n", tests[i].name, failed ? "FAILED" : "ok");
-		nfail += failed;
-	}
-	printf("sigtest: %d passed, %d failed\n", n - nfail, nfail);
-	return nfail;
+	return suite_main(tests, sizeof(tests) / sizeof(tests[0]));
 }
