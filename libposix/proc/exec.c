@@ -225,14 +225,38 @@ static uint64_t lp_exec_stack_size(uint64_t args)
 
 /* Counts a NULL-ended vector of strings (n), checking each against
  * Linux's limits and adding their bytes to *total. */
+/* The length of the caller's string s with its NUL, checked a page at a
+ * time: -EFAULT (not readable), -E2BIG (longer than MAX_ARG_STRLEN). */
+static long lp_exec_strlen(const char *s)
+{
+	uint64_t p = (uint64_t)s;
+	size_t n = 0;
+	while (n < LP_ARG_STRLEN) {
+		size_t chunk = LP_PAGE - (p + n) % LP_PAGE;
+		if (lp_uaccess(s + n, chunk, 0) < 0)
+			return -EFAULT;
+		for (size_t i = 0; i < chunk && n < LP_ARG_STRLEN; i++, n++)
+			if (!s[n])
+				return (long)n + 1;
+	}
+	return -E2BIG;
+}
+
+/* Counts the caller's vector v (argv or envp; 0: none) into *n and adds
+ * its strings and pointers to *total. Returns 0, -EFAULT (a pointer or
+ * string not readable), -E2BIG. */
 static long lp_exec_count(const char *const *v, long *n, uint64_t *total)
 {
 	*n = 0;
-	for (; v && v[*n]; (*n)++) {
-		size_t len = strlen(v[*n]) + 1;
-		if (len > LP_ARG_STRLEN)
-			return -E2BIG;
-		*total += len + sizeof(char *);
+	for (; v; (*n)++) {
+		if (lp_uaccess(&v[*n], sizeof(v[*n]), 0) < 0)
+			return -EFAULT;
+		if (!v[*n])
+			break;
+		long len = lp_exec_strlen(v[*n]);
+		if (len < 0)
+			return len;
+		*total += (uint64_t)len + sizeof(char *);
 	}
 	return *total > lp_exec_arg_limit() ? -E2BIG : 0;
 }
@@ -353,7 +377,7 @@ static void lp_exec_state_signals(struct lp_exec_state *es)
 	lp_sig_init();
 	lp_pm_notified();
 	es->mask = lp_sig.mask;
-	es->pending = lp_sig.pending & (LP_SIGBIT(LP_SIGRTMIN) - 1);
+	lp_sig_export(&es->sig);
 	es->ignored = 0;
 	for (int s = 1; s <= LP_NSIG; s++)
 		if (lp_sig.action[s].handler == LP_SIG_IGN)
@@ -625,10 +649,8 @@ void lp_exec_start(void)
 		if (es->ignored & LP_SIGBIT(s))
 			lp_sig.action[s].handler = LP_SIG_IGN;
 	lp_sig.mask = es->mask & ~LP_UNBLOCKABLE;
-	for (int s = 1; s < LP_SIGRTMIN; s++)
-		if (es->pending & LP_SIGBIT(s))
-			lp_sig.std_info[s] = (struct lp_siginfo){ .signo = s };
-	lp_sig.pending = es->pending;
+	lp_sig_import(&es->sig);
 	lp_stack_reserve(es->stack_lo, EXO_STACK_TOP);
 	lp_fd_import(es);
+	lp_exo_unmap(EXO_SELF, LP_EXEC_VA, LP_EXEC_PAGES); /* applied */
 }

@@ -114,6 +114,39 @@ static long lp_sigq_add(const struct lp_siginfo *si)
 	return 0;
 }
 
+void lp_sig_export(struct lp_sig_carry *c)
+{
+	lp_sig_init();
+	c->pending = lp_sig.pending;
+	c->nq = 0;
+	for (int s = 1; s < LP_SIGRTMIN; s++)
+		c->std_info[s] = lp_sig.std_info[s];
+	for (int s = LP_SIGRTMIN; s <= LP_NSIG; s++)
+		for (int i = lp_sig.rt_head[s]; i >= 0 && c->nq < LP_SIGQ_MAX;
+		     i = lp_sig.q[i].next)
+			c->q[c->nq++] = lp_sig.q[i];
+}
+
+void lp_sig_import(const struct lp_sig_carry *c)
+{
+	struct lp_siginfo si;
+	lp_sig_init();
+	lp_sig.pending = c->pending;
+	for (int s = 1; s < LP_SIGRTMIN; s++)
+		if (c->pending & LP_SIGBIT(s))
+			lp_sig.std_info[s] = c->std_info[s];
+	for (uint32_t k = 0; k < c->nq && k < LP_SIGQ_MAX; k++) {
+		const struct lp_sigq_entry *e = &c->q[k];
+		if (e->signo < LP_SIGRTMIN || e->signo > LP_NSIG)
+			continue;
+		memset(&si, 0, sizeof(si));
+		si.signo = e->signo, si.err = e->err, si.code = e->code;
+		memcpy(&si.u, e->u, sizeof(e->u));
+		lp_sigq_add(&si);
+		lp_sig.pending |= LP_SIGBIT(e->signo);
+	}
+}
+
 /* SIGCONT and the stop signals cancel each other's pending instances. */
 static void lp_sig_stop_cont(int sig)
 {

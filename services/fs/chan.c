@@ -1,5 +1,7 @@
 /* A server's end of an untrusted FusionRing (chan.h): the <exo/ring.h>
  * protocol with the server's own copy of the geometry and of its index. */
+#include <string.h>
+
 #include "chan.h"
 
 long fs_chan_map(struct fs_chan *c, long ring, uint32_t slot_size)
@@ -79,6 +81,23 @@ void fs_chan_produce(struct fs_chan *c)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&c->hdr->cons_waiting, __ATOMIC_RELAXED))
 		exo_ring_notify(c->ring);
+}
+
+uint32_t fs_chan_forward(struct fs_chan *src, struct fs_chan *dst)
+{
+	uint64_t tail = exo_ring_load(&src->hdr->tail);
+	uint32_t n = 0, size = src->slot_size < dst->slot_size ? src->slot_size
+							      : dst->slot_size;
+	if (src->mine - tail > src->count) /* the consumer's garbage */
+		tail = src->mine - src->count;
+	for (; tail != src->mine; tail++, n++) {
+		void *to = fs_chan_slot(dst);
+		if (!to)
+			break;
+		memcpy(to, slot_at(src, tail), size);
+		fs_chan_produce(dst);
+	}
+	return n;
 }
 
 int fs_chan_prepare(struct fs_chan *c, int producer, struct exo_wait_item *w)

@@ -32,6 +32,10 @@ void fs_chan_consume(struct fs_chan *c);
 void *fs_chan_slot(struct fs_chan *c);
 /* Producer: publishes the slot fs_chan_slot returned. */
 void fs_chan_produce(struct fs_chan *c);
+/* Producer: produces into dst (another ring we produce) the slots of src
+ * its consumer has not taken, oldest first, as many as fit. Returns how
+ * many. */
+uint32_t fs_chan_forward(struct fs_chan *src, struct fs_chan *dst);
 /* The wait item that ends when the peer moves: for a consumer, new data
  * (head != mine); for a producer, space (tail moved). Also sets the
  * shared waiting flag; returns 1 if the condition already holds. */

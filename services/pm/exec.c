@@ -147,6 +147,7 @@ long pm_exec_switch(struct pm_proc *p, const struct pm_exec_commit_req *q)
 	s->exec = 0;
 	if (s->env >= 0)
 		exo_env_destroy(s->env);
+	pm_signal_carry(s, n); /* queued after the old image's last look */
 	pm_shell_release(p, s);
 	pm.t.a.free(pm.t.a.ctx, s);
 	p->svc = n;

@@ -109,6 +109,9 @@ long pm_fs_read(struct pm_proc *p, int32_t handle, struct exo_region *img,
 		uint32_t out[3]);
 
 /* ---- signal.c: signals between processes ---- */
+/* execve: the signals queued for the old image that it never took
+ * (and the standard ones waiting for room) go to the new one's ring. */
+void pm_signal_carry(struct pm_svc *from, struct pm_svc *to);
 /* Queues si for p and notifies it: SIGKILL ends it at once. Returns 0,
  * or -EAGAIN (a real-time signal and the ring is full; a standard one
  * is kept and queued later). */

@@ -113,3 +113,13 @@ long pm_kill(struct pm_proc *sender, int32_t pid, const struct pm_siginfo *si)
 		return -ESRCH;
 	return allowed ? r : -EPERM;
 }
+
+void pm_signal_carry(struct pm_svc *from, struct pm_svc *to)
+{
+	uint32_t n = 0;
+	to->sig_ovf |= from->sig_ovf;
+	if (from->sig.hdr && to->sig.hdr)
+		n = fs_chan_forward(&from->sig, &to->sig);
+	if ((n || to->sig_ovf) && to->env >= 0)
+		exo_notify(to->env, PM_NOTIFY_SIGNAL);
+}

@@ -4,7 +4,8 @@
  * stack below, and exits with 8 (98 if those failed); "aux" writes every
  * auxiliary vector entry it checks to /tmp/exec.out and exits with 9;
  * "ids" writes its real, effective and saved ids and AT_SECURE there and
- * exits with 10; "sleep MS" sleeps that long and exits with 11; anything
+ * exits with 10; "sleep MS" sleeps that long and exits with 11; "sigq"
+ * takes the signals exec_sigqueue left pending and exits with 12; anything
  * else writes what it found to /tmp/exec.out -- argv, envp, ids, the fds
  * 10 and 11, umask, limits, signal state, the auxiliary vector -- and
  * exits with 7. */
@@ -131,6 +132,42 @@ static void report_aux(FILE *f)
 		getauxval(AT_PHNUM) > 0, getauxval(AT_ENTRY) != 0);
 }
 
+/* The signals exectest's exec_sigqueue left pending across the exec:
+ * SIGUSR2 from kill, SIGRTMIN queued twice with values 5 then 6, each
+ * with its sender. Returns 12, or 120 + the step that failed (the
+ * details in /tmp/exec.out). */
+static int report_sigq(void)
+{
+	sigset_t set;
+	siginfo_t si;
+	sigemptyset(&set);
+	sigaddset(&set, SIGRTMIN);
+	sigaddset(&set, SIGUSR2);
+	/* The lowest number first, as Linux delivers them. */
+	if (sigwaitinfo(&set, &si) != SIGUSR2 || si.si_code != SI_USER ||
+	    si.si_pid != getpid())
+		return 127;
+	for (int v = 5; v <= 6; v++) {
+		sigset_t p;
+		sigpending(&p);
+		int sig = sigwaitinfo(&set, &si);
+		if (sig != SIGRTMIN || si.si_code != SI_QUEUE ||
+		    si.si_value.sival_int != v || si.si_pid != getpid()) {
+			FILE *f = fopen("/tmp/exec.out", "w");
+			if (f) {
+				fprintf(f, "pending RTMIN=%d USR2=%d; got %d code %d "
+					   "value %d pid %d (me %d)\n",
+					sigismember(&p, SIGRTMIN),
+					sigismember(&p, SIGUSR2), sig, si.si_code,
+					si.si_value.sival_int, si.si_pid, getpid());
+				fclose(f);
+			}
+			return 120 + v;
+		}
+	}
+	return sigpending(&set) == 0 && !sigismember(&set, SIGRTMIN) ? 12 : 128;
+}
+
 int main(int argc, char **argv)
 {
 	struct rlimit rl;
@@ -147,6 +184,8 @@ int main(int argc, char **argv)
 		return report_aux_all();
 	if (argc == 2 && strcmp(argv[1], "ids") == 0)
 		return report_ids();
+	if (argc == 2 && strcmp(argv[1], "sigq") == 0)
+		return report_sigq();
 	FILE *f = fopen("/tmp/exec.out", "w");
 	if (!f)
 		return 99;

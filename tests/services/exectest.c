@@ -124,6 +124,30 @@ static void t_exec_state(void)
 		FAIL("report:\n%s\nwant:\n%s", report(), want);
 }
 
+/* Pending signals survive an exec with their infos: real-time ones
+ * queued in order with their values, a standard one with its sender. */
+static void t_exec_sigqueue(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		sigset_t m;
+		sigemptyset(&m);
+		sigaddset(&m, SIGRTMIN);
+		sigaddset(&m, SIGUSR2);
+		sigprocmask(SIG_BLOCK, &m, 0);
+		sigqueue(getpid(), SIGRTMIN, (union sigval){ .sival_int = 5 });
+		sigqueue(getpid(), SIGRTMIN, (union sigval){ .sival_int = 6 });
+		kill(getpid(), SIGUSR2);
+		char *argv[] = { "h", "sigq", 0 };
+		execve(HELPER, argv, env2);
+		_exit(100 + errno);
+	}
+	int st = -1;
+	EQ(waitpid(pid, &st, 0), pid);
+	if (st != 12 << 8)
+		FAIL("status %#x, report: %s", st, report());
+}
+
 static void t_exec_script(void)
 {
 	EQ(put("/tmp/s1", "#!" HELPER "  -opt  \nnot read\n", 0755), 0);
@@ -241,6 +265,13 @@ static void t_exec_errors(void)
 	}
 	ERR(execve("/tmp/l1", argv, env2), ELOOP);
 	EQ(run("/tmp/l2", argv, env2), 7 << 8); /* four levels are fine */
+	/* Bad pointers in argv and envp are EFAULT, the caller unharmed. */
+	char *badv[] = { "h", (char *)0x10, 0 };
+	char *unmapped = (char *)0x7ff000000000;
+	ERR(execve(HELPER, (char **)unmapped, env2), EFAULT);
+	ERR(execve(HELPER, badv, env2), EFAULT);
+	ERR(execve(HELPER, argv, (char **)unmapped), EFAULT);
+	ERR(execve(HELPER, argv, badv), EFAULT);
 	EQ(getpid(), me);
 	EQ(fcntl(fd, F_GETFD), FD_CLOEXEC);
 	char c;
@@ -567,6 +598,7 @@ int main(void)
 	static const struct suite_test tests[] = {
 		T(exec_state),	T(exec_script), T(fexecve),
 		T(exec_errors), T(exec_loop),	T(posix_spawn),
+		T(exec_sigqueue),
 		T(exec_stack),	T(exec_stack_lazy), T(exec_aux), T(exec_pie),
 		T(exec_setuid), T(exec_setuid_load), T(exec_execfn),
 	};

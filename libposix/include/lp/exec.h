@@ -9,7 +9,8 @@
  * numbers and open-file descriptions (the new file server client is a
  * copy of the old one; the FD_CLOEXEC fds' handles are closed by the new
  * image); umask and rlimits are kept; the signal mask and the pending
- * standard signals are kept; ignored signals stay ignored and handled
+ * signals (their infos, real-time ones queued in order) are kept; the
+ * state pages are unmapped once applied; ignored signals stay ignored and handled
  * ones go back to SIG_DFL (a new image starts with SIG_DFL everywhere).
  * pid, ppid, group, session and ids are the manager's (the process page).
  * The main stack is reserved as RLIMIT_STACK asks (stack_lo).
@@ -22,6 +23,7 @@
 #include "exo_elf_load.h" /* exokernel/lib/elf.c, compiled in too */
 
 #include "lp/lp.h"
+#include "lp/signal.h"
 #include "lp/vfs.h"
 
 /* LP_EXEC_VA: lp/procinfo.h (the process manager maps the page too). */
@@ -34,7 +36,8 @@ struct lp_exec_state {
 	uint32_t nclose; /* handles in close_handle[] */
 	uint64_t stack_lo; /* the main stack's reserve: [stack_lo,
 			    * EXO_STACK_TOP), backed on demand (mem/stack.c) */
-	lp_sigset mask, pending, ignored;
+	lp_sigset mask, ignored;
+	struct lp_sig_carry sig; /* the pending signals and their infos */
 	struct lp_rlimit rlim[LP_RLIM_NLIMITS];
 	int32_t fd_slot[LP_FD_MAX];  /* fd.c's encoding: 0 closed, handle+1 */
 	uint8_t fd_null[LP_FD_MAX];  /* its handle's LP_NULL_* bits */

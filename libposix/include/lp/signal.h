@@ -94,6 +94,19 @@ struct lp_sig_state {
 };
 extern struct lp_sig_state lp_sig;
 
+/* What an execve keeps of the pending signals (lp/exec.h): the set, the
+ * standard ones' infos and the real-time queue in order. */
+struct lp_sig_carry {
+	lp_sigset pending;
+	uint32_t nq;
+	struct lp_siginfo std_info[LP_SIGRTMIN];
+	struct lp_sigq_entry q[LP_SIGQ_MAX];
+};
+/* Copies the pending signals into c (nothing changes here). */
+void lp_sig_export(struct lp_sig_carry *c);
+/* Makes c's signals pending here (a new image, at its start). */
+void lp_sig_import(const struct lp_sig_carry *c);
+
 #define LP_UNBLOCKABLE (LP_SIGBIT(LP_SIGKILL) | LP_SIGBIT(LP_SIGSTOP))
 /* Faults: delivered before any other pending signal. */
 #define LP_SYNCHRONOUS                                                \
