@@ -1,6 +1,10 @@
 /* Physical frame allocator: a reference count per frame plus a bitmap of
  * free frames, both kept in caller-provided metadata storage. Single frames
- * come from a rotating search hint; contiguous runs from a first-fit scan.
+ * come from a search hint that a freed frame below it moves back, so the
+ * frames just freed are the next ones used (a small, cache-warm working
+ * set, where a hint that only rotated would sweep all of memory: under an
+ * emulator each never-touched frame also costs the host a page fault);
+ * contiguous runs come from a first-fit scan.
  */
 #include <stdbool.h>
 
@@ -206,6 +210,8 @@ void frame_unref(uint64_t pa)
 	if (--frame_refs[i] == 0) {
 		frame_set_free(i, true);
 		frame_nfree++;
+		if (i / 64 < frame_hint)
+			frame_hint = i / 64; /* reused first: see the top */
 	}
 }
 
