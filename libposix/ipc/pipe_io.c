@@ -97,27 +97,13 @@ long lp_pipe_adopt(long h, uint64_t aux)
 	return FS_R_PIPE_LOCAL;
 }
 
-/* Maps [va, va + pages) in domain as it is here. */
-static long lp_pipe_share_range(long domain, uint64_t va, unsigned long pages)
+void lp_pipe_after_fork(void)
 {
-	long r = lp_exo_map_copy(EXO_SELF, va, domain, va, pages, LP_RW);
-	return r < 0 ? r : 0;
-}
-
-long lp_pipe_share(long domain)
-{
-	for (long h = 0; h < LP_FD_MAX && lp_pipe_nmapped; h++) {
-		long r;
-		if (!lp_pipe_ends[h])
-			continue;
-		if ((r = lp_pipe_share_range(domain, (uint64_t)lp_pipe_ctl(h),
-					     1)) < 0 ||
-		    (r = lp_pipe_share_range(domain, (uint64_t)lp_pipe_data(h),
-					     (1UL << lp_pipe_shift[h]) /
-						     LP_PAGE)) < 0)
-			return r;
-	}
-	return 0;
+	for (long h = 0; h < LP_FD_MAX && lp_pipe_nmapped; h++)
+		if (lp_pipe_ends[h]) {
+			lp_pipe_ends[h] = 0;
+			lp_pipe_nmapped--;
+		}
 }
 
 /* ---- the lock and the sleep words ---- */

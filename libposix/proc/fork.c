@@ -11,8 +11,8 @@
  *      frame's last holder), except the windows the manager filled for
  *      the child (its channels and process page) and the stacks the upcall
  *      runs on, which the child gets its own copies of at once; the pipe
- *      buffers we have mapped (lp/pipe.h) go as they are, at the same
- *      addresses, for the same handles;
+ *      buffers we have mapped (lp/pipe.h) do not go: the child maps a
+ *      pipe's when it first uses it (most children exec first);
  *   3. the manager takes our domain capability back and starts the child
  *      at lp_fork_resume, which returns from lp_fork_save a second time,
  *      in the child, with 1 (PM_OP_commit).
@@ -145,8 +145,7 @@ static long share_memory(long dom)
 	if ((r = share_private(dom, EXO_USER_BASE, LP_PARK_OFFSET, 0)) < 0 ||
 	    (r = share_private(dom, LP_PARK_OFFSET, LP_PIPE_DATA_VA,
 			       LP_PARK_OFFSET)) < 0 ||
-	    (r = share_cow(dom, LP_FS_AREA_END, LP_PROCINFO_VA)) < 0 ||
-	    (r = lp_pipe_share(dom)) < 0)
+	    (r = share_cow(dom, LP_FS_AREA_END, LP_PROCINFO_VA)) < 0)
 		return r;
 	return share_cow(dom, LP_PROCINFO_VA + LP_PAGE, EXO_USER_TOP);
 }
@@ -233,4 +232,5 @@ void lp_proc_after_fork(void)
 	lp_fs_after_fork();
 	lp_pm_after_fork();
 	lp_sig_after_fork();
+	lp_pipe_after_fork();
 }

@@ -425,7 +425,8 @@ static void round_trips(int p[2], char *buf)
 }
 
 /* Bytes that need no sleep enter neither the kernel nor the file server:
- * here, and in a fork child through the buffers it inherits. */
+ * here, and in a fork child once it has mapped the buffers (its first
+ * use of each end asks the server for it). */
 static void t_no_kernel_no_server(void)
 {
 	int p[2];
@@ -473,6 +474,7 @@ static void t_lock_holder_killed(void)
 	prime(p);
 	pid_t pid = fork();
 	if (pid == 0) {
+		prime(p); /* a child maps a pipe's buffer on first use */
 		struct fs_pipe_ctl *ctl = __lp_test_pipe_ctl(p[1]);
 		const struct lp_procinfo *pi = (void *)LP_PROCINFO_VA;
 		if (!ctl || !pi->fs_id)
@@ -482,6 +484,7 @@ static void t_lock_holder_killed(void)
 		for (;;)
 			pause();
 	}
+	OK(close(go[1])); /* a child that fails ends our wait: EOF */
 	EQ(read(go[0], &c, 1), 1);
 	struct fs_pipe_ctl *ctl = __lp_test_pipe_ctl(p[1]);
 	EQ(ctl != 0, 1);
@@ -647,7 +650,7 @@ static void t_setpipe_grow(void)
 	OK(pipe(q));
 	OK(pipe(g));
 	EQ(write(q[1], "a", 1), 1);
-	EQ(read(q[0], buf, 1), 1); /* both ends mapped before the forks */
+	EQ(read(q[0], buf, 1), 1);
 	pid_t reader = fork();
 	if (reader == 0)
 		_exit(read(q[0], buf, sizeof(buf)) == 5 && !memcmp(buf, "after", 5)
@@ -655,9 +658,11 @@ static void t_setpipe_grow(void)
 	pid_t writer = fork();
 	if (writer == 0) {
 		char go;
+		static char big[200000];
+		if (write(q[1], big, 0) != 0) /* maps the old buffer */
+			_exit(3);
 		if (read(g[0], &go, 1) != 1) /* until the pipe has grown */
 			_exit(1);
-		static char big[200000];
 		memset(big, 'w', sizeof(big));
 		_exit(write(q[1], big, sizeof(big)) == (long)sizeof(big) ? 0 : 2);
 	}

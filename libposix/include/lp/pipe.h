@@ -11,9 +11,11 @@
  *
  * It is mapped on the handle's first read or write (the server answers
  * FS_R_PIPE_LOCAL with the buffer granted to us), unmapped when the
- * handle closes, shared as it is with a fork child (same handles),
- * mapped again by an exec'd image on first use, and again when the
- * server has moved the pipe to a bigger buffer (FS_PIPE_MOVED).
+ * handle closes, mapped again on first use by a fork child and by an
+ * exec'd image (fork does not copy the mappings: most children exec
+ * first, and copying four pipes' mappings made a fork dearer),
+ * and again when the server has moved the pipe to a bigger buffer
+ * (FS_PIPE_MOVED).
  */
 #ifndef LP_PIPE_H
 #define LP_PIPE_H
@@ -52,9 +54,10 @@ long lp_pipe_read(long h, char *buf, size_t n, int nowait);
  * rest). */
 long lp_pipe_write(long h, const char *buf, size_t n, int user,
 		   int *no_reader, int *moved);
-/* fork: maps our buffers in the child's domain as they are. Returns 0
- * or the kernel's error. */
-long lp_pipe_share(long domain);
+/* In a fork child, which has none of our buffers mapped (fork does not
+ * share them: most children exec before they touch a pipe): forgets
+ * them, so each is mapped again on first use. */
+void lp_pipe_after_fork(void);
 /* Test hook: fd's control page if mapped here, else 0. */
 void *__lp_test_pipe_ctl(long fd);
 
