@@ -81,39 +81,20 @@ long vm_map(struct domain *d, uint64_t va, const uint64_t *frames,
 /* Flushes the translations of a range whose entries just changed. */
 static void flush_range(struct domain *d, uint64_t va, uint64_t npages)
 {
-	if (npages > FLUSH_ALL_PAGES) {
+	if (npages > FLUSH_ALL_PAGES)
 		mmu_flush_all(d->root);
-		return;
-	}
-	for (uint64_t i = 0; i < npages; i++)
-		mmu_flush(d->root, va + i * PAGE_SIZE);
+	else
+		mmu_flush_pages(d->root, va, npages);
 }
 
 /* Calls fn on the leaf entry of every mapped page in [va, va + npages
- * pages), skipping whole missing tables (2 MiB, 1 GiB or 512 GiB at a
- * time), so a huge sparse range costs little. Stops at and returns fn's first negative
- * result; otherwise returns how many pages fn was called for. */
+ * pages) (mmu_each: the cost follows what is mapped). Stops at and
+ * returns fn's first negative result; otherwise returns how many pages
+ * fn was called for. */
 static long vm_each(struct domain *d, uint64_t va, uint64_t npages,
-		    long (*fn)(uint64_t *pte, uint64_t va, void *ctx), void *ctx)
+		    mmu_leaf_fn fn, void *ctx)
 {
-	uint64_t end = va + npages * PAGE_SIZE;
-	long n = 0;
-	while (va < end) {
-		uint64_t hole = mmu_hole(d->root, va);
-		if (hole) {
-			va += hole;
-			continue;
-		}
-		uint64_t *pte = mmu_walk(d->root, va, 0);
-		if (*pte & PTE_P) {
-			long r = fn(pte, va, ctx);
-			if (r < 0)
-				return r;
-			n++;
-		}
-		va += PAGE_SIZE;
-	}
-	return n;
+	return mmu_each(d->root, va, va + npages * PAGE_SIZE, fn, ctx);
 }
 
 static long unmap_one(uint64_t *pte, uint64_t va, void *ctx)
@@ -247,7 +228,16 @@ static uint64_t pte_prot(uint64_t pte)
 struct copy_ctx {
 	uint64_t sva, dva, flags, ceiling;
 	struct domain *src, *dst;
+	uint64_t lo, hi; /* source entries changed: [lo, hi), lo == hi none */
 };
+
+/* Notes that the source entry of va lost write access. */
+static void copy_changed(struct copy_ctx *c, uint64_t va)
+{
+	if (c->lo == c->hi)
+		c->lo = va;
+	c->hi = va + PAGE_SIZE;
+}
 
 /* Copy-on-write spreads: a copy of a copy-on-write entry is one too, as
  * is every copy made with EXO_COPY_COW of an entry that may be written;
@@ -278,10 +268,13 @@ static long copy_one(uint64_t *spte, uint64_t va, void *arg)
 		return copy_eager(c, spte, va);
 	if ((*spte & PTE_COW) ||
 	    ((c->flags & EXO_COPY_COW) && (*spte & PTE_MAXW))) {
+		if (*spte & PTE_W)
+			copy_changed(c, va);
 		*spte = (*spte & ~PTE_W) | PTE_COW;
 		prot &= ~EXO_PROT_WRITE;
 		cow = (maxprot & EXO_PROT_WRITE) ? PTE_COW : 0;
 	} else if ((c->flags & EXO_COPY_WP_SRC) && (*spte & PTE_W)) {
+		copy_changed(c, va);
 		*spte &= ~PTE_W;
 	}
 	return map_one(c->dst, c->dva + (va - c->sva), *spte & PTE_ADDR,
@@ -291,9 +284,10 @@ static long copy_one(uint64_t *spte, uint64_t va, void *arg)
 long vm_copy(struct domain *src, uint64_t sva, struct domain *dst,
 	     uint64_t dva, uint64_t npages, uint64_t flags, uint64_t ceiling)
 {
-	struct copy_ctx c = { sva, dva, flags, ceiling, src, dst };
+	struct copy_ctx c = { sva, dva, flags, ceiling, src, dst, 0, 0 };
 	long n = vm_each(src, sva, npages, copy_one, &c);
-	flush_range(src, sva, npages); /* write access may have gone */
+	if (c.hi > c.lo) /* write access went there */
+		flush_range(src, c.lo, (c.hi - c.lo) / PAGE_SIZE);
 	return n;
 }
 

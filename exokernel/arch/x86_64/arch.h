@@ -149,10 +149,14 @@ uint64_t *mmu_walk(uint64_t root, uint64_t va, uint64_t *created);
  * flushes the range's translations before anyone can reuse the frames. */
 uint64_t mmu_prune(uint64_t root, uint64_t va, uint64_t end);
 
-/* Where va has no last-level table: returns the number of bytes from va
- * to the end of the missing table's reach (so a caller can skip them), or
- * 0 if va's last-level table exists. */
-uint64_t mmu_hole(uint64_t root, uint64_t va);
+/* Calls fn on the last-level entry of every present page in [va, end)
+ * (page-aligned, user half), in address order, looking only into the
+ * tables that exist: its cost follows what is mapped, not the range's
+ * size. Returns fn's first negative result (stopping there), or how many
+ * pages fn was called for. */
+typedef long (*mmu_leaf_fn)(uint64_t *pte, uint64_t va, void *ctx);
+long mmu_each(uint64_t root, uint64_t va, uint64_t end, mmu_leaf_fn fn,
+	      void *ctx);
 
 /* Switches to root (no-op if already current). */
 void mmu_activate(uint64_t root);
@@ -160,6 +164,9 @@ void mmu_activate(uint64_t root);
 /* Forgets a stale translation of va on every CPU that has root loaded
  * (waiting for the others). */
 void mmu_flush(uint64_t root, uint64_t va);
+
+/* The same for npages pages from va, with one round of the other CPUs. */
+void mmu_flush_pages(uint64_t root, uint64_t va, uint64_t npages);
 
 /* Forgets every user translation on every CPU that has root loaded
  * (cheaper than many single-page flushes). */

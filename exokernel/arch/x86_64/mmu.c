@@ -136,18 +136,36 @@ uint64_t mmu_prune(uint64_t root, uint64_t va, uint64_t end)
 	return prune(P2V(root), 3, va, end);
 }
 
-uint64_t mmu_hole(uint64_t root, uint64_t va)
+/* mmu_each within table t of `level` (0: a last-level table), over
+ * [va, end), which lies inside t's reach. */
+static long each_in(uint64_t *t, int level, uint64_t va, uint64_t end,
+		    mmu_leaf_fn fn, void *ctx)
 {
-	uint64_t *t = P2V(root);
-	for (int level = 3; level > 0; level--) {
+	uint64_t reach = 1UL << (12 + 9 * level);
+	long n = 0;
+	while (va < end) {
+		uint64_t next = (va & ~(reach - 1)) + reach;
 		uint64_t e = t[pt_index(va, level)];
-		if (!(e & PTE_P)) {
-			uint64_t reach = 1UL << (12 + 9 * level);
-			return reach - (va & (reach - 1));
-		}
-		t = P2V(e & PTE_ADDR);
+		long r = 0;
+		if (!(e & PTE_P))
+			r = 0;
+		else if (level == 0)
+			r = (r = fn(&t[pt_index(va, 0)], va, ctx)) < 0 ? r : 1;
+		else
+			r = each_in(P2V(e & PTE_ADDR), level - 1, va,
+				    next < end ? next : end, fn, ctx);
+		if (r < 0)
+			return r;
+		n += r;
+		va = next;
 	}
-	return 0;
+	return n;
+}
+
+long mmu_each(uint64_t root, uint64_t va, uint64_t end, mmu_leaf_fn fn,
+	      void *ctx)
+{
+	return each_in(P2V(root), 3, va, end, fn, ctx);
 }
 
 void mmu_activate(uint64_t root)
@@ -168,6 +186,14 @@ void mmu_flush(uint64_t root, uint64_t va)
 {
 	if (root == this_cpu()->active_root)
 		invlpg(va);
+	cpu_flush_others(root);
+}
+
+void mmu_flush_pages(uint64_t root, uint64_t va, uint64_t npages)
+{
+	if (root == this_cpu()->active_root)
+		for (uint64_t i = 0; i < npages; i++)
+			invlpg(va + i * PAGE_SIZE);
 	cpu_flush_others(root);
 }
 
