@@ -29,9 +29,8 @@
 /* The main stack's reserve is RLIMIT_STACK (mem/stack.c), at most 1 GiB
  * (also for RLIM_INFINITY: it must end above the file server's window,
  * lp/procinfo.h) and at least the arguments and 128 KiB; of it, the
- * arguments and LP_EXEC_STACK_EAGER more are backed at once. */
+ * arguments and LP_STACK_EAGER more are backed at once. */
 #define LP_STACK_FREE (128UL << 10)
-#define LP_EXEC_STACK_EAGER (64UL << 10)
 #define LP_EXEC_IMAGE_MAX (64UL << 20)
 #define LP_HASHBANG_MAX 256      /* BINPRM_BUF_SIZE */
 #define LP_AT_EMPTY_PATH 0x1000
@@ -297,7 +296,7 @@ static void lp_exec_random(uint8_t out[16])
 }
 
 /* The new image's Linux initial stack, shared into dom below
- * EXO_STACK_TOP: the pages holding it and LP_EXEC_STACK_EAGER more; the
+ * EXO_STACK_TOP: the pages holding it and LP_STACK_EAGER more; the
  * rest of the reserve (*lo up) is backed when touched. Returns its rsp,
  * or -errno. */
 static long lp_exec_stack(long dom, const struct lp_exec_args *a,
@@ -309,8 +308,9 @@ static long lp_exec_stack(long dom, const struct lp_exec_args *a,
 	/* the strings and pointers, and 512 bytes for the auxv, the
 	 * platform string and the random bytes */
 	const uint64_t args =
-		LP_PAGE_UP(total + (uint64_t)(argc + a->nenv) * 8 + 512);
-	const uint64_t bytes = args + LP_EXEC_STACK_EAGER;
+		LP_PAGE_UP(total + (uint64_t)(argc + a->nenv) * 8 +
+			   LP_STACK_AUX_ROOM);
+	const uint64_t bytes = args + LP_STACK_EAGER;
 	uint64_t vlen = LP_PAGE_UP((uint64_t)(argc + a->nenv + 2) * 8);
 	const char **v = lp_exec_map(vlen, 3);
 	char *stk = 0;
@@ -453,7 +453,8 @@ static long lp_exec_trusted(const struct lp_exec_args *a, uint64_t total,
 			     lp_exec_len(a->ntail, a->tail) +
 			     lp_exec_len(a->nenv, a->envp) + strlen(execfn) + 1;
 	const uint64_t args =
-		LP_PAGE_UP(total + (uint64_t)(argc + a->nenv) * 8 + 512);
+		LP_PAGE_UP(total + (uint64_t)(argc + a->nenv) * 8 +
+			   LP_STACK_AUX_ROOM);
 	struct lp_exec_state *es = 0;
 	char *buf = 0, *at;
 	long r = lp_exec_range(LP_PAGE_UP(len), &buf);
@@ -637,8 +638,16 @@ void lp_exec_start(void)
 		return;
 	done = 1;
 	if (lp_exo_query(EXO_SELF, LP_EXEC_VA, 1, &q) != 1 ||
-	    !(q & EXO_Q_PRESENT) || es->magic != LP_EXEC_MAGIC)
+	    !(q & EXO_Q_PRESENT) || es->magic != LP_EXEC_MAGIC) {
+		/* Spawned by the manager: the rest of a reserve as an
+		 * exec'd program's is backed when touched (lp/spawn.h). */
+		if (lp_pm_connected())
+			lp_stack_reserve(EXO_STACK_TOP - lp_exec_stack_size(
+						 LP_SPAWN_ARGS_MAX +
+						 LP_STACK_AUX_ROOM),
+					 EXO_STACK_TOP);
 		return;
+	}
 	lp_ids()->umask = es->umask & 0777;
 	for (long i = 0; i < LP_RLIM_NLIMITS; i++) {
 		const long sa[2] = { i, (long)&es->rlim[i] };

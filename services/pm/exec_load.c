@@ -19,7 +19,6 @@
 #define ARGS_MAX (8UL << 20)       /* above libposix's E2BIG limit */
 #define IMAGE_MAX (64UL << 20)     /* libposix's LP_EXEC_IMAGE_MAX */
 #define IMAGE_LIMIT 0x00003FFE00000000UL /* libposix's LP_MAP_LIMIT */
-#define STACK_EAGER (64UL << 10)   /* libposix's LP_EXEC_STACK_EAGER */
 #define PAGE_UP(x) (((x) + EXO_PAGE_SIZE - 1) & ~(EXO_PAGE_SIZE - 1))
 
 /* Copies len bytes at va in domain (the caller's) into a fresh region of
@@ -81,7 +80,8 @@ static long stack_build(long domain, const struct exo_region *args,
 {
 	const long n = (long)q->argc + q->envc + 1;
 	const uint64_t bytes =
-		PAGE_UP(q->args_len + (uint64_t)n * 8 + 512) + STACK_EAGER;
+		PAGE_UP(q->args_len + (uint64_t)n * 8 + LP_STACK_AUX_ROOM) +
+		LP_STACK_EAGER;
 	struct exo_region v, stk;
 	uint8_t random[16];
 	long r = exo_region_alloc(&v, PAGE_UP((uint64_t)n * 8) / EXO_PAGE_SIZE,

@@ -7,9 +7,8 @@
 #include "lp/arch.h"
 #include "lp/spawn.h"
 
-#define STACK_PAGES 256 /* 1 MiB main stack */
 #define MAX_STRINGS 256
-#define ARGS_MAX_PAGES 16
+#define PAGE_UP(x) (((x) + EXO_PAGE_SIZE - 1) & ~(EXO_PAGE_SIZE - 1))
 
 long pm_split_strings(const char *buf, size_t len, long n, const char *out[])
 {
@@ -34,25 +33,29 @@ void pm_random16(uint8_t out[16])
 	}
 }
 
-/* Maps the main stack holding the Linux initial stack into p's domain and
- * points its env there. */
+/* Maps the top of the main stack, holding the Linux initial stack built
+ * from the args_size bytes of strings, into p's domain and points its env
+ * there (libposix backs the rest of the stack when touched: lp/spawn.h). */
 static long stack_setup(struct exo_proc *p, const struct lp_image_info *ii,
-			const struct pm_proc *c, int argc, const char *argv[],
-			int envc, const char *envp[])
+			const struct pm_proc *c, uint64_t args_size, int argc,
+			const char *argv[], int envc, const char *envp[])
 {
 	const struct lp_spawn_cred cred = { c->uid, c->euid, c->gid, c->egid,
 					    0 };
-	const size_t bytes = STACK_PAGES * EXO_PAGE_SIZE;
+	const size_t bytes =
+		PAGE_UP(args_size + (uint64_t)(argc + envc + 2) * 8 +
+			LP_STACK_AUX_ROOM) + LP_STACK_EAGER;
+	const size_t pages = bytes / EXO_PAGE_SIZE;
 	uint8_t random[16];
 	struct exo_region stk;
 	pm_random16(random);
-	long r = exo_region_alloc(&stk, STACK_PAGES, EXO_PROT_READ | EXO_PROT_WRITE);
+	long r = exo_region_alloc(&stk, pages, EXO_PROT_READ | EXO_PROT_WRITE);
 	if (r < 0)
 		return r;
 	long rsp = lp_spawn_stack((char *)stk.base + bytes, EXO_STACK_TOP, bytes,
 				  argc, argv, envc, envp, ii, &cred, random);
 	r = rsp < 0 ? rsp
-		    : exo_proc_map(p, EXO_STACK_TOP - bytes, stk.mem, STACK_PAGES,
+		    : exo_proc_map(p, EXO_STACK_TOP - bytes, stk.mem, pages,
 				   EXO_PROT_READ | EXO_PROT_WRITE);
 	exo_region_free(&stk); /* the child's mapping keeps the frames */
 	if (r < 0)
@@ -71,7 +74,7 @@ static long load(struct exo_proc *p, struct pm_proc *c,
 	long r = -EINVAL;
 	if (q->argc < 1 || q->argc > MAX_STRINGS || q->envc < 0 ||
 	    q->envc > MAX_STRINGS || q->args_size == 0 ||
-	    q->args_size > ARGS_MAX_PAGES * EXO_PAGE_SIZE || q->image_size == 0)
+	    q->args_size > LP_SPAWN_ARGS_MAX || q->image_size == 0)
 		return r;
 	if ((r = exo_region_map(&args, q->args_mem,
 				(q->args_size + EXO_PAGE_SIZE - 1) / EXO_PAGE_SIZE,
@@ -87,7 +90,8 @@ static long load(struct exo_proc *p, struct pm_proc *c,
 	if ((r = exo_proc_load(p, q->image_mem, q->image_size, strs[0])) < 0)
 		goto out;
 	strs[q->argc + q->envc] = 0;
-	r = stack_setup(p, &ii, c, q->argc, strs, q->envc, strs + q->argc);
+	r = stack_setup(p, &ii, c, q->args_size, q->argc, strs, q->envc,
+			strs + q->argc);
 	if (r < 0)
 		exo_proc_release(p);
 out:

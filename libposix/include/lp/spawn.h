@@ -27,6 +27,17 @@ struct lp_spawn_cred {
 	uint32_t secure;
 };
 
+/* The main stack of a new image is a reserve below EXO_STACK_TOP as
+ * large as RLIMIT_STACK (libposix backs it when touched: mem/stack.c);
+ * whoever builds the initial stack maps the pages holding it and
+ * LP_STACK_EAGER bytes more. A spawned program's (pm's spawn.c) strings
+ * and pointers take at most LP_SPAWN_ARGS_MAX bytes. */
+#define LP_STACK_EAGER (64UL << 10)
+#define LP_SPAWN_ARGS_MAX (64UL << 10)
+/* Room the initial stack needs beyond its strings and pointers: the
+ * auxv, the platform string and the random bytes. */
+#define LP_STACK_AUX_ROOM 512
+
 /* Reads the entry and the program headers' load address from an ELF64
  * image of size bytes that exo_elf_check() already accepted, moved by
  * exo_elf_bias() (a static-PIE is loaded at EXO_ELF_DYN_BASE). Leaves
