@@ -64,8 +64,13 @@ static long share(long dom, uint64_t lo, uint64_t hi, enum lp_share how)
  * fault -- its stacks, the signal state, the gateway's call count, the
  * memory generation -- page-rounded, sorted and merged: a fault there
  * could not be handled, so the child gets its own copies at once and ours
- * are never write-protected. */
-#define LP_OWN_MAX 5
+ * are never write-protected. So do the pages both sides write as soon as
+ * fork returns (the stack where lp_fork_save left it and the page below
+ * it, the thread's own struct at the thread pointer, where musl's fork
+ * writes the tid): copying them now saves each side a copy-on-write
+ * fault, which costs more than a copy (five faults a fork+exit+wait). */
+#define LP_OWN_MAX 7
+#define LP_THREAD_SELF_BYTES 256 /* musl's struct pthread: 200 on x86_64 */
 static struct lp_span {
 	uint64_t lo, hi;
 } lp_own[LP_OWN_MAX];
@@ -82,10 +87,14 @@ static void own_add(uint64_t lo, uint64_t hi)
 	lp_own[i] = s;
 }
 
-/* Fills lp_own (merging overlapping spans). */
-static void own_collect(const struct lp_sig_upcall *u)
+/* Fills lp_own (merging overlapping spans); rsp is the stack pointer
+ * the child starts with. */
+static void own_collect(const struct lp_sig_upcall *u, uint64_t rsp)
 {
 	lp_nown = 0;
+	own_add(rsp - LP_PAGE, rsp + 1);
+	if (lp_tls_base())
+		own_add(lp_tls_base(), lp_tls_base() + LP_THREAD_SELF_BYTES);
 	own_add(u->stack_lo[0], u->stack_hi[0]);
 	own_add(u->stack_lo[1], u->stack_hi[1]);
 	own_add((uint64_t)&lp_sig, (uint64_t)(&lp_sig + 1));
@@ -156,7 +165,7 @@ static long lp_fork_parent(const struct pm_fork_rep *f, struct lp_fork_ctx *c)
 	struct lp_sig_upcall u;
 	struct pm_commit_rep cr;
 	lp_sig_upcall(&u);
-	own_collect(&u);
+	own_collect(&u, c->rsp);
 	long r = share_memory(f->domain);
 	if (r == 0) {
 		const struct pm_commit_req q = {
