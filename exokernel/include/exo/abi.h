@@ -107,7 +107,12 @@
 	X(37, timer_set, 4,                                                    \
 	  (long env, unsigned long clock, unsigned long at_ns,                 \
 	   unsigned long bits),                                                \
-	  (env, clock, at_ns, bits))
+	  (env, clock, at_ns, bits))                                           \
+	/* scheduling: class, priority, CPUs (docs/abi.md "Scheduling") */     \
+	X(38, env_sched_set, 3,                                                \
+	  (long env, const struct exo_sched *s, unsigned long which),         \
+	  (env, s, which))                                                     \
+	X(39, env_sched_get, 2, (long env, struct exo_sched *out), (env, out))
 
 /* Call numbers as an enum: EXO_SYS_debug_write, EXO_SYS_null, ... */
 enum exo_sysno {
