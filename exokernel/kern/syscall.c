@@ -690,15 +690,21 @@ static long sched_decode(const struct exo_sched *s, uint64_t which)
 	return 0;
 }
 
-/* Whether the caller's ceiling allows what s sets: it gives no env more
- * than it may have itself. */
-static int sched_within_ceiling(const struct exo_sched *s, uint64_t which)
+/* Whether the caller's ceiling allows what s sets on e: no env gets a
+ * real-time priority or a level beyond the caller's own ceiling unless
+ * it had it already (lowering is always allowed), and no ceiling above
+ * the caller's. */
+static int sched_within_ceiling(const struct exo_sched *s, uint64_t which,
+				const struct env *e)
 {
-	const struct sched_attr *me = &cur->sa;
+	const struct sched_attr *me = &cur->sa, *was = &e->sa;
 	int rt = s->kind == EXO_SCHED_FIFO || s->kind == EXO_SCHED_RR;
-	if ((which & EXO_SCHED_SET_CLASS) && rt && s->prio > me->max_prio)
+	int was_rt = was->kind == EXO_SCHED_FIFO || was->kind == EXO_SCHED_RR;
+	if ((which & EXO_SCHED_SET_CLASS) && rt && s->prio > me->max_prio &&
+	    !(was_rt && s->prio <= was->prio))
 		return 0;
-	if ((which & EXO_SCHED_SET_LEVEL) && s->level < me->min_level)
+	if ((which & EXO_SCHED_SET_LEVEL) && s->level < me->min_level &&
+	    s->level < was->level)
 		return 0;
 	return !(which & EXO_SCHED_SET_CEILING) ||
 	       (s->max_prio <= me->max_prio && s->min_level >= me->min_level);
@@ -736,7 +742,7 @@ static long sys_env_sched_set(const uint64_t *a)
 	GET(a[0], EXO_CAP_ENV, EXO_R_WRITE, e);
 	if (e->state == ENV_DEAD)
 		return -ESRCH;
-	if (!sched_within_ceiling(&s, a[2]))
+	if (!sched_within_ceiling(&s, a[2], e))
 		return -EPERM;
 	sched_change(e, sched_apply(e->sa, &s, a[2]));
 	return 0;

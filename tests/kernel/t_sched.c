@@ -187,6 +187,27 @@ static long ceiling_probe(unsigned long other)
 	return 0;
 }
 
+/* Lowering is always allowed: with a ceiling of (0, 0), FIFO 10 may
+ * become FIFO 9 or RR 9, never 10 again; level -5 may become -3. */
+static long ceiling_lowering(unsigned long arg)
+{
+	(void)arg;
+	struct exo_sched s = { .kind = EXO_SCHED_FIFO, .prio = 10, .level = -5 };
+	if (exo_env_sched_set(EXO_SELF, &s, EXO_SCHED_SET_CLASS |
+						EXO_SCHED_SET_LEVEL) != 0 ||
+	    set_ceiling(EXO_SELF, 0, 0) != 0)
+		return 1;
+	if (set_class(EXO_SELF, EXO_SCHED_FIFO, 9) != 0 ||
+	    set_class(EXO_SELF, EXO_SCHED_FIFO, 10) != -EPERM ||
+	    set_class(EXO_SELF, EXO_SCHED_RR, 9) != 0 ||
+	    set_class(EXO_SELF, EXO_SCHED_SHARED, 0) != 0 ||
+	    set_class(EXO_SELF, EXO_SCHED_RR, 1) != -EPERM)
+		return 2;
+	if (set_level(EXO_SELF, -3) != 0 || set_level(EXO_SELF, -4) != -EPERM)
+		return 3;
+	return 0;
+}
+
 /* Whoever lowered its ceiling cannot raise itself or others again. */
 void test_sched_ceiling(void)
 {
@@ -201,6 +222,10 @@ void test_sched_ceiling(void)
 	EXPECT_EQ(exo_env_sched_get(test_bootinfo->self_env, &g), 0);
 	EXPECT_EQ(g.kind, EXO_SCHED_SHARED);
 	EXPECT_EQ(g.max_prio, 99);
+	exo_thread_release(&t);
+	EXPECT_EQ(exo_thread_spawn(&t, ceiling_lowering, 0, 4), 0);
+	EXPECT_EQ(exo_thread_join(&t, &x, 10 * NS_PER_S), 0);
+	EXPECT_EQ(x.status, 0);
 	exo_thread_release(&t);
 	/* One with the whole ceiling may give it back. */
 	EXPECT_EQ(set_ceiling(EXO_SELF, 0, 0), 0);
