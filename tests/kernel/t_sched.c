@@ -161,7 +161,8 @@ void test_sched_errors(void)
 
 /* The arg thread lowers its own ceiling to (0, 0), then may not go
  * beyond it, on itself or on the env whose slot is arg; it may still
- * lower itself and set time-shared levels 0..19. */
+ * lower itself and set time-shared levels 0..19, and below its ceiling's
+ * level only upward. */
 static long ceiling_probe(unsigned long other)
 {
 	struct exo_sched g;
@@ -179,10 +180,12 @@ static long ceiling_probe(unsigned long other)
 		return 4;
 	if (set_level(EXO_SELF, 19) != 0 || set_level(EXO_SELF, 0) != 0 ||
 	    set_class(EXO_SELF, EXO_SCHED_IDLE, 0) != 0 ||
-	    set_ceiling(EXO_SELF, 0, 5) != 0 || set_level(EXO_SELF, 4) != -EPERM)
+	    set_ceiling(EXO_SELF, 0, 5) != 0 ||
+	    set_level(EXO_SELF, -1) != -EPERM || set_level(EXO_SELF, 4) != 0 ||
+	    set_level(EXO_SELF, 3) != -EPERM)
 		return 5;
 	if (exo_env_sched_get(EXO_SELF, &g) != 0 || g.max_prio != 0 ||
-	    g.min_level != 5 || g.level != 0 || g.kind != EXO_SCHED_IDLE)
+	    g.min_level != 5 || g.level != 4 || g.kind != EXO_SCHED_IDLE)
 		return 6;
 	return 0;
 }
