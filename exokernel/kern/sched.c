@@ -23,7 +23,7 @@ extern struct exo_info *kinfo;
 
 static struct env *run_head, *run_tail;
 
-/* Linux's weights of the 40 levels (nice values), 1024 at level 0: a
+/* Linux's weights of the 40 levels, 1024 at level 0: a
  * time-shared env's slice is SCHED_SLICE_TICKS scaled by its weight. */
 static const uint32_t level_weight[40] = {
 	88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
