@@ -182,7 +182,9 @@ static long lp_fork_parent(const struct pm_fork_rep *f, struct lp_fork_ctx *c)
 		lp_pm_abort(&a, &ar);
 	}
 	lp_exo_cap_delete(f->domain); /* revoked by the commit already */
-	return r < 0 ? r : f->pid;
+	if (r < 0) /* fork's own errors: the commit's others are EAGAIN */
+		return r == -ENOMEM ? -ENOMEM : -EAGAIN;
+	return f->pid;
 }
 
 /* fork(): returns the child's pid here and 0 in the child, or -EAGAIN

@@ -130,7 +130,8 @@ static long op_commit(struct pm_proc *p, const struct pm_commit_req *q,
 		return -EINVAL;
 	/* The parent's hold on the child's memory ends here. */
 	pm_shell_reclaim(svc_of(c));
-	return env_start(c, q);
+	long e = pm_shell_ready(c);
+	return e < 0 ? e : env_start(c, q);
 }
 
 static long op_abort(struct pm_proc *p, const struct pm_abort_req *q,
