@@ -394,6 +394,20 @@ static long sys_env_set_tls(const uint64_t *a)
 	return 0;
 }
 
+static long sys_env_set_gs(const uint64_t *a)
+{
+	struct env *e;
+	GET(a[0], EXO_CAP_ENV, EXO_R_WRITE, e);
+	if (a[1] >= EXO_USER_TOP)
+		return -EINVAL;
+	if (e->state == ENV_DEAD)
+		return -ESRCH;
+	e->gs_base = a[1];
+	if (e == cur)
+		arch_set_user_gs_base(a[1]);
+	return 0;
+}
+
 static long sys_upcall_set(const uint64_t *a)
 {
 	struct env *e;

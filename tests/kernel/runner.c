@@ -26,6 +26,7 @@ static const struct exotest tests[] = {
 	T(domain_grant_order),
 	T(domain_give),
 	T(env_states),
+	T(env_gs),
 	T(env_exit_status),
 	T(env_destroy),
 	T(destroy_before_run),

@@ -188,6 +188,46 @@ void test_env_states(void)
 	EXPECT_EQ(exo_env_set_tls(EXO_SELF, EXO_KERN_BASE), -EINVAL);
 }
 
+/* The word at %gs:0 as the env sees it. */
+static uint64_t gs_word(void)
+{
+	uint64_t v;
+	__asm__ volatile("mov %%gs:0, %0" : "=r"(v));
+	return v;
+}
+
+/* An env reads its own GS base's word (set before its start) and sets
+ * a new base for itself; returns arg if it read what it should. */
+static uint64_t gs_words[2] = { 0x1111, 0x2222 };
+static long gs_reader(unsigned long arg)
+{
+	uint64_t first = gs_word();
+	if (exo_env_set_gs(EXO_SELF, (unsigned long)&gs_words[1]) != 0)
+		return 99;
+	exo_yield(); /* another env may run meanwhile: the base is ours */
+	return first == gs_words[0] && gs_word() == gs_words[1] ? (long)arg
+								 : 98;
+}
+
+/* GS bases are per env: set by another env before the start, by the env
+ * itself, kept across a switch; bad bases and slots are refused. */
+void test_env_gs(void)
+{
+	struct exo_thread t;
+	static uint64_t mine = 0x3333;
+	EXPECT_EQ(exo_env_set_gs(EXO_SELF, (unsigned long)&mine), 0);
+	EXPECT_EQ(exo_thread_prepare(&t, gs_reader, 7, 4), 0);
+	EXPECT_EQ(exo_env_set_gs(t.env, (unsigned long)&gs_words[0]), 0);
+	EXPECT_EQ(exo_env_start(t.env), 0);
+	expect_exit_status(t.env, 7, 5 * NS_PER_S);
+	exo_thread_release(&t);
+	EXPECT_EQ(gs_word(), 0x3333);
+	EXPECT_EQ(exo_env_set_gs(EXO_SELF, EXO_KERN_BASE), -EINVAL);
+	EXPECT_EQ(exo_env_set_gs(EXO_SELF, EXO_USER_TOP), -EINVAL);
+	EXPECT_EQ(exo_env_set_gs(12345, 0), -EBADF);
+	EXPECT_EQ(exo_env_set_gs(EXO_SELF, 0), 0);
+}
+
 /* Rights on env capabilities: READ to wait, WRITE to destroy, NOTIFY. */
 void test_env_rights(void)
 {

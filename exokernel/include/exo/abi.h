@@ -107,7 +107,9 @@
 	X(37, timer_set, 4,                                                    \
 	  (long env, unsigned long clock, unsigned long at_ns,                 \
 	   unsigned long bits),                                                \
-	  (env, clock, at_ns, bits))
+	  (env, clock, at_ns, bits))                                           \
+	X(38, env_set_gs, 2, (long env, unsigned long gs_base),               \
+	  (env, gs_base))
 
 /* Call numbers as an enum: EXO_SYS_debug_write, EXO_SYS_null, ... */
 enum exo_sysno {
