@@ -234,6 +234,8 @@ static long sys_cap_copy(const uint64_t *a)
 {
 	if (a[1] & ~EXO_R_ALL)
 		return -EINVAL;
+	if ((long)a[0] == EXO_SELF) /* a name for the caller's own env */
+		return cap_insert(my_caps(), &cur->obj, (uint32_t)a[1]);
 	return cap_derive(my_caps(), (long)a[0], my_caps(), (uint32_t)a[1]);
 }
 

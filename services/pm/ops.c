@@ -105,6 +105,7 @@ static long env_start(struct pm_proc *c, const struct pm_commit_req *q)
 		return env;
 	if ((e = exo_env_set_regs(env, &regs)) < 0 ||
 	    (e = exo_env_set_tls(env, q->fs_base)) < 0 ||
+	    (e = exo_env_set_gs(env, q->gs_base)) < 0 ||
 	    (q->upcall_entry &&
 	     (e = exo_upcall_set(env, q->upcall_entry, q->upcall_stack)) < 0) ||
 	    (e = exo_env_watch(env, pm.self_env, PM_BIT_ENDED)) < 0 ||
@@ -125,7 +126,8 @@ static long op_commit(struct pm_proc *p, const struct pm_commit_req *q,
 	if (!c)
 		return -ESRCH;
 	if (q->rip >= EXO_USER_TOP || q->rsp >= EXO_USER_TOP ||
-	    q->fs_base >= EXO_USER_TOP || q->upcall_entry >= EXO_USER_TOP ||
+	    q->fs_base >= EXO_USER_TOP || q->gs_base >= EXO_USER_TOP ||
+	    q->upcall_entry >= EXO_USER_TOP ||
 	    q->upcall_stack > EXO_USER_TOP)
 		return -EINVAL;
 	/* The parent's hold on the child's memory ends here. */
@@ -483,6 +485,24 @@ static long op_cputime(struct pm_proc *p, const struct pm_cputime_req *q,
 	if (svc_of(t)->env >= 0 && exo_env_stat(svc_of(t)->env, &st) == 0)
 		r->ns += st.run_ns;
 	return 0;
+}
+
+static long op_tid_new(struct pm_proc *p, const struct pm_tid_new_req *q,
+		       struct pm_tid_new_rep *r)
+{
+	(void)q;
+	long tid = pm_tid_new(&pm.t, p);
+	if (tid < 0)
+		return tid;
+	r->tid = (int32_t)tid;
+	return 0;
+}
+
+static long op_tid_end(struct pm_proc *p, const struct pm_tid_end_req *q,
+		       struct pm_tid_end_rep *r)
+{
+	(void)r;
+	return pm_tid_end(&pm.t, p, q->tid);
 }
 
 /* The handler table, typed by the protocol table. */

@@ -27,6 +27,7 @@ static const struct exotest tests[] = {
 	T(domain_give),
 	T(env_states),
 	T(env_gs),
+	T(env_self_cap),
 	T(env_exit_status),
 	T(env_destroy),
 	T(destroy_before_run),

@@ -228,6 +228,43 @@ void test_env_gs(void)
 	EXPECT_EQ(exo_env_set_gs(EXO_SELF, 0), 0);
 }
 
+/* An env's name for itself, handed to the runner through *arg: the env
+ * then waits to be destroyed by it. */
+static long self_namer(unsigned long arg)
+{
+	volatile long *out = (volatile long *)arg;
+	*out = exo_cap_copy(EXO_SELF, EXO_R_READ | EXO_R_WRITE);
+	for (;;)
+		exo_sleep_ns(NS_PER_S);
+	return 0;
+}
+
+/* exo_cap_copy(EXO_SELF): a capability naming the caller's own env, with
+ * the rights asked for, that another env of the domain can use to end
+ * it. */
+void test_env_self_cap(void)
+{
+	struct exo_thread t;
+	static volatile long slot = -100;
+	struct exo_exit_info x;
+	EXPECT_EQ(exo_cap_copy(EXO_SELF, ~0UL), -EINVAL);
+	long me = exo_cap_copy(EXO_SELF, EXO_R_READ);
+	EXPECT_GE(me, 0);
+	EXPECT_EQ(exo_env_destroy(me), -EPERM); /* READ only */
+	EXPECT_EQ(exo_env_wait(me, &x, EXO_WAIT_POLL), -EINVAL); /* itself */
+	EXPECT_EQ(exo_cap_delete(me), 0);
+	EXPECT_EQ(exo_thread_spawn(&t, self_namer, (unsigned long)&slot, 4), 0);
+	uint64_t t0 = now_ns();
+	while (slot == -100 && now_ns() - t0 < 5 * NS_PER_S)
+		exo_sleep_ns(NS_PER_MS);
+	EXPECT_GE(slot, 0);
+	EXPECT_EQ(exo_env_destroy(slot), 0);
+	EXPECT_EQ(exo_env_wait(t.env, &x, 5 * NS_PER_S), 0);
+	EXPECT_EQ(x.reason, EXO_EXIT_DESTROYED);
+	EXPECT_EQ(exo_cap_delete(slot), 0);
+	exo_thread_release(&t);
+}
+
 /* Rights on env capabilities: READ to wait, WRITE to destroy, NOTIFY. */
 void test_env_rights(void)
 {

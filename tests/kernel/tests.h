@@ -20,6 +20,7 @@ void test_env_destroy(void);
 void test_destroy_before_run(void);
 void test_env_states(void);
 void test_env_gs(void);
+void test_env_self_cap(void);
 void test_env_rights(void);
 void test_faulting_child(void);
 /* t_upcall.c */
