@@ -1,5 +1,6 @@
 /* The process's end, and the thread-exit hooks musl needs. A process is
  * one env in its own domain until clone exists; its ids are in ids.c. */
+#include "lp/futex.h"
 #include "lp/lp.h"
 #include "lp/proc.h"
 
@@ -15,12 +16,14 @@ long lp_set_tid_address(const long *arg)
 }
 
 /* exit(status): ends the calling thread (env) with status & 0xff, after
- * clearing and waking its set_tid_address word as Linux does. */
+ * releasing its robust locks and clearing and waking its set_tid_address
+ * word (keyed as a futex(2) wake without the private flag) as Linux does. */
 long lp_exit(const long *arg)
 {
+	lp_robust_exit();
 	if (lp_clear_child_tid) {
 		__atomic_store_n(lp_clear_child_tid, 0, __ATOMIC_SEQ_CST);
-		lp_exo_futex_wake((const unsigned int *)lp_clear_child_tid, 1);
+		lp_futex_wake_word((const uint32_t *)lp_clear_child_tid, 1);
 	}
 	lp_exo_env_exit(arg[0] & 0xff);
 	return -EINVAL; /* not reached: the kernel does not return */
@@ -30,6 +33,7 @@ long lp_exit(const long *arg)
  * clone is not implemented, so this ends that env with status & 0xff. */
 long lp_exit_group(const long *arg)
 {
+	lp_robust_exit(); /* before the parent can hear of the end */
 	lp_pm_post_exit(pm_status_exited((int)(arg[0] & 0xff)));
 	lp_exo_env_exit(arg[0] & 0xff);
 	return -EINVAL; /* not reached */

@@ -15,6 +15,7 @@
  * the return from lp_sig_enter_sync (entry.S). Faults are delivered at
  * once wherever they happen. */
 #include "lp/clock.h"
+#include "lp/futex.h"
 #include "lp/mem.h"
 #include "lp/notify.h"
 #include "lp/proc.h"
@@ -78,6 +79,7 @@ __attribute__((weak)) long lp_mem_unshare(uint64_t va, uint64_t len)
 LP_NORETURN void lp_proc_exit_signal(int sig, int core)
 {
 	long status = LP_EXIT_SIGNALED | (core ? LP_EXIT_CORE : 0) | (128 + sig);
+	lp_robust_exit(); /* robust locks held: EOWNERDEAD for the next owner */
 	lp_pm_post_exit(pm_status_signaled(sig, core)); /* the manager's word */
 	for (;;)
 		lp_exo_env_exit(status);

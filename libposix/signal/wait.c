@@ -13,7 +13,9 @@ void lp_sig_wait(uint32_t seen, uint64_t deadline)
 	uint64_t now = lp_clock_boot_ns(), timeout = EXO_WAIT_FOREVER;
 	if (deadline != ~0UL)
 		timeout = deadline > now ? deadline - now : EXO_WAIT_POLL;
-	lp_exo_futex_wait(&lp_sig.wake, seen, timeout);
+	/* Private: only this process's notifications end it. */
+	lp_exo_futex_wait(&lp_sig.wake, seen, timeout, EXO_FUTEX_PRIVATE,
+			  EXO_FUTEX_BITSET_ANY, 0);
 }
 
 /* lp_sig.wake, read before a check that a wait follows. */

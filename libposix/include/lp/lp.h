@@ -221,6 +221,10 @@ long lp_msync(const long *arg);
 long lp_brk(const long *arg);
 /* thread/tls.c */
 long lp_arch_prctl(const long *arg);
+/* thread/futex.c, thread/robust.c */
+long lp_futex(const long *arg);
+long lp_set_robust_list(const long *arg);
+long lp_get_robust_list(const long *arg);
 /* signal/mask.c */
 long lp_rt_sigaction(const long *arg);
 long lp_rt_sigprocmask(const long *arg);
