@@ -49,9 +49,11 @@ static long futex_role(void)
 {
 	struct futex_page *pg = (void *)HELPER_SHARED_VA;
 	uint32_t v = __atomic_load_n(&pg->futex, __ATOMIC_SEQ_CST);
-	pg->eagain_result = exo_futex_wait(&pg->futex, v + 1, EXO_WAIT_FOREVER, 0, EXO_FUTEX_BITSET_ANY, 0);
+	pg->eagain_result = exo_futex_wait(&pg->futex, v + 1, EXO_WAIT_FOREVER,
+					   0, EXO_FUTEX_BITSET_ANY, 0);
 	__atomic_fetch_add(&pg->about_to_wait, 1, __ATOMIC_SEQ_CST);
-	pg->wait_result = exo_futex_wait(&pg->futex, v, 10 * NS_PER_S, 0, EXO_FUTEX_BITSET_ANY, 0);
+	pg->wait_result = exo_futex_wait(&pg->futex, v, 10 * NS_PER_S, 0,
+					 EXO_FUTEX_BITSET_ANY, 0);
 	return 0;
 }
 

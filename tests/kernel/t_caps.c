@@ -184,7 +184,8 @@ void test_cap_revoke(void)
 		p.args->word[ARG_SLOTS + i] = (uint64_t)i;
 	EXPECT_EQ(exo_proc_start(&p), 0);
 	while (__atomic_load_n(&pg->done, __ATOMIC_SEQ_CST) < 1)
-		EXPECT_NE(exo_futex_wait(&pg->done, 0, 10 * NS_PER_S, 0, EXO_FUTEX_BITSET_ANY, 0), -ETIMEDOUT);
+		EXPECT_NE(exo_futex_wait(&pg->done, 0, 10 * NS_PER_S, 0,
+					 EXO_FUTEX_BITSET_ANY, 0), -ETIMEDOUT);
 	static const uint64_t rights[REVOKE_N] = {
 		EXO_R_READ, EXO_R_READ | EXO_R_WRITE, EXO_R_READ };
 	for (int i = 0; i < REVOKE_N; i++) {

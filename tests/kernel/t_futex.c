@@ -175,7 +175,8 @@ void test_futex_fifo_bitset(void)
 	const unsigned long bits[4] = { 1, 2, 1, 3 };
 	word = order = 0;
 	for (int i = 0; i < 4; i++) {
-		w[i] = (struct fwaiter){ .word = &word, .flags = PRIV, .bitset = bits[i], .order = &order };
+		w[i] = (struct fwaiter){ .word = &word, .flags = PRIV,
+					 .bitset = bits[i], .order = &order };
 		fwaiter_start(&w[i]);
 	}
 	EXPECT_EQ(exo_futex_wake(&word, 10, 0, ANY), 0);   /* shared: none */
@@ -305,8 +306,10 @@ void test_futex_private_cow(void)
 	EXPECT_EQ(exo_region_alloc(&r, 1, RW), 0);
 	uint32_t *word = r.base;
 	word[0] = word[1] = order = 0;
-	w[0] = (struct fwaiter){ .word = &word[0], .flags = PRIV, .bitset = ANY, .order = &order };
-	w[1] = (struct fwaiter){ .word = &word[1], .flags = 0, .bitset = ANY, .order = &order };
+	w[0] = (struct fwaiter){ .word = &word[0], .flags = PRIV,
+				 .bitset = ANY, .order = &order };
+	w[1] = (struct fwaiter){ .word = &word[1], .flags = 0,
+				 .bitset = ANY, .order = &order };
 	fwaiter_start(&w[0]);
 	fwaiter_start(&w[1]);
 	long dom = exo_domain_create();
