@@ -110,6 +110,9 @@ static long (*const lp_table[LP_NSYS])(const long *arg) = {
 	[SYS_set_tid_address] = lp_set_tid_address,
 	/* thread/ */
 	[SYS_arch_prctl] = lp_arch_prctl,
+	[SYS_futex] = lp_futex,
+	[SYS_set_robust_list] = lp_set_robust_list,
+	[SYS_get_robust_list] = lp_get_robust_list,
 	/* time/ */
 	[SYS_clock_gettime] = lp_clock_gettime,
 	[SYS_clock_getres] = lp_clock_getres,

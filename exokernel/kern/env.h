@@ -38,8 +38,7 @@ struct wait {
 	enum wait_kind kind;
 	const void *const *objs; /* rings and envs (WAIT_RING), the env (WAIT_ENV) */
 	unsigned nobjs;
-	uint64_t key;            /* physical address (WAIT_FUTEX) */
-	int woken;               /* set by futex_wake */
+	uint64_t key;            /* the futex key's address (WAIT_FUTEX) */
 	uint64_t deadline;       /* TSC value; ~0 = none */
 };
 

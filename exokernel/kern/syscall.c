@@ -574,12 +574,22 @@ static long sys_wait_any(const uint64_t *a)
 
 static long sys_futex_wait(const uint64_t *a)
 {
-	return futex_wait(a[0], a[1], a[2]);
+	return futex_wait(a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
 static long sys_futex_wake(const uint64_t *a)
 {
-	return futex_wake(a[0], a[1]);
+	return futex_wake(a[0], a[1], a[2], a[3]);
+}
+
+static long sys_futex_requeue(const uint64_t *a)
+{
+	return futex_requeue(a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+static long sys_futex_wake_op(const uint64_t *a)
+{
+	return futex_wake_op(a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
 struct console_req {

@@ -154,7 +154,7 @@ static void lp_pipe_wake(uint32_t *seq, uint32_t *sleepers)
 	if (!__atomic_load_n(sleepers, __ATOMIC_RELAXED))
 		return;
 	__atomic_add_fetch(seq, 1, __ATOMIC_SEQ_CST);
-	lp_exo_futex_wake(seq, ~0UL >> 1);
+	lp_exo_futex_wake(seq, ~0UL >> 1, 0, EXO_FUTEX_BITSET_ANY);
 }
 
 static uint64_t lp_pipe_load(const uint64_t *p)
@@ -226,7 +226,8 @@ static long lp_pipe_sleep(const struct lp_pipe_view *v, uint64_t need)
 	uint32_t seen = __atomic_load_n(seq, __ATOMIC_SEQ_CST);
 	if ((r = lp_sig_interrupted()) == 0 && !lp_pipe_ready(v, need)) {
 		big = lp_big_drop();
-		lp_exo_futex_wait(seq, seen, EXO_WAIT_FOREVER);
+		lp_exo_futex_wait(seq, seen, EXO_WAIT_FOREVER, 0,
+				  EXO_FUTEX_BITSET_ANY, 0);
 		lp_big_restore(big);
 	}
 	__atomic_sub_fetch(sleepers, 1, __ATOMIC_SEQ_CST);

@@ -20,6 +20,7 @@
  * The child then re-establishes what it must not share (lp_proc_after_fork)
  * and returns 0. A few kernel calls per fork, none per page.
  */
+#include "lp/futex.h"
 #include "lp/lock.h"
 #include "lp/mem.h"
 #include "lp/pipe.h"
@@ -256,4 +257,5 @@ void lp_proc_after_fork(void)
 	lp_pm_after_fork();
 	lp_sig_after_fork();
 	lp_pipe_after_fork();
+	lp_robust_after_fork();
 }

@@ -1,5 +1,6 @@
 /* The process's end, and the thread-exit hooks musl needs (threads
  * themselves: thread/clone.c); its ids are in ids.c. */
+#include "lp/futex.h"
 #include "lp/lock.h"
 #include "lp/lp.h"
 #include "lp/mem.h"
@@ -15,10 +16,11 @@ long lp_set_tid_address(const long *arg)
 }
 
 /* exit(status): ends the calling thread with status & 0xff, after
- * clearing and waking its set_tid_address word as Linux does; the last
- * thread's exit ends the process. */
+ * releasing its robust locks and clearing and waking its set_tid_address
+ * word as Linux does; the last thread's exit ends the process. */
 long lp_exit(const long *arg)
 {
+	lp_robust_exit();
 	lp_big_drop(); /* never given back otherwise */
 	lp_thread_exit(arg[0]);
 	return -EINVAL; /* not reached: the kernel does not return */
@@ -29,6 +31,7 @@ long lp_exit(const long *arg)
 long lp_exit_group(const long *arg)
 {
 	lp_threads_end_others();
+	lp_robust_exit_all(); /* before the parent can hear of the end */
 	lp_pm_post_exit(pm_status_exited((int)(arg[0] & 0xff)));
 	lp_exo_env_exit(arg[0] & 0xff);
 	return -EINVAL; /* not reached */

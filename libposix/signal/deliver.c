@@ -15,6 +15,7 @@
  * the return from lp_sig_enter_sync (entry.S). Faults are delivered at
  * once wherever they happen. */
 #include "lp/clock.h"
+#include "lp/futex.h"
 #include "lp/lock.h"
 #include "lp/mem.h"
 #include "lp/notify.h"
@@ -74,6 +75,7 @@ LP_NORETURN void lp_proc_exit_signal(int sig, int core)
 	long status = LP_EXIT_SIGNALED | (core ? LP_EXIT_CORE : 0) | (128 + sig);
 	if (lp_threads && lp_threads->next)
 		lp_threads_end_others();
+	lp_robust_exit_all(); /* held robust locks: EOWNERDEAD for the next */
 	lp_pm_post_exit(pm_status_signaled(sig, core)); /* the manager's word */
 	for (;;)
 		lp_exo_env_exit(status);

@@ -15,7 +15,9 @@ void lp_sig_wait(uint32_t seen, uint64_t deadline)
 	if (deadline != ~0UL)
 		timeout = deadline > now ? deadline - now : EXO_WAIT_POLL;
 	int big = lp_big_drop(); /* the waker may be one of our threads */
-	lp_exo_futex_wait(&lp_sig.wake, seen, timeout);
+	/* Private: only this process's notifications end it. */
+	lp_exo_futex_wait(&lp_sig.wake, seen, timeout, EXO_FUTEX_PRIVATE,
+			  EXO_FUTEX_BITSET_ANY, 0);
 	lp_big_restore(big);
 }
 

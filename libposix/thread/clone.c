@@ -19,6 +19,7 @@
  *     +12 KiB   upcall stack (LP_UPCALL_STACK)
  *     +28 KiB   unmapped guard
  */
+#include "lp/futex.h"
 #include "lp/lock.h"
 #include "lp/mem.h"
 #include "lp/procinfo.h"
@@ -314,7 +315,7 @@ static void clear_tid(int *w)
 {
 	if (w && lp_uaccess(w, sizeof(*w), 1) == 0) {
 		__atomic_store_n(w, 0, __ATOMIC_SEQ_CST);
-		lp_exo_futex_wake((const unsigned int *)w, 1);
+		lp_futex_wake_word((const uint32_t *)w, 1);
 	}
 }
 
@@ -326,7 +327,8 @@ static LP_NORETURN void main_thread_park(struct lp_thread *t)
 	clear_tid(t->clear_tid);
 	lp_main_gone = 1;
 	for (;;)
-		lp_exo_futex_wait(&never, 0, EXO_WAIT_FOREVER);
+		lp_exo_futex_wait(&never, 0, EXO_WAIT_FOREVER,
+				  EXO_FUTEX_PRIVATE, EXO_FUTEX_BITSET_ANY, 0);
 }
 
 void lp_thread_exit(long status)
@@ -347,9 +349,13 @@ void lp_thread_exit(long status)
 	lp_exo_upcall_set(EXO_SELF, 0, 0);
 	lp_exo_cap_delete(t->env);
 	uint64_t va = (uint64_t)t->mem;
+	int *ctid = t->clear_tid && lp_uaccess(t->clear_tid, 4, 1) == 0
+			    ? t->clear_tid
+			    : 0;
 	lp_exo_vanish(va, LP_THREAD_PAGES,
 		      &lp_slot_busy[(va - LP_THREAD_AREA_VA) / LP_THREAD_SLOT],
-		      t->clear_tid, status & 0xff);
+		      ctid, status & 0xff,
+		      ctid ? lp_futex_keyflag(ctid, 0, EXO_FUTEX_PRIVATE) : 0);
 }
 
 void lp_threads_end_others(void)

@@ -28,7 +28,8 @@ void lp_lock_take(struct lp_lock *l)
 	if (c != 2)
 		c = __atomic_exchange_n(&l->word, 2, __ATOMIC_ACQUIRE);
 	while (c != 0) {
-		lp_exo_futex_wait(&l->word, 2, EXO_WAIT_FOREVER);
+		lp_exo_futex_wait(&l->word, 2, EXO_WAIT_FOREVER,
+				  EXO_FUTEX_PRIVATE, EXO_FUTEX_BITSET_ANY, 0);
 		c = __atomic_exchange_n(&l->word, 2, __ATOMIC_ACQUIRE);
 	}
 }
@@ -36,7 +37,8 @@ void lp_lock_take(struct lp_lock *l)
 void lp_lock_give(struct lp_lock *l)
 {
 	if (__atomic_exchange_n(&l->word, 0, __ATOMIC_RELEASE) == 2)
-		lp_exo_futex_wake(&l->word, 1);
+		lp_exo_futex_wake(&l->word, 1, EXO_FUTEX_PRIVATE,
+				  EXO_FUTEX_BITSET_ANY);
 }
 
 /* The big lock: who holds it and how many times. */

@@ -100,9 +100,9 @@ long lp_exo_env_start(long env)
 }
 
 void lp_exo_vanish(uint64_t va, uint64_t npages, uint32_t *busy, int *ctid,
-		   long status)
+		   long status, unsigned long flags)
 {
-	(void)va, (void)npages, (void)busy, (void)ctid;
+	(void)va, (void)npages, (void)busy, (void)ctid, (void)flags;
 	exit((int)status);
 }
 
@@ -113,10 +113,37 @@ __attribute__((constructor)) static void main_thread_init(void)
 	lp_thread_init();
 }
 
-long lp_exo_futex_wake(const unsigned int *addr, unsigned long count)
+static unsigned long woken_flags;
+
+long lp_exo_futex_wake(const unsigned int *addr, unsigned long count,
+		       unsigned long flags, unsigned long bitset)
 {
 	woken_addr = (long)addr;
-	return (long)count;
+	woken_flags = flags;
+	return bitset ? (long)count : -EINVAL;
+}
+
+/* The futex calls' arguments as the last one passed them. */
+static unsigned long fx_args[6];
+
+long lp_exo_futex_requeue(const unsigned int *addr, unsigned long nwake,
+			  const unsigned int *addr2, unsigned long nmove,
+			  unsigned long flags, unsigned long cmpval)
+{
+	const unsigned long a[6] = { (unsigned long)addr, nwake,
+				     (unsigned long)addr2, nmove, flags, cmpval };
+	memcpy(fx_args, a, sizeof(a));
+	return (long)(nwake + nmove);
+}
+
+long lp_exo_futex_wake_op(const unsigned int *addr, unsigned long nwake,
+			  unsigned int *addr2, unsigned long nwake2,
+			  unsigned long op, unsigned long flags)
+{
+	const unsigned long a[6] = { (unsigned long)addr, nwake,
+				     (unsigned long)addr2, nwake2, op, flags };
+	memcpy(fx_args, a, sizeof(a));
+	return 0;
 }
 
 long lp_exo_env_destroy(long env)
@@ -237,10 +264,15 @@ long lp_exo_upcall_return(const struct exo_upcall_frame *frame)
 }
 
 long lp_exo_futex_wait(const unsigned int *addr, unsigned long expected,
-		       unsigned long timeout_ns)
+		       unsigned long timeout_ns, unsigned long flags,
+		       unsigned long bitset, const unsigned int *guard)
 {
-	(void)timeout_ns;
-	return *addr != expected ? -EAGAIN : -ETIMEDOUT;
+	const unsigned long a[6] = { (unsigned long)addr, expected, timeout_ns,
+				     flags, bitset, (unsigned long)guard };
+	memcpy(fx_args, a, sizeof(a));
+	if (*addr != expected)
+		return -EAGAIN;
+	return guard && *guard ? -EINTR : -ETIMEDOUT;
 }
 
 long lp_exo_timer_set(long env, unsigned long clock, unsigned long at_ns,

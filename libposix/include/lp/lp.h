@@ -88,10 +88,11 @@ static inline struct lp_ids *lp_ids(void)
 
 /* ---- exo.c ---- */
 /* The end of a thread, off its stack (exo.c): unmaps npages at va,
- * stores 0 at *busy, then 0 at *ctid with a futex wake (if ctid), and
- * ends the env with status. */
+ * stores 0 at *busy, then 0 at *ctid with a futex wake of one waiter
+ * keyed by `flags` (EXO_FUTEX_PRIVATE or 0) if ctid, and ends the env
+ * with status. */
 LP_NORETURN void lp_exo_vanish(uint64_t va, uint64_t npages, uint32_t *busy,
-			       int *ctid, long status);
+			       int *ctid, long status, unsigned long flags);
 /* lp_exo_* calls made so far (for the test hook __lp_test_exo_calls). */
 extern unsigned long lp_exo_calls;
 unsigned long __lp_test_exo_calls(void);
@@ -220,6 +221,10 @@ long lp_msync(const long *arg);
 long lp_brk(const long *arg);
 /* thread/tls.c */
 long lp_arch_prctl(const long *arg);
+/* thread/futex.c, thread/robust.c */
+long lp_futex(const long *arg);
+long lp_set_robust_list(const long *arg);
+long lp_get_robust_list(const long *arg);
 /* signal/mask.c */
 long lp_rt_sigaction(const long *arg);
 long lp_rt_sigprocmask(const long *arg);

@@ -29,12 +29,15 @@ struct lp_thread {
 	int32_t tid;
 	uint64_t deferred; /* notification bits the upcall left for the
 			    * call's end */
-	uint32_t *sleep_word; /* a shared futex word the call is about to
-			       * sleep on (a pipe's), bumped at a notification */
+	uint32_t *sleep_word; /* a futex word the call is about to sleep on
+			       * (a pipe's, futex_guard), bumped at a
+			       * notification */
+	uint32_t futex_guard; /* futex(2)'s guard word (thread/futex.c) */
 	struct lp_stack altstack; /* sp 0 and flags SS_DISABLE: none */
 	uint64_t upcall_top;      /* the stack the upcall runs on */
 	uint64_t stack_lo[2], stack_hi[2]; /* upcall's, sigreturn's */
 	uint64_t fs_base;      /* its FS base (musl's thread pointer) */
+	uint64_t robust_head;  /* set_robust_list's (0: none) */
 	long env;              /* its env (EXO_SELF for the main thread) */
 	int *clear_tid;        /* CLONE_CHILD_CLEARTID, set_tid_address */
 	void *mem;             /* what clone allocated for it (0: static) */
