@@ -5,6 +5,7 @@
  * silently. A few calls take a fast path before the table (below). */
 #include "lp/clock.h"
 #include "lp/exec.h"
+#include "lp/lock.h"
 #include "lp/lp.h"
 #include "lp/proc.h"
 #include "lp/signal.h"
@@ -120,6 +121,9 @@ static long (*const lp_table[LP_NSYS])(const long *arg) = {
 	[SYS_set_tid_address] = lp_set_tid_address,
 	/* thread/ */
 	[SYS_arch_prctl] = lp_arch_prctl,
+	[SYS_futex] = lp_futex,
+	[SYS_set_robust_list] = lp_set_robust_list,
+	[SYS_get_robust_list] = lp_get_robust_list,
 	/* time/ */
 	[SYS_clock_gettime] = lp_clock_gettime,
 	[SYS_clock_getres] = lp_clock_getres,
@@ -202,13 +206,17 @@ static __attribute__((noinline)) long lp_dispatch(long n, long a, long b,
 	if (n < 0 || (unsigned long)n >= LP_NSYS || !lp_table[n])
 		return lp_enosys(n);
 	if (__builtin_expect(!lp_sig.installed, 0)) {
+		lp_thread_init(); /* once: the main thread's block */
 		lp_exec_start(); /* once: what an exec kept (lp/exec.h) */
 		lp_sig_install();
 	}
 	lp_stack_ensure((uint64_t)__builtin_frame_address(0));
-	lp_sig.depth++;
+	struct lp_thread *self = lp_self();
+	self->depth++;
+	lp_big_take();
 	long r = lp_table[n](arg);
-	lp_sig.depth--;
+	lp_big_give();
+	self->depth--;
 	while (__builtin_expect(lp_sig_attention(r), 0))
 		r = lp_sig_return_path(lp_table[n], arg, r);
 	return r;

@@ -295,7 +295,6 @@ long env_wait_until(long (*cond)(void *arg), void *arg, uint64_t timeout_ns,
 		    unsigned nobjs, uint64_t key)
 {
 	uint64_t deadline = time_deadline(timeout_ns);
-	cur->wait.woken = 0;
 	for (;;) {
 		long r = cond(arg);
 		if (r >= 0)

@@ -39,8 +39,7 @@ struct wait {
 	enum wait_kind kind;
 	const void *const *objs; /* rings and envs (WAIT_RING), the env (WAIT_ENV) */
 	unsigned nobjs;
-	uint64_t key;            /* physical address (WAIT_FUTEX) */
-	int woken;               /* set by futex_wake */
+	uint64_t key;            /* the futex key's address (WAIT_FUTEX) */
 	uint64_t deadline;       /* TSC value; ~0 = none */
 };
 
@@ -61,7 +60,7 @@ struct env {
 	uint8_t *kstack;          /* ENV_KSTACK_PAGES pages */
 	struct context *ctx;      /* saved kernel context while switched out */
 	struct trapframe *tf;     /* user state, top of kstack */
-	uint64_t fs_base;
+	uint64_t fs_base, gs_base; /* user FS and GS bases */
 	uint8_t fpu[FPU_STATE_SIZE] __attribute__((aligned(16)));
 	int killed;               /* end at the next return to user mode */
 	int need_iret;            /* tf was replaced: return through iretq */

@@ -211,6 +211,7 @@ static void run(struct cpu *c, struct env *e)
 	arch_set_kstack((uint64_t)e->kstack + ENV_KSTACK_PAGES * PAGE_SIZE);
 	mmu_activate(e->dom->root);
 	arch_set_fs_base(e->fs_base);
+	arch_set_user_gs_base(e->gs_base);
 	arch_fpu_restore(e->fpu);
 	e->run_since = time_now();
 	swtch(&c->sched_ctx, e->ctx);

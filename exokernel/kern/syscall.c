@@ -234,6 +234,8 @@ static long sys_cap_copy(const uint64_t *a)
 {
 	if (a[1] & ~EXO_R_ALL)
 		return -EINVAL;
+	if ((long)a[0] == EXO_SELF) /* a name for the caller's own env */
+		return cap_insert(my_caps(), &cur->obj, (uint32_t)a[1]);
 	return cap_derive(my_caps(), (long)a[0], my_caps(), (uint32_t)a[1]);
 }
 
@@ -391,6 +393,20 @@ static long sys_env_set_tls(const uint64_t *a)
 	e->fs_base = a[1];
 	if (e == cur)
 		arch_set_fs_base(a[1]);
+	return 0;
+}
+
+static long sys_env_set_gs(const uint64_t *a)
+{
+	struct env *e;
+	GET(a[0], EXO_CAP_ENV, EXO_R_WRITE, e);
+	if (a[1] >= EXO_USER_TOP)
+		return -EINVAL;
+	if (e->state == ENV_DEAD)
+		return -ESRCH;
+	e->gs_base = a[1];
+	if (e == cur)
+		arch_set_user_gs_base(a[1]);
 	return 0;
 }
 
@@ -558,12 +574,22 @@ static long sys_wait_any(const uint64_t *a)
 
 static long sys_futex_wait(const uint64_t *a)
 {
-	return futex_wait(a[0], a[1], a[2]);
+	return futex_wait(a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
 static long sys_futex_wake(const uint64_t *a)
 {
-	return futex_wake(a[0], a[1]);
+	return futex_wake(a[0], a[1], a[2], a[3]);
+}
+
+static long sys_futex_requeue(const uint64_t *a)
+{
+	return futex_requeue(a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+static long sys_futex_wake_op(const uint64_t *a)
+{
+	return futex_wake_op(a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
 struct console_req {

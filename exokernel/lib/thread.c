@@ -7,8 +7,8 @@ _Static_assert(EXO_SYS_env_exit == 18, "crt0.S uses 18 for env_exit");
 
 void exo_thread_start(void); /* crt0.S: rdi = arg, rsi = fn */
 
-long exo_thread_spawn(struct exo_thread *t, long (*fn)(unsigned long),
-		      unsigned long arg, unsigned long stack_pages)
+long exo_thread_prepare(struct exo_thread *t, long (*fn)(unsigned long),
+			unsigned long arg, unsigned long stack_pages)
 {
 	long r = exo_region_alloc(&t->stack, stack_pages,
 				  EXO_PROT_READ | EXO_PROT_WRITE);
@@ -26,13 +26,24 @@ long exo_thread_spawn(struct exo_thread *t, long (*fn)(unsigned long),
 		.rdi = arg,
 		.rsi = (uint64_t)(uintptr_t)fn,
 	};
-	if ((r = exo_env_set_regs(t->env, &regs)) < 0 ||
-	    (r = exo_env_start(t->env)) < 0)
-		goto delete_env;
+	if ((r = exo_env_set_regs(t->env, &regs)) < 0) {
+		exo_cap_delete(t->env);
+		goto free_stack;
+	}
 	return 0;
-delete_env:
-	exo_cap_delete(t->env);
 free_stack:
+	exo_region_free(&t->stack);
+	t->env = -1;
+	return r;
+}
+
+long exo_thread_spawn(struct exo_thread *t, long (*fn)(unsigned long),
+		      unsigned long arg, unsigned long stack_pages)
+{
+	long r = exo_thread_prepare(t, fn, arg, stack_pages);
+	if (r < 0 || (r = exo_env_start(t->env)) == 0)
+		return r;
+	exo_cap_delete(t->env);
 	exo_region_free(&t->stack);
 	t->env = -1;
 	return r;

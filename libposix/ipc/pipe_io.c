@@ -4,6 +4,7 @@
  * from the buffer is trusted: every process holding the pipe can write
  * all of it, so indices are clamped and a garbage value costs garbage
  * bytes, never a fault. */
+#include "lp/lock.h"
 #include "lp/arch.h"
 #include "lp/lp.h"
 #include "lp/mem.h"
@@ -153,7 +154,7 @@ static void lp_pipe_wake(uint32_t *seq, uint32_t *sleepers)
 	if (!__atomic_load_n(sleepers, __ATOMIC_RELAXED))
 		return;
 	__atomic_add_fetch(seq, 1, __ATOMIC_SEQ_CST);
-	lp_exo_futex_wake(seq, ~0UL >> 1);
+	lp_exo_futex_wake(seq, ~0UL >> 1, 0, EXO_FUTEX_BITSET_ANY);
 }
 
 static uint64_t lp_pipe_load(const uint64_t *p)
@@ -204,7 +205,7 @@ static int lp_pipe_ready_now(const void *arg)
 /* Waits until the other side moves (or the pipe's state changes, or a
  * signal is to be handled): polls a little first (lp/spin.h), then
  * sleeps. The upcall that defers a signal bumps the word we sleep on
- * (lp_sig.sleep_word), so one arriving after the check ends the wait.
+ * (lp_self()->sleep_word), so one arriving after the check ends the wait.
  * Returns 0 or -ERESTARTSYS. */
 static long lp_pipe_sleep(const struct lp_pipe_view *v, uint64_t need)
 {
@@ -213,16 +214,24 @@ static long lp_pipe_sleep(const struct lp_pipe_view *v, uint64_t need)
 	uint32_t *sleepers = need ? &c->wr_sleepers : &c->rd_sleepers;
 	const struct lp_pipe_wait w = { v, need };
 	long r;
-	if (lp_spin_until(lp_pipe_ready_now, &w, LP_PIPE_POLL_YIELDS,
-			  LP_PIPE_POLL_US))
+	/* Another thread of ours may be the other end: it must get in. */
+	int big = lp_big_drop();
+	int ready = lp_spin_until(lp_pipe_ready_now, &w, LP_PIPE_POLL_YIELDS,
+				  LP_PIPE_POLL_US);
+	lp_big_restore(big);
+	if (ready)
 		return lp_sig_interrupted();
-	lp_sig.sleep_word = seq;
+	lp_self()->sleep_word = seq;
 	__atomic_add_fetch(sleepers, 1, __ATOMIC_SEQ_CST);
 	uint32_t seen = __atomic_load_n(seq, __ATOMIC_SEQ_CST);
-	if ((r = lp_sig_interrupted()) == 0 && !lp_pipe_ready(v, need))
-		lp_exo_futex_wait(seq, seen, EXO_WAIT_FOREVER);
+	if ((r = lp_sig_interrupted()) == 0 && !lp_pipe_ready(v, need)) {
+		big = lp_big_drop();
+		lp_exo_futex_wait(seq, seen, EXO_WAIT_FOREVER, 0,
+				  EXO_FUTEX_BITSET_ANY, 0);
+		lp_big_restore(big);
+	}
 	__atomic_sub_fetch(sleepers, 1, __ATOMIC_SEQ_CST);
-	lp_sig.sleep_word = 0;
+	lp_self()->sleep_word = 0;
 	return r < 0 ? r : lp_sig_interrupted();
 }
 

@@ -376,7 +376,7 @@ static void lp_exec_state_signals(struct lp_exec_state *es)
 {
 	lp_sig_init();
 	lp_pm_notified();
-	es->mask = lp_sig.mask;
+	es->mask = lp_self()->mask;
 	lp_sig_export(&es->sig);
 	es->ignored = 0;
 	for (int s = 1; s <= LP_NSIG; s++)
@@ -657,7 +657,7 @@ void lp_exec_start(void)
 	for (int s = 1; s <= LP_NSIG; s++)
 		if (es->ignored & LP_SIGBIT(s))
 			lp_sig.action[s].handler = LP_SIG_IGN;
-	lp_sig.mask = es->mask & ~LP_UNBLOCKABLE;
+	lp_self()->mask = es->mask & ~LP_UNBLOCKABLE;
 	lp_sig_import(&es->sig);
 	lp_stack_reserve(es->stack_lo, EXO_STACK_TOP);
 	lp_fd_import(es);

@@ -20,6 +20,8 @@
  * The child then re-establishes what it must not share (lp_proc_after_fork)
  * and returns 0. A few kernel calls per fork, none per page.
  */
+#include "lp/futex.h"
+#include "lp/lock.h"
 #include "lp/mem.h"
 #include "lp/pipe.h"
 #include "lp/proc.h"
@@ -61,15 +63,15 @@ static long share(long dom, uint64_t lo, uint64_t hi, enum lp_share how)
 }
 
 /* What the upcall may write before it has resolved a copy-on-write
- * fault -- its stacks, the signal state, the gateway's call count, the
- * memory generation -- page-rounded, sorted and merged: a fault there
+ * fault -- the main thread's stacks and block, the signal state, the
+ * gateway's call count, the memory generation -- page-rounded, sorted and merged: a fault there
  * could not be handled, so the child gets its own copies at once and ours
  * are never write-protected. So do the pages both sides write as soon as
  * fork returns (the stack where lp_fork_save left it and the page below
  * it, the thread's own struct at the thread pointer, where musl's fork
  * writes the tid): copying them now saves each side a copy-on-write
  * fault, which costs more than a copy (five faults a fork+exit+wait). */
-#define LP_OWN_MAX 7
+#define LP_OWN_MAX 8
 #define LP_THREAD_SELF_BYTES 256 /* musl's struct pthread: 200 on x86_64 */
 static struct lp_span {
 	uint64_t lo, hi;
@@ -89,14 +91,19 @@ static void own_add(uint64_t lo, uint64_t hi)
 
 /* Fills lp_own (merging overlapping spans); rsp is the stack pointer
  * the child starts with. */
-static void own_collect(const struct lp_sig_upcall *u, uint64_t rsp)
+static void own_collect(uint64_t rsp)
 {
 	lp_nown = 0;
 	own_add(rsp - LP_PAGE, rsp + 1);
 	if (lp_tls_base())
 		own_add(lp_tls_base(), lp_tls_base() + LP_THREAD_SELF_BYTES);
-	own_add(u->stack_lo[0], u->stack_hi[0]);
-	own_add(u->stack_lo[1], u->stack_hi[1]);
+	/* The main thread's, whichever thread forks: our main thread's
+	 * upcall writes them, ours as well as the child's (another thread
+	 * forking has its own in its slot, copied whole: share_memory). */
+	const struct lp_thread *m = &lp_main_thread;
+	own_add(m->stack_lo[0], m->stack_hi[0]);
+	own_add(m->stack_lo[1], m->stack_hi[1]);
+	own_add((uint64_t)m, (uint64_t)(m + 1));
 	own_add((uint64_t)&lp_sig, (uint64_t)(&lp_sig + 1));
 	own_add((uint64_t)&lp_exo_calls, (uint64_t)(&lp_exo_calls + 1));
 	own_add((uint64_t)&lp_mem_generation,
@@ -151,9 +158,12 @@ static long share_private(long dom, uint64_t lo, uint64_t hi, uint64_t offset)
 static long share_memory(long dom)
 {
 	long r;
+	uint64_t slo, shi;
+	lp_thread_slot(lp_self(), &slo, &shi); /* the forking thread's own */
 	if ((r = share_private(dom, EXO_USER_BASE, LP_PARK_OFFSET, 0)) < 0 ||
 	    (r = share_private(dom, LP_PARK_OFFSET, LP_PIPE_DATA_VA,
 			       LP_PARK_OFFSET)) < 0 ||
+	    (r = share(dom, slo, shi, LP_SHARE_COPY)) < 0 ||
 	    (r = share_cow(dom, LP_FS_AREA_END, LP_PROCINFO_VA)) < 0)
 		return r;
 	return share_cow(dom, LP_PROCINFO_VA + LP_PAGE, EXO_USER_TOP);
@@ -165,7 +175,7 @@ static long lp_fork_parent(const struct pm_fork_rep *f, struct lp_fork_ctx *c)
 	struct lp_sig_upcall u;
 	struct pm_commit_rep cr;
 	lp_sig_upcall(&u);
-	own_collect(&u, c->rsp);
+	own_collect(c->rsp);
 	long r = share_memory(f->domain);
 	if (r == 0) {
 		const struct pm_commit_req q = {
@@ -173,6 +183,7 @@ static long lp_fork_parent(const struct pm_fork_rep *f, struct lp_fork_ctx *c)
 			.rsp = c->rsp, .rdi = (uint64_t)c,
 			.fs_base = lp_tls_base(), .upcall_entry = u.entry,
 			.upcall_stack = u.stack_top,
+			.gs_base = (uint64_t)lp_self(),
 		};
 		r = lp_pm_commit(&q, &cr);
 	}
@@ -182,7 +193,9 @@ static long lp_fork_parent(const struct pm_fork_rep *f, struct lp_fork_ctx *c)
 		lp_pm_abort(&a, &ar);
 	}
 	lp_exo_cap_delete(f->domain); /* revoked by the commit already */
-	return r < 0 ? r : f->pid;
+	if (r < 0) /* fork's own errors: the commit's others are EAGAIN */
+		return r == -ENOMEM ? -ENOMEM : -EAGAIN;
+	return f->pid;
 }
 
 /* fork(): returns the child's pid here and 0 in the child, or -EAGAIN
@@ -237,9 +250,12 @@ long lp_clone_vfork(int (*fn)(void *), void *stack, void *arg)
 
 void lp_proc_after_fork(void)
 {
+	lp_big_after_fork();
 	lp_ids_after_fork();
+	lp_thread_after_fork(lp_self());
 	lp_fs_after_fork();
 	lp_pm_after_fork();
 	lp_sig_after_fork();
 	lp_pipe_after_fork();
+	lp_robust_after_fork();
 }

@@ -10,6 +10,7 @@
 #include <exo/ring.h>
 
 #include "lp/arch.h"
+#include "lp/lock.h"
 #include "lp/mem.h"
 #include "lp/proc.h"
 #include "lp/procinfo.h"
@@ -28,6 +29,14 @@ struct lp_pmc {
 };
 
 static struct lp_pmc lp_pmc;
+
+/* Threads take turns on the channel: a call holds lp_pmc_turn from its
+ * request to its reply (taken with the big lock dropped: a wait may hold
+ * it long, asleep without the big lock); sending holds lp_pmc_send_word
+ * (a spin: posts come from the upcall too, which may have interrupted a
+ * send of its own thread -- then it goes ahead, the process is dying). */
+static struct lp_lock lp_pmc_turn;
+static struct lp_thread *lp_pmc_sender;
 
 static void lp_pmc_init(void)
 {
@@ -91,6 +100,8 @@ void lp_pm_after_fork(void)
 	 * upcall, which must not be the first to write this (copy-on-write)
 	 * page. */
 	lp_pmc_init();
+	lp_pmc_turn.word = 0; /* another thread's call is not ours */
+	lp_pmc_sender = 0;
 }
 
 /* Puts m in the request ring (it has room: one request at a time, plus
@@ -98,10 +109,20 @@ void lp_pm_after_fork(void)
 static void lp_pmc_send(const struct pm_msg *m)
 {
 	void *slot;
+	struct lp_thread *me = lp_self(), *none = 0;
+	int mine = __atomic_load_n(&lp_pmc_sender, __ATOMIC_RELAXED) == me;
+	while (!mine && !__atomic_compare_exchange_n(&lp_pmc_sender, &none, me,
+						     0, __ATOMIC_ACQUIRE,
+						     __ATOMIC_RELAXED)) {
+		none = 0;
+		lp_exo_yield();
+	}
 	while (!(slot = exo_ring_prod_slot(lp_pmc.req)))
 		lp_exo_yield();
 	memcpy(slot, m, sizeof(*m));
 	exo_ring_produce(lp_pmc.req);
+	if (!mine)
+		__atomic_store_n(&lp_pmc_sender, 0, __ATOMIC_RELEASE);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&lp_pmc.status->sleeping, __ATOMIC_RELAXED))
 		lp_exo_notify(lp_pmc.env, 1); /* the manager's PM_BIT_DOOR */
@@ -117,8 +138,11 @@ static long lp_pmc_sleep(void)
 	};
 	uint64_t seen = exo_ring_cons_prepare(lp_pmc.rep);
 	long r = 0;
-	if (seen == w[0].seen)
+	if (seen == w[0].seen) {
+		int big = lp_big_drop(); /* we hold the channel's turn */
 		r = lp_exo_wait_any(w, 2, EXO_WAIT_FOREVER);
+		lp_big_restore(big);
+	}
 	exo_ring_finish_wait(&lp_pmc.rep->cons_waiting);
 	if (r == 1) {
 		lp_pmc.dead = 1;
@@ -151,8 +175,10 @@ static long lp_pmc_receive(struct pm_msg *m, int cancel)
 			return r;
 		if (r == -EINTR && cancel && !cancelled &&
 		    lp_sig_interrupted() == -LP_ERESTARTSYS) {
-			struct pm_msg c = { .op = PM_OP_cancel, .len = sizeof(c),
-					    .id = ++lp_pmc.next_id };
+			struct pm_msg c = {
+				.op = PM_OP_cancel, .len = sizeof(c),
+				.id = __atomic_add_fetch(&lp_pmc.next_id, 1,
+							 __ATOMIC_RELAXED) };
 			lp_pmc_send(&c);
 			cancelled = 1;
 		}
@@ -166,10 +192,16 @@ static long lp_pmc_call(struct pm_msg *m)
 		return -ENOSYS;
 	if (lp_pmc.dead)
 		return -EIO;
+	int big = lp_big_drop(); /* the turn comes before the big lock */
+	if (lp_multithreaded)
+		lp_lock_take(&lp_pmc_turn);
+	lp_big_restore(big);
 	m->len = sizeof(*m);
-	m->id = ++lp_pmc.next_id;
+	m->id = __atomic_add_fetch(&lp_pmc.next_id, 1, __ATOMIC_RELAXED);
 	lp_pmc_send(m);
 	long r = lp_pmc_receive(m, m->op == PM_OP_wait);
+	if (lp_multithreaded)
+		lp_lock_give(&lp_pmc_turn);
 	return r < 0 ? r : m->ret;
 }
 
@@ -180,7 +212,7 @@ static void lp_pmc_post(struct pm_msg *m)
 	if (!lp_pm_connected() || lp_pmc.dead)
 		return;
 	m->len = sizeof(*m);
-	m->id = ++lp_pmc.next_id;
+	m->id = __atomic_add_fetch(&lp_pmc.next_id, 1, __ATOMIC_RELAXED);
 	lp_pmc_send(m);
 }
 

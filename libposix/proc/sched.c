@@ -1,8 +1,8 @@
 /* The scheduler calls: yield, CPU affinity, class and priority
  * (sched_setscheduler and friends), nice values (getpriority and
  * setpriority) and the CPU one runs on. Linux's pid names one thread; a
- * process is one env today, so pid 0 or the caller's own pid acts on the
- * calling env through the kernel (exo_env_sched_*, with Linux's rules
+ * thread is an env, so pid 0 or a tid of the caller's threads acts on
+ * that env through the kernel (exo_env_sched_*, with Linux's rules
  * applied here: lp/sched_rule.h), and any other pid goes to the process
  * manager, which holds every process's env and checks the permissions
  * (PM_OP_sched_*, prio_*). The kernel's classes carry Linux's SCHED_*
@@ -10,9 +10,11 @@
 #include <exo/info.h>
 
 #include "lp/clock.h"
+#include "lp/lock.h"
 #include "lp/mem.h"
 #include "lp/proc.h"
 #include "lp/sched_rule.h"
+#include "lp/thread.h"
 
 /* The CPU mask's size, in bytes, as Linux reports it for a machine with
  * at most 64 CPUs. */
@@ -20,9 +22,20 @@
 #define LP_NICE_MIN (-20)
 #define LP_NICE_MAX 19
 
-static int lp_is_self(int32_t pid)
+#define LP_SCHED_PM (-2L) /* not an env of ours we hold: ask pm */
+
+/* The env capability that names thread pid of ours: the calling env for
+ * 0 or our own tid, another thread's env for its tid; LP_SCHED_PM for
+ * any other pid (the main thread seen from another thread included: the
+ * manager holds its env). */
+static long lp_sched_env(int32_t pid)
 {
-	return pid == 0 || pid == lp_ids()->pid;
+	if (pid == 0 || pid == (int32_t)lp_gettid(0))
+		return EXO_SELF;
+	for (struct lp_thread *t = lp_threads; t; t = t->next)
+		if (t->tid == pid && t->env != EXO_SELF)
+			return t->env;
+	return LP_SCHED_PM;
 }
 
 static int lp_priv(void)
@@ -35,8 +48,9 @@ static long lp_sched_of(int32_t pid, struct exo_sched *s)
 {
 	struct pm_sched_get_req q = { pid };
 	struct pm_sched_get_rep r;
-	if (lp_is_self(pid))
-		return lp_exo_env_sched_get(EXO_SELF, s);
+	long env = lp_sched_env(pid);
+	if (env != LP_SCHED_PM)
+		return lp_exo_env_sched_get(env, s);
 	long e = lp_pm_sched_get(&q, &r);
 	if (e < 0)
 		return e == -ENOSYS ? -ESRCH : e;
@@ -46,13 +60,14 @@ static long lp_sched_of(int32_t pid, struct exo_sched *s)
 	return 0;
 }
 
-/* The caller's own class change (what: PM_SCHED_CLASS or _PARAM, the
- * latter keeping the class and its flags). Returns 0, -EINVAL, -EPERM. */
-static long lp_sched_set_own(uint32_t what, uint32_t kind, uint32_t prio,
-			     uint32_t flags)
+/* A class change of env, a thread of ours (what: PM_SCHED_CLASS or
+ * _PARAM, the latter keeping the class and its flags). Returns 0,
+ * -EINVAL, -EPERM. */
+static long lp_sched_set_own(long env, uint32_t what, uint32_t kind,
+			     uint32_t prio, uint32_t flags)
 {
 	struct exo_sched now, s;
-	long e = lp_exo_env_sched_get(EXO_SELF, &now);
+	long e = lp_exo_env_sched_get(env, &now);
 	if (e < 0)
 		return e;
 	if (what == PM_SCHED_PARAM)
@@ -64,7 +79,7 @@ static long lp_sched_set_own(uint32_t what, uint32_t kind, uint32_t prio,
 			     (flags & EXO_SCHED_F_RESET) != 0))
 		return -EPERM;
 	s = (struct exo_sched){ .kind = kind, .prio = prio, .flags = flags };
-	return lp_exo_env_sched_set(EXO_SELF, &s, EXO_SCHED_SET_CLASS);
+	return lp_exo_env_sched_set(env, &s, EXO_SCHED_SET_CLASS);
 }
 
 /* A class change of pid: ours here, another's by the manager. */
@@ -78,8 +93,9 @@ static long lp_sched_set(int32_t pid, uint32_t what, uint32_t kind,
 		.rlim_nice = lp_rlimit_cur(LP_RLIMIT_NICE),
 	};
 	struct pm_sched_set_rep r;
-	if (lp_is_self(pid))
-		return lp_sched_set_own(what, kind, prio, flags);
+	long env = lp_sched_env(pid);
+	if (env != LP_SCHED_PM)
+		return lp_sched_set_own(env, what, kind, prio, flags);
 	long e = lp_pm_sched_set(&q, &r);
 	return e == -ENOSYS ? -ESRCH : e;
 }
@@ -95,12 +111,15 @@ static long lp_param_read(long p, int32_t *prio)
 	return 0;
 }
 
-/* sched_yield(): the caller goes behind every runnable env of its rank.
- * Returns 0. */
+/* sched_yield(): the caller goes behind every runnable env of its rank,
+ * without the big lock (the thread it yields to may want it). Returns
+ * 0. */
 long lp_sched_yield(const long *arg)
 {
 	(void)arg;
+	int big = lp_big_drop();
 	lp_exo_yield();
+	lp_big_restore(big);
 	return 0;
 }
 
@@ -224,8 +243,9 @@ long lp_sched_setaffinity(const long *arg)
 	if (lp_uaccess((void *)arg[2], len, 0) < 0)
 		return -EFAULT;
 	memcpy(&s.cpus, (const void *)arg[2], len);
-	if (lp_is_self(pid))
-		return lp_exo_env_sched_set(EXO_SELF, &s, EXO_SCHED_SET_CPUS);
+	long env = lp_sched_env(pid);
+	if (env != LP_SCHED_PM)
+		return lp_exo_env_sched_set(env, &s, EXO_SCHED_SET_CPUS);
 	const struct pm_sched_set_req q = { .pid = pid, .what = PM_SCHED_CPUS,
 					    .cpus = s.cpus };
 	struct pm_sched_set_rep r;
@@ -270,9 +290,12 @@ long lp_getcpu(const long *arg)
 	return 0;
 }
 
-static int lp_prio_self(long which, long who)
+/* The env getpriority/setpriority(which, who) name when it is a thread
+ * of ours, else LP_SCHED_PM. */
+static long lp_prio_env(long which, long who)
 {
-	return which == LP_PRIO_PROCESS && lp_is_self((int32_t)who);
+	return which == LP_PRIO_PROCESS ? lp_sched_env((int32_t)who)
+					: LP_SCHED_PM;
 }
 
 /* getpriority(which, who): 20 - the lowest nice value among the
@@ -285,8 +308,9 @@ long lp_getpriority(const long *arg)
 	struct pm_prio_get_rep r;
 	if (arg[0] < LP_PRIO_PROCESS || arg[0] > LP_PRIO_USER)
 		return -EINVAL;
-	if (lp_prio_self(arg[0], arg[1])) {
-		long e = lp_exo_env_sched_get(EXO_SELF, &s);
+	long env = lp_prio_env(arg[0], arg[1]);
+	if (env != LP_SCHED_PM) {
+		long e = lp_exo_env_sched_get(env, &s);
 		return e < 0 ? e : 20 - s.level;
 	}
 	long e = lp_pm_prio_get(&q, &r);
@@ -295,19 +319,19 @@ long lp_getpriority(const long *arg)
 	return 20 - r.nice;
 }
 
-/* Our own nice value becomes nice: lowering it needs RLIMIT_NICE or
- * root. Returns 0 or -EACCES. */
-static long lp_nice_own(int32_t nice)
+/* The nice value of env, a thread of ours, becomes nice: lowering it
+ * needs RLIMIT_NICE or root. Returns 0 or -EACCES. */
+static long lp_nice_own(long env, int32_t nice)
 {
 	struct exo_sched s;
-	long e = lp_exo_env_sched_get(EXO_SELF, &s);
+	long e = lp_exo_env_sched_get(env, &s);
 	if (e < 0)
 		return e;
 	if (nice < s.level &&
 	    !lp_sched_can_nice(lp_priv(), lp_rlimit_cur(LP_RLIMIT_NICE), nice))
 		return -EACCES;
 	s.level = nice;
-	e = lp_exo_env_sched_set(EXO_SELF, &s, EXO_SCHED_SET_LEVEL);
+	e = lp_exo_env_sched_set(env, &s, EXO_SCHED_SET_LEVEL);
 	return e == -EPERM ? -EACCES : e; /* beyond the kernel's ceiling */
 }
 
@@ -321,8 +345,9 @@ long lp_setpriority(const long *arg)
 		return -EINVAL;
 	nice = nice < LP_NICE_MIN ? LP_NICE_MIN
 				  : nice > LP_NICE_MAX ? LP_NICE_MAX : nice;
-	if (lp_prio_self(arg[0], arg[1]))
-		return lp_nice_own((int32_t)nice);
+	long env = lp_prio_env(arg[0], arg[1]);
+	if (env != LP_SCHED_PM)
+		return lp_nice_own(env, (int32_t)nice);
 	const struct pm_prio_set_req q = {
 		.which = (int32_t)arg[0], .who = (int32_t)arg[1],
 		.nice = (int32_t)nice,

@@ -4,17 +4,19 @@
  * the default actions.
  *
  * Handlers never run inside libposix. The upcall delivers at once only
- * when it interrupted the program itself (lp_sig.depth == 0): it builds
+ * when it interrupted the program itself (lp_self()->depth == 0): it builds
  * the frame on the interrupted stack (below the red zone) or the
  * alternate stack and edits the upcall frame's registers so that
  * exo_upcall_return enters the handler. Inside libposix it only records
- * the notification (lp_sig.deferred) and bumps lp_sig.wake (and the
+ * the notification (lp_self()->deferred) and bumps lp_sig.wake (and the
  * pipe word a call is about to sleep on), so a futex wait on either
  * never misses it; the call's end (dispatch.c,
  * lp_sig_return_path) then delivers, with a frame whose saved context is
  * the return from lp_sig_enter_sync (entry.S). Faults are delivered at
  * once wherever they happen. */
 #include "lp/clock.h"
+#include "lp/futex.h"
+#include "lp/lock.h"
 #include "lp/mem.h"
 #include "lp/notify.h"
 #include "lp/proc.h"
@@ -29,12 +31,6 @@ LP_NORETURN void lp_sig_restore(const struct exo_regs *r, const void *fx,
 				long depth);
 void __lp_rt_sigreturn(void);
 
-/* The upcall runs here: the kernel writes its frame at the top. */
-#define LP_UPCALL_STACK (16 * 1024)
-static uint8_t lp_upcall_stack[LP_UPCALL_STACK] __attribute__((aligned(64)));
-/* The stack __lp_rt_sigreturn (arch/x86_64/entry.S) switches to. */
-uint8_t lp_sigreturn_stack[LP_SIGRETURN_STACK] __attribute__((aligned(64)));
-
 /* The FPU state a handler starts with (as on Linux): x87 control word
  * 0x37f, MXCSR 0x1f80, all registers empty. */
 const uint8_t lp_fx_clean[LP_FXSAVE_SIZE] __attribute__((aligned(64))) = {
@@ -47,9 +43,8 @@ const uint8_t lp_fx_clean[LP_FXSAVE_SIZE] __attribute__((aligned(64))) = {
 struct lp_sigframe {
 	struct lp_rt_sigframe f;
 	uint64_t magic;
-	int64_t depth; /* lp_sig.depth to restore at sigreturn */
+	int64_t depth; /* lp_self()->depth to restore at sigreturn */
 };
-_Static_assert(offsetof(struct lp_sig_state, depth) == 0, "entry.S");
 
 /* Where a delivery starts: the interrupted context and the frame's
  * ceiling. */
@@ -57,7 +52,7 @@ struct lp_sig_ctx {
 	struct exo_regs regs;
 	const void *fx;   /* its FPU state (fxsave image) */
 	uint64_t top;     /* the frame lies below this */
-	long depth;       /* its lp_sig.depth */
+	long depth;       /* its lp_self()->depth */
 	uint64_t trapno, err, cr2;
 };
 
@@ -78,6 +73,9 @@ __attribute__((weak)) long lp_mem_unshare(uint64_t va, uint64_t len)
 LP_NORETURN void lp_proc_exit_signal(int sig, int core)
 {
 	long status = LP_EXIT_SIGNALED | (core ? LP_EXIT_CORE : 0) | (128 + sig);
+	if (lp_threads && lp_threads->next)
+		lp_threads_end_others();
+	lp_robust_exit_all(); /* held robust locks: EOWNERDEAD for the next */
 	lp_pm_post_exit(pm_status_signaled(sig, core)); /* the manager's word */
 	for (;;)
 		lp_exo_env_exit(status);
@@ -85,12 +83,13 @@ LP_NORETURN void lp_proc_exit_signal(int sig, int core)
 
 void lp_sig_upcall(struct lp_sig_upcall *u)
 {
+	const struct lp_thread *t = lp_self();
 	u->entry = lp_sig.installed ? (uint64_t)lp_upcall_entry : 0;
-	u->stack_top = (uint64_t)(lp_upcall_stack + LP_UPCALL_STACK);
-	u->stack_lo[0] = (uint64_t)lp_upcall_stack;
-	u->stack_hi[0] = u->stack_top;
-	u->stack_lo[1] = (uint64_t)lp_sigreturn_stack;
-	u->stack_hi[1] = (uint64_t)lp_sigreturn_stack + LP_SIGRETURN_STACK;
+	u->stack_top = t->upcall_top;
+	for (int i = 0; i < 2; i++) {
+		u->stack_lo[i] = t->stack_lo[i];
+		u->stack_hi[i] = t->stack_hi[i];
+	}
 }
 
 void lp_sig_install(void)
@@ -98,13 +97,18 @@ void lp_sig_install(void)
 	lp_sig_init();
 	lp_sig.installed = 1;
 	lp_exo_upcall_set(EXO_SELF, (unsigned long)lp_upcall_entry,
-			  (unsigned long)(lp_upcall_stack + LP_UPCALL_STACK));
+			  (unsigned long)lp_self()->upcall_top);
+}
+
+unsigned long lp_sig_upcall_entry(void)
+{
+	return lp_sig.installed ? (unsigned long)lp_upcall_entry : 0;
 }
 
 /* The alternate stack as sigaltstack reports it from sp. */
 static struct lp_stack lp_altstack_seen(uint64_t sp)
 {
-	struct lp_stack s = lp_sig.altstack;
+	struct lp_stack s = lp_self()->altstack;
 	if (lp_sig_on_altstack(sp))
 		s.flags = LP_SS_ONSTACK | (s.flags & (int32_t)LP_SS_AUTODISARM);
 	return s;
@@ -115,7 +119,7 @@ static struct lp_stack lp_altstack_seen(uint64_t sp)
 static uint64_t lp_frame_top(const struct lp_sig_ctx *c,
 			     const struct lp_ksigaction *ka)
 {
-	struct lp_stack *a = &lp_sig.altstack;
+	struct lp_stack *a = &lp_self()->altstack;
 	if (!(ka->flags & LP_SA_ONSTACK) || (a->flags & LP_SS_DISABLE) ||
 	    lp_sig_on_altstack(c->regs.rsp))
 		return c->top;
@@ -142,7 +146,7 @@ static void lp_mcontext_fill(struct lp_sigcontext *m, const struct lp_sig_ctx *c
 }
 
 /* Builds the frame for signal info->signo with action ka (the mask to
- * save: lp_sig.saved_mask after sigsuspend, else the mask) and sets *out
+ * save: lp_self()->saved_mask after sigsuspend, else the mask) and sets *out
  * to enter the handler. Returns 0, or -EFAULT when the stack cannot hold
  * the frame. */
 static long lp_frame_build(const struct lp_sig_ctx *c,
@@ -167,9 +171,9 @@ static long lp_frame_build(const struct lp_sig_ctx *c,
 	f->f.uc.stack = seen;
 	lp_mcontext_fill(&f->f.uc.mcontext, c);
 	f->f.uc.mcontext.fpstate = fxa;
-	f->f.uc.mcontext.oldmask = lp_sig.saved_valid ? lp_sig.saved_mask : lp_sig.mask;
+	f->f.uc.mcontext.oldmask = lp_self()->saved_valid ? lp_self()->saved_mask : lp_self()->mask;
 	f->f.uc.sigmask = f->f.uc.mcontext.oldmask;
-	lp_sig.saved_valid = 0;
+	lp_self()->saved_valid = 0;
 	f->f.info = *info;
 	f->magic = LP_FRAME_MAGIC;
 	f->depth = c->depth;
@@ -187,14 +191,14 @@ static long lp_frame_build(const struct lp_sig_ctx *c,
 /* The mask while sig's handler runs, and SA_RESETHAND. */
 static void lp_handler_entered(int sig, const struct lp_ksigaction *ka)
 {
-	lp_sigset m = lp_sig.mask | ka->mask;
+	lp_sigset m = lp_self()->mask | ka->mask;
 	if (!(ka->flags & LP_SA_NODEFER))
 		m |= LP_SIGBIT(sig);
 	lp_sig_setmask(m);
 	if (ka->flags & LP_SA_RESETHAND)
 		lp_sig.action[sig].handler = LP_SIG_DFL;
 	if (!(ka->flags & LP_SA_RESTART))
-		lp_sig.restart_ok = 0;
+		lp_self()->restart_ok = 0;
 }
 
 /* Takes the next deliverable signal that does something (ignored ones are
@@ -258,7 +262,7 @@ static void lp_sig_default(int sig)
 static void lp_sig_default_entry(int sig, struct lp_siginfo *info, void *uc)
 {
 	(void)info, (void)uc;
-	lp_sig.depth = 1;
+	lp_self()->depth = 1;
 	lp_sig_default(sig);
 }
 
@@ -354,7 +358,7 @@ void lp_sig_notified(uint64_t bits)
 
 void lp_sig_take_deferred(void)
 {
-	uint64_t bits = __atomic_exchange_n(&lp_sig.deferred, 0, __ATOMIC_RELAXED);
+	uint64_t bits = __atomic_exchange_n(&lp_self()->deferred, 0, __ATOMIC_RELAXED);
 	if (bits)
 		lp_sig_notified(bits);
 }
@@ -363,25 +367,25 @@ void lp_sig_take_deferred(void)
 LP_NORETURN void lp_upcall(struct exo_upcall_frame *f, void *fx)
 {
 	int fault = f->type != EXO_UPCALL_NOTIFY;
-	if (!fault && lp_sig.depth) {
+	if (!fault && lp_self()->depth) {
 		/* Inside libposix: its call's end delivers; the bump ends a
 		 * futex wait on lp_sig.wake that has not begun yet. */
-		lp_sig.deferred |= f->notify;
+		lp_self()->deferred |= f->notify;
 		__atomic_add_fetch(&lp_sig.wake, 1, __ATOMIC_RELAXED);
-		if (lp_sig.sleep_word)
-			__atomic_add_fetch(lp_sig.sleep_word, 1, __ATOMIC_SEQ_CST);
+		if (lp_self()->sleep_word)
+			__atomic_add_fetch(lp_self()->sleep_word, 1, __ATOMIC_SEQ_CST);
 		lp_upcall_resume(f, fx);
 	}
 	if (fault ? !lp_sig_fault(f) : (lp_sig_notified(f->notify), 0))
 		lp_upcall_resume(f, fx);
 	struct lp_sig_ctx c = {
 		.regs = f->regs, .fx = fx, .top = f->regs.rsp - 128,
-		.depth = lp_sig.depth,
+		.depth = lp_self()->depth,
 		.trapno = fault ? f->vector : 0, .err = fault ? f->error : 0,
 		.cr2 = f->type == EXO_UPCALL_FAULT ? f->addr : 0,
 	};
 	if (lp_sig_deliver_ctx(&c, &f->regs)) {
-		lp_sig.depth = 0;
+		lp_self()->depth = 0;
 		lp_upcall_resume(f, lp_fx_clean);
 	}
 	lp_upcall_resume(f, fx);
@@ -427,21 +431,26 @@ static int lp_sig_deliver_all(void)
 		}
 		lp_sig_take_deferred();
 	}
-	if (lp_sig.saved_valid) {
-		lp_sig_setmask(lp_sig.saved_mask);
-		lp_sig.saved_valid = 0;
+	if (lp_self()->saved_valid) {
+		lp_sig_setmask(lp_self()->saved_mask);
+		lp_self()->saved_valid = 0;
 	}
 	return ran;
 }
 
 long lp_sig_return_path(long (*call)(const long *arg), const long *arg, long r)
 {
-	lp_sig.depth++;
-	lp_sig.restart_ok = 1;
+	lp_self()->depth++;
+	lp_self()->restart_ok = 1;
 	int ran = lp_sig_deliver_all();
-	if (r == -LP_ERESTARTSYS)
-		r = ran && !lp_sig.restart_ok ? -EINTR : call(arg);
-	lp_sig.depth--;
+	if (r == -LP_ERESTARTSYS && ran && !lp_self()->restart_ok) {
+		r = -EINTR;
+	} else if (r == -LP_ERESTARTSYS) {
+		lp_big_take();
+		r = call(arg);
+		lp_big_give();
+	}
+	lp_self()->depth--;
 	return r;
 }
 
@@ -502,9 +511,9 @@ static void lp_altstack_restore(const struct lp_stack *s, uint64_t sp)
 	if (lp_sig_on_altstack(sp))
 		return;
 	if (s->flags & LP_SS_DISABLE)
-		lp_sig.altstack = (struct lp_stack){ .flags = LP_SS_DISABLE };
+		lp_self()->altstack = (struct lp_stack){ .flags = LP_SS_DISABLE };
 	else if (s->size >= LP_MINSIGSTKSZ)
-		lp_sig.altstack = (struct lp_stack){
+		lp_self()->altstack = (struct lp_stack){
 			.sp = s->sp, .size = s->size,
 			.flags = s->flags & (int32_t)LP_SS_AUTODISARM };
 }
@@ -539,7 +548,7 @@ void lp_sig_after_fork(void)
 {
 	for (int s = 1; s <= LP_NSIG; s++)
 		lp_sig_flush(s);
-	lp_sig.deferred = 0;
+	lp_self()->deferred = 0;
 	lp_sig.installed = 0; /* the child's env sets its own upcall */
 	lp_timers_reset();
 }
@@ -549,6 +558,6 @@ void lp_sig_after_exec(void)
 	for (int s = 1; s <= LP_NSIG; s++)
 		if (lp_sig.action[s].handler > LP_SIG_IGN)
 			lp_sig.action[s] = (struct lp_ksigaction){ 0 };
-	lp_sig.altstack = (struct lp_stack){ .flags = LP_SS_DISABLE };
+	lp_self()->altstack = (struct lp_stack){ .flags = LP_SS_DISABLE };
 	lp_timers_reset();
 }

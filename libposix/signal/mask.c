@@ -1,7 +1,7 @@
 /* The calls that read and set signal state without waiting:
  * rt_sigaction, rt_sigprocmask, rt_sigpending and sigaltstack. Linux keeps
  * the mask per thread; with one thread per process (no clone yet) it is
- * lp_sig.mask. Each decodes and checks its arguments, then acts through
+ * lp_self()->mask. Each decodes and checks its arguments, then acts through
  * signal/state.c. */
 #include "lp/mem.h"
 #include "lp/proc.h"
@@ -53,7 +53,7 @@ long lp_rt_sigprocmask(const long *arg)
 	long how = arg[0];
 	const lp_sigset *set = (const lp_sigset *)arg[1];
 	lp_sigset *oldset = (lp_sigset *)arg[2];
-	lp_sigset old = lp_sig.mask, s = 0;
+	lp_sigset old = lp_self()->mask, s = 0;
 	if (arg[3] != sizeof(lp_sigset))
 		return -EINVAL;
 	if (set && how != LP_SIG_BLOCK && how != LP_SIG_UNBLOCK &&
@@ -80,7 +80,7 @@ long lp_rt_sigprocmask(const long *arg)
 long lp_rt_sigpending(const long *arg)
 {
 	size_t n = (size_t)arg[1];
-	lp_sigset p = lp_sig.pending & lp_sig.mask;
+	lp_sigset p = lp_sig.pending & lp_self()->mask;
 	if (n > sizeof(p))
 		return -EINVAL;
 	if (lp_uaccess((void *)arg[0], n, 1) < 0)
@@ -96,7 +96,7 @@ long lp_rt_sigpending(const long *arg)
 long lp_sigaltstack(const long *arg)
 {
 	const struct lp_stack *ss = (const struct lp_stack *)arg[0];
-	struct lp_stack *old = (struct lp_stack *)arg[1], cur = lp_sig.altstack, n;
+	struct lp_stack *old = (struct lp_stack *)arg[1], cur = lp_self()->altstack, n;
 	uint64_t sp = (uint64_t)__builtin_frame_address(0);
 	int on = lp_sig_on_altstack(sp);
 	if ((ss && lp_uaccess(ss, sizeof(*ss), 0) < 0) ||
@@ -115,7 +115,7 @@ long lp_sigaltstack(const long *arg)
 			return -ENOMEM;
 		else
 			n.flags &= (int32_t)LP_SS_AUTODISARM, n.pad = 0;
-		lp_sig.altstack = n;
+		lp_self()->altstack = n;
 	}
 	if (old) {
 		if (on)

@@ -33,7 +33,7 @@ void lp_sig_init(void)
 	for (int i = 0; i < LP_SIGQ_MAX; i++)
 		lp_sig.q[i].next = (int16_t)(i + 1 < LP_SIGQ_MAX ? i + 1 : -1);
 	lp_sig.free = 0;
-	lp_sig.altstack.flags = LP_SS_DISABLE;
+	lp_self()->altstack.flags = LP_SS_DISABLE;
 }
 
 enum lp_sig_default lp_sig_default_action(int sig)
@@ -71,7 +71,7 @@ long lp_sig_set_action(int sig, const struct lp_ksigaction *act,
 
 void lp_sig_setmask(lp_sigset m)
 {
-	lp_sig.mask = m & ~LP_UNBLOCKABLE;
+	lp_self()->mask = m & ~LP_UNBLOCKABLE;
 }
 
 /* Returns a queue entry to the pool. */
@@ -166,7 +166,7 @@ long lp_sig_generate(const struct lp_siginfo *si)
 	lp_sig_init();
 	lp_sig_stop_cont(sig);
 	__atomic_add_fetch(&lp_sig.wake, 1, __ATOMIC_RELAXED);
-	if (!(lp_sig.mask & LP_SIGBIT(sig)) && lp_sig_ignored(sig))
+	if (!(lp_self()->mask & LP_SIGBIT(sig)) && lp_sig_ignored(sig))
 		return 0;
 	if (sig < LP_SIGRTMIN) {
 		if (!(lp_sig.pending & LP_SIGBIT(sig)))
@@ -181,10 +181,10 @@ long lp_sig_generate(const struct lp_siginfo *si)
 void lp_sig_force(int sig)
 {
 	lp_sig_init();
-	int blocked = (lp_sig.mask & LP_SIGBIT(sig)) != 0;
+	int blocked = (lp_self()->mask & LP_SIGBIT(sig)) != 0;
 	if (blocked || lp_sig.action[sig].handler == LP_SIG_IGN)
 		lp_sig.action[sig].handler = LP_SIG_DFL;
-	lp_sig.mask &= ~LP_SIGBIT(sig);
+	lp_self()->mask &= ~LP_SIGBIT(sig);
 }
 
 /* Takes the first queued siginfo of real-time signal sig into *out (or

@@ -5,6 +5,7 @@
  * makes the kernel refuse the wait (the word moved), so none is missed;
  * a notification during the wait ends it with -EINTR. */
 #include "lp/clock.h"
+#include "lp/lock.h"
 #include "lp/mem.h"
 #include "lp/signal.h"
 
@@ -13,7 +14,11 @@ void lp_sig_wait(uint32_t seen, uint64_t deadline)
 	uint64_t now = lp_clock_boot_ns(), timeout = EXO_WAIT_FOREVER;
 	if (deadline != ~0UL)
 		timeout = deadline > now ? deadline - now : EXO_WAIT_POLL;
-	lp_exo_futex_wait(&lp_sig.wake, seen, timeout);
+	int big = lp_big_drop(); /* the waker may be one of our threads */
+	/* Private: only this process's notifications end it. */
+	lp_exo_futex_wait(&lp_sig.wake, seen, timeout, EXO_FUTEX_PRIVATE,
+			  EXO_FUTEX_BITSET_ANY, 0);
+	lp_big_restore(big);
 }
 
 /* lp_sig.wake, read before a check that a wait follows. */
@@ -44,10 +49,10 @@ long lp_rt_sigsuspend(const long *arg)
 		return -EINVAL;
 	if (lp_uaccess((void *)arg[0], sizeof(lp_sigset), 0) < 0)
 		return -EFAULT;
-	lp_sig.saved_mask = lp_sig.mask;
+	lp_self()->saved_mask = lp_self()->mask;
 	lp_sig_setmask(*(const lp_sigset *)arg[0]);
 	lp_sig_sleep_until(~0UL);
-	lp_sig.saved_valid = 1;
+	lp_self()->saved_valid = 1;
 	return -EINTR;
 }
 

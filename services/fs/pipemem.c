@@ -34,7 +34,7 @@ static long pipemem_give(void *ctx, long mem, long domain)
 static void pipemem_wake(void *ctx, uint32_t *word)
 {
 	(void)ctx;
-	exo_futex_wake(word, ~0UL >> 1);
+	exo_futex_wake(word, ~0UL >> 1, 0, EXO_FUTEX_BITSET_ANY);
 }
 
 void fs_pipemem_install(struct fs_server *s)

@@ -108,6 +108,7 @@ static long env_start(struct pm_proc *p, struct pm_proc *c,
 	if ((e = pm_sched_inherit(svc_of(p)->env, env, 1, c->euid)) < 0 ||
 	    (e = exo_env_set_regs(env, &regs)) < 0 ||
 	    (e = exo_env_set_tls(env, q->fs_base)) < 0 ||
+	    (e = exo_env_set_gs(env, q->gs_base)) < 0 ||
 	    (q->upcall_entry &&
 	     (e = exo_upcall_set(env, q->upcall_entry, q->upcall_stack)) < 0) ||
 	    (e = exo_env_watch(env, pm.self_env, PM_BIT_ENDED)) < 0 ||
@@ -128,12 +129,14 @@ static long op_commit(struct pm_proc *p, const struct pm_commit_req *q,
 	if (!c)
 		return -ESRCH;
 	if (q->rip >= EXO_USER_TOP || q->rsp >= EXO_USER_TOP ||
-	    q->fs_base >= EXO_USER_TOP || q->upcall_entry >= EXO_USER_TOP ||
+	    q->fs_base >= EXO_USER_TOP || q->gs_base >= EXO_USER_TOP ||
+	    q->upcall_entry >= EXO_USER_TOP ||
 	    q->upcall_stack > EXO_USER_TOP)
 		return -EINVAL;
 	/* The parent's hold on the child's memory ends here. */
 	pm_shell_reclaim(svc_of(c));
-	return env_start(p, c, q);
+	long e = pm_shell_ready(c);
+	return e < 0 ? e : env_start(p, c, q);
 }
 
 static long op_abort(struct pm_proc *p, const struct pm_abort_req *q,
@@ -488,6 +491,24 @@ static long op_cputime(struct pm_proc *p, const struct pm_cputime_req *q,
 	if (svc_of(t)->env >= 0 && exo_env_stat(svc_of(t)->env, &st) == 0)
 		r->ns += st.run_ns;
 	return 0;
+}
+
+static long op_tid_new(struct pm_proc *p, const struct pm_tid_new_req *q,
+		       struct pm_tid_new_rep *r)
+{
+	(void)q;
+	long tid = pm_tid_new(&pm.t, p);
+	if (tid < 0)
+		return tid;
+	r->tid = (int32_t)tid;
+	return 0;
+}
+
+static long op_tid_end(struct pm_proc *p, const struct pm_tid_end_req *q,
+		       struct pm_tid_end_rep *r)
+{
+	(void)r;
+	return pm_tid_end(&pm.t, p, q->tid);
 }
 
 static long op_sched_get(struct pm_proc *p, const struct pm_sched_get_req *q,

@@ -31,6 +31,8 @@ struct pm_svc {
 	long env;                 /* its env, once committed or spawned */
 	struct exo_region page;   /* its process page, writable here */
 	int fs_client;            /* the file server knows it (id = pid) */
+	int fs_pending;           /* its FS_CTL_CLONE's reply is not read */
+	int32_t fs_ret;           /* that reply's result, once read */
 	int exit_posted;          /* PM_OP_exit told its status */
 	int32_t exit_status;
 	int parked;               /* a wait waits in `wait` */
@@ -66,9 +68,14 @@ static inline struct pm_svc *svc_of(struct pm_proc *p)
 /* ---- shell.c: making and unmaking a process's domain and channels ---- */
 /* Gives the embryo p (its svc allocated and zeroed) a new domain with the
  * manager's channel, the status pages, a file server client copied from
- * its parent's and its process page. Returns 0 or -errno (nothing left
- * behind but the zeroed svc). */
+ * its parent's (asked for, not waited for: pm_shell_ready) and its
+ * process page. Returns 0 or -errno (nothing left behind but the zeroed
+ * svc). */
 long pm_shell_new(struct pm_proc *p);
+/* Whether p's file-server client, which pm_shell_new asked for without
+ * waiting, exists: waits for the file server's answer if it has not
+ * been read yet. Returns 0 or the error making it gave. */
+long pm_shell_ready(struct pm_proc *p);
 /* As pm_shell_new, for a domain made elsewhere (init's spawn): the
  * domain capability is handed over. */
 long pm_shell_adopt(struct pm_proc *p, long domain);

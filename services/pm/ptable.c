@@ -8,8 +8,10 @@
 
 void pm_table_init(struct pm_table *t, const struct pm_alloc *a)
 {
-	for (size_t i = 0; i < PM_HASH; i++)
+	for (size_t i = 0; i < PM_HASH; i++) {
 		t->hash[i] = 0;
+		t->tid_hash[i] = 0;
+	}
 	t->a = *a;
 	t->last_pid = 1;
 	t->nprocs = 0;
@@ -86,9 +88,17 @@ struct pm_proc *pm_add_init(struct pm_table *t, uint32_t uid, uint32_t gid)
 }
 
 /* Whether pid is a process's pid, or a group's or session's id. */
+struct pm_tid *pm_tid_find(struct pm_table *t, int32_t tid)
+{
+	struct pm_tid *x = t->tid_hash[(uint32_t)tid % PM_HASH];
+	while (x && x->tid != tid)
+		x = x->hnext;
+	return x;
+}
+
 static int pid_used(struct pm_table *t, int32_t pid)
 {
-	if (pm_find(t, pid))
+	if (pm_find(t, pid) || pm_tid_find(t, pid))
 		return 1;
 	for (size_t i = 0; i < PM_HASH; i++)
 		for (struct pm_proc *p = t->hash[i]; p; p = p->hnext)
@@ -152,6 +162,43 @@ long pm_fork(struct pm_table *t, struct pm_proc *parent, int64_t nproc_max,
 	return 0;
 }
 
+long pm_tid_new(struct pm_table *t, struct pm_proc *p)
+{
+	int32_t tid = pid_next(t);
+	if (!tid)
+		return -EAGAIN;
+	struct pm_tid *x = t->a.alloc(t->a.ctx, sizeof(*x));
+	if (!x)
+		return -ENOMEM;
+	struct pm_tid **h = &t->tid_hash[(uint32_t)tid % PM_HASH];
+	*x = (struct pm_tid){ .tid = tid, .proc = p, .hnext = *h,
+			      .pnext = p->tids };
+	*h = p->tids = x;
+	return tid;
+}
+
+/* Unlinks x from the hash and from its process's list and frees it. */
+static void tid_free(struct pm_table *t, struct pm_tid *x)
+{
+	struct pm_tid **pp = &t->tid_hash[(uint32_t)x->tid % PM_HASH];
+	while (*pp != x)
+		pp = &(*pp)->hnext;
+	*pp = x->hnext;
+	for (pp = &x->proc->tids; *pp != x; pp = &(*pp)->pnext)
+		;
+	*pp = x->pnext;
+	t->a.free(t->a.ctx, x);
+}
+
+long pm_tid_end(struct pm_table *t, struct pm_proc *p, int32_t tid)
+{
+	struct pm_tid *x = pm_tid_find(t, tid);
+	if (!x || x->proc != p)
+		return -ESRCH;
+	tid_free(t, x);
+	return 0;
+}
+
 void pm_drop_embryo(struct pm_table *t, struct pm_proc *e)
 {
 	detach(t, e);
@@ -169,6 +216,8 @@ void pm_exit(struct pm_table *t, struct pm_proc *p, int32_t wstatus,
 	p->state = PM_ZOMBIE;
 	p->wstatus = wstatus;
 	p->code = code;
+	while (p->tids)
+		tid_free(t, p->tids);
 	while (p->kids && r) {
 		struct pm_proc *k = p->kids;
 		unlink_kid(k);

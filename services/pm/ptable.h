@@ -42,7 +42,18 @@ struct pm_proc {
 	struct pm_proc *parent;        /* 0 only for init */
 	struct pm_proc *kids, *sib;    /* children, and the next sibling */
 	struct pm_proc *hnext;         /* pid hash chain */
+	struct pm_tid *tids;           /* its threads' ids but the first's
+				        * (which is the pid) */
 	void *svc;                     /* the service's data (channels) */
+};
+
+/* The id of a process's second, third... thread: from the pids' space
+ * (a pid is never handed out while a thread holds it, as on Linux). */
+struct pm_tid {
+	int32_t tid;
+	struct pm_proc *proc;
+	struct pm_tid *hnext; /* tid hash chain */
+	struct pm_tid *pnext; /* the process's list */
 };
 
 #define PM_HASH 1024
@@ -51,6 +62,7 @@ struct pm_proc {
 struct pm_table {
 	struct pm_alloc a;
 	struct pm_proc *hash[PM_HASH];
+	struct pm_tid *tid_hash[PM_HASH];
 	int32_t last_pid; /* pids are handed out upward from here, wrapping */
 	size_t nprocs;    /* every entry, zombies and embryos included */
 };
@@ -73,10 +85,19 @@ struct pm_proc *pm_add_init(struct pm_table *t, uint32_t uid, uint32_t gid);
 long pm_fork(struct pm_table *t, struct pm_proc *parent, int64_t nproc_max,
 	     struct pm_proc **out);
 
+/* A new thread id for live process p. Returns it, or -EAGAIN (no free
+ * id), -ENOMEM. */
+long pm_tid_new(struct pm_table *t, struct pm_proc *p);
+/* Gives back p's thread id tid. Returns 0, or -ESRCH (not p's). */
+long pm_tid_end(struct pm_table *t, struct pm_proc *p, int32_t tid);
+/* The thread id tid's record (the process holding it), or 0. */
+struct pm_tid *pm_tid_find(struct pm_table *t, int32_t tid);
+
 /* The processes (not zombies) whose real uid is uid. */
 size_t pm_count_uid(struct pm_table *t, uint32_t uid);
 
-/* Ends p: it becomes a zombie with the wait status and CLD_* code, and
+/* Ends p: it becomes a zombie with the wait status and CLD_* code (its
+ * thread ids are free again), and
  * its children (zombies too) go to their new parent, pm_reaper(p); for
  * each, moved(ctx, child) is called so the service can tell it its new
  * parent. An embryo is removed at once (it never ran: nobody waits for

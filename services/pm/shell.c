@@ -53,11 +53,55 @@ static long ctl_xfer(struct fs_chan *c, void *msg, int send)
 
 _Static_assert(sizeof(struct fs_ctl_groups) <= FS_SLOT_SIZE, "fits a slot");
 
+/* Control messages sent without waiting (CTL_POSTED_MAX at most, fewer
+ * than the reply ring's slots, so that fs never waits for room to
+ * answer): the shell each answer goes to, oldest first. Replies come in
+ * order; every other call reads these first. */
+#define CTL_POSTED_MAX 8
+static struct pm_svc *posted[CTL_POSTED_MAX];
+static unsigned posted_head, posted_n;
+
+/* Reads the oldest posted message's reply into its shell. */
+static void ctl_collect_one(void)
+{
+	struct pm_svc *s = posted[posted_head];
+	struct fs_ctl_rep rep = { 0 };
+	long r = ctl_xfer(&pm.ctl_rep, &rep, 0);
+	posted_head = (posted_head + 1) % CTL_POSTED_MAX;
+	posted_n--;
+	s->fs_pending = 0;
+	s->fs_ret = (int32_t)(r < 0 ? r : rep.ret);
+}
+
+static void ctl_collect_all(void)
+{
+	while (posted_n)
+		ctl_collect_one();
+}
+
+/* Sends m (a whole fs_ctl_msg) without waiting for its reply, which goes
+ * to s->fs_ret (s->fs_pending until then). Returns 0 or a transport
+ * error (nothing posted). */
+static long ctl_post(const struct fs_ctl_msg *m, struct pm_svc *s)
+{
+	uint8_t slot[FS_SLOT_SIZE] = { 0 };
+	if (posted_n == CTL_POSTED_MAX)
+		ctl_collect_one();
+	memcpy(slot, m, sizeof(*m));
+	long r = ctl_xfer(&pm.ctl_req, slot, 1);
+	if (r < 0)
+		return r;
+	s->fs_pending = 1;
+	posted[(posted_head + posted_n++) % CTL_POSTED_MAX] = s;
+	return 0;
+}
+
 /* One control call to fs with the len bytes of m (at most a slot), its
  * reply in *rep. Returns its result or a transport error. */
 static long ctl_send_rep(const void *m, size_t len, struct fs_ctl_rep *rep)
 {
 	uint8_t slot[FS_SLOT_SIZE] = { 0 };
+	ctl_collect_all();
 	memcpy(slot, m, len);
 	*rep = (struct fs_ctl_rep){ 0 };
 	long r = ctl_xfer(&pm.ctl_req, slot, 1);
@@ -75,6 +119,14 @@ static long ctl_send(const void *m, size_t len)
 static long ctl_call(const struct fs_ctl_msg *m)
 {
 	return ctl_send(m, sizeof(*m));
+}
+
+long pm_shell_ready(struct pm_proc *p)
+{
+	struct pm_svc *s = svc_of(p);
+	if (s->fs_pending)
+		ctl_collect_all();
+	return s->fs_ret;
 }
 
 /* Maps ring in domain at *va (advancing it) and grants it there.
@@ -159,9 +211,11 @@ static uint32_t fs_id(const struct pm_proc *p, const struct pm_svc *s)
 /* The file server client in shell s of p: rings and bulk area granted to
  * fs, a copy of client from_id made there (with p's credentials when they
  * differ from its parent's), the same mapped and granted in s's domain.
- * Fills the page's fs fields. */
+ * Fills the page's fs fields. Unless `wait`, the copy is asked for and
+ * not waited for (pm_shell_ready reads its result: fs makes it while
+ * fork's parent shares its memory). */
 static long shell_fs(struct pm_proc *p, struct pm_svc *s, uint32_t from_id,
-		     struct lp_procinfo *pi)
+		     struct lp_procinfo *pi, int wait)
 {
 	long req = exo_ring_create(FS_SLOT_SIZE, FS_RING_SLOTS);
 	long rep = exo_ring_create(FS_SLOT_SIZE, FS_RING_SLOTS);
@@ -177,9 +231,11 @@ static long shell_fs(struct pm_proc *p, struct pm_svc *s, uint32_t from_id,
 	    (r = m.bulk_mem = exo_cap_grant(bulk, pm.fs_domain, R_RW)) < 0 ||
 	    (r = m.domain = exo_cap_grant(s->domain, pm.fs_domain,
 					  EXO_R_GIVE)) < 0 ||
-	    (r = ctl_call(&m)) < 0)
+	    (r = ctl_post(&m, s)) < 0)
 		goto out;
 	s->fs_client = 1;
+	if (wait && (r = pm_shell_ready(p)) < 0)
+		goto out;
 	if (from_id == fs_id(p->parent, p->parent->svc) &&
 	    (p->euid != p->parent->euid || p->egid != p->parent->egid)) {
 		struct fs_ctl_msg cm = { .op = FS_CTL_CRED, .id = fs_id(p, s),
@@ -290,8 +346,9 @@ void pm_page_update(struct pm_proc *p)
 }
 
 /* Fills the shell s of p, whose domain is s->domain, with a copy of fs
- * client from_id. */
-static long shell_fill(struct pm_proc *p, struct pm_svc *s, uint32_t from_id)
+ * client from_id (waited for or not: shell_fs). */
+static long shell_fill(struct pm_proc *p, struct pm_svc *s, uint32_t from_id,
+		       int wait)
 {
 	long r = exo_region_alloc(&s->page, 1, RW);
 	if (r < 0)
@@ -305,22 +362,23 @@ static long shell_fill(struct pm_proc *p, struct pm_svc *s, uint32_t from_id)
 	for (int i = 0; i < LP_PROCINFO_FDS; i++)
 		pi->fs_fd_handle[i] = -1;
 	pm_page_write(p, s);
-	if ((r = shell_pm(s, pi)) < 0 || (r = shell_fs(p, s, from_id, pi)) < 0)
+	if ((r = shell_pm(s, pi)) < 0 || (r = shell_fs(p, s, from_id, pi, wait)) < 0)
 		return r;
 	return exo_map(s->domain, LP_PROCINFO_VA, s->page.mem, 0, 1,
 		       EXO_PROT_READ);
 }
 
 /* Makes shell s of p in domain (-1: a new one), its fs client a copy of
- * from_id's. Returns 0 or -errno (nothing left behind). */
+ * from_id's (waited for or not: shell_fs). Returns 0 or -errno (nothing
+ * left behind). */
 static long shell_make(struct pm_proc *p, struct pm_svc *s, long domain,
-		       uint32_t from_id)
+		       uint32_t from_id, int wait)
 {
 	s->env = s->lent = -1;
 	s->domain = domain >= 0 ? domain : exo_domain_create();
 	if (s->domain < 0)
 		return s->domain;
-	long r = shell_fill(p, s, from_id);
+	long r = shell_fill(p, s, from_id, wait);
 	if (r < 0)
 		pm_shell_release(p, s);
 	return r;
@@ -328,20 +386,21 @@ static long shell_make(struct pm_proc *p, struct pm_svc *s, long domain,
 
 long pm_shell_new(struct pm_proc *p)
 {
-	return shell_make(p, svc_of(p), -1, fs_id(p->parent, p->parent->svc));
+	return shell_make(p, svc_of(p), -1, fs_id(p->parent, p->parent->svc),
+			  0);
 }
 
 long pm_shell_adopt(struct pm_proc *p, long domain)
 {
 	return shell_make(p, svc_of(p), domain,
-			  fs_id(p->parent, p->parent->svc));
+			  fs_id(p->parent, p->parent->svc), 1);
 }
 
 long pm_shell_exec(struct pm_proc *p, struct pm_svc *n)
 {
 	static uint32_t next_id = 0x80000000u; /* never a pid */
 	n->fs_id = next_id++;
-	return shell_make(p, n, -1, fs_id(p, svc_of(p)));
+	return shell_make(p, n, -1, fs_id(p, svc_of(p)), 1);
 }
 
 void pm_shell_free(struct pm_proc *p)

@@ -92,9 +92,12 @@ static int targets(const struct pm_proc *sender, int32_t pid,
 long pm_kill(struct pm_proc *sender, int32_t pid, const struct pm_siginfo *si)
 {
 	long found = 0, allowed = 0, r = 0;
+	struct pm_tid *x;
 	if (si->signo < 0 || si->signo > SIG_MAX || si->code > 0 ||
 	    pid == INT32_MIN)
 		return -EINVAL;
+	if (pid > 0 && !pm_find(&pm.t, pid) && (x = pm_tid_find(&pm.t, pid)))
+		pid = x->proc->pid; /* a thread's id names its process */
 	for (size_t i = 0; i < PM_HASH; i++) {
 		for (struct pm_proc *t = pm.t.hash[i]; t; t = t->hnext) {
 			if (!targets(sender, pid, t))

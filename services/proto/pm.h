@@ -60,12 +60,14 @@
 	  (int32_t pid; int32_t domain;))                                      \
 	/* The new process's image is ready: the manager takes the caller's   \
 	 * domain capability back (revoked) and starts the process's env at   \
-	 * rip with rsp, rdi, the FS base and the upcall (entry 0: none) given \
-	 * (rax 0). -ESRCH: pid is not the caller's unstarted child; -EINVAL:  \
-	 * a non-user address. */                                              \
+	 * rip with rsp, rdi, the FS and GS bases and the upcall (entry 0:     \
+	 * none) given (rax 0). -ESRCH: pid is not the caller's unstarted      \
+	 * child; -EINVAL: a non-user address; the file server's error making \
+	 * its client. */                                                      \
 	X(2, commit,                                                           \
 	  (int32_t pid; uint64_t rip; uint64_t rsp; uint64_t rdi;              \
-	   uint64_t fs_base; uint64_t upcall_entry; uint64_t upcall_stack;),   \
+	   uint64_t fs_base; uint64_t upcall_entry; uint64_t upcall_stack;     \
+	   uint64_t gs_base;),                                                 \
 	  (int32_t unused;))                                                   \
 	/* Gives up an unstarted child: its domain and channels go. */         \
 	X(3, abort, (int32_t pid;), (int32_t unused;))                         \
@@ -194,7 +196,14 @@
 	 * before the last exec and the running one's (exo_env_stat), or all  \
 	 * of it once ended (a zombie's). Anyone may ask, as on Linux          \
 	 * (clock_getcpuclockid). -ESRCH: no such process (or not started).  */\
-	X(24, cputime, (int32_t pid;), (uint64_t ns;))                        \
+	X(24, cputime, (int32_t pid;), (uint64_t ns;))                         \
+	/* A thread id for a new thread of the caller (from the pids' space:  \
+	 * kill names the process by it, and no process gets it while the     \
+	 * thread holds it). -EAGAIN (none free), -ENOMEM. */                  \
+	X(25, tid_new, (int32_t unused;), (int32_t tid;))                      \
+	/* The caller's thread tid has ended: its id is free. -ESRCH: not one  \
+	 * of the caller's. */                                                 \
+	X(26, tid_end, (int32_t tid;), (int32_t unused;))                      \
 	/* How process pid (0: the caller) is scheduled: its env's class      \
 	 * (EXO_SCHED_*, Linux's SCHED_* numbers), real-time priority,        \
 	 * level (the nice value), flags (EXO_SCHED_F_RESET: reset on fork),  \

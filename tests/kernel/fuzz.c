@@ -165,8 +165,24 @@ static void shape_args(uint64_t n, uint64_t *a)
 		a[2] = pick_timeout();
 		if (n == EXO_SYS_wait_any)
 			a[1] = below(70);
-		if (n == EXO_SYS_futex_wait)
+		if (n == EXO_SYS_futex_wait) {
 			a[1] = below(3);
+			a[3] = below(4);
+			a[4] = below(4) ? EXO_FUTEX_BITSET_ANY : pick_any();
+			a[5] = below(2) ? 0 : pick_addr();
+		}
+		break;
+	case EXO_SYS_futex_wake:
+		a[0] = pick_addr(), a[2] = below(4), a[3] = below(4) ? 1 : pick_any();
+		break;
+	case EXO_SYS_futex_requeue:
+		a[0] = pick_addr(), a[2] = pick_addr(), a[4] = below(16);
+		a[1] = pick_any(), a[3] = pick_any(), a[5] = below(3);
+		break;
+	case EXO_SYS_futex_wake_op:
+		a[0] = pick_addr(), a[2] = pick_addr(), a[5] = below(4);
+		a[4] = below(4) ? EXO_FUTEX_OP(below(10), rnd(), below(8), rnd())
+				: pick_any();
 		break;
 	}
 }

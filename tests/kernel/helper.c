@@ -49,9 +49,11 @@ static long futex_role(void)
 {
 	struct futex_page *pg = (void *)HELPER_SHARED_VA;
 	uint32_t v = __atomic_load_n(&pg->futex, __ATOMIC_SEQ_CST);
-	pg->eagain_result = exo_futex_wait(&pg->futex, v + 1, EXO_WAIT_FOREVER);
+	pg->eagain_result = exo_futex_wait(&pg->futex, v + 1, EXO_WAIT_FOREVER,
+					   0, EXO_FUTEX_BITSET_ANY, 0);
 	__atomic_fetch_add(&pg->about_to_wait, 1, __ATOMIC_SEQ_CST);
-	pg->wait_result = exo_futex_wait(&pg->futex, v, 10 * NS_PER_S);
+	pg->wait_result = exo_futex_wait(&pg->futex, v, 10 * NS_PER_S, 0,
+					 EXO_FUTEX_BITSET_ANY, 0);
 	return 0;
 }
 
@@ -69,7 +71,7 @@ static void caps_round(const struct exo_args *a, struct caps_page *pg, int k)
 		exo_unmap(EXO_SELF, va, 1);
 	}
 	__atomic_store_n(&pg->done, (uint32_t)k + 1, __ATOMIC_SEQ_CST);
-	exo_futex_wake(&pg->done, 10);
+	exo_futex_wake(&pg->done, 10, 0, EXO_FUTEX_BITSET_ANY);
 }
 
 static long caps_role(const struct exo_args *a)
@@ -77,7 +79,7 @@ static long caps_role(const struct exo_args *a)
 	struct caps_page *pg = (void *)HELPER_SHARED_VA;
 	caps_round(a, pg, 0);
 	while (__atomic_load_n(&pg->go, __ATOMIC_SEQ_CST) == 0) {
-		long r = exo_futex_wait(&pg->go, 0, 10 * NS_PER_S);
+		long r = exo_futex_wait(&pg->go, 0, 10 * NS_PER_S, 0, EXO_FUTEX_BITSET_ANY, 0);
 		if (r == -ETIMEDOUT)
 			return 30;
 	}

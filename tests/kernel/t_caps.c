@@ -184,7 +184,8 @@ void test_cap_revoke(void)
 		p.args->word[ARG_SLOTS + i] = (uint64_t)i;
 	EXPECT_EQ(exo_proc_start(&p), 0);
 	while (__atomic_load_n(&pg->done, __ATOMIC_SEQ_CST) < 1)
-		EXPECT_NE(exo_futex_wait(&pg->done, 0, 10 * NS_PER_S), -ETIMEDOUT);
+		EXPECT_NE(exo_futex_wait(&pg->done, 0, 10 * NS_PER_S, 0,
+					 EXO_FUTEX_BITSET_ANY, 0), -ETIMEDOUT);
 	static const uint64_t rights[REVOKE_N] = {
 		EXO_R_READ, EXO_R_READ | EXO_R_WRITE, EXO_R_READ };
 	for (int i = 0; i < REVOKE_N; i++) {
@@ -205,7 +206,7 @@ void test_cap_revoke(void)
 	EXPECT_EQ(exo_cap_revoke(mem), 0);
 	/* The child now finds every granted slot empty. */
 	__atomic_store_n(&pg->go, 1, __ATOMIC_SEQ_CST);
-	exo_futex_wake(&pg->go, 1);
+	exo_futex_wake(&pg->go, 1, 0, EXO_FUTEX_BITSET_ANY);
 	expect_exit_status(p.env, 0, 10 * NS_PER_S);
 	EXPECT_EQ(pg->done, 2);
 	for (int i = 0; i < REVOKE_N; i++) {

@@ -188,6 +188,83 @@ void test_env_states(void)
 	EXPECT_EQ(exo_env_set_tls(EXO_SELF, EXO_KERN_BASE), -EINVAL);
 }
 
+/* The word at %gs:0 as the env sees it. */
+static uint64_t gs_word(void)
+{
+	uint64_t v;
+	__asm__ volatile("mov %%gs:0, %0" : "=r"(v));
+	return v;
+}
+
+/* An env reads its own GS base's word (set before its start) and sets
+ * a new base for itself; returns arg if it read what it should. */
+static uint64_t gs_words[2] = { 0x1111, 0x2222 };
+static long gs_reader(unsigned long arg)
+{
+	uint64_t first = gs_word();
+	if (exo_env_set_gs(EXO_SELF, (unsigned long)&gs_words[1]) != 0)
+		return 99;
+	exo_yield(); /* another env may run meanwhile: the base is ours */
+	return first == gs_words[0] && gs_word() == gs_words[1] ? (long)arg
+								 : 98;
+}
+
+/* GS bases are per env: set by another env before the start, by the env
+ * itself, kept across a switch; bad bases and slots are refused. */
+void test_env_gs(void)
+{
+	struct exo_thread t;
+	static uint64_t mine = 0x3333;
+	EXPECT_EQ(exo_env_set_gs(EXO_SELF, (unsigned long)&mine), 0);
+	EXPECT_EQ(exo_thread_prepare(&t, gs_reader, 7, 4), 0);
+	EXPECT_EQ(exo_env_set_gs(t.env, (unsigned long)&gs_words[0]), 0);
+	EXPECT_EQ(exo_env_start(t.env), 0);
+	expect_exit_status(t.env, 7, 5 * NS_PER_S);
+	exo_thread_release(&t);
+	EXPECT_EQ(gs_word(), 0x3333);
+	EXPECT_EQ(exo_env_set_gs(EXO_SELF, EXO_KERN_BASE), -EINVAL);
+	EXPECT_EQ(exo_env_set_gs(EXO_SELF, EXO_USER_TOP), -EINVAL);
+	EXPECT_EQ(exo_env_set_gs(12345, 0), -EBADF);
+	EXPECT_EQ(exo_env_set_gs(EXO_SELF, 0), 0);
+}
+
+/* An env's name for itself, handed to the runner through *arg: the env
+ * then waits to be destroyed by it. */
+static long self_namer(unsigned long arg)
+{
+	volatile long *out = (volatile long *)arg;
+	*out = exo_cap_copy(EXO_SELF, EXO_R_READ | EXO_R_WRITE);
+	for (;;)
+		exo_sleep_ns(NS_PER_S);
+	return 0;
+}
+
+/* exo_cap_copy(EXO_SELF): a capability naming the caller's own env, with
+ * the rights asked for, that another env of the domain can use to end
+ * it. */
+void test_env_self_cap(void)
+{
+	struct exo_thread t;
+	static volatile long slot = -100;
+	struct exo_exit_info x;
+	EXPECT_EQ(exo_cap_copy(EXO_SELF, ~0UL), -EINVAL);
+	long me = exo_cap_copy(EXO_SELF, EXO_R_READ);
+	EXPECT_GE(me, 0);
+	EXPECT_EQ(exo_env_destroy(me), -EPERM); /* READ only */
+	EXPECT_EQ(exo_env_wait(me, &x, EXO_WAIT_POLL), -EINVAL); /* itself */
+	EXPECT_EQ(exo_cap_delete(me), 0);
+	EXPECT_EQ(exo_thread_spawn(&t, self_namer, (unsigned long)&slot, 4), 0);
+	uint64_t t0 = now_ns();
+	while (slot == -100 && now_ns() - t0 < 5 * NS_PER_S)
+		exo_sleep_ns(NS_PER_MS);
+	EXPECT_GE(slot, 0);
+	EXPECT_EQ(exo_env_destroy(slot), 0);
+	EXPECT_EQ(exo_env_wait(t.env, &x, 5 * NS_PER_S), 0);
+	EXPECT_EQ(x.reason, EXO_EXIT_DESTROYED);
+	EXPECT_EQ(exo_cap_delete(slot), 0);
+	exo_thread_release(&t);
+}
+
 /* Rights on env capabilities: READ to wait, WRITE to destroy, NOTIFY. */
 void test_env_rights(void)
 {

@@ -32,7 +32,8 @@ static long blocked_waiter(unsigned long kind)
 		nt.result = exo_wait_any(0, 0, EXO_WAIT_FOREVER);
 		break;
 	case W_FUTEX:
-		nt.result = exo_futex_wait(&nt.futex, 0, EXO_WAIT_FOREVER);
+		nt.result = exo_futex_wait(&nt.futex, 0, EXO_WAIT_FOREVER, 0,
+					   EXO_FUTEX_BITSET_ANY, 0);
 		break;
 	case W_ENV:
 		nt.result = exo_env_wait(nt.env, 0, EXO_WAIT_FOREVER);

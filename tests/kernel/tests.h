@@ -19,6 +19,8 @@ void test_env_exit_status(void);
 void test_env_destroy(void);
 void test_destroy_before_run(void);
 void test_env_states(void);
+void test_env_gs(void);
+void test_env_self_cap(void);
 void test_env_rights(void);
 void test_faulting_child(void);
 /* t_upcall.c */
@@ -77,6 +79,12 @@ void test_unmap_running_thread(void);
 void test_futex_cross_domain(void);
 void test_futex_wake_count(void);
 void test_futex_errors(void);
+void test_futex_guard(void);
+void test_futex_fifo_bitset(void);
+void test_futex_requeue(void);
+void test_futex_wake_op(void);
+void test_futex_private_cow(void);
+void test_futex_destroyed_waiter(void);
 /* t_notify.c */
 void test_notify_interrupts_waits(void);
 void test_notify_pending(void);

@@ -4,9 +4,12 @@
  * the console messages, can be checked without booting. Each test runs in
  * its own process, so libposix's state starts fresh. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lp/lp.h"
+#include "lp/thread.h"
 #include "lp/vfs.h"
 #include "../unit/unit.h"
 #include "test_signal.h"
@@ -63,10 +66,84 @@ long lp_exo_env_set_tls(long env, unsigned long fs_base)
 	return fs_base >= EXO_USER_TOP ? -EINVAL : 0;
 }
 
-long lp_exo_futex_wake(const unsigned int *addr, unsigned long count)
+/* GS: the host's own, so lp_self() works here as in the OS. */
+long lp_exo_env_set_gs(long env, unsigned long gs_base)
+{
+	(void)env;
+	return syscall(158 /* arch_prctl */, 0x1001 /* ARCH_SET_GS */, gs_base) ? -EINVAL
+									 : 0;
+}
+
+/* No threads here: clone's calls fail as an exhausted kernel's would. */
+long lp_exo_cap_copy(long slot, unsigned long rights)
+{
+	(void)slot, (void)rights;
+	return -ENOSPC;
+}
+
+long lp_exo_env_create(long domain)
+{
+	(void)domain;
+	return -ENOMEM;
+}
+
+long lp_exo_env_set_regs(long env, const struct exo_regs *regs)
+{
+	(void)env, (void)regs;
+	return -EBADF;
+}
+
+long lp_exo_env_start(long env)
+{
+	(void)env;
+	return -EBADF;
+}
+
+void lp_exo_vanish(uint64_t va, uint64_t npages, uint32_t *busy, int *ctid,
+		   long status, unsigned long flags)
+{
+	(void)va, (void)npages, (void)busy, (void)ctid, (void)flags;
+	exit((int)status);
+}
+
+/* Every test runs with the main thread's block in GS, as after the
+ * first call through the table. */
+__attribute__((constructor)) static void main_thread_init(void)
+{
+	lp_thread_init();
+}
+
+static unsigned long woken_flags;
+
+long lp_exo_futex_wake(const unsigned int *addr, unsigned long count,
+		       unsigned long flags, unsigned long bitset)
 {
 	woken_addr = (long)addr;
-	return (long)count;
+	woken_flags = flags;
+	return bitset ? (long)count : -EINVAL;
+}
+
+/* The futex calls' arguments as the last one passed them. */
+static unsigned long fx_args[6];
+
+long lp_exo_futex_requeue(const unsigned int *addr, unsigned long nwake,
+			  const unsigned int *addr2, unsigned long nmove,
+			  unsigned long flags, unsigned long cmpval)
+{
+	const unsigned long a[6] = { (unsigned long)addr, nwake,
+				     (unsigned long)addr2, nmove, flags, cmpval };
+	memcpy(fx_args, a, sizeof(a));
+	return (long)(nwake + nmove);
+}
+
+long lp_exo_futex_wake_op(const unsigned int *addr, unsigned long nwake,
+			  unsigned int *addr2, unsigned long nwake2,
+			  unsigned long op, unsigned long flags)
+{
+	const unsigned long a[6] = { (unsigned long)addr, nwake,
+				     (unsigned long)addr2, nwake2, op, flags };
+	memcpy(fx_args, a, sizeof(a));
+	return 0;
 }
 
 long lp_exo_env_destroy(long env)
@@ -187,10 +264,15 @@ long lp_exo_upcall_return(const struct exo_upcall_frame *frame)
 }
 
 long lp_exo_futex_wait(const unsigned int *addr, unsigned long expected,
-		       unsigned long timeout_ns)
+		       unsigned long timeout_ns, unsigned long flags,
+		       unsigned long bitset, const unsigned int *guard)
 {
-	(void)timeout_ns;
-	return *addr != expected ? -EAGAIN : -ETIMEDOUT;
+	const unsigned long a[6] = { (unsigned long)addr, expected, timeout_ns,
+				     flags, bitset, (unsigned long)guard };
+	memcpy(fx_args, a, sizeof(a));
+	if (*addr != expected)
+		return -EAGAIN;
+	return guard && *guard ? -EINTR : -ETIMEDOUT;
 }
 
 long lp_exo_timer_set(long env, unsigned long clock, unsigned long at_ns,
@@ -262,7 +344,11 @@ END_TEST
 
 START_TEST(entry_points_enosys)
 {
-	ck_assert_int_eq(__lp_clone(0, 0, 0, 0, 0, 0, 0), -ENOSYS);
+	static char stack[64];
+	ck_assert_int_eq(__lp_clone(0, 0, 0, 0, 0, 0, 0), -EINVAL);
+	ck_assert_int_eq(__lp_clone(0, stack + 64, 0x10f00 /* a thread */, 0,
+				    0, 0, 0),
+			 -ENOSYS); /* no process manager here */
 	ck_assert_int_eq(lp_vfork(), -ENOSYS);
 	ck_assert_int_eq(console_count("(clone) -> ENOSYS\n"), 1);
 	ck_assert_int_eq(console_count("(vfork) -> ENOSYS\n"), 1);
@@ -481,6 +567,8 @@ END_TEST
 START_TEST(exit_and_ids)
 {
 	static int tid_word = 77;
+	fake_mapped_lo = (unsigned long)&tid_word & ~4095UL; /* its page */
+	fake_mapped_hi = fake_mapped_lo + 4096;
 	long tid = SYS(SYS_set_tid_address, (long)&tid_word, 0, 0, 0, 0, 0);
 	ck_assert_int_gt(tid, 0);
 	ck_assert_int_eq(SYS(SYS_gettid, 0, 0, 0, 0, 0, 0), tid);

@@ -57,7 +57,7 @@ static void expect_eio(const char *what, long ret, int err)
  * main env's TLS but touches nothing of musl's: only kernel calls. */
 static void helper(unsigned long fs_env)
 {
-	exo_futex_wait(&never, 0, KILL_DELAY_NS);
+	exo_futex_wait(&never, 0, KILL_DELAY_NS, 0, EXO_FUTEX_BITSET_ANY, 0);
 	long r = exo_env_destroy((long)fs_env);
 	exo_env_exit(r == 0 ? 0 : 1);
 }

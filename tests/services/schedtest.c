@@ -12,6 +12,7 @@
  * it is the exec'd side of exec_keeps. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -551,10 +552,60 @@ static void t_exec_keeps(void)
 	EQ(reap(c), 0);
 }
 
+struct thread_probe {
+	pid_t tid;
+	volatile int go, done;
+	int cpu_ok;
+};
+
+/* Reports its tid, waits to be pinned, then checks where it runs. */
+static void *thread_body(void *arg)
+{
+	struct thread_probe *p = arg;
+	p->tid = gettid();
+	while (!p->go)
+		sched_yield();
+	p->cpu_ok = 1;
+	for (int i = 0; i < 50; i++) {
+		if (sched_getcpu() != ncpus() - 1)
+			p->cpu_ok = 0;
+		i % 2 ? usleep(200) : sched_yield();
+	}
+	p->done = 1;
+	return 0;
+}
+
+/* A tid names one thread: pinning, a class and a nice value set on it
+ * leave the main thread as it was. */
+static void t_thread(void)
+{
+	struct thread_probe p = { 0 };
+	pthread_t t;
+	int last = ncpus() - 1;
+	EQ(pthread_create(&t, 0, thread_body, &p), 0);
+	while (!p.tid)
+		sched_yield();
+	CHECK(p.tid != getpid());
+	EQ(pin(p.tid, last), 0);
+	EQ(setpriority(PRIO_PROCESS, p.tid, 3), 0);
+	EQ(setsched(p.tid, SCHED_BATCH, 0), 0);
+	EQ(mask_of(p.tid), last * 100 + 1);
+	EQ(getpriority(PRIO_PROCESS, p.tid), 3);
+	EQ(getsched(p.tid), SCHED_BATCH);
+	EQ(mask_of(0), ncpus());
+	EQ(getpriority(PRIO_PROCESS, 0), 0);
+	EQ(getsched(0), SCHED_OTHER);
+	p.go = 1;
+	EQ(pthread_join(t, 0), 0);
+	EQ(p.done, 1);
+	EQ(p.cpu_ok, 1);
+}
+
 static const struct suite_test tests[] = {
 	T(yield), T(ranges), T(defaults), T(setscheduler), T(affinity),
 	T(pin_child), T(fifo_outruns), T(nice), T(unprivileged),
 	T(unprivileged_rt), T(other_process), T(fork_inherit), T(exec_keeps),
+	T(thread),
 };
 
 int main(int argc, char **argv)

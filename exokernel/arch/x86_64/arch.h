@@ -96,6 +96,9 @@ void arch_set_kstack(uint64_t top);
 
 /* Loads the FS base register (user thread-local storage). */
 void arch_set_fs_base(uint64_t base);
+/* Sets the GS base user mode will see (kept in MSR_KERNEL_GS_BASE while
+ * the kernel runs: swapgs trades the two at every crossing). */
+void arch_set_user_gs_base(uint64_t base);
 
 /* Enables interrupts just long enough to halt until the next one. */
 void arch_idle(void);

@@ -117,6 +117,11 @@ void arch_set_fs_base(uint64_t base)
 	wrmsr(MSR_FS_BASE, base);
 }
 
+void arch_set_user_gs_base(uint64_t base)
+{
+	wrmsr(MSR_KERNEL_GS_BASE, base);
+}
+
 void arch_idle(void)
 {
 	cpu_idle();

@@ -87,13 +87,16 @@
 	  (const struct exo_wait_item *items, unsigned long n,                 \
 	   unsigned long timeout_ns),                                          \
 	  (items, n, timeout_ns))                                              \
-	/* physical-address futex */                                           \
-	X(31, futex_wait, 3,                                                   \
-	  (const unsigned int *addr, unsigned long expected,                   \
-	   unsigned long timeout_ns),                                          \
-	  (addr, expected, timeout_ns))                                        \
-	X(32, futex_wake, 2, (const unsigned int *addr, unsigned long count),  \
-	  (addr, count))                                                       \
+	/* futexes (docs/abi.md: keys, bitsets, the guard word) */             \
+	X(31, futex_wait, 6,                                                   \
+	  (const unsigned int *addr, unsigned long val,                        \
+	   unsigned long timeout_ns, unsigned long flags,                      \
+	   unsigned long bitset, const unsigned int *guard),                   \
+	  (addr, val, timeout_ns, flags, bitset, guard))                       \
+	X(32, futex_wake, 4,                                                   \
+	  (const unsigned int *addr, unsigned long count, unsigned long flags, \
+	   unsigned long bitset),                                              \
+	  (addr, count, flags, bitset))                                        \
 	/* console input */                                                    \
 	X(33, console_read, 3,                                                 \
 	  (char *buf, unsigned long len, unsigned long timeout_ns),            \
@@ -108,11 +111,24 @@
 	  (long env, unsigned long clock, unsigned long at_ns,                 \
 	   unsigned long bits),                                                \
 	  (env, clock, at_ns, bits))                                           \
+	X(38, env_set_gs, 2, (long env, unsigned long gs_base),               \
+	  (env, gs_base))                                                      \
+	/* futexes: moving waiters, and an operation with a wake */            \
+	X(39, futex_requeue, 6,                                                \
+	  (const unsigned int *addr, unsigned long nwake,                      \
+	   const unsigned int *addr2, unsigned long nmove,                     \
+	   unsigned long flags, unsigned long cmpval),                         \
+	  (addr, nwake, addr2, nmove, flags, cmpval))                          \
+	X(40, futex_wake_op, 6,                                                \
+	  (const unsigned int *addr, unsigned long nwake,                      \
+	   unsigned int *addr2, unsigned long nwake2, unsigned long op,        \
+	   unsigned long flags),                                               \
+	  (addr, nwake, addr2, nwake2, op, flags))                             \
 	/* scheduling: class, priority, CPUs (docs/abi.md "Scheduling") */     \
-	X(38, env_sched_set, 3,                                                \
+	X(41, env_sched_set, 3,                                                \
 	  (long env, const struct exo_sched *s, unsigned long which),         \
 	  (env, s, which))                                                     \
-	X(39, env_sched_get, 2, (long env, struct exo_sched *out), (env, out))
+	X(42, env_sched_get, 2, (long env, struct exo_sched *out), (env, out))
 
 /* Call numbers as an enum: EXO_SYS_debug_write, EXO_SYS_null, ... */
 enum exo_sysno {

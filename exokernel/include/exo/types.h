@@ -68,6 +68,34 @@ enum exo_cap_type {
 #define EXO_WAIT_FOREVER (~0UL)
 #define EXO_WAIT_POLL 0UL
 
+/* Futex calls (docs/abi.md, "Futexes"). A key is the physical word
+ * (shared: envs of every domain mapping the frame meet) unless the flag
+ * asks for the private key (domain, virtual address), which survives the
+ * frame behind the address being replaced (a copy-on-write break). */
+#define EXO_FUTEX_PRIVATE 0x1UL  /* addr's key is (domain, va) */
+#define EXO_FUTEX_PRIVATE2 0x2UL /* addr2's key is (domain, va) */
+#define EXO_FUTEX_CMP 0x4UL      /* requeue: only if *addr == cmpval */
+#define EXO_FUTEX_FLAGS 0x7UL
+#define EXO_FUTEX_BITSET_ANY 0xffffffffUL
+/* exo_futex_wake_op's op word, Linux's FUTEX_OP encoding: bits 28-31 the
+ * operation (bit 31: the argument is a shift count, 1 << oparg), 24-27
+ * the comparison, 12-23 oparg and 0-11 cmparg (12-bit signed each). */
+#define EXO_FUTEX_OP_SET 0  /* *addr2 = oparg */
+#define EXO_FUTEX_OP_ADD 1  /* *addr2 += oparg */
+#define EXO_FUTEX_OP_OR 2   /* *addr2 |= oparg */
+#define EXO_FUTEX_OP_ANDN 3 /* *addr2 &= ~oparg */
+#define EXO_FUTEX_OP_XOR 4  /* *addr2 ^= oparg */
+#define EXO_FUTEX_OP_ARG_SHIFT 8
+#define EXO_FUTEX_CMP_EQ 0 /* wake addr2's waiters if old == cmparg */
+#define EXO_FUTEX_CMP_NE 1
+#define EXO_FUTEX_CMP_LT 2
+#define EXO_FUTEX_CMP_LE 3
+#define EXO_FUTEX_CMP_GT 4
+#define EXO_FUTEX_CMP_GE 5
+#define EXO_FUTEX_OP(op, oparg, cmp, cmparg)                                   \
+	((((op) & 0xfUL) << 28) | (((cmp) & 0xfUL) << 24) |                    \
+	 (((oparg) & 0xfffUL) << 12) | ((cmparg) & 0xfffUL))
+
 /* Register state of an env (exo_env_set_regs, upcall frames). */
 struct exo_regs {
 	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;

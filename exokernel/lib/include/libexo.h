@@ -159,6 +159,10 @@ struct exo_thread {
  * the kernel's error (nothing is left behind on failure). */
 long exo_thread_spawn(struct exo_thread *t, long (*fn)(unsigned long),
 		      unsigned long arg, unsigned long stack_pages);
+/* As exo_thread_spawn, but the env is left unstarted (exo_env_start
+ * starts it; exo_thread_release undoes it either way). */
+long exo_thread_prepare(struct exo_thread *t, long (*fn)(unsigned long),
+			unsigned long arg, unsigned long stack_pages);
 /* Waits for the thread to end (exo_env_wait). */
 long exo_thread_join(struct exo_thread *t, struct exo_exit_info *out,
 		     unsigned long timeout_ns);

