@@ -87,6 +87,7 @@ LP_NORETURN void lp_proc_exit_signal(int sig, int core)
 		lp_threads_end_others();
 	lp_robust_exit_all(); /* held robust locks: EOWNERDEAD for the next */
 	lp_pm_post_exit(pm_status_signaled(sig, core)); /* the manager's word */
+	lp_thread_end_main(); /* after the post: the manager watches it */
 	for (;;)
 		lp_exo_env_exit(status);
 }

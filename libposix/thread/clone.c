@@ -364,11 +364,15 @@ void lp_threads_end_others(void)
 	struct lp_thread *me = lp_self();
 	lp_lock_take(&lp_threads_lock);
 	for (struct lp_thread *t = lp_threads; t; t = t->next)
-		if (t != me && t->env != EXO_SELF)
+		if (t != me && t != &lp_main_thread && t->env != EXO_SELF)
 			lp_exo_env_destroy(t->env);
-	if (me != &lp_main_thread && lp_main_thread.env != EXO_SELF)
-		lp_exo_env_destroy(lp_main_thread.env); /* parked or not */
 	lp_lock_give(&lp_threads_lock);
+}
+
+void lp_thread_end_main(void)
+{
+	if (lp_self() != &lp_main_thread && lp_main_thread.env != EXO_SELF)
+		lp_exo_env_destroy(lp_main_thread.env); /* parked or not */
 }
 
 int lp_thread_company(void)

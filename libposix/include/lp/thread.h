@@ -101,9 +101,13 @@ void lp_thread_after_fork(struct lp_thread *t);
  * only when the kernel's exit did (never but under a host test's fake
  * gateway). */
 void lp_thread_exit(long status);
-/* Ends every other thread of the process (exit_group, a fatal signal,
- * execve). */
+/* Ends every other thread of the process but the main one (exit_group,
+ * a fatal signal); lp_thread_end_main ends that one when the caller is
+ * another, once the process manager has the exit status: the manager
+ * watches the main thread's env, and takes its end with no status posted
+ * for a SIGKILL. */
 void lp_threads_end_others(void);
+void lp_thread_end_main(void);
 /* The slot of the thread area t lives in, [*lo, *hi), or 0s for the main
  * thread (whose block is in the image): fork copies it to the child. */
 void lp_thread_slot(const struct lp_thread *t, uint64_t *lo, uint64_t *hi);
