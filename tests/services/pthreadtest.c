@@ -1442,7 +1442,11 @@ static void *nothing(void *arg)
 }
 
 /* 100 threads made and joined (ten at a time) give back every frame:
- * their stacks, thread blocks and envs. */
+ * their stacks, thread blocks and envs (each holds 39 pages or more: 32
+ * of stack, 7 of libposix's slot). The count may differ by the kernel
+ * heap's slab pages, which other envs' allocations fill and empty (on
+ * two CPUs one came back or went in some runs): FRAMES_NOISE. */
+#define FRAMES_NOISE 2
 static void t_frames_back(void)
 {
 	pthread_t t[10];
@@ -1461,7 +1465,10 @@ static void t_frames_back(void)
 			EQ(join_10s(t[i], 0), 0);
 	}
 	uint64_t f1 = suite_free_frames();
-	EQ(f1, f0);
+	if (f1 != f0)
+		printf(SUITE ":   free frames %lu before, %lu after\n",
+		       (unsigned long)f0, (unsigned long)f1);
+	CHECK(f1 + FRAMES_NOISE >= f0 && f1 <= f0 + FRAMES_NOISE);
 }
 
 static const struct suite_test tests[] = {
