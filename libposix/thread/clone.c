@@ -23,6 +23,7 @@
 #include "lp/futex.h"
 #include "lp/lock.h"
 #include "lp/mem.h"
+#include "lp/notify.h"
 #include "lp/procinfo.h"
 #include "lp/proc.h"
 #include "lp/signal.h"
@@ -396,11 +397,40 @@ void lp_threads_end_others(void)
 	struct lp_thread *me = lp_self();
 	lp_lock_take(&lp_threads_lock);
 	for (struct lp_thread *t = lp_threads; t; t = t->next)
-		if (t != me && t->env != EXO_SELF)
+		if (t != me && t != &lp_main_thread && t->env != EXO_SELF)
 			lp_exo_env_destroy(t->env);
-	if (me != &lp_main_thread && lp_main_thread.env != EXO_SELF)
-		lp_exo_env_destroy(lp_main_thread.env); /* parked or not */
 	lp_lock_give(&lp_threads_lock);
+}
+
+void lp_thread_end_main(void)
+{
+	if (lp_self() != &lp_main_thread && lp_main_thread.env != EXO_SELF)
+		lp_exo_env_destroy(lp_main_thread.env); /* parked or not */
+}
+
+int lp_thread_company(void)
+{
+	return __atomic_load_n(&lp_threads, __ATOMIC_ACQUIRE) &&
+	       __atomic_load_n(&lp_threads->next, __ATOMIC_ACQUIRE);
+}
+
+/* ---- signals to one thread ---- */
+
+long lp_thread_signal(int32_t tid, const struct lp_siginfo *si)
+{
+	struct lp_thread *me = lp_self(), *t;
+	long r = -ESRCH;
+	/* Under the list's lock: an ending thread unlinks itself under it
+	 * before its block goes, so the block written here is alive. */
+	lp_lock_take(&lp_threads_lock);
+	for (t = lp_threads; t && t->tid != tid; t = t->next)
+		;
+	if (t)
+		r = si->signo ? lp_sig_generate_thread(t, si) : 0;
+	if (t && si->signo && t != me && t->env != EXO_SELF && r == 0)
+		lp_exo_notify(t->env, LP_NOTIFY_SIGNAL);
+	lp_lock_give(&lp_threads_lock);
+	return r;
 }
 
 void lp_thread_slot(const struct lp_thread *t, uint64_t *lo, uint64_t *hi)
