@@ -197,10 +197,11 @@ static unsigned long lp_reported_unknown;
  * The first call sets the upcall (so CPU exceptions become signals from
  * musl's startup on: its first call is set_tid_address). The handler
  * runs at signal depth 1: a signal that arrives meanwhile waits for its
- * end, where lp_sig_return_path runs the handlers (signal/deliver.c). */
+ * end, where lp_sig_return_path runs the handlers (signal/deliver.c);
+ * cp: the call is one of musl's cancellation points. */
 static __attribute__((noinline)) long lp_dispatch(long n, long a, long b,
 						  long c, long d, long e,
-						  long f)
+						  long f, int cp)
 {
 	const long arg[6] = { a, b, c, d, e, f };
 	if (n < 0 || (unsigned long)n >= LP_NSYS || !lp_table[n])
@@ -218,7 +219,7 @@ static __attribute__((noinline)) long lp_dispatch(long n, long a, long b,
 	lp_big_give();
 	self->depth--;
 	while (__builtin_expect(lp_sig_attention(r), 0))
-		r = lp_sig_return_path(lp_table[n], arg, r);
+		r = lp_sig_return_path(lp_table[n], arg, r, cp);
 	return r;
 }
 
@@ -242,14 +243,16 @@ static __attribute__((noinline)) long lp_dispatch(long n, long a, long b,
 long LP_ENTRY __lp_syscall5(long n, long a, long b, long c, long d, long e)
 {
 	LP_FAST_PATH(n, a, b)
-	return lp_dispatch(n, a, b, c, d, e, 0);
+	return lp_dispatch(n, a, b, c, d, e, 0, 0);
 }
 
 long LP_ENTRY __lp_syscall(long n, long a, long b, long c, long d, long e,
 			   long f)
 {
 	LP_FAST_PATH(n, a, b)
-	return lp_dispatch(n, a, b, c, d, e, f);
+	/* A call returning to musl's __cp_end is a cancellation point. */
+	return lp_dispatch(n, a, b, c, d, e, f,
+			   __builtin_return_address(0) == (void *)__cp_end);
 }
 
 /* Prints "libposix: unimplemented syscall N (name) -> ENOSYS". */

@@ -252,6 +252,13 @@ static const struct metric metrics[] = {
 	  .teardown = fork_64m_teardown },
 	{ .name = "cow_fault", .loop = loop_cow_fault, .prep = cow_fault_prep,
 	  .done = cow_fault_done, .max_n = COW_MAX_PAGES },
+	/* threadbench.c's last: a process with threads takes libposix's
+	 * lock in every call from then on. */
+	{ .name = "pthread_create_join", .loop = loop_pthread_create_join },
+	{ .name = "futex_rtt", .loop = loop_futex_rtt },
+	{ .name = "mutex_uncontended", .loop = loop_mutex_uncontended },
+	{ .name = "mutex_contended", .loop = loop_mutex_contended },
+	{ .name = "cond_pingpong", .loop = loop_cond_pingpong },
 };
 #define NMETRICS (sizeof(metrics) / sizeof(metrics[0]))
 

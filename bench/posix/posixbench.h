@@ -51,4 +51,11 @@ int cow_fault_prep(long n);
 int cow_fault_done(long n);
 #define COW_MAX_PAGES 8192L
 
+/* threadbench.c */
+long loop_pthread_create_join(long n);
+long loop_futex_rtt(long n);
+long loop_mutex_uncontended(long n);
+long loop_mutex_contended(long n);
+long loop_cond_pingpong(long n);
+
 #endif

@@ -382,7 +382,9 @@ static long sys_env_wait(const uint64_t *a)
 	return r;
 }
 
-static long sys_env_set_tls(const uint64_t *a)
+/* exo_env_set_tls and exo_env_set_gs: env a[0]'s FS (gs 0) or GS base
+ * becomes a[1]. */
+static long env_set_base(const uint64_t *a, int gs)
 {
 	struct env *e;
 	GET(a[0], EXO_CAP_ENV, EXO_R_WRITE, e);
@@ -390,24 +392,25 @@ static long sys_env_set_tls(const uint64_t *a)
 		return -EINVAL;
 	if (e->state == ENV_DEAD)
 		return -ESRCH;
-	e->fs_base = a[1];
-	if (e == cur)
+	if (gs)
+		e->gs_base = a[1];
+	else
+		e->fs_base = a[1];
+	if (e == cur && gs)
+		arch_set_user_gs_base(a[1]);
+	else if (e == cur)
 		arch_set_fs_base(a[1]);
 	return 0;
 }
 
+static long sys_env_set_tls(const uint64_t *a)
+{
+	return env_set_base(a, 0);
+}
+
 static long sys_env_set_gs(const uint64_t *a)
 {
-	struct env *e;
-	GET(a[0], EXO_CAP_ENV, EXO_R_WRITE, e);
-	if (a[1] >= EXO_USER_TOP)
-		return -EINVAL;
-	if (e->state == ENV_DEAD)
-		return -ESRCH;
-	e->gs_base = a[1];
-	if (e == cur)
-		arch_set_user_gs_base(a[1]);
-	return 0;
+	return env_set_base(a, 1);
 }
 
 static long sys_upcall_set(const uint64_t *a)

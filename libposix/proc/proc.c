@@ -33,6 +33,7 @@ long lp_exit_group(const long *arg)
 	lp_threads_end_others();
 	lp_robust_exit_all(); /* before the parent can hear of the end */
 	lp_pm_post_exit(pm_status_exited((int)(arg[0] & 0xff)));
+	lp_thread_end_main(); /* after the post: the manager watches it */
 	lp_exo_env_exit(arg[0] & 0xff);
 	return -EINVAL; /* not reached */
 }

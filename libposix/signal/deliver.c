@@ -25,7 +25,7 @@
 /* entry.S */
 void lp_upcall_entry(void);
 LP_NORETURN void lp_upcall_resume(struct exo_upcall_frame *f, const void *fx);
-void lp_sig_enter_sync(void *job);
+long lp_sig_enter_sync(void *job);
 LP_NORETURN void lp_sig_jump(const struct exo_regs *r);
 LP_NORETURN void lp_sig_restore(const struct exo_regs *r, const void *fx,
 				long depth);
@@ -44,7 +44,17 @@ struct lp_sigframe {
 	struct lp_rt_sigframe f;
 	uint64_t magic;
 	int64_t depth; /* lp_self()->depth to restore at sigreturn */
+	/* The pc the context resumes at unless the handler moves it; sync:
+	 * the context is libposix's own, at the end of a call; window: the
+	 * handler is shown musl's cancellation window instead of pc (the
+	 * call was a cancellation point and did nothing). */
+	uint64_t pc;
+	int32_t sync, window;
 };
+/* What lp_frame_build puts below a frame's top, within the room entry.S
+ * leaves for a frame made at the end of a call (SYNC_FRAME_ROOM). */
+_Static_assert(LP_FXSAVE_SIZE + 64 + sizeof(struct lp_sigframe) + 24 <= 1536,
+	       "entry.S's SYNC_FRAME_ROOM");
 
 /* Where a delivery starts: the interrupted context and the frame's
  * ceiling. */
@@ -77,6 +87,7 @@ LP_NORETURN void lp_proc_exit_signal(int sig, int core)
 		lp_threads_end_others();
 	lp_robust_exit_all(); /* held robust locks: EOWNERDEAD for the next */
 	lp_pm_post_exit(pm_status_signaled(sig, core)); /* the manager's word */
+	lp_thread_end_main(); /* after the post: the manager watches it */
 	for (;;)
 		lp_exo_env_exit(status);
 }
@@ -177,6 +188,7 @@ static long lp_frame_build(const struct lp_sig_ctx *c,
 	f->f.info = *info;
 	f->magic = LP_FRAME_MAGIC;
 	f->depth = c->depth;
+	f->pc = c->regs.rip;
 	*out = c->regs;
 	out->rip = ka->handler;
 	out->rsp = fa;
@@ -393,9 +405,10 @@ LP_NORETURN void lp_upcall(struct exo_upcall_frame *f, void *fx)
 
 /* ---- the end of a libposix call ---- */
 
-/* What lp_sig_enter_sync passes: the signal to deliver. */
+/* What lp_sig_enter_sync passes: the signal to deliver, and whether the
+ * frame is to show musl's cancellation window. */
 struct lp_sig_job {
-	int sig;
+	int sig, window;
 	struct lp_siginfo info;
 	struct lp_ksigaction ka;
 };
@@ -411,22 +424,31 @@ LP_NORETURN void lp_sig_sync_frame(struct lp_sig_job *job,
 	struct exo_regs entry;
 	if (lp_frame_build(&c, &job->info, &job->ka, &entry) < 0)
 		lp_proc_exit_signal(LP_SIGSEGV, 1);
+	struct lp_sigframe *f = (struct lp_sigframe *)entry.rsp;
+	f->sync = 1;
+	if (job->window) {
+		f->window = 1;
+		f->f.uc.mcontext.rip = (uint64_t)__cp_begin;
+	}
 	lp_handler_entered(job->sig, &job->ka);
 	lp_sig_jump(&entry);
 }
 
 /* Runs every deliverable signal's handler or default action, each
- * handler returning here. Returns the number of handlers run. */
-static int lp_sig_deliver_all(void)
+ * handler returning here; window: their frames show musl's cancellation
+ * window. Returns the number of handlers run; *cancel is set when one
+ * acted on a cancellation (moved the pc to __cp_cancel). */
+static int lp_sig_deliver_all(int window, int *cancel)
 {
-	struct lp_sig_job job;
+	struct lp_sig_job job = { .window = window };
 	int ran = 0;
 	lp_sig_take_deferred();
 	while ((job.sig = lp_sig_next(&job.info, &job.ka)) != 0) {
 		if (job.ka.handler == LP_SIG_DFL) {
 			lp_sig_default(job.sig);
 		} else {
-			lp_sig_enter_sync(&job);
+			if (lp_sig_enter_sync(&job))
+				*cancel = 1;
 			ran++;
 		}
 		lp_sig_take_deferred();
@@ -438,12 +460,20 @@ static int lp_sig_deliver_all(void)
 	return ran;
 }
 
-long lp_sig_return_path(long (*call)(const long *arg), const long *arg, long r)
+long lp_sig_return_path(long (*call)(const long *arg), const long *arg, long r,
+			int cp)
 {
+	int cancel = 0;
 	lp_self()->depth++;
 	lp_self()->restart_ok = 1;
-	int ran = lp_sig_deliver_all();
-	if (r == -LP_ERESTARTSYS && ran && !lp_self()->restart_ok) {
+	/* A cancellation point that did nothing (interrupted before it
+	 * acted) is where musl may cancel: its handlers see the window. */
+	int ran = lp_sig_deliver_all(cp && __cp_begin &&
+					     (r == -EINTR || r == -LP_ERESTARTSYS),
+				     &cancel);
+	if (cancel) {
+		r = -EINTR; /* musl's __syscall_cp_c then cancels */
+	} else if (r == -LP_ERESTARTSYS && ran && !lp_self()->restart_ok) {
 		r = -EINTR;
 	} else if (r == -LP_ERESTARTSYS) {
 		lp_big_take();
@@ -504,6 +534,54 @@ static void lp_regs_from(struct exo_regs *r, const struct lp_sigcontext *m)
 	};
 }
 
+/* Whether pc lies in musl's cancellation window. */
+static int lp_in_window(uint64_t pc)
+{
+	return __cp_begin && pc >= (uint64_t)__cp_begin && pc < (uint64_t)__cp_end;
+}
+
+/* The stack for __cp_cancel, whose jmp enters musl's __cancel: from
+ * inside the window (where the upcall interrupted the program) the entry
+ * rsp of __syscall_cp_asm, which __cancel may return through (at the
+ * call instruction the seventh argument is pushed: 8 bytes above);
+ * anywhere else (an asynchronous cancellation) a function entry's
+ * alignment, for __cancel ends the thread there and libposix's code
+ * under it relies on the ABI's 16-byte alignment. */
+static void lp_cancel_stack(const struct lp_sigframe *f, struct lp_sig_ctx *c)
+{
+	uint64_t call = (uint64_t)__cp_end - 5; /* call __lp_syscall (rel32) */
+	if (!f->sync && lp_in_window(f->pc)) {
+		if (f->pc == call && *(const uint8_t *)call == 0xe8)
+			c->regs.rsp += 8;
+		return;
+	}
+	c->regs.rsp = (c->regs.rsp & ~15UL) - 8;
+}
+
+/* Where a frame's context resumes, from the pc its handler left: a
+ * window frame whose pc is still __cp_begin resumes its call, one moved
+ * to __cp_cancel resumes it with rax 1 (the call is to end with EINTR,
+ * and musl's __syscall_cp_c then cancels); a frame of libposix's own
+ * moved anywhere else leaves the call for good (depth 0); a move to
+ * __cp_cancel gets the stack __cancel wants. */
+static void lp_frame_resume(const struct lp_sigframe *f, struct lp_sig_ctx *c)
+{
+	uint64_t pc = c->regs.rip;
+	if (f->magic != LP_FRAME_MAGIC)
+		return;
+	if (f->window && (pc == (uint64_t)__cp_begin || pc == (uint64_t)__cp_cancel)) {
+		c->regs.rax = pc == (uint64_t)__cp_cancel;
+		c->regs.rip = f->pc;
+		return;
+	}
+	if (pc == f->pc)
+		return;
+	if (f->sync)
+		c->depth = 0;
+	if (pc == (uint64_t)__cp_cancel)
+		lp_cancel_stack(f, c);
+}
+
 /* The alternate stack as the frame saved it (SS_AUTODISARM gives it
  * back). */
 static void lp_altstack_restore(const struct lp_stack *s, uint64_t sp)
@@ -532,6 +610,7 @@ LP_NORETURN void lp_rt_sigreturn(void *uc)
 	lp_regs_from(&c.regs, &f->f.uc.mcontext);
 	lp_fx_load(fx, f->f.uc.mcontext.fpstate);
 	c.depth = f->magic == LP_FRAME_MAGIC ? f->depth : 0;
+	lp_frame_resume(f, &c);
 	c.top = c.regs.rsp - 128;
 	lp_sig_setmask(f->f.uc.sigmask);
 	lp_altstack_restore(&f->f.uc.stack, c.regs.rsp);
@@ -547,7 +626,7 @@ LP_NORETURN void lp_rt_sigreturn(void *uc)
 void lp_sig_after_fork(void)
 {
 	for (int s = 1; s <= LP_NSIG; s++)
-		lp_sig_flush(s);
+		lp_sig_flush(s); /* the forking thread's own too */
 	lp_self()->deferred = 0;
 	lp_sig.installed = 0; /* the child's env sets its own upcall */
 	lp_timers_reset();

@@ -80,7 +80,7 @@ long lp_rt_sigprocmask(const long *arg)
 long lp_rt_sigpending(const long *arg)
 {
 	size_t n = (size_t)arg[1];
-	lp_sigset p = lp_sig.pending & lp_self()->mask;
+	lp_sigset p = lp_sig_pending_here() & lp_self()->mask;
 	if (n > sizeof(p))
 		return -EINVAL;
 	if (lp_uaccess((void *)arg[0], n, 1) < 0)

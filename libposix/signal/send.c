@@ -1,7 +1,8 @@
 /* Sending signals: kill, tkill, tgkill, rt_sigqueueinfo,
  * rt_tgsigqueueinfo. A signal to the calling process itself is generated
- * here, at once; any other target (another pid, a group, -1) goes to the
- * process manager (PM_OP_kill), which checks permission, names the
+ * here, at once; one to a thread of it is that thread's alone
+ * (lp_thread_signal, which wakes it); any other target (another pid, a
+ * group, -1) goes to the process manager (PM_OP_kill), which checks permission, names the
  * sender and queues it in each target's signal ring (proc/pmc.c takes
  * ours). Without a process manager only the calling process can be
  * signalled (and its own group, which is then itself); other targets are
@@ -53,32 +54,57 @@ long lp_kill(const long *arg)
 	return lp_send_pm(arg[0], (int)arg[1], LP_SI_USER, 0, SYS_kill);
 }
 
-/* tkill(tid, sig): SI_TKILL to the calling thread. Returns 0, or -EINVAL
- * (tid <= 0, bad sig), -ENOSYS (another process's thread). */
+/* Makes si pending for thread tid of this process (signo 0: only
+ * checks that it is one): while the process has one thread, a signal
+ * to it is the process's (as before threads); with company, the
+ * thread's own (lp_thread_signal). Returns 0 or -ESRCH (not one of
+ * ours), -EAGAIN (a full queue). */
+static long lp_send_thread(long tid, const struct lp_siginfo *si)
+{
+	if (tid <= 0 || tid > INT32_MAX)
+		return -ESRCH;
+	if (lp_thread_company())
+		return lp_thread_signal((int32_t)tid, si);
+	if (tid != lp_gettid(0))
+		return -ESRCH;
+	return si->signo ? lp_sig_generate(si) : 0;
+}
+
+/* Sends sig with SI_TKILL to thread tid of this process. Returns as
+ * lp_send_thread. */
+static long lp_tkill_own(long tid, int sig)
+{
+	struct lp_siginfo si;
+	lp_sig_info_self(&si, sig, LP_SI_TKILL);
+	return lp_send_thread(tid, &si);
+}
+
+/* tkill(tid, sig): SI_TKILL to a thread of this process (that thread
+ * takes it), or through the process manager to another process's.
+ * Returns 0, or -EINVAL (tid <= 0, bad sig), -ESRCH, -EPERM, -ENOSYS
+ * (another process, no manager). */
 long lp_tkill(const long *arg)
 {
 	if (arg[0] <= 0 || arg[1] < 0 || arg[1] > LP_NSIG)
 		return -EINVAL;
-	if (arg[0] != lp_ids()->pid)
-		return lp_send_pm(arg[0], (int)arg[1], LP_SI_TKILL, 0, SYS_tkill);
-	return lp_send_self((int)arg[1], LP_SI_TKILL);
+	long r = lp_tkill_own(arg[0], (int)arg[1]);
+	if (r != -ESRCH)
+		return r;
+	return lp_send_pm(arg[0], (int)arg[1], LP_SI_TKILL, 0, SYS_tkill);
 }
 
-/* Checks a thread group and thread id: 0 for the caller, -EINVAL,
- * -ESRCH (another thread of this process: there is one), or 1 for
- * another process. */
+/* Checks a thread group and thread id: 0 for this process (its thread
+ * or none), -EINVAL, or 1 for another process. */
 static long lp_tg_check(long tgid, long tid)
 {
-	long self = lp_ids()->pid;
 	if (tgid <= 0 || tid <= 0)
 		return -EINVAL;
-	if (tgid != self)
-		return 1;
-	return tid == self ? 0 : -ESRCH;
+	return tgid != lp_ids()->pid;
 }
 
-/* tgkill(tgid, tid, sig). Returns 0, -EINVAL, -ESRCH, -ENOSYS (another
- * process). */
+/* tgkill(tgid, tid, sig): to thread tid of this process (that thread
+ * takes it), or to another process whose one thread tid is. Returns 0,
+ * -EINVAL, -ESRCH, -ENOSYS (another process, no manager). */
 long lp_tgkill(const long *arg)
 {
 	if (arg[2] < 0 || arg[2] > LP_NSIG)
@@ -86,11 +112,11 @@ long lp_tgkill(const long *arg)
 	long r = lp_tg_check(arg[0], arg[1]);
 	if (r < 0)
 		return r;
-	if (r > 0) /* one thread per process: tid must be the pid */
+	if (r > 0) /* one thread per other process: tid must be the pid */
 		return arg[0] != arg[1] ? -ESRCH
 					: lp_send_pm(arg[0], (int)arg[2], LP_SI_TKILL,
 						     0, SYS_tgkill);
-	return lp_send_self((int)arg[2], LP_SI_TKILL);
+	return lp_tkill_own(arg[1], (int)arg[2]);
 }
 
 /* Copies the program's siginfo at uinfo for signal sig. Returns 0, or
@@ -143,8 +169,9 @@ long lp_rt_sigqueueinfo(const long *arg)
 			      SYS_rt_sigqueueinfo);
 }
 
-/* rt_tgsigqueueinfo(tgid, tid, sig, info). Returns as rt_sigqueueinfo,
- * and -ESRCH. */
+/* rt_tgsigqueueinfo(tgid, tid, sig, info): to thread tid of this
+ * process as tgkill, with the program's siginfo. Returns as
+ * rt_sigqueueinfo, and -ESRCH. */
 long lp_rt_tgsigqueueinfo(const long *arg)
 {
 	long r = lp_tg_check(arg[0], arg[1]);
@@ -155,7 +182,11 @@ long lp_rt_tgsigqueueinfo(const long *arg)
 					: lp_queue_other(arg[0], (int)arg[2],
 							 (const void *)arg[3],
 							 SYS_rt_tgsigqueueinfo);
-	return lp_queue_self((int)arg[2], (const void *)arg[3]);
+	struct lp_siginfo si;
+	if ((r = lp_siginfo_in((int)arg[2], (const void *)arg[3], &si)) < 0)
+		return r;
+	si.signo = (int)arg[2];
+	return lp_send_thread(arg[1], &si);
 }
 
 long lp_sig_post(const struct lp_siginfo *si)

@@ -1,6 +1,7 @@
 /* The signal rules, pure: actions, the mask, generation (coalescing
- * standard signals, queueing real-time ones in a bounded pool) and the
- * choice of the next signal to deliver. Nothing here calls the kernel or
+ * standard signals, queueing real-time ones in a bounded pool; a signal
+ * sent to one thread pending in its block) and the choice of the next
+ * signal to deliver. Nothing here calls the kernel or
  * runs a handler (signal/deliver.c does), so host tests check it all. */
 #include "lp/signal.h"
 
@@ -92,6 +93,7 @@ void lp_sig_flush(int sig)
 	}
 	lp_sig.rt_tail[sig] = -1;
 	lp_sig.pending &= ~LP_SIGBIT(sig);
+	__atomic_and_fetch(&lp_self()->tpending, ~LP_SIGBIT(sig), __ATOMIC_RELEASE);
 }
 
 /* Appends si to its real-time signal's queue. Returns 0, or -EAGAIN when
@@ -114,6 +116,32 @@ static long lp_sigq_add(const struct lp_siginfo *si)
 	return 0;
 }
 
+/* Adds the calling thread's own pending signals to c (an execve keeps
+ * them: the new image's one thread is the caller). */
+static void lp_sig_export_own(struct lp_sig_carry *c)
+{
+	const struct lp_thread *t = lp_self();
+	lp_sigset own = __atomic_load_n(&t->tpending, __ATOMIC_ACQUIRE);
+	for (int s = 1; s <= LP_NSIG; s++) {
+		const struct lp_tsig *e = &t->tinfo[s];
+		if (!(own & LP_SIGBIT(s)) ||
+		    (s < LP_SIGRTMIN && (c->pending & LP_SIGBIT(s))))
+			continue;
+		if (s < LP_SIGRTMIN) {
+			memset(&c->std_info[s], 0, sizeof(c->std_info[s]));
+			c->std_info[s].signo = s, c->std_info[s].code = e->code;
+			c->std_info[s].err = e->err;
+			memcpy(&c->std_info[s].u, e->u, sizeof(e->u));
+		} else if (c->nq < LP_SIGQ_MAX) {
+			struct lp_sigq_entry *q = &c->q[c->nq++];
+			*q = (struct lp_sigq_entry){ .signo = s, .err = e->err,
+						     .code = e->code, .next = -1 };
+			memcpy(q->u, e->u, sizeof(q->u));
+		}
+		c->pending |= LP_SIGBIT(s);
+	}
+}
+
 void lp_sig_export(struct lp_sig_carry *c)
 {
 	lp_sig_init();
@@ -125,6 +153,7 @@ void lp_sig_export(struct lp_sig_carry *c)
 		for (int i = lp_sig.rt_head[s]; i >= 0 && c->nq < LP_SIGQ_MAX;
 		     i = lp_sig.q[i].next)
 			c->q[c->nq++] = lp_sig.q[i];
+	lp_sig_export_own(c);
 }
 
 void lp_sig_import(const struct lp_sig_carry *c)
@@ -178,6 +207,25 @@ long lp_sig_generate(const struct lp_siginfo *si)
 	return 0;
 }
 
+long lp_sig_generate_thread(struct lp_thread *t, const struct lp_siginfo *si)
+{
+	int sig = si->signo;
+	lp_sigset bit = LP_SIGBIT(sig);
+	if (sig == LP_SIGKILL || sig == LP_SIGCONT || (LP_STOP_SIGNALS & bit))
+		return lp_sig_generate(si); /* they stop or end them all */
+	lp_sig_init();
+	__atomic_add_fetch(&lp_sig.wake, 1, __ATOMIC_RELAXED);
+	if (!(t->mask & bit) && lp_sig_ignored(sig))
+		return 0;
+	if (__atomic_load_n(&t->tpending, __ATOMIC_ACQUIRE) & bit)
+		return 0; /* coalesces; its first info stays */
+	struct lp_tsig *e = &t->tinfo[sig];
+	e->code = si->code, e->err = si->err;
+	memcpy(e->u, &si->u, sizeof(e->u));
+	__atomic_or_fetch(&t->tpending, bit, __ATOMIC_RELEASE);
+	return 0;
+}
+
 void lp_sig_force(int sig)
 {
 	lp_sig_init();
@@ -208,9 +256,27 @@ static void lp_sigq_take(int sig, struct lp_siginfo *out)
 		lp_sig.pending &= ~LP_SIGBIT(sig);
 }
 
+/* Takes the calling thread's own pending signal sig into *out (the info
+ * is read before the bit goes: a sender writes it only while the bit is
+ * clear). */
+static int lp_sig_take_own(int sig, struct lp_siginfo *out)
+{
+	struct lp_thread *t = lp_self();
+	const struct lp_tsig *e = &t->tinfo[sig];
+	memset(out, 0, sizeof(*out));
+	out->signo = sig, out->code = e->code, out->err = e->err;
+	memcpy(&out->u, e->u, sizeof(e->u));
+	__atomic_and_fetch(&t->tpending, ~LP_SIGBIT(sig), __ATOMIC_RELEASE);
+	return sig;
+}
+
 int lp_sig_dequeue(lp_sigset from, struct lp_siginfo *out)
 {
+	lp_sigset own = __atomic_load_n(&lp_self()->tpending, __ATOMIC_ACQUIRE) &
+			from;
 	lp_sigset set = lp_sig.pending & from;
+	if (own && !(set & LP_SYNCHRONOUS))
+		return lp_sig_take_own(__builtin_ctzll(own) + 1, out);
 	if (!set)
 		return 0;
 	if (set & LP_SYNCHRONOUS)

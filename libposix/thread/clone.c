@@ -3,12 +3,13 @@
  *
  * A thread is an env of the process's own domain (exo_env_create with
  * EXO_SELF) with its id from the process manager (PM_OP_tid_new: kill
- * names the process by it), its FS base the TLS musl gives, its GS base
- * its struct lp_thread, and its upcall. Every thread but the main one
+ * names the process by it; kept and reused here, as the manager frees
+ * them only when the image ends), its FS base the TLS musl gives, its GS
+ * base its struct lp_thread, and its upcall. Every thread but the main one
  * has a slot of the thread area: its lp_thread block, its sigreturn and
  * upcall stacks, in fresh pages of its own that fork never shares (a
  * forked child copies only the forking thread's: proc/fork.c). At its
- * end a thread gives back its id, unhooks its upcall and, in the
+ * end a thread puts its id back in the pool, unhooks its upcall and, in the
  * gateway's lp_exo_vanish (no stack needed), unmaps its slot, frees it,
  * clears and wakes CLONE_CHILD_CLEARTID's word and ends its env: musl's
  * joiner may free the thread's stack as soon as that word is 0.
@@ -22,6 +23,7 @@
 #include "lp/futex.h"
 #include "lp/lock.h"
 #include "lp/mem.h"
+#include "lp/notify.h"
 #include "lp/procinfo.h"
 #include "lp/proc.h"
 #include "lp/signal.h"
@@ -68,6 +70,11 @@ static uint8_t lp_main_sigreturn[LP_SIGRETURN_STACK]
 
 /* The list, the slots' use and the main thread's name for itself. */
 static struct lp_lock lp_threads_lock;
+/* Thread ids the process holds and no thread uses (the manager hands
+ * them out PM_TIDS_MAX at a time and frees them when the image ends). */
+#define LP_TID_BATCH 8
+static int32_t lp_tid_pool[LP_THREADS_MAX + PM_TIDS_MAX];
+static int lp_tid_free;
 static uint32_t lp_slot_busy[LP_THREADS_MAX]; /* 0: free (lp_exo_vanish) */
 static int lp_main_gone; /* the main thread called exit: it waits */
 
@@ -108,6 +115,7 @@ void lp_thread_after_fork(struct lp_thread *t)
 		lp_exo_cap_delete(lp_main_thread.env); /* names nothing here */
 	lp_threads_lock.word = 0;
 	lp_main_gone = 0;
+	lp_tid_free = 0; /* the parent's, not ours */
 	t->next = 0;
 	t->env = EXO_SELF;
 	t->tid = (int32_t)lp_getpid(0);
@@ -151,6 +159,36 @@ static void slot_give(struct lp_thread *t)
 	lp_exo_unmap(EXO_SELF, va, LP_THREAD_PAGES);
 	__atomic_store_n(&lp_slot_busy[(va - LP_THREAD_AREA_VA) / LP_THREAD_SLOT],
 			 0, __ATOMIC_RELEASE);
+}
+
+/* Puts tid in the pool of unused ids. */
+static void tid_give(int32_t tid)
+{
+	lp_lock_take(&lp_threads_lock);
+	lp_tid_pool[lp_tid_free++] = tid;
+	lp_lock_give(&lp_threads_lock);
+}
+
+/* An id for a new thread: from the pool, else a batch from the manager.
+ * Returns it, or -EAGAIN, -ENOMEM. */
+static long tid_take(void)
+{
+	struct pm_tid_new_req q = { .want = LP_TID_BATCH };
+	struct pm_tid_new_rep rep;
+	long r = -EAGAIN;
+	lp_lock_take(&lp_threads_lock);
+	if (lp_tid_free)
+		r = lp_tid_pool[--lp_tid_free];
+	lp_lock_give(&lp_threads_lock);
+	if (r > 0)
+		return r;
+	if ((r = lp_pm_tid_new(&q, &rep)) < 0)
+		return r == -ENOMEM ? r : -EAGAIN;
+	if (rep.n < 1 || rep.n > PM_TIDS_MAX)
+		return -EAGAIN; /* not the manager's answer */
+	for (int i = 1; i < rep.n; i++)
+		tid_give(rep.tid[i]);
+	return rep.tid[0];
 }
 
 /* The main thread's env as the other threads name it (exit_group ends
@@ -233,8 +271,6 @@ static long thread_start(struct lp_thread *t, int (*fn)(void *), void *stack,
 static long clone_thread(int (*fn)(void *), void *stack, int flags, void *arg,
 			 int *ptid, void *tls, int *ctid)
 {
-	struct pm_tid_new_req q = { 0 };
-	struct pm_tid_new_rep rep;
 	long r;
 	if (!lp_pm_connected())
 		return lp_enosys(SYS_clone);
@@ -244,24 +280,24 @@ static long clone_thread(int (*fn)(void *), void *stack, int flags, void *arg,
 	struct lp_thread *t = slot_take(&r);
 	if (!t)
 		return r;
-	if ((r = lp_pm_tid_new(&q, &rep)) < 0) {
+	long tid = tid_take();
+	if (tid < 0) {
 		slot_give(t);
-		return r == -ENOMEM ? r : -EAGAIN;
+		return tid;
 	}
-	thread_fill(t, rep.tid, (flags & LP_CLONE_CHILD_CLEARTID) ? ctid : 0,
+	thread_fill(t, (int32_t)tid,
+		    (flags & LP_CLONE_CHILD_CLEARTID) ? ctid : 0,
 		    (flags & LP_CLONE_SETTLS) ? tls : 0);
 	if (flags & LP_CLONE_PARENT_SETTID)
-		*ptid = rep.tid;
+		*ptid = (int)tid;
 	r = thread_start(t, fn, stack, arg,
 			 (flags & LP_CLONE_SETTLS) ? tls : 0);
 	if (r < 0) {
-		const struct pm_tid_end_req e = { .tid = rep.tid };
-		struct pm_tid_end_rep er;
-		lp_pm_tid_end(&e, &er);
+		tid_give((int32_t)tid);
 		slot_give(t);
 		return r == -ENOMEM ? r : -EAGAIN;
 	}
-	return rep.tid;
+	return tid;
 }
 
 /* musl's __clone(fn, stack, flags, arg, ptid, tls, ctid): a thread (the
@@ -343,9 +379,7 @@ void lp_thread_exit(long status)
 	}
 	if (t == &lp_main_thread)
 		main_thread_park(t);
-	const struct pm_tid_end_req e = { .tid = t->tid };
-	struct pm_tid_end_rep er;
-	lp_pm_tid_end(&e, &er);
+	tid_give(t->tid);
 	lp_exo_upcall_set(EXO_SELF, 0, 0);
 	lp_exo_cap_delete(t->env);
 	uint64_t va = (uint64_t)t->mem;
@@ -363,11 +397,40 @@ void lp_threads_end_others(void)
 	struct lp_thread *me = lp_self();
 	lp_lock_take(&lp_threads_lock);
 	for (struct lp_thread *t = lp_threads; t; t = t->next)
-		if (t != me && t->env != EXO_SELF)
+		if (t != me && t != &lp_main_thread && t->env != EXO_SELF)
 			lp_exo_env_destroy(t->env);
-	if (me != &lp_main_thread && lp_main_thread.env != EXO_SELF)
-		lp_exo_env_destroy(lp_main_thread.env); /* parked or not */
 	lp_lock_give(&lp_threads_lock);
+}
+
+void lp_thread_end_main(void)
+{
+	if (lp_self() != &lp_main_thread && lp_main_thread.env != EXO_SELF)
+		lp_exo_env_destroy(lp_main_thread.env); /* parked or not */
+}
+
+int lp_thread_company(void)
+{
+	return __atomic_load_n(&lp_threads, __ATOMIC_ACQUIRE) &&
+	       __atomic_load_n(&lp_threads->next, __ATOMIC_ACQUIRE);
+}
+
+/* ---- signals to one thread ---- */
+
+long lp_thread_signal(int32_t tid, const struct lp_siginfo *si)
+{
+	struct lp_thread *me = lp_self(), *t;
+	long r = -ESRCH;
+	/* Under the list's lock: an ending thread unlinks itself under it
+	 * before its block goes, so the block written here is alive. */
+	lp_lock_take(&lp_threads_lock);
+	for (t = lp_threads; t && t->tid != tid; t = t->next)
+		;
+	if (t)
+		r = si->signo ? lp_sig_generate_thread(t, si) : 0;
+	if (t && si->signo && t != me && t->env != EXO_SELF && r == 0)
+		lp_exo_notify(t->env, LP_NOTIFY_SIGNAL);
+	lp_lock_give(&lp_threads_lock);
+	return r;
 }
 
 void lp_thread_slot(const struct lp_thread *t, uint64_t *lo, uint64_t *hi)

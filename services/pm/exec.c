@@ -148,6 +148,7 @@ long pm_exec_switch(struct pm_proc *p, const struct pm_exec_commit_req *q)
 	n->env = env;
 	n->nocldwait = q->nocldwait != 0;
 	s->exec = 0;
+	pm_tids_drop(&pm.t, p); /* the old image's threads end with it */
 	if (s->env >= 0)
 		exo_env_destroy(s->env);
 	pm_signal_carry(s, n); /* queued after the old image's last look */

@@ -496,19 +496,15 @@ static long op_cputime(struct pm_proc *p, const struct pm_cputime_req *q,
 static long op_tid_new(struct pm_proc *p, const struct pm_tid_new_req *q,
 		       struct pm_tid_new_rep *r)
 {
-	(void)q;
-	long tid = pm_tid_new(&pm.t, p);
-	if (tid < 0)
-		return tid;
-	r->tid = (int32_t)tid;
+	if (q->want < 1 || q->want > PM_TIDS_MAX)
+		return -EINVAL;
+	while (r->n < q->want) {
+		long tid = pm_tid_new(&pm.t, p);
+		if (tid < 0)
+			return r->n ? 0 : tid;
+		r->tid[r->n++] = (int32_t)tid;
+	}
 	return 0;
-}
-
-static long op_tid_end(struct pm_proc *p, const struct pm_tid_end_req *q,
-		       struct pm_tid_end_rep *r)
-{
-	(void)r;
-	return pm_tid_end(&pm.t, p, q->tid);
 }
 
 static long op_sched_get(struct pm_proc *p, const struct pm_sched_get_req *q,

@@ -177,7 +177,8 @@ long pm_tid_new(struct pm_table *t, struct pm_proc *p)
 	return tid;
 }
 
-/* Unlinks x from the hash and from its process's list and frees it. */
+/* Unlinks x from the hash and from its process's list and frees it
+ * (its process's end). */
 static void tid_free(struct pm_table *t, struct pm_tid *x)
 {
 	struct pm_tid **pp = &t->tid_hash[(uint32_t)x->tid % PM_HASH];
@@ -190,13 +191,10 @@ static void tid_free(struct pm_table *t, struct pm_tid *x)
 	t->a.free(t->a.ctx, x);
 }
 
-long pm_tid_end(struct pm_table *t, struct pm_proc *p, int32_t tid)
+void pm_tids_drop(struct pm_table *t, struct pm_proc *p)
 {
-	struct pm_tid *x = pm_tid_find(t, tid);
-	if (!x || x->proc != p)
-		return -ESRCH;
-	tid_free(t, x);
-	return 0;
+	while (p->tids)
+		tid_free(t, p->tids);
 }
 
 void pm_drop_embryo(struct pm_table *t, struct pm_proc *e)
@@ -216,8 +214,7 @@ void pm_exit(struct pm_table *t, struct pm_proc *p, int32_t wstatus,
 	p->state = PM_ZOMBIE;
 	p->wstatus = wstatus;
 	p->code = code;
-	while (p->tids)
-		tid_free(t, p->tids);
+	pm_tids_drop(t, p);
 	while (p->kids && r) {
 		struct pm_proc *k = p->kids;
 		unlink_kid(k);

@@ -85,11 +85,11 @@ struct pm_proc *pm_add_init(struct pm_table *t, uint32_t uid, uint32_t gid);
 long pm_fork(struct pm_table *t, struct pm_proc *parent, int64_t nproc_max,
 	     struct pm_proc **out);
 
-/* A new thread id for live process p. Returns it, or -EAGAIN (no free
- * id), -ENOMEM. */
+/* A new thread id for live process p, p's until it ends. Returns it, or
+ * -EAGAIN (no free id), -ENOMEM. */
 long pm_tid_new(struct pm_table *t, struct pm_proc *p);
-/* Gives back p's thread id tid. Returns 0, or -ESRCH (not p's). */
-long pm_tid_end(struct pm_table *t, struct pm_proc *p, int32_t tid);
+/* Frees every thread id p holds (its image ends: exec). */
+void pm_tids_drop(struct pm_table *t, struct pm_proc *p);
 /* The thread id tid's record (the process holding it), or 0. */
 struct pm_tid *pm_tid_find(struct pm_table *t, int32_t tid);
 

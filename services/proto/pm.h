@@ -47,6 +47,8 @@
 
 /* X(number, name, (request fields), (reply fields)). Numbers are never
  * reused. Every field list has at least one member. */
+#define PM_TIDS_MAX 16 /* thread ids one PM_OP_tid_new hands out */
+
 #define PM_OPS(X)                                                              \
 	/* A new process: a child of the caller with its ids, process group   \
 	 * and session, a fresh domain holding its channels (the manager's     \
@@ -197,13 +199,12 @@
 	 * of it once ended (a zombie's). Anyone may ask, as on Linux          \
 	 * (clock_getcpuclockid). -ESRCH: no such process (or not started).  */\
 	X(24, cputime, (int32_t pid;), (uint64_t ns;))                         \
-	/* A thread id for a new thread of the caller (from the pids' space:  \
-	 * kill names the process by it, and no process gets it while the     \
-	 * thread holds it). -EAGAIN (none free), -ENOMEM. */                  \
-	X(25, tid_new, (int32_t unused;), (int32_t tid;))                      \
-	/* The caller's thread tid has ended: its id is free. -ESRCH: not one  \
-	 * of the caller's. */                                                 \
-	X(26, tid_end, (int32_t tid;), (int32_t unused;))                      \
+	/* Up to want (1..PM_TIDS_MAX) thread ids for the caller's threads,   \
+	 * in tid[0..n-1] (n >= 1): from the pids' space (kill names the       \
+	 * process by one, and no process gets one), the caller's until it    \
+	 * ends (it reuses them for its next threads). -EAGAIN (none free),    \
+	 * -EINVAL (want), -ENOMEM. */                                         \
+	X(25, tid_new, (int32_t want;), (int32_t n; int32_t tid[PM_TIDS_MAX];)) \
 	/* How process pid (0: the caller) is scheduled: its env's class      \
 	 * (EXO_SCHED_*, Linux's SCHED_* numbers), real-time priority,        \
 	 * level (the nice value), flags (EXO_SCHED_F_RESET: reset on fork),  \

@@ -1,6 +1,6 @@
 /* Host tests of the signal rules: rt_sigaction's checks, the mask,
  * pending signals (standard ones coalesce, real-time ones queue in order
- * with their values), the default actions, the frame layout against the
+ * with their values; a thread's own), the default actions, the frame layout against the
  * host's (Linux's) and the timer arithmetic. Handlers are never run here
  * (the signals stay blocked): delivery is tested in QEMU (sigtest.c). */
 #define _GNU_SOURCE
@@ -158,6 +158,48 @@ START_TEST(ignored_discarded)
 }
 END_TEST
 
+/* Signals sent to one thread: pending in its block, taken before the
+ * process's (after faults), coalescing, discarded by SIG_IGN, kept by an
+ * execve. */
+START_TEST(thread_pending)
+{
+	static struct lp_sig_carry carry;
+	struct lp_ksigaction ign = { .handler = LP_SIG_IGN };
+	struct lp_siginfo si, q = { .signo = LP_SIGUSR2, .code = LP_SI_TKILL };
+	lp_sigset p;
+	block_all();
+	long pid = SYS(SYS_getpid, 0, 0, 0, 0);
+	q.u.rt.pid = 77;
+	ck_assert_int_eq(lp_sig_generate_thread(lp_self(), &q), 0);
+	q.u.rt.pid = 78; /* coalesces: the first info stays */
+	ck_assert_int_eq(lp_sig_generate_thread(lp_self(), &q), 0);
+	ck_assert_int_eq(SYS(SYS_kill, pid, LP_SIGUSR1, 0, 0), 0);
+	ck_assert_int_eq(SYS(SYS_rt_sigpending, L(&p), 8, 0, 0), 0);
+	ck_assert_uint_eq(p, LP_SIGBIT(LP_SIGUSR1) | LP_SIGBIT(LP_SIGUSR2));
+	lp_sig_export(&carry);
+	ck_assert_uint_eq(carry.pending, p);
+	ck_assert_int_eq(carry.std_info[LP_SIGUSR2].u.rt.pid, 77);
+	ck_assert_int_eq(take(~0ULL, &si), LP_SIGUSR2); /* its own first */
+	ck_assert_int_eq(si.code, LP_SI_TKILL);
+	ck_assert_int_eq(si.u.rt.pid, 77);
+	ck_assert_int_eq(take(~0ULL, &si), LP_SIGUSR1);
+	ck_assert_int_eq(take(~0ULL, &si), -EAGAIN);
+	/* A fault comes before the thread's own. */
+	ck_assert_int_eq(lp_sig_generate_thread(lp_self(), &q), 0);
+	si = (struct lp_siginfo){ .signo = LP_SIGSEGV, .code = LP_SEGV_MAPERR };
+	ck_assert_int_eq(lp_sig_generate(&si), 0);
+	ck_assert_int_eq(take(~0ULL, &si), LP_SIGSEGV);
+	ck_assert_int_eq(take(~0ULL, &si), LP_SIGUSR2);
+	/* SIG_IGN discards it; SIGCONT goes to the process. */
+	ck_assert_int_eq(lp_sig_generate_thread(lp_self(), &q), 0);
+	ck_assert_int_eq(SYS(SYS_rt_sigaction, LP_SIGUSR2, L(&ign), 0, 8), 0);
+	q.signo = LP_SIGCONT;
+	ck_assert_int_eq(lp_sig_generate_thread(lp_self(), &q), 0);
+	ck_assert_uint_eq(lp_self()->tpending, 0);
+	ck_assert_uint_eq(lp_sig.pending, LP_SIGBIT(LP_SIGCONT));
+}
+END_TEST
+
 START_TEST(send_errors)
 {
 	fake_map_stack();
@@ -300,6 +342,7 @@ void signal_tests(TCase *tc)
 	tcase_add_test(tc, pending_and_queueing);
 	tcase_add_test(tc, queue_bounded);
 	tcase_add_test(tc, ignored_discarded);
+	tcase_add_test(tc, thread_pending);
 	tcase_add_test(tc, send_errors);
 	tcase_add_test(tc, altstack_rules);
 	tcase_add_test(tc, frame_layout);

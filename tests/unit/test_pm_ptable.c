@@ -84,6 +84,27 @@ START_TEST(pid_not_reused)
 }
 END_TEST
 
+/* Thread ids come from the pids' space: no fork gets one while its
+ * process lives, kill's lookup finds the process, and they are free again
+ * when it ends. */
+START_TEST(thread_ids)
+{
+	struct pm_proc *a = fork_of(init); /* pid 2 */
+	ck_assert_int_eq(pm_tid_new(&t, a), 3);
+	ck_assert_int_eq(pm_tid_new(&t, a), 4);
+	ck_assert_ptr_eq(pm_tid_find(&t, 3)->proc, a);
+	ck_assert_ptr_null(pm_tid_find(&t, 2)); /* a pid, not a thread id */
+	struct pm_proc *b = fork_of(init);
+	ck_assert_int_eq(b->pid, 5);
+	pm_exit(&t, a, pm_status_exited(0), PM_CLD_EXITED, 0, 0);
+	ck_assert_ptr_null(pm_tid_find(&t, 3));
+	ck_assert_ptr_null(pm_tid_find(&t, 4));
+	ck_assert_ptr_null(a->tids);
+	t.last_pid = 2;
+	ck_assert_int_eq(pm_tid_new(&t, b), 3); /* free again */
+}
+END_TEST
+
 /* RLIMIT_NPROC counts a non-root uid's processes (not zombies); root is
  * never limited. */
 START_TEST(nproc)
@@ -261,6 +282,7 @@ static Suite *pm_suite(void)
 	tcase_add_test(tc, times);
 	tcase_add_test(tc, subreaper);
 	tcase_add_test(tc, groups);
+	tcase_add_test(tc, thread_ids);
 	suite_add_tcase(s, tc);
 	return s;
 }

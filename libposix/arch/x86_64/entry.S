@@ -101,7 +101,9 @@ lp_upcall_resume:
 
 /* lp_sig_enter_sync(job): delivers job's signal now, with a frame whose
  * saved context is this function's return (callee-saved registers, the
- * FPU state); returns when the handler's sigreturn resumes it. Calls
+ * FPU state, rax 0); returns when the handler's sigreturn resumes it,
+ * with 0, or 1 when the handler cancelled the call (signal/deliver.c,
+ * lp_sync_resume). Calls
  * lp_sig_sync_frame(job, regs, fx, top) with the frame's room between
  * the saved context and top (the entry rsp). */
 	.globl lp_sig_enter_sync

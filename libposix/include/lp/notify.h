@@ -14,5 +14,8 @@
 /* Reserved for the process manager: "signals from other processes are
  * queued for you"; its client calls lp_sig_post for each. */
 #define LP_NOTIFY_PM (1UL << 2)
+/* Another thread of the process made a signal pending for this one
+ * (lp_thread_signal): the wait it sleeps in ends, and it looks. */
+#define LP_NOTIFY_SIGNAL (1UL << 3)
 
 #endif

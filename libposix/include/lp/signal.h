@@ -21,6 +21,15 @@
 #include "lp/lp.h"
 #include "lp/thread.h"
 
+/* musl's cancellation window (src/thread/x86_64/syscall_cp.s, patch
+ * 0002): __syscall_cp_asm checks the cancel flag at __cp_begin and calls
+ * __lp_syscall just before __cp_end; musl's cancel handler that finds
+ * the interrupted pc in [__cp_begin, __cp_end) moves it to __cp_cancel
+ * (a jmp to __cancel). Weak: a program that never cancels has none (0). */
+extern const char __cp_begin[] __attribute__((weak));
+extern const char __cp_end[] __attribute__((weak));
+extern const char __cp_cancel[] __attribute__((weak));
+
 /* Internal result of an interrupted call that Linux restarts under
  * SA_RESTART (its ERESTARTSYS): never returned to the program;
  * lp_sig_return_path turns it into -EINTR or a restart. */
@@ -95,7 +104,8 @@ struct lp_sig_carry {
 	struct lp_siginfo std_info[LP_SIGRTMIN];
 	struct lp_sigq_entry q[LP_SIGQ_MAX];
 };
-/* Copies the pending signals into c (nothing changes here). */
+/* Copies the pending signals into c, the process's and the calling
+ * thread's own (nothing changes here). */
 void lp_sig_export(struct lp_sig_carry *c);
 /* Makes c's signals pending here (a new image, at its start). */
 void lp_sig_import(const struct lp_sig_carry *c);
@@ -106,10 +116,18 @@ void lp_sig_import(const struct lp_sig_carry *c);
 	(LP_SIGBIT(LP_SIGSEGV) | LP_SIGBIT(LP_SIGBUS) | LP_SIGBIT(LP_SIGILL) | \
 	 LP_SIGBIT(LP_SIGTRAP) | LP_SIGBIT(LP_SIGFPE) | LP_SIGBIT(LP_SIGSYS))
 
+/* The signals pending for the calling thread: the process's and its
+ * own. */
+static inline lp_sigset lp_sig_pending_here(void)
+{
+	return lp_sig.pending |
+	       __atomic_load_n(&lp_self()->tpending, __ATOMIC_ACQUIRE);
+}
+
 /* The pending signals the mask lets through. */
 static inline lp_sigset lp_sig_deliverable(void)
 {
-	return lp_sig.pending & ~lp_self()->mask;
+	return lp_sig_pending_here() & ~lp_self()->mask;
 }
 
 /* Whether sp lies on the alternate stack. */
@@ -143,15 +161,23 @@ void lp_sig_setmask(lp_sigset m);
  * when a real-time siginfo other than SI_USER finds the queue full (a
  * full queue still marks SI_USER signals pending, without their info). */
 long lp_sig_generate(const struct lp_siginfo *si);
+/* Generates si->signo for thread t alone (signals sent to a thread):
+ * discarded if ignored and not blocked by t, coalesced if t has it
+ * pending already; the stop signals, SIGCONT and SIGKILL act on the whole
+ * process (lp_sig_generate). The caller holds the thread list's lock or
+ * is t. Returns 0 or lp_sig_generate's error. */
+long lp_sig_generate_thread(struct lp_thread *t, const struct lp_siginfo *si);
 /* Makes sig deliverable whatever the program set (a fault): unblocks it
  * and, if it was blocked or ignored, resets it to SIG_DFL (Linux's
  * force_sig). */
 void lp_sig_force(int sig);
 /* Takes the next pending signal among `from` (faults first, then the
- * lowest number; each real-time signal in order) into *out. Returns its
- * number, or 0 if none is pending. */
+ * calling thread's own by lowest number, then the process's by lowest
+ * number; each real-time signal of the process in order) into *out.
+ * Returns its number, or 0 if none is pending. */
 int lp_sig_dequeue(lp_sigset from, struct lp_siginfo *out);
-/* Drops every pending instance of sig. */
+/* Drops every pending instance of sig (the process's and the calling
+ * thread's; other threads discard theirs when they take it). */
 void lp_sig_flush(int sig);
 /* Fills a siginfo for the sender's own process: code, own pid and uid. */
 void lp_sig_info_self(struct lp_siginfo *si, int sig, int code);
@@ -174,14 +200,19 @@ unsigned long lp_sig_upcall_entry(void);
  * notifications the upcall deferred, or a call to restart. */
 static inline int lp_sig_attention(long r)
 {
-	return ((lp_sig.pending & ~lp_self()->mask) | lp_self()->deferred) != 0 ||
+	return (lp_sig_deliverable() | lp_self()->deferred) != 0 ||
 	       r == -LP_ERESTARTSYS;
 }
 /* The end of a libposix call (dispatch.c) when lp_sig_attention(r): runs
  * the handlers and default actions of deliverable signals, then returns
  * r, or for r = -LP_ERESTARTSYS -EINTR or call(arg) again (when no
- * handler ran, or all had SA_RESTART). Called at depth 0. */
-long lp_sig_return_path(long (*call)(const long *arg), const long *arg, long r);
+ * handler ran, or all had SA_RESTART). cp: the call came from musl's
+ * __syscall_cp_asm (a cancellation point); if it was interrupted
+ * (-EINTR, -LP_ERESTARTSYS) its handlers see a pc in musl's window, and
+ * one that cancels makes it return -EINTR (then musl cancels). Called at
+ * depth 0. */
+long lp_sig_return_path(long (*call)(const long *arg), const long *arg, long r,
+			int cp);
 /* Hands notification bits to their owners (timers, the process
  * manager's hook), and the bits the upcall deferred. */
 void lp_sig_notified(uint64_t bits);

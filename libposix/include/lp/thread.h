@@ -4,10 +4,10 @@
  * is one load. The block holds what libposix keeps per thread: the
  * libposix call depth and the signal state that is a thread's (mask,
  * sigsuspend's saved mask, the alternate stack, the notifications its
- * upcall deferred), its upcall and sigreturn stacks, its id and env, and
- * the word CLONE_CHILD_CLEARTID clears at its end. What the threads share
- * stays in the process's structs (lp_sig: actions, pending signals,
- * timers). thread/clone.c makes and ends threads; the main thread's
+ * upcall deferred, the signals sent to it alone), its upcall and
+ * sigreturn stacks, its id and env, and the word CLONE_CHILD_CLEARTID
+ * clears at its end. What the threads share stays in the process's
+ * structs (lp_sig: actions, process-directed pending signals, timers). thread/clone.c makes and ends threads; the main thread's
  * block is static and set at the process's first call (lp_thread_init).
  */
 #ifndef LP_THREAD_H
@@ -15,6 +15,14 @@
 
 #include "lp/lp.h"
 
+
+/* A signal pending for one thread: its si_code, si_errno and the first
+ * 16 bytes of the siginfo union (sender and value). One per signal
+ * number: a second instance coalesces, real-time ones too. */
+struct lp_tsig {
+	int32_t code, err;
+	uint8_t u[16];
+};
 
 struct lp_thread {
 	struct lp_thread *self; /* %gs:0 */
@@ -42,6 +50,12 @@ struct lp_thread {
 	int *clear_tid;        /* CLONE_CHILD_CLEARTID, set_tid_address */
 	void *mem;             /* what clone allocated for it (0: static) */
 	struct lp_thread *next; /* the process's threads (lp_threads) */
+	/* Signals sent to this thread (tkill, tgkill, rt_tgsigqueueinfo by
+	 * another thread of the process, or by itself while it has
+	 * company): set by the sender with the info first, cleared by the
+	 * thread as it takes one (signal/state.c). */
+	lp_sigset tpending;
+	struct lp_tsig tinfo[LP_NSIG + 1];
 };
 #define LP_THREAD_DEPTH 8 /* entry.S's offsets */
 #define LP_THREAD_SIGRETURN_TOP 16
@@ -87,11 +101,22 @@ void lp_thread_after_fork(struct lp_thread *t);
  * only when the kernel's exit did (never but under a host test's fake
  * gateway). */
 void lp_thread_exit(long status);
-/* Ends every other thread of the process (exit_group, a fatal signal,
- * execve). */
+/* Ends every other thread of the process but the main one (exit_group,
+ * a fatal signal); lp_thread_end_main ends that one when the caller is
+ * another, once the process manager has the exit status: the manager
+ * watches the main thread's env, and takes its end with no status posted
+ * for a SIGKILL. */
 void lp_threads_end_others(void);
+void lp_thread_end_main(void);
 /* The slot of the thread area t lives in, [*lo, *hi), or 0s for the main
  * thread (whose block is in the image): fork copies it to the child. */
 void lp_thread_slot(const struct lp_thread *t, uint64_t *lo, uint64_t *hi);
+/* Whether the process has more than one thread now. */
+int lp_thread_company(void);
+/* Makes si pending for this process's thread tid alone and, if it is
+ * another thread, notifies its env (LP_NOTIFY_SIGNAL) so that a wait it
+ * sleeps in ends and it takes the signal; signo 0 only looks the thread
+ * up. Returns 0, -ESRCH (no such thread: never was, or ended). */
+long lp_thread_signal(int32_t tid, const struct lp_siginfo *si);
 
 #endif
