@@ -66,18 +66,6 @@ void cpu_flush_remote(uint64_t root)
 	}
 }
 
-void cpu_kick_idle(void)
-{
-	struct cpu *me = this_cpu();
-	for (unsigned i = 0; i < ncpus; i++) {
-		struct cpu *c = &cpus[i];
-		if (c != me && c->idle) {
-			lapic_ipi(c->apic_id, T_KICK);
-			return;
-		}
-	}
-}
-
 void cpu_kick(struct cpu *c)
 {
 	if (c && c != this_cpu())

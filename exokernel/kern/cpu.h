@@ -26,6 +26,10 @@ struct cpu {
 	struct env *env;        /* running env, 0 in the scheduler loop */
 	struct context *sched_ctx;
 	unsigned slice_left;    /* ticks before cur is preempted */
+	int resched;            /* look at cur again before user mode */
+	unsigned period_ticks;  /* ticks into the real-time period */
+	unsigned rt_ticks;      /* of them, spent on real-time envs */
+	int rt_throttled;       /* real-time envs used up their share */
 	uint64_t active_root;   /* page table loaded in cr3 */
 	volatile int flush_req; /* another CPU wants our TLB flushed */
 	volatile int idle;      /* halted in the scheduler, lock released */
@@ -101,9 +105,6 @@ static inline void cpu_flush_others(uint64_t root)
 	if (ncpus > 1)
 		cpu_flush_remote(root);
 }
-
-/* Wakes one halted CPU, if there is one, so it looks at the run queue. */
-void cpu_kick_idle(void);
 
 /* Makes the CPU running an env notice it (it enters the kernel soon). */
 void cpu_kick(struct cpu *c);

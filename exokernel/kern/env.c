@@ -112,6 +112,7 @@ struct env *env_create(struct domain *dom)
 	e->id = next_env_id++;
 	e->state = ENV_CREATED;
 	e->dom = dom; /* not a reference until the env starts */
+	sched_attr_init(&e->sa, cur ? &cur->sa : 0);
 	e->all_next = env_list;
 	env_list = e;
 	return e;

@@ -11,6 +11,7 @@
 #include "../arch/x86_64/arch.h"
 #include "cap.h"
 #include "cpu.h"
+#include "sched.h"
 
 struct domain {
 	struct kobj obj;
@@ -80,6 +81,7 @@ struct env {
 	struct env *all_next;     /* every env, for wakeups */
 	struct env *run_next;     /* run queue */
 	struct cpu *on_cpu;       /* where it runs (state ENV_RUNNING) */
+	struct sched_attr sa;     /* class, priority, CPU mask, ceiling */
 };
 
 /* Every env that still has a kernel stack. */

@@ -52,6 +52,11 @@ static long lp_prlimit(unsigned long res, const struct lp_rlimit *new,
 	return 0;
 }
 
+uint64_t lp_rlimit_cur(unsigned res)
+{
+	return res < LP_RLIM_NLIMITS ? lp_rlimits[res].cur : 0;
+}
+
 /* getrlimit(resource, rlim). Returns 0, -EINVAL, -EFAULT. */
 long lp_getrlimit(const long *arg)
 {

@@ -94,14 +94,17 @@ static long exec_cred(struct pm_proc *p, struct pm_svc *n)
 	return 0;
 }
 
-/* Starts the new image's env in shell n. Returns it or -errno. */
-static long exec_env(struct pm_svc *n, const struct pm_exec_commit_req *q)
+/* Starts the new image's env in shell n, scheduled as the old image's
+ * env (old) with the ceiling of p's new ids. Returns it or -errno. */
+static long exec_env(const struct pm_proc *p, long old, struct pm_svc *n,
+		     const struct pm_exec_commit_req *q)
 {
 	struct exo_regs regs = { .rip = q->rip, .rsp = q->rsp };
 	long env = exo_env_create(n->domain), e;
 	if (env < 0)
 		return env;
-	if ((e = exo_env_set_regs(env, &regs)) < 0 ||
+	if ((old >= 0 && (e = pm_sched_inherit(old, env, 0, p->euid)) < 0) ||
+	    (e = exo_env_set_regs(env, &regs)) < 0 ||
 	    (e = exo_env_watch(env, pm.self_env, PM_BIT_ENDED)) < 0 ||
 	    (e = exo_env_start(env)) < 0) {
 		exo_env_destroy(env);
@@ -136,7 +139,7 @@ long pm_exec_switch(struct pm_proc *p, const struct pm_exec_commit_req *q)
 	if (s->env >= 0 && exo_env_stat(s->env, &st) == 0)
 		p->exec_ns += st.run_ns;
 	long env = exec_cred(p, n);
-	if (env < 0 || (env = exec_env(n, q)) < 0) {
+	if (env < 0 || (env = exec_env(p, s->env, n, q)) < 0) {
 		p->exec_ns = before;
 		p->euid = u.e, p->suid = u.s, p->fsuid = u.fs;
 		p->egid = g.e, p->sgid = g.s, p->fsgid = g.fs;

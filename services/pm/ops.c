@@ -95,15 +95,18 @@ static long op_fork(struct pm_proc *p, const struct pm_fork_req *q,
 	return 0;
 }
 
-/* Starts c's first env with the registers of a commit. */
-static long env_start(struct pm_proc *c, const struct pm_commit_req *q)
+/* Starts c's first env with the registers of a commit, scheduled as its
+ * parent p's (reset on fork). */
+static long env_start(struct pm_proc *p, struct pm_proc *c,
+		      const struct pm_commit_req *q)
 {
 	struct pm_svc *s = svc_of(c);
 	struct exo_regs regs = { .rip = q->rip, .rsp = q->rsp, .rdi = q->rdi };
 	long env = exo_env_create(s->domain), e;
 	if (env < 0)
 		return env;
-	if ((e = exo_env_set_regs(env, &regs)) < 0 ||
+	if ((e = pm_sched_inherit(svc_of(p)->env, env, 1, c->euid)) < 0 ||
+	    (e = exo_env_set_regs(env, &regs)) < 0 ||
 	    (e = exo_env_set_tls(env, q->fs_base)) < 0 ||
 	    (e = exo_env_set_gs(env, q->gs_base)) < 0 ||
 	    (q->upcall_entry &&
@@ -133,7 +136,7 @@ static long op_commit(struct pm_proc *p, const struct pm_commit_req *q,
 	/* The parent's hold on the child's memory ends here. */
 	pm_shell_reclaim(svc_of(c));
 	long e = pm_shell_ready(c);
-	return e < 0 ? e : env_start(c, q);
+	return e < 0 ? e : env_start(p, c, q);
 }
 
 static long op_abort(struct pm_proc *p, const struct pm_abort_req *q,
@@ -417,6 +420,9 @@ static long op_setid(struct pm_proc *p, const struct pm_setid_req *q,
 	else
 		p->gid = ids.r, p->egid = ids.e, p->sgid = ids.s, p->fsgid = ids.fs;
 	pm_page_update(p);
+	if (svc_of(p)->env >= 0 && (e = pm_sched_ceiling(svc_of(p)->env,
+							 p->euid)) < 0)
+		return e;
 	return pm_fs_cred(p);
 }
 
@@ -499,6 +505,32 @@ static long op_tid_new(struct pm_proc *p, const struct pm_tid_new_req *q,
 		r->tid[r->n++] = (int32_t)tid;
 	}
 	return 0;
+}
+
+static long op_sched_get(struct pm_proc *p, const struct pm_sched_get_req *q,
+			 struct pm_sched_get_rep *r)
+{
+	return pm_sched_get(p, q, r);
+}
+
+static long op_sched_set(struct pm_proc *p, const struct pm_sched_set_req *q,
+			 struct pm_sched_set_rep *r)
+{
+	(void)r;
+	return pm_sched_set(p, q);
+}
+
+static long op_prio_get(struct pm_proc *p, const struct pm_prio_get_req *q,
+			struct pm_prio_get_rep *r)
+{
+	return pm_prio_get(p, q, r);
+}
+
+static long op_prio_set(struct pm_proc *p, const struct pm_prio_set_req *q,
+			struct pm_prio_set_rep *r)
+{
+	(void)r;
+	return pm_prio_set(p, q);
 }
 
 /* The handler table, typed by the protocol table. */

@@ -173,6 +173,21 @@ long pm_exec_load(struct pm_proc *p, const struct pm_exec_load_req *q);
 /* 16 bytes for AT_RANDOM, from the TSC (not secret). */
 void pm_random16(uint8_t out[16]);
 
+/* ---- sched.c: scheduling across processes ---- */
+/* Gives to_env from_env's scheduling (forked: as a fork's child, reset
+ * on fork) and the ceiling of effective uid euid. Returns 0 or the
+ * kernel's error. */
+long pm_sched_inherit(long from_env, long to_env, int forked, uint32_t euid);
+/* Sets env's kernel ceiling to what effective uid euid allows. */
+long pm_sched_ceiling(long env, uint32_t euid);
+/* PM_OP_sched_get, sched_set, prio_get, prio_set (ops.c decodes). */
+long pm_sched_get(struct pm_proc *p, const struct pm_sched_get_req *q,
+		  struct pm_sched_get_rep *r);
+long pm_sched_set(struct pm_proc *p, const struct pm_sched_set_req *q);
+long pm_prio_get(struct pm_proc *p, const struct pm_prio_get_req *q,
+		 struct pm_prio_get_rep *r);
+long pm_prio_set(struct pm_proc *p, const struct pm_prio_set_req *q);
+
 /* ---- spawn.c ---- */
 /* Splits n strings out of buf (len bytes, each NUL-terminated, one after
  * the other) into out[]. Returns 0, or -EINVAL if they do not fit. */

@@ -134,6 +134,7 @@ long pm_spawn(struct pm_proc *c, const struct pm_spawn_req *q)
 		return r; /* the domain went with the shell */
 	}
 	if ((r = give_fds(c, q)) < 0 ||
+	    (r = pm_sched_ceiling(p.env, c->euid)) < 0 ||
 	    (r = exo_env_watch(p.env, pm.self_env, PM_BIT_ENDED)) < 0 ||
 	    (r = exo_proc_start(&p)) < 0) {
 		exo_cap_delete(p.env);

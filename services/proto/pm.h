@@ -204,9 +204,52 @@
 	 * process by one, and no process gets one), the caller's until it    \
 	 * ends (it reuses them for its next threads). -EAGAIN (none free),    \
 	 * -EINVAL (want), -ENOMEM. */                                         \
-	X(25, tid_new, (int32_t want;), (int32_t n; int32_t tid[PM_TIDS_MAX];))
+	X(25, tid_new, (int32_t want;), (int32_t n; int32_t tid[PM_TIDS_MAX];)) \
+	/* How process pid (0: the caller) is scheduled: its env's class      \
+	 * (EXO_SCHED_*, Linux's SCHED_* numbers), real-time priority,        \
+	 * level (the nice value), flags (EXO_SCHED_F_RESET: reset on fork),  \
+	 * CPU mask and slice. Anyone may ask, as on Linux. -ESRCH (no such   \
+	 * live process). */                                                   \
+	X(30, sched_get, (int32_t pid;),                                      \
+	  (uint32_t kind; uint32_t prio; int32_t level; uint32_t flags;       \
+	   uint64_t cpus; uint64_t slice_ns;))                                 \
+	/* Changes how process pid (0: the caller) is scheduled (`what`,     \
+	 * PM_SCHED_*): sched_setscheduler (kind, prio, flags), setparam      \
+	 * (prio in its current class) or setaffinity (cpus), with Linux's    \
+	 * rules (lp/sched_rule.h), the caller's RLIMIT_RTPRIO and             \
+	 * RLIMIT_NICE standing for the target's. -ESRCH, then -EINVAL (a bad  \
+	 * class, priority, or mask naming no CPU), then -EPERM (not root and \
+	 * neither of the target's uids is the caller's euid; or beyond the   \
+	 * rules). */                                                          \
+	X(31, sched_set,                                                       \
+	  (int32_t pid; uint32_t what; uint32_t kind; uint32_t prio;          \
+	   uint32_t flags; int32_t pad; uint64_t cpus; uint64_t rlim_rtprio;   \
+	   uint64_t rlim_nice;),                                               \
+	  (int32_t unused;))                                                   \
+	/* getpriority(which, who) (PM_PRIO_*; who 0: the caller, its group  \
+	 * or its real uid): the lowest nice value among the live processes  \
+	 * it names. -EINVAL (which), -ESRCH (none). */                       \
+	X(32, prio_get, (int32_t which; int32_t who;), (int32_t nice;))        \
+	/* setpriority(which, who, nice) (nice within -20..19) on every live  \
+	 * process named, as Linux: each either changes, or is -EPERM (not    \
+	 * root and neither of its uids is the caller's euid) or -EACCES      \
+	 * (lowering its nice value beyond rlim_nice); the result is the last \
+	 * such error, else 0. -EINVAL (which), -ESRCH (none named). */      \
+	X(33, prio_set,                                                        \
+	  (int32_t which; int32_t who; int32_t nice; int32_t pad;             \
+	   uint64_t rlim_nice;),                                               \
+	  (int32_t unused;))
 
 #define PM_SPAWN_FS_KILL 0x1 /* pm_spawn_req.flags */
+
+/* pm_sched_set_req.what */
+#define PM_SCHED_CLASS 0 /* kind, prio, flags */
+#define PM_SCHED_PARAM 1 /* prio, in the current class */
+#define PM_SCHED_CPUS 2  /* cpus */
+/* pm_prio_*_req.which: Linux's PRIO_* */
+#define PM_PRIO_PROCESS 0
+#define PM_PRIO_PGRP 1
+#define PM_PRIO_USER 2
 
 /* pm_setid_req.which: the call. */
 enum pm_setid {

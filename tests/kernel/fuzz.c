@@ -151,6 +151,10 @@ static void shape_args(uint64_t n, uint64_t *a)
 		a[0] = below(3) ? 8UL << below(10) : pick_any();
 		a[1] = below(3) ? 1UL << below(7) : pick_any();
 		break;
+	case EXO_SYS_env_sched_set:
+		a[1] = below(2) ? (uint64_t)scratch : pick_addr();
+		a[2] = below(20);
+		break;
 	case EXO_SYS_ring_wait:
 		a[3] = pick_timeout();
 		break;
@@ -210,6 +214,10 @@ long fuzz_main(uint64_t seed, struct fuzz_page *page)
 	if (exo_region_alloc(&r, SCRATCH_PAGES, EXO_PROT_READ | EXO_PROT_WRITE) < 0)
 		return 40;
 	scratch = r.base;
+	/* As an unprivileged program: no real-time class, no level below 0. */
+	struct exo_sched ceiling = { .max_prio = 0, .min_level = 0 };
+	if (exo_env_sched_set(EXO_SELF, &ceiling, EXO_SCHED_SET_CEILING) < 0)
+		return 41;
 	safe_regs.rip = (uint64_t)exit_stub;
 	safe_regs.rsp = (uint64_t)(stub_stack + sizeof(stub_stack));
 	for (;;) {

@@ -83,6 +83,13 @@ static const struct exotest tests[] = {
 	T(timer_mono),
 	T(timer_run),
 	T(console_write),
+	T(sched_defaults),
+	T(sched_errors),
+	T(sched_ceiling),
+	T(sched_pinning),
+	T(sched_wake_preempts),
+	T(sched_fifo_rr),
+	T(sched_rt_throttle),
 	T_SLOW(fuzz, 240),
 };
 

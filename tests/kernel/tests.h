@@ -89,6 +89,14 @@ void test_futex_destroyed_waiter(void);
 void test_notify_interrupts_waits(void);
 void test_notify_pending(void);
 void test_notify_upcall(void);
+/* t_sched.c */
+void test_sched_defaults(void);
+void test_sched_errors(void);
+void test_sched_ceiling(void);
+void test_sched_pinning(void);
+void test_sched_wake_preempts(void);
+void test_sched_fifo_rr(void);
+void test_sched_rt_throttle(void);
 /* t_fuzz.c */
 void test_fuzz(void);
 

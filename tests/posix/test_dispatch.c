@@ -283,6 +283,19 @@ long lp_exo_timer_set(long env, unsigned long clock, unsigned long at_ns,
 	return 0;
 }
 
+long lp_exo_env_sched_set(long env, const struct exo_sched *s,
+			  unsigned long which)
+{
+	(void)env, (void)s, (void)which;
+	return -ENOSYS;
+}
+
+long lp_exo_env_sched_get(long env, struct exo_sched *out)
+{
+	(void)env, (void)out;
+	return -ENOSYS;
+}
+
 long lp_exo_env_stat(long env, struct exo_env_stat *out)
 {
 	static uint64_t run;

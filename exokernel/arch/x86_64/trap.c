@@ -134,6 +134,8 @@ void trap(struct trapframe *tf)
 		lapic_eoi(); /* T_KICK and strays: entering was the point */
 	}
 	if (from_user) {
+		if (this_cpu()->resched)
+			sched_preempt_check();
 		upcall_before_user(tf);
 		cur->need_iret = 0; /* this path always returns with iretq */
 		cpu_set_in_user(1);

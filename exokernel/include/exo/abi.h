@@ -123,7 +123,12 @@
 	  (const unsigned int *addr, unsigned long nwake,                      \
 	   unsigned int *addr2, unsigned long nwake2, unsigned long op,        \
 	   unsigned long flags),                                               \
-	  (addr, nwake, addr2, nwake2, op, flags))
+	  (addr, nwake, addr2, nwake2, op, flags))                             \
+	/* scheduling: class, priority, CPUs (docs/abi.md "Scheduling") */     \
+	X(41, env_sched_set, 3,                                                \
+	  (long env, const struct exo_sched *s, unsigned long which),         \
+	  (env, s, which))                                                     \
+	X(42, env_sched_get, 2, (long env, struct exo_sched *out), (env, out))
 
 /* Call numbers as an enum: EXO_SYS_debug_write, EXO_SYS_null, ... */
 enum exo_sysno {

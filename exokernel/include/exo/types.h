@@ -165,6 +165,43 @@ struct exo_env_stat {
 #define EXO_CLOCK_MONO 0UL /* the info page's clock (ns since boot) */
 #define EXO_CLOCK_RUN 1UL  /* the env's own run_ns */
 
+/* exo_env_sched_set/get: how an env is scheduled (docs/abi.md,
+ * "Scheduling"). Real-time classes run before every time-shared one, the
+ * higher priority first; FIFO keeps its CPU until it blocks, yields or a
+ * higher priority wants it; RR does the same but takes turns with its
+ * equals every EXO_SCHED_RR_NS. The time-shared classes (SHARED, BATCH,
+ * IDLE) take turns, with a slice that shrinks as the level grows. The
+ * ceiling bounds what the env may set on any env it holds: a caller can
+ * give no more than it may have itself. */
+struct exo_sched {
+	uint32_t kind;     /* EXO_SCHED_SHARED, _FIFO, _RR, _BATCH, _IDLE */
+	uint32_t prio;     /* FIFO, RR: 1..99 (higher runs first); else 0 */
+	int32_t level;     /* time-shared weight: -20 (largest) .. 19 */
+	uint32_t flags;    /* EXO_SCHED_F_*: kept, never read by the kernel */
+	uint64_t cpus;     /* CPUs it may run on: bit i = CPU i */
+	uint32_t max_prio; /* ceiling: highest real-time priority, 0..99 */
+	int32_t min_level; /* ceiling: lowest level, -20..19 */
+	uint64_t slice_ns; /* get only: its time slice (0: FIFO, unbounded) */
+};
+
+#define EXO_SCHED_SHARED 0
+#define EXO_SCHED_FIFO 1
+#define EXO_SCHED_RR 2
+#define EXO_SCHED_BATCH 3 /* as SHARED; a hint kept for its owner */
+#define EXO_SCHED_IDLE 5  /* time-shared, the smallest slice */
+#define EXO_SCHED_PRIO_MAX 99
+#define EXO_SCHED_LEVEL_MIN (-20)
+#define EXO_SCHED_LEVEL_MAX 19
+#define EXO_SCHED_RR_NS 100000000UL /* an RR env's turn: 100 ms */
+/* flags: whoever copies the env (a process copy) resets what it copies */
+#define EXO_SCHED_F_RESET 0x1U
+/* exo_env_sched_set `which`: the fields it sets */
+#define EXO_SCHED_SET_CLASS 0x1UL   /* kind, prio, flags */
+#define EXO_SCHED_SET_LEVEL 0x2UL   /* level */
+#define EXO_SCHED_SET_CPUS 0x4UL    /* cpus */
+#define EXO_SCHED_SET_CEILING 0x8UL /* max_prio, min_level */
+#define EXO_SCHED_SET_ALL 0xFUL
+
 struct exo_cap_info {
 	uint32_t type;   /* enum exo_cap_type */
 	uint32_t rights; /* EXO_R_* */

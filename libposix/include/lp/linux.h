@@ -259,6 +259,13 @@ struct lp_utsname {
 		version[LP_UTS_LEN], machine[LP_UTS_LEN], domainname[LP_UTS_LEN];
 };
 
+/* scheduling: SCHED_* are the kernel's EXO_SCHED_* numbers */
+#define LP_SCHED_RESET_ON_FORK 0x40000000
+#define LP_SCHED_DEADLINE 6
+#define LP_PRIO_PROCESS 0
+#define LP_PRIO_PGRP 1
+#define LP_PRIO_USER 2
+
 /* rlimits */
 #define LP_RLIM_NLIMITS 16
 #define LP_RLIM_INFINITY (~0UL)
@@ -269,6 +276,8 @@ struct lp_utsname {
 #define LP_RLIMIT_AS 9
 #define LP_RLIMIT_NOFILE 7
 #define LP_RLIMIT_SIGPENDING 11
+#define LP_RLIMIT_NICE 13
+#define LP_RLIMIT_RTPRIO 14
 #define LP_NR_OPEN 1048576 /* fs.nr_open: the highest RLIMIT_NOFILE */
 struct lp_rlimit {
 	uint64_t cur, max;

@@ -149,10 +149,24 @@ long lp_umask(const long *arg);
 long lp_getrlimit(const long *arg);
 long lp_setrlimit(const long *arg);
 long lp_prlimit64(const long *arg);
+/* The soft limit of resource res (0 for an unknown one). */
+uint64_t lp_rlimit_cur(unsigned res);
 /* proc/system.c */
 long lp_uname(const long *arg);
+/* proc/sched.c */
 long lp_sched_yield(const long *arg);
+long lp_sched_setaffinity(const long *arg);
 long lp_sched_getaffinity(const long *arg);
+long lp_sched_setscheduler(const long *arg);
+long lp_sched_getscheduler(const long *arg);
+long lp_sched_setparam(const long *arg);
+long lp_sched_getparam(const long *arg);
+long lp_sched_get_priority_max(const long *arg);
+long lp_sched_get_priority_min(const long *arg);
+long lp_sched_rr_get_interval(const long *arg);
+long lp_getcpu(const long *arg);
+long lp_getpriority(const long *arg);
+long lp_setpriority(const long *arg);
 /* vfs/cwd.c */
 long lp_getcwd(const long *arg);
 long lp_chdir(const long *arg);
