@@ -21,6 +21,7 @@
  * and returns 0. A few kernel calls per fork, none per page.
  */
 #include "lp/futex.h"
+#include "lp/clock.h"
 #include "lp/lock.h"
 #include "lp/mem.h"
 #include "lp/pipe.h"
@@ -154,7 +155,19 @@ static long share_private(long dom, uint64_t lo, uint64_t hi, uint64_t offset)
 	return r ? r : share_cow(dom, at, hi);
 }
 
-/* Everything the child is to see of our memory. */
+/* Free frames below which fork says ENOMEM: the kernel keeps its last
+ * 256 frames from user allocations (FRAME_RESERVE), and a child needs a
+ * few dozen more for its first writes (its stack, libposix's state) and
+ * the manager and file server some for it; with fewer left a fork could
+ * succeed and give a child that dies of a copy-on-write fault at once (a
+ * fork bomb then makes them forever). Linux's overcommit refuses a fork
+ * only beyond all memory, but it has an OOM killer; this keeps the edge
+ * where fork fails instead. */
+#define LP_FORK_RESERVE 512
+
+/* Everything the child is to see of our memory. Returns 0, or -ENOMEM
+ * when fewer than LP_FORK_RESERVE frames are left afterwards (the
+ * kernel's count, a tick old at most). */
 static long share_memory(long dom)
 {
 	long r;
@@ -164,9 +177,12 @@ static long share_memory(long dom)
 	    (r = share_private(dom, LP_PARK_OFFSET, LP_PIPE_DATA_VA,
 			       LP_PARK_OFFSET)) < 0 ||
 	    (r = share(dom, slo, shi, LP_SHARE_COPY)) < 0 ||
-	    (r = share_cow(dom, LP_FS_AREA_END, LP_PROCINFO_VA)) < 0)
+	    (r = share_cow(dom, LP_FS_AREA_END, LP_PROCINFO_VA)) < 0 ||
+	    (r = share_cow(dom, LP_PROCINFO_VA + LP_PAGE, EXO_USER_TOP)) < 0)
 		return r;
-	return share_cow(dom, LP_PROCINFO_VA + LP_PAGE, EXO_USER_TOP);
+	if (lp_kinfo()->free_frames < LP_FORK_RESERVE)
+		return -ENOMEM;
+	return 0;
 }
 
 /* Fills the child's domain and has the manager start it. */
