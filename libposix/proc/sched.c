@@ -153,14 +153,21 @@ long lp_sched_setparam(const long *arg)
 	return e < 0 ? e : lp_sched_set(pid, PM_SCHED_PARAM, 0, (uint32_t)prio, 0);
 }
 
+/* The scheduling of pid (the argument as the program passed it) into
+ * *s. Returns 0, -EINVAL (pid < 0) or lp_sched_of's error. */
+static long lp_sched_get(long pid, struct exo_sched *s)
+{
+	if ((int32_t)pid < 0)
+		return -EINVAL;
+	return lp_sched_of((int32_t)pid, s);
+}
+
 /* sched_getscheduler(pid): its policy, with SCHED_RESET_ON_FORK if set.
  * -EINVAL (pid < 0), -ESRCH. */
 long lp_sched_getscheduler(const long *arg)
 {
 	struct exo_sched s;
-	if ((int32_t)arg[0] < 0)
-		return -EINVAL;
-	long e = lp_sched_of((int32_t)arg[0], &s);
+	long e = lp_sched_get(arg[0], &s);
 	if (e < 0)
 		return e;
 	return (long)s.kind |
@@ -173,9 +180,9 @@ long lp_sched_getscheduler(const long *arg)
 long lp_sched_getparam(const long *arg)
 {
 	struct exo_sched s;
-	if ((int32_t)arg[0] < 0 || !arg[1])
+	if (!arg[1])
 		return -EINVAL;
-	long e = lp_sched_of((int32_t)arg[0], &s);
+	long e = lp_sched_get(arg[0], &s);
 	if (e < 0)
 		return e;
 	if (lp_uaccess((void *)arg[1], sizeof(int32_t), 1) < 0)
@@ -216,9 +223,7 @@ long lp_sched_get_priority_min(const long *arg)
 long lp_sched_rr_get_interval(const long *arg)
 {
 	struct exo_sched s;
-	if ((int32_t)arg[0] < 0)
-		return -EINVAL;
-	long e = lp_sched_of((int32_t)arg[0], &s);
+	long e = lp_sched_get(arg[0], &s);
 	if (e < 0)
 		return e;
 	if (lp_uaccess((void *)arg[1], sizeof(struct lp_timespec), 1) < 0)
