@@ -64,6 +64,9 @@ _Static_assert(sizeof(struct lp_thread) <= LP_PAGE, "a block is a page");
 
 struct lp_thread lp_main_thread;
 struct lp_thread *lp_threads;
+/* The thread whose env the process manager watches as the process's:
+ * the main thread, or in a child forked by another thread, that one. */
+struct lp_thread *lp_leader = &lp_main_thread;
 static uint8_t lp_main_upcall[LP_UPCALL_STACK] __attribute__((aligned(64)));
 static uint8_t lp_main_sigreturn[LP_SIGRETURN_STACK]
 	__attribute__((aligned(64)));
@@ -76,7 +79,7 @@ static struct lp_lock lp_threads_lock;
 static int32_t lp_tid_pool[LP_THREADS_MAX + PM_TIDS_MAX];
 static int lp_tid_free;
 static uint32_t lp_slot_busy[LP_THREADS_MAX]; /* 0: free (lp_exo_vanish) */
-static int lp_main_gone; /* the main thread called exit: it waits */
+static int lp_main_gone; /* the leader called exit: it waits */
 
 /* Sets t's stack fields from its upcall and sigreturn stacks. */
 static void thread_stacks(struct lp_thread *t, uint8_t *upcall,
@@ -111,8 +114,12 @@ void lp_thread_after_fork(struct lp_thread *t)
 	if (t->mem)
 		lp_slot_busy[((uint64_t)t->mem - LP_THREAD_AREA_VA) /
 			     LP_THREAD_SLOT] = 1;
-	if (t != &lp_main_thread && lp_main_thread.env != EXO_SELF)
-		lp_exo_cap_delete(lp_main_thread.env); /* names nothing here */
+	/* The parent's other threads are not here; their capabilities
+	 * were in the parent's table (the slots name other things here). */
+	lp_main_thread.env = EXO_SELF;
+	if (t != &lp_main_thread)
+		lp_main_thread.robust_head = 0;
+	lp_leader = t;
 	lp_threads_lock.word = 0;
 	lp_main_gone = 0;
 	lp_tid_free = 0; /* the parent's, not ours */
@@ -195,11 +202,11 @@ static long tid_take(void)
  * it with the others). Made by the main thread at its first clone. */
 static long main_env_name(void)
 {
-	if (lp_main_thread.env == EXO_SELF) {
+	if (lp_leader->env == EXO_SELF) { /* the caller: the only thread */
 		long me = lp_exo_cap_copy(EXO_SELF, EXO_R_ALL);
 		if (me < 0)
 			return me;
-		lp_main_thread.env = me;
+		lp_leader->env = me;
 	}
 	return 0;
 }
@@ -371,13 +378,13 @@ void lp_thread_exit(long status)
 {
 	struct lp_thread *t = lp_self();
 	int left = thread_unlink(t);
-	if (left == 0 && (t == &lp_main_thread || lp_main_gone)) {
+	if (left == 0 && (t == lp_leader || lp_main_gone)) {
 		const long a[1] = { lp_main_gone ? 0 : status };
 		clear_tid(t->clear_tid);
 		lp_exit_group(a); /* the last thread: the process ends */
 		return;           /* (a fake kernel's exit returns) */
 	}
-	if (t == &lp_main_thread)
+	if (t == lp_leader)
 		main_thread_park(t);
 	tid_give(t->tid);
 	lp_exo_upcall_set(EXO_SELF, 0, 0);
@@ -397,15 +404,15 @@ void lp_threads_end_others(void)
 	struct lp_thread *me = lp_self();
 	lp_lock_take(&lp_threads_lock);
 	for (struct lp_thread *t = lp_threads; t; t = t->next)
-		if (t != me && t != &lp_main_thread && t->env != EXO_SELF)
+		if (t != me && t != lp_leader && t->env != EXO_SELF)
 			lp_exo_env_destroy(t->env);
 	lp_lock_give(&lp_threads_lock);
 }
 
 void lp_thread_end_main(void)
 {
-	if (lp_self() != &lp_main_thread && lp_main_thread.env != EXO_SELF)
-		lp_exo_env_destroy(lp_main_thread.env); /* parked or not */
+	if (lp_self() != lp_leader && lp_leader->env != EXO_SELF)
+		lp_exo_env_destroy(lp_leader->env); /* parked or not */
 }
 
 int lp_thread_company(void)

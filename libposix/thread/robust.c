@@ -127,6 +127,6 @@ void lp_robust_exit_all(void)
 {
 	for (struct lp_thread *t = lp_threads; t; t = t->next)
 		lp_robust_exit_of(t);
-	if (lp_main_thread.robust_head) /* parked: off the list */
-		lp_robust_exit_of(&lp_main_thread);
+	if (lp_leader->robust_head) /* parked: off the list */
+		lp_robust_exit_of(lp_leader);
 }

@@ -261,15 +261,25 @@ static void *forker(void *arg)
 {
 	(void)arg;
 	pid_t c = fork();
-	if (c == 0)
-		_exit(gettid_() == getpid() ? 5 : 6); /* one thread: the pid */
+	if (c == 0) {
+		/* One thread, whose id is the pid; it leads: it makes a
+		 * thread of its own and ends the process with exit(). */
+		struct ids r = { 0 };
+		pthread_t t2;
+		int ok = gettid_() == getpid() &&
+			 pthread_create(&t2, 0, report_ids, &r) == 0 &&
+			 pthread_join(t2, 0) == 0 && r.pid == getpid() &&
+			 r.tid > 0 && r.tid != getpid();
+		exit(ok ? 5 : 6);
+	}
 	int st = 0;
 	if (waitpid(c, &st, 0) != c)
 		return (void *)1;
 	return (void *)(uintptr_t)(WIFEXITED(st) ? WEXITSTATUS(st) : 100);
 }
 
-/* fork from a thread: the child has that thread only. */
+/* fork from a thread: the child has that thread only, and it leads the
+ * child (its threads, its exit). */
 static void t_fork_from_thread(void)
 {
 	pthread_t t;

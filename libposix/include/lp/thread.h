@@ -78,9 +78,12 @@ static inline struct lp_thread *lp_self(void)
 	return t;
 }
 
-/* The main thread's block, and the list of every thread's. */
+/* The main thread's block, the list of every thread's, and the leader:
+ * the thread whose env the process manager watches (the main thread, or
+ * in a child forked by another thread, that thread). */
 extern struct lp_thread lp_main_thread;
 extern struct lp_thread *lp_threads;
+extern struct lp_thread *lp_leader;
 
 /* gettid(): the calling thread's id (the pid for the main thread, also
  * before the first call has set GS). Never fails. */
