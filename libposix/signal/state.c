@@ -3,6 +3,7 @@
  * sent to one thread pending in its block) and the choice of the next
  * signal to deliver. Nothing here calls the kernel or
  * runs a handler (signal/deliver.c does), so host tests check it all. */
+#include "lp/lock.h"
 #include "lp/signal.h"
 
 struct lp_sig_state lp_sig;
@@ -204,6 +205,9 @@ long lp_sig_generate(const struct lp_siginfo *si)
 		return -EAGAIN;
 	}
 	lp_sig.pending |= LP_SIGBIT(sig);
+	if (lp_multithreaded) /* another thread may sleep in sigwait & co */
+		lp_exo_futex_wake(&lp_sig.wake, 0x7fffffff, EXO_FUTEX_PRIVATE,
+				  EXO_FUTEX_BITSET_ANY);
 	return 0;
 }
 

@@ -289,10 +289,43 @@ static void t_fork_from_thread(void)
 	EQ((uintptr_t)res, 5);
 }
 
+static void *sigwaiter(void *arg)
+{
+	sigset_t *set = arg;
+	siginfo_t si;
+	int sig = sigwaitinfo(set, &si);
+	return (void *)(uintptr_t)(sig == SIGUSR1 && si.si_pid > 0 ? si.si_pid
+								    : -1);
+}
+
+/* sigwait in a thread of its own: every thread blocks SIGUSR1, another
+ * process sends it to ours, the waiting thread takes it. */
+static void t_sigwait_thread(void)
+{
+	sigset_t set;
+	pthread_t t;
+	void *res;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	EQ(pthread_sigmask(SIG_BLOCK, &set, 0), 0);
+	EQ(pthread_create(&t, 0, sigwaiter, &set), 0);
+	usleep(20000); /* it sleeps in sigwaitinfo by now (or soon) */
+	pid_t c = fork();
+	OK(c);
+	if (c == 0)
+		_exit(kill(getppid(), SIGUSR1) == 0 ? 0 : 1);
+	int st;
+	EQ(waitpid(c, &st, 0), c);
+	EQ(st, 0);
+	EQ(pthread_join(t, &res), 0);
+	EQ((intptr_t)res, c); /* si_pid: the sender */
+}
+
 static const struct suite_test tests[] = {
 	T(create_join),	   T(tls),		T(mutex_count),
 	T(many),	   T(detached),		T(exit_from_thread),
 	T(main_exits_first), T(kill_threaded), T(fork_from_thread),
+	T(sigwait_thread),
 };
 
 int main(void)
