@@ -142,8 +142,8 @@ long cap_lookup(struct cap_table *t, long slot, uint32_t type, uint32_t need,
 	return 0;
 }
 
-long cap_derive(struct cap_table *src_t, long slot, struct cap_table *dst_t,
-		uint32_t rights)
+long cap_derive_obj(struct cap_table *src_t, long slot,
+		    struct cap_table *dst_t, struct kobj *obj, uint32_t rights)
 {
 	struct cap *src = cap_get(src_t, slot);
 	if (!src)
@@ -154,7 +154,13 @@ long cap_derive(struct cap_table *src_t, long slot, struct cap_table *dst_t,
 	long r = cap_free_slot(dst_t, &c);
 	if (r < 0)
 		return r;
-	return cap_fill(dst_t, c, src->obj, rights, src);
+	return cap_fill(dst_t, c, obj ? obj : src->obj, rights, src);
+}
+
+long cap_derive(struct cap_table *src_t, long slot, struct cap_table *dst_t,
+		uint32_t rights)
+{
+	return cap_derive_obj(src_t, slot, dst_t, 0, rights);
 }
 
 /* Moves every child of c under c's parent (or makes them roots). */

@@ -95,6 +95,12 @@ long cap_lookup(struct cap_table *t, long slot, uint32_t type, uint32_t need,
 long cap_derive(struct cap_table *src_t, long slot, struct cap_table *dst_t,
 		uint32_t rights);
 
+/* As cap_derive, but the new capability names obj (a view of the
+ * source's object, such as a memory slice; 0: the source's object) while
+ * staying the source's child, so revoking the source deletes it. */
+long cap_derive_obj(struct cap_table *src_t, long slot,
+		    struct cap_table *dst_t, struct kobj *obj, uint32_t rights);
+
 /* Empties a slot and drops its object reference. Capabilities derived from
  * it move up to its parent, so an ancestor's revoke still reaches them.
  * Returns 0 or -EBADF. */

@@ -17,6 +17,27 @@ static void env_end(struct env *e, uint32_t reason, int64_t status,
 		    uint32_t vector, uint64_t addr);
 extern uint64_t kinfo_pa;
 static unsigned next_env_id = 1;
+struct domain *domain_list;
+
+/* Puts d at the head of domain_list. */
+static void domain_link(struct domain *d)
+{
+	d->all_prev = 0;
+	d->all_next = domain_list;
+	if (domain_list)
+		domain_list->all_prev = d;
+	domain_list = d;
+}
+
+static void domain_unlink(struct domain *d)
+{
+	if (d->all_prev)
+		d->all_prev->all_next = d->all_next;
+	else
+		domain_list = d->all_next;
+	if (d->all_next)
+		d->all_next->all_prev = d->all_prev;
+}
 
 struct domain *domain_create(void)
 {
@@ -37,6 +58,7 @@ struct domain *domain_create(void)
 	d->seq = next_seq++;
 	d->obj.type = EXO_CAP_DOMAIN;
 	d->obj.refs = 1;
+	domain_link(d);
 	return d;
 }
 
@@ -73,6 +95,7 @@ void domain_unnamed(struct domain *d)
 void domain_release(struct domain *d)
 {
 	domain_end_created(d);
+	domain_unlink(d);
 	cap_table_clear(d->caps);
 	cap_table_release(d->caps);
 	mmu_root_free(d->root, frame_unref);

@@ -20,7 +20,12 @@ struct domain {
 	unsigned nlive;         /* envs started and not yet ended */
 	uint64_t seq;           /* creation order: older domains are lower */
 	uint64_t ptables;       /* user page tables below root (charged here) */
+	struct domain *all_next, *all_prev; /* domain_list */
 };
+
+/* Every domain that exists, so a frame taken back (exo_mem_revoke) can
+ * be unmapped wherever it is mapped. */
+extern struct domain *domain_list;
 
 enum env_state {
 	ENV_CREATED,  /* registers may be set; not yet started */

@@ -10,7 +10,9 @@
 #include "frame.h"
 #include "futex.h"
 #include "kernel.h"
+#include "kmalloc.h"
 #include "mem.h"
+#include "revoke.h"
 #include "sched.h"
 #include "upcall.h"
 #include "vm.h"
@@ -239,6 +241,24 @@ static long sys_cap_copy(const uint64_t *a)
 	return cap_derive(my_caps(), (long)a[0], my_caps(), (uint32_t)a[1]);
 }
 
+/* Finds the domain a capability may be placed into: the caller's own
+ * (EXO_SELF), or one held with WRITE or with GIVE alone. */
+static long grant_target(uint64_t slot, struct domain **out)
+{
+	struct cap *dc;
+	if ((long)slot == EXO_SELF) {
+		*out = cur->dom;
+		return 0;
+	}
+	long r = cap_lookup(my_caps(), (long)slot, EXO_CAP_DOMAIN, 0, &dc);
+	if (r < 0)
+		return r;
+	if (!(dc->rights & (EXO_R_WRITE | EXO_R_GIVE)))
+		return -EPERM;
+	*out = (struct domain *)dc->obj;
+	return 0;
+}
+
 static long sys_cap_grant(const uint64_t *a)
 {
 	struct domain *d;
@@ -246,20 +266,8 @@ static long sys_cap_grant(const uint64_t *a)
 	if (a[2] & ~EXO_R_ALL)
 		return -EINVAL;
 	long r = cap_lookup(my_caps(), (long)a[0], 0, EXO_R_GRANT, &c);
-	if (r < 0)
+	if (r < 0 || (r = grant_target(a[1], &d)) < 0)
 		return r;
-	/* Into a domain held with WRITE, or with GIVE alone. */
-	if ((long)a[1] == EXO_SELF) {
-		d = cur->dom;
-	} else {
-		struct cap *dc;
-		r = cap_lookup(my_caps(), (long)a[1], EXO_CAP_DOMAIN, 0, &dc);
-		if (r < 0)
-			return r;
-		if (!(dc->rights & (EXO_R_WRITE | EXO_R_GIVE)))
-			return -EPERM;
-		d = (struct domain *)dc->obj;
-	}
 	/* A domain capability goes only to a domain created before the one
 	 * it names, so no domain ever holds one that leads back to itself
 	 * and tables need no cycle collector. */
@@ -789,6 +797,63 @@ static long sys_env_sched_get(const uint64_t *a)
 		.slice_ns = sched_slice_ticks(sa) * SCHED_TICK_NS,
 	};
 	return copyout(a[1], &s, sizeof(s));
+}
+
+static long sys_mem_slice(const uint64_t *a)
+{
+	struct domain *d;
+	struct cap *c;
+	uint64_t first = a[1], n = a[2];
+	if (a[4] & ~EXO_R_ALL)
+		return -EINVAL;
+	long r = cap_lookup(my_caps(), (long)a[0], EXO_CAP_MEM, EXO_R_GRANT, &c);
+	if (r < 0 || (r = grant_target(a[3], &d)) < 0)
+		return r;
+	struct mem *m = (struct mem *)c->obj;
+	if (n == 0 || first > m->npages || n > m->npages - first)
+		return -EINVAL;
+	if (a[4] & ~c->rights)
+		return -EPERM;
+	struct mem *s = mem_slice(m, first, n);
+	if (!s)
+		return -ENOMEM;
+	r = cap_derive_obj(my_caps(), (long)a[0], d->caps, &s->obj,
+			   (uint32_t)a[4]);
+	kobj_put(&s->obj); /* the new capability holds it, or nothing does */
+	return r;
+}
+
+/* Unmaps, everywhere, the frames just replaced in old[0..n-1] that
+ * something besides their object holds, then drops the object's
+ * references. Returns the number of mappings removed. */
+static long revoke_old(uint64_t *old, uint64_t n)
+{
+	uint64_t *busy = old + n, k = 0;
+	for (uint64_t i = 0; i < n; i++)
+		if (frame_refcount(old[i]) > 1)
+			busy[k++] = old[i];
+	long removed = k ? revoke_frames(busy, k) : 0;
+	for (uint64_t i = 0; i < n; i++)
+		frame_unref(old[i]);
+	return removed;
+}
+
+static long sys_mem_revoke(const uint64_t *a)
+{
+	struct mem *m;
+	uint64_t first = a[1], n = a[2];
+	GET(a[0], EXO_CAP_MEM, EXO_R_WRITE | EXO_R_GRANT, m);
+	if (m->base || n == 0 || n > MEM_REVOKE_MAX || first > m->npages ||
+	    n > m->npages - first)
+		return -EINVAL;
+	uint64_t *old = kmalloc(2 * n * sizeof(uint64_t));
+	if (!old)
+		return -ENOMEM;
+	long r = mem_replace(m, first, n, old);
+	if (r == 0)
+		r = revoke_old(old, n);
+	kfree(old);
+	return r;
 }
 
 static const sys_fn sys_table[EXO_SYS_COUNT] = {

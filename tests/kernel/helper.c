@@ -97,6 +97,42 @@ static long protect_role(const struct exo_args *a)
 	return 100 + r;
 }
 
+#define SLICE_VA 0x31000000UL
+
+/* Every sequence of calls a holder of a read-only slice might try to get
+ * write access to its frame: each must fail with the error named. */
+static long slice_role(const struct exo_args *a)
+{
+	const unsigned long rw = EXO_PROT_READ | EXO_PROT_WRITE;
+	long s = (long)a->word[ARG_A];
+	unsigned long va2 = SLICE_VA + EXO_PAGE_SIZE;
+	if (exo_map(EXO_SELF, SLICE_VA, s, 0, 1, rw) != -EPERM)
+		return 10;
+	if (exo_map(EXO_SELF, SLICE_VA, s, 0, 1, EXO_PROT_READ) != 0)
+		return 11;
+	if (*(volatile uint64_t *)SLICE_VA != a->word[ARG_B])
+		return 12;
+	if (exo_protect(EXO_SELF, SLICE_VA, 1, rw) != -EPERM)
+		return 13;
+	if (exo_protect(EXO_SELF, SLICE_VA, 1, rw | EXO_PROT_COPY) != -EPERM)
+		return 14;
+	if (exo_map_copy(EXO_SELF, SLICE_VA, EXO_SELF, va2, 1,
+			 rw | EXO_COPY_COW) != 1)
+		return 15;
+	if (exo_protect(EXO_SELF, va2, 1, rw | EXO_PROT_COPY) != -EPERM)
+		return 16;
+	if (exo_cap_copy(s, EXO_R_READ | EXO_R_WRITE) != -EPERM)
+		return 17;
+	if (exo_mem_slice(s, 0, 1, EXO_SELF, EXO_R_READ) != -EPERM)
+		return 18; /* no GRANT right */
+	if (exo_mem_revoke(s, 0, 1) != -EPERM)
+		return 19;
+	/* The kernel writes for its caller only where the caller may. */
+	if (exo_env_stat(EXO_SELF, (void *)SLICE_VA) != -EFAULT)
+		return 20;
+	return 0;
+}
+
 long exo_main(unsigned long arg)
 {
 	const struct exo_args *a = exo_args_get(arg);
@@ -121,6 +157,8 @@ long exo_main(unsigned long arg)
 		return 20 - exo_wait_any(0, 0, EXO_WAIT_FOREVER);
 	case ROLE_PROTECT:
 		return protect_role(a);
+	case ROLE_SLICE:
+		return slice_role(a);
 	case ROLE_SLEEP:
 		*(volatile uint64_t *)HELPER_SHARED_VA = 1;
 		return 20 - exo_wait_any(0, 0, EXO_WAIT_FOREVER);

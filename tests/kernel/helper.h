@@ -38,6 +38,12 @@ enum helper_role {
 	ROLE_PROTECT = 9,
 	/* Stores 1 in shared word 0 and sleeps forever, like ROLE_BLOCK. */
 	ROLE_SLEEP = 10,
+	/* Holds a read-only memory slice in slot ARG_A (readable at
+	 * HELPER_SHARED_VA too: word 0 is ARG_B) and tries every way to
+	 * write to its frame: see helper.c slice_role(). Exits 0 when every
+	 * attempt was refused as it should be, 10 + the attempt's number
+	 * otherwise. */
+	ROLE_SLICE = 11,
 };
 
 /* Argument word indices. */

@@ -33,6 +33,12 @@ void test_fault_in_handler(void);
 void test_ceiling_map(void);
 void test_ceiling_map_copy(void);
 void test_ceiling_ring_map(void);
+/* t_revoke.c */
+void test_slice_args(void);
+void test_slice_window(void);
+void test_slice_read_only(void);
+void test_revoke_everywhere(void);
+void test_revoke_running(void);
 /* t_cow.c */
 void test_cow_protect(void);
 void test_cow_protect_copy(void);

@@ -128,7 +128,15 @@
 	X(41, env_sched_set, 3,                                                \
 	  (long env, const struct exo_sched *s, unsigned long which),         \
 	  (env, s, which))                                                     \
-	X(42, env_sched_get, 2, (long env, struct exo_sched *out), (env, out))
+	X(42, env_sched_get, 2, (long env, struct exo_sched *out), (env, out)) \
+	/* frames lent and taken back (secure bindings, docs/abi.md) */      \
+	X(43, mem_slice, 5,                                                    \
+	  (long mem, unsigned long first, unsigned long npages, long domain,   \
+	   unsigned long rights),                                              \
+	  (mem, first, npages, domain, rights))                                \
+	X(44, mem_revoke, 3,                                                   \
+	  (long mem, unsigned long first, unsigned long npages),               \
+	  (mem, first, npages))
 
 /* Call numbers as an enum: EXO_SYS_debug_write, EXO_SYS_null, ... */
 enum exo_sysno {
