@@ -1,6 +1,7 @@
 /* Memory objects: the kernel's name for a set of physical frames. A
  * capability to one lets a domain map those frames; each frame is freed
- * when neither the object nor any mapping holds it. */
+ * when neither the object nor any mapping holds it. A base object may
+ * grow and shrink (exo_mem_resize); slices are windows on a base. */
 #include <exo/types.h>
 
 #include "frame.h"
@@ -20,8 +21,9 @@ static struct mem *mem_new(uint64_t npages)
 	}
 	m->obj.type = EXO_CAP_MEM;
 	m->obj.refs = 1;
-	m->npages = npages;
+	m->npages = m->cap = npages;
 	m->base = 0;
+	m->first = 0;
 	return m;
 }
 
@@ -55,20 +57,37 @@ struct mem *mem_adopt(uint64_t pa, uint64_t npages)
 	return m;
 }
 
+uint64_t mem_pages(const struct mem *m)
+{
+	if (!m->base)
+		return m->npages;
+	if (m->first >= m->base->npages)
+		return 0;
+	uint64_t left = m->base->npages - m->first;
+	return left < m->npages ? left : m->npages;
+}
+
+const uint64_t *mem_frames(const struct mem *m)
+{
+	return m->base ? m->base->frames + m->first : m->frames;
+}
+
 struct mem *mem_slice(struct mem *m, uint64_t first, uint64_t npages)
 {
 	struct mem *s = kmalloc(sizeof(*s));
 	if (!s)
 		return 0;
 	if (m->base) { /* a slice of a slice shows the same base */
-		first += (uint64_t)(m->frames - m->base->frames);
+		first += m->first;
 		m = m->base;
 	}
 	s->obj.type = EXO_CAP_MEM;
 	s->obj.refs = 1;
 	s->npages = npages;
-	s->frames = m->frames + first;
+	s->cap = 0;
+	s->frames = 0;
 	s->base = m;
+	s->first = first;
 	kobj_get(&m->obj);
 	return s;
 }
@@ -82,6 +101,42 @@ long mem_replace(struct mem *m, uint64_t first, uint64_t n, uint64_t *old)
 		m->frames[first + i] = frame_alloc_zeroed(FRAME_USER);
 	}
 	return 0;
+}
+
+/* Makes room for npages entries at m->frames. Returns 0 or -ENOMEM. */
+static long mem_reserve(struct mem *m, uint64_t npages)
+{
+	if (npages <= m->cap)
+		return 0;
+	uint64_t cap = m->cap * 2 > npages ? m->cap * 2 : npages;
+	if (cap > MEM_MAX_PAGES)
+		cap = MEM_MAX_PAGES;
+	uint64_t *f = kmalloc(cap * sizeof(uint64_t));
+	if (!f)
+		return -ENOMEM;
+	memcpy(f, m->frames, m->npages * sizeof(uint64_t));
+	kfree(m->frames);
+	m->frames = f;
+	m->cap = cap;
+	return 0;
+}
+
+long mem_grow(struct mem *m, uint64_t npages)
+{
+	uint64_t n = npages - m->npages;
+	if (!frame_can_alloc(FRAME_USER, n) || mem_reserve(m, npages) < 0)
+		return -ENOMEM;
+	for (uint64_t i = m->npages; i < npages; i++)
+		m->frames[i] = frame_alloc_zeroed(FRAME_USER);
+	m->npages = npages;
+	return 0;
+}
+
+void mem_shrink(struct mem *m, uint64_t n, uint64_t *old)
+{
+	m->npages -= n;
+	for (uint64_t i = 0; i < n; i++)
+		old[i] = m->frames[m->npages + i];
 }
 
 void mem_release(struct mem *m)

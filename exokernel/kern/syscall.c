@@ -161,11 +161,11 @@ static long sys_map(const uint64_t *a)
 	if (r < 0)
 		return r;
 	m = (struct mem *)c->obj;
-	if (n == 0 || first > m->npages || n > m->npages - first)
+	if (n == 0 || first > mem_pages(m) || n > mem_pages(m) - first)
 		return -EINVAL;
 	if ((r = vm_check_range(va, n)) < 0)
 		return r;
-	return vm_map(d, va, &m->frames[first], n, prot | EXO_PROT_READ,
+	return vm_map(d, va, mem_frames(m) + first, n, prot | EXO_PROT_READ,
 		      map_ceiling(d, prot, c->rights));
 }
 
@@ -295,7 +295,7 @@ static long sys_cap_info(const uint64_t *a)
 		return r;
 	struct exo_cap_info info = { .type = c->obj->type, .rights = c->rights };
 	if (c->obj->type == EXO_CAP_MEM)
-		info.size = ((struct mem *)c->obj)->npages;
+		info.size = mem_pages((struct mem *)c->obj);
 	else if (c->obj->type == EXO_CAP_RING)
 		info.size = ((struct ring *)c->obj)->mem->npages * PAGE_SIZE;
 	else if (c->obj->type == EXO_CAP_DOMAIN)
@@ -810,7 +810,7 @@ static long sys_mem_slice(const uint64_t *a)
 	if (r < 0 || (r = grant_target(a[3], &d)) < 0)
 		return r;
 	struct mem *m = (struct mem *)c->obj;
-	if (n == 0 || first > m->npages || n > m->npages - first)
+	if (n == 0 || first > mem_pages(m) || n > mem_pages(m) - first)
 		return -EINVAL;
 	if (a[4] & ~c->rights)
 		return -EPERM;
@@ -852,6 +852,38 @@ static long sys_mem_revoke(const uint64_t *a)
 	long r = mem_replace(m, first, n, old);
 	if (r == 0)
 		r = revoke_old(old, n);
+	kfree(old);
+	return r;
+}
+
+/* Drops pages of m from npages on, MEM_REVOKE_MAX a walk (old has room
+ * for twice that). Returns the number of mappings removed. */
+static long mem_drop_to(struct mem *m, uint64_t npages, uint64_t *old)
+{
+	long removed = 0;
+	while (m->npages > npages) {
+		uint64_t n = m->npages - npages;
+		if (n > MEM_REVOKE_MAX)
+			n = MEM_REVOKE_MAX;
+		mem_shrink(m, n, old);
+		removed += revoke_old(old, n);
+	}
+	return removed;
+}
+
+static long sys_mem_resize(const uint64_t *a)
+{
+	struct mem *m;
+	uint64_t npages = a[1];
+	GET(a[0], EXO_CAP_MEM, EXO_R_WRITE | EXO_R_GRANT, m);
+	if (m->base || npages > MEM_MAX_PAGES)
+		return -EINVAL;
+	if (npages >= m->npages)
+		return npages > m->npages ? mem_grow(m, npages) : 0;
+	uint64_t *old = kmalloc(2 * MEM_REVOKE_MAX * sizeof(uint64_t));
+	if (!old)
+		return -ENOMEM;
+	long r = mem_drop_to(m, npages, old);
 	kfree(old);
 	return r;
 }

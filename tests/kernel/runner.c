@@ -53,6 +53,7 @@ static const struct exotest tests[] = {
 	T(slice_read_only),
 	T(revoke_everywhere),
 	T(revoke_running),
+	T(mem_resize),
 	T(cow_protect),
 	T(cow_protect_copy),
 	T(cow_kernel_write),

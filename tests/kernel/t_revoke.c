@@ -178,3 +178,61 @@ void test_revoke_running(void)
 	exo_proc_release(&p);
 	exo_region_free(&r);
 }
+
+/* A base object grows with zeroed frames and shrinks, the dropped pages
+ * unmapped everywhere; a slice shows what of its window still exists. */
+void test_mem_resize(void)
+{
+	struct exo_region r;
+	struct exo_cap_info ci;
+	uint64_t f0 = free_frames_now();
+	EXPECT_EQ(exo_region_alloc(&r, 3, RW), 0);
+	unsigned long base = (unsigned long)r.base;
+	((volatile uint64_t *)r.base)[512] = MARK;
+	long s = exo_mem_slice(r.mem, 1, 2, EXO_SELF, EXO_R_READ);
+	EXPECT_GE(s, 0);
+	EXPECT_EQ(exo_mem_slice(r.mem, 2, 2, EXO_SELF, EXO_R_READ), -EINVAL);
+	EXPECT_EQ(exo_mem_resize(s, 4), -EPERM);
+	long sall = exo_mem_slice(r.mem, 0, 1, EXO_SELF, EXO_R_ALL);
+	EXPECT_EQ(exo_mem_resize(sall, 4), -EINVAL); /* a slice */
+	EXPECT_EQ(exo_cap_delete(sall), 0);
+	EXPECT_EQ(exo_mem_resize(r.mem, 65537), -EINVAL);
+	long nog = exo_cap_copy(r.mem, EXO_R_READ | EXO_R_WRITE);
+	EXPECT_EQ(exo_mem_resize(nog, 4), -EPERM);
+	EXPECT_EQ(exo_cap_delete(nog), 0);
+
+	EXPECT_EQ(exo_mem_resize(r.mem, 5), 0);
+	EXPECT_EQ(exo_cap_info(r.mem, &ci), 0);
+	EXPECT_UEQ(ci.size, 5);
+	EXPECT_EQ(exo_cap_info(s, &ci), 0);
+	EXPECT_UEQ(ci.size, 2);
+	unsigned long va = exo_va_reserve(8);
+	EXPECT_EQ(exo_map(EXO_SELF, va, r.mem, 0, 5, RW), 0);
+	EXPECT_EQ(exo_map(EXO_SELF, va + 6 * EXO_PAGE_SIZE, s, 0, 2, RO), 0);
+	EXPECT_UEQ(*(volatile uint64_t *)(va + 6 * EXO_PAGE_SIZE), MARK);
+	EXPECT_UEQ(*(volatile uint64_t *)(va + 4 * EXO_PAGE_SIZE), 0);
+	*(volatile uint64_t *)(va + 2 * EXO_PAGE_SIZE) = MARK + 2;
+	EXPECT_UEQ(*(volatile uint64_t *)(va + 7 * EXO_PAGE_SIZE), MARK + 2);
+
+	/* Down to one page: pages 1-4 go from both mappings of the object
+	 * (the region's 1-2 and va's 1-4) and from the slice's: 8 entries. */
+	EXPECT_EQ(exo_mem_resize(r.mem, 1), 8);
+	EXPECT_UEQ(frame_at(EXO_SELF, base + EXO_PAGE_SIZE), 0);
+	EXPECT_UEQ(frame_at(EXO_SELF, va + 6 * EXO_PAGE_SIZE), 0);
+	EXPECT_NE(frame_at(EXO_SELF, va), 0);
+	EXPECT_EQ(exo_cap_info(s, &ci), 0);
+	EXPECT_UEQ(ci.size, 0);
+	EXPECT_EQ(exo_map(EXO_SELF, va + 6 * EXO_PAGE_SIZE, s, 0, 1, RO),
+		  -EINVAL);
+	/* Grown again, the pages are fresh and zero. */
+	EXPECT_EQ(exo_mem_resize(r.mem, 3), 0);
+	EXPECT_EQ(exo_map(EXO_SELF, va + 6 * EXO_PAGE_SIZE, s, 0, 2, RO), 0);
+	EXPECT_UEQ(*(volatile uint64_t *)(va + 6 * EXO_PAGE_SIZE), 0);
+	/* To none: the region's page 0, va's and the slice's two. */
+	EXPECT_EQ(exo_mem_resize(r.mem, 0), 4);
+	EXPECT_EQ(exo_mem_slice(r.mem, 0, 1, EXO_SELF, EXO_R_READ), -EINVAL);
+	EXPECT_EQ(exo_unmap(EXO_SELF, va, 8), 0);
+	EXPECT_EQ(exo_cap_delete(s), 0);
+	exo_region_free(&r);
+	EXPECT_UEQ(free_frames_now(), f0);
+}

@@ -39,6 +39,7 @@ void test_slice_window(void);
 void test_slice_read_only(void);
 void test_revoke_everywhere(void);
 void test_revoke_running(void);
+void test_mem_resize(void);
 /* t_cow.c */
 void test_cow_protect(void);
 void test_cow_protect_copy(void);

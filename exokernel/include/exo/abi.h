@@ -136,7 +136,8 @@
 	  (mem, first, npages, domain, rights))                                \
 	X(44, mem_revoke, 3,                                                   \
 	  (long mem, unsigned long first, unsigned long npages),               \
-	  (mem, first, npages))
+	  (mem, first, npages))                                                \
+	X(45, mem_resize, 2, (long mem, unsigned long npages), (mem, npages))
 
 /* Call numbers as an enum: EXO_SYS_debug_write, EXO_SYS_null, ... */
 enum exo_sysno {
