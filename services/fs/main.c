@@ -19,6 +19,7 @@
 
 #include "chan.h"
 #include "clients.h"
+#include "filemem.h"
 #include "fs_ctl.h"
 #include "heap.h"
 #include "input.h"
@@ -561,6 +562,7 @@ long exo_main(unsigned long arg)
 				console_out, 0, seed)) < 0)
 		exo_fatal("fs: cannot initialize: error %ld", r);
 	fs_pipemem_install(&srv);
+	fs_filemem_install(&srv);
 	set_time();
 	if ((r = populate((long)a->word[FS_ARG_INITRD_MEM],
 			  a->word[FS_ARG_INITRD_SIZE])) < 0)

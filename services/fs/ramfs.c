@@ -73,9 +73,13 @@ static struct ramfs_inode *inode_free_one(struct ramfs *fs,
 					  struct ramfs_inode *i)
 {
 	ramfs_dir_free(fs, i);
-	if (!is_dir(i))
+	if (ramfs_is(i, FS_S_IFREG)) {
+		fs->bytes_used -= ramfs_file_charge(i->size);
+		ramfs_pages_free(fs, i);
+	} else if (!is_dir(i)) {
 		fs->bytes_used -= i->size;
-	fs_free(&fs->alloc, i->data);
+		fs_free(&fs->alloc, i->data);
+	}
 	if (i->all_prev)
 		i->all_prev->all_next = i->all_next;
 	else

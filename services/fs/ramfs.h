@@ -59,7 +59,8 @@ struct ramfs_inode {
 	uint64_t size;
 	struct fs_timespec atime, mtime, ctime;
 	uint8_t *data; /* file contents or symlink target */
-	uint64_t cap;  /* bytes allocated at data */
+	uint64_t cap;  /* bytes allocated at data (whole pages for files) */
+	long mem;      /* a file's page object, when cap > 0 (page host) */
 	/* Directories only. A removed directory keeps its parent (and a
 	 * reference to it) so ".." still works from it, as on Linux. */
 	struct ramfs_inode *parent;
@@ -78,8 +79,32 @@ struct ramfs_inode {
 	struct ramfs_inode *all_next, *all_prev;
 };
 
+/* Where regular files' contents live (ramfs_pages.c): each file in one
+ * page object that grows and shrinks by whole pages, mapped at one
+ * address in the server, so the server can lend any range of it to a
+ * client (FS_OP_MAP). The service backs it with kernel memory objects
+ * (fs/filemem.c); left zero, files live in heap buffers and cannot be
+ * lent (host tests). */
+struct ramfs_page_host {
+	/* Resizes the file object *mem, mapped at *va, from `old` pages (0:
+	 * no object yet) to npages (0: none left): contents kept, growth
+	 * zeroed, dropped pages taken back from every client that mapped
+	 * them. *va may move. Returns 0, or -ENOMEM (nothing changed). */
+	long (*resize)(void *ctx, long *mem, uint8_t **va, uint64_t old,
+		       uint64_t npages);
+	/* The file is gone: the server lets go of its object (mappings
+	 * clients made keep their frames, as on Linux). */
+	void (*release)(void *ctx, long mem, uint8_t *va, uint64_t npages);
+	/* Lends pages [first, first + n) to the client domain `domain` with
+	 * EXO_R_* rights. Returns the capability's slot there, or -errno. */
+	long (*lend)(void *ctx, long mem, uint64_t first, uint64_t n,
+		     long domain, uint32_t rights);
+	void *ctx;
+};
+
 struct ramfs {
 	struct fs_alloc alloc;
+	struct ramfs_page_host pages; /* set after ramfs_init, or zero */
 	struct ramfs_inode *root;
 	struct fs_timespec now; /* set by the caller before each operation */
 	/* The byte budget covers file and symlink bytes (bytes_used) and
@@ -187,6 +212,28 @@ static inline uint64_t ramfs_bytes_free(const struct ramfs *fs)
 {
 	return fs->bytes_max - fs->bytes_used - fs->meta_used;
 }
+
+/* File pages (ramfs_pages.c). */
+
+#define RAMFS_PAGE 4096ULL
+
+/* Bytes a regular file of `size` bytes is charged against the byte
+ * budget: whole pages, which is what its frames take. */
+static inline uint64_t ramfs_file_charge(uint64_t size)
+{
+	return (size + RAMFS_PAGE - 1) & ~(RAMFS_PAGE - 1);
+}
+/* Gives regular file i room for exactly ramfs_file_charge(n) bytes of
+ * pages (more or fewer than now; fewer takes the dropped pages back from
+ * clients). Returns 0, or -ENOMEM (nothing changed). */
+long ramfs_pages_set(struct ramfs *fs, struct ramfs_inode *i, uint64_t n);
+/* Frees regular file i's pages (clients' mappings keep theirs). */
+void ramfs_pages_free(struct ramfs *fs, struct ramfs_inode *i);
+/* Lends pages [first, first + n) of regular file i (all inside its
+ * pages) to `domain` with EXO_R_* rights. Returns the slot, or -ENODEV
+ * when files cannot be lent (no page host), or the host's -errno. */
+long ramfs_pages_lend(struct ramfs *fs, struct ramfs_inode *i, uint64_t first,
+		      uint64_t n, long domain, uint32_t rights);
 
 /* Data (ramfs_data.c). */
 

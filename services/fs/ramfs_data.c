@@ -9,46 +9,27 @@
 #include "ramfs.h"
 
 #define RAMFS_MAX_FILE (1ULL << 40) /* s_maxbytes: larger gives -EFBIG */
-#define RAMFS_MIN_CAP 64
 #define DAY_SECONDS (24 * 60 * 60)
 #define FS_ST_VALID 0x20
 
-/* Grows i's buffer to hold at least n bytes. Returns 0, or -ENOMEM. */
-static long ensure_cap(struct ramfs *fs, struct ramfs_inode *i, uint64_t n)
-{
-	if (n <= i->cap)
-		return 0;
-	uint64_t cap = i->cap * 2;
-	if (cap < RAMFS_MIN_CAP)
-		cap = RAMFS_MIN_CAP;
-	if (cap < n)
-		cap = n;
-	uint8_t *data = fs_malloc(&fs->alloc, cap);
-	if (!data)
-		return -ENOMEM;
-	if (i->size)
-		memcpy(data, i->data, i->size);
-	fs_free(&fs->alloc, i->data);
-	i->data = data;
-	i->cap = cap;
-	return 0;
-}
-
-/* Resizes a regular file's contents, zero-filling growth and charging the
- * difference to the byte budget. Returns 0, or -ENOSPC, -ENOMEM. */
+/* Resizes a regular file's contents, charging whole pages to the byte
+ * budget. Bytes past the end up to the end of its last page are always
+ * zero (a shrink clears them, as Linux does for a mapped tail), so
+ * growth reads as zeros. Returns 0, or -ENOSPC, -ENOMEM. */
 static long set_size(struct ramfs *fs, struct ramfs_inode *i, uint64_t size)
 {
-	if (size > i->size) {
-		if (size - i->size > ramfs_bytes_free(fs))
-			return -ENOSPC;
-		long err = ensure_cap(fs, i, size);
-		if (err)
-			return err;
-		memset(i->data + i->size, 0, size - i->size);
-		fs->bytes_used += size - i->size;
-	} else {
-		fs->bytes_used -= i->size - size;
-	}
+	uint64_t old = ramfs_file_charge(i->size), now = ramfs_file_charge(size);
+	if (now > old && now - old > ramfs_bytes_free(fs))
+		return -ENOSPC;
+	long err = ramfs_pages_set(fs, i, size);
+	if (err)
+		return err;
+	if (size < i->size && now > size)
+		memset(i->data + size, 0, now - size);
+	if (size > i->size && old > i->size) /* a client's store past the end */
+		memset(i->data + i->size, 0,
+		       (size < old ? size : old) - i->size);
+	fs->bytes_used = fs->bytes_used - old + now;
 	i->size = size;
 	return 0;
 }
@@ -128,7 +109,8 @@ long ramfs_write(struct ramfs *fs, struct ramfs_inode *i, uint64_t off,
 		n = 0x7ffff000;
 	uint64_t end = off + n;
 	if (end > i->size) {
-		uint64_t room = i->size + ramfs_bytes_free(fs);
+		uint64_t room = ramfs_file_charge(i->size) +
+				(ramfs_bytes_free(fs) & ~(RAMFS_PAGE - 1));
 		if (room <= off)
 			return -ENOSPC;
 		if (end > room)

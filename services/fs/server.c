@@ -30,6 +30,7 @@ static fs_handler *const handlers[FS_OP_COUNT] = {
 	[FS_OP_FSTATFS] = srv_fstatfs,	 [FS_OP_FCNTL] = srv_fcntl,
 	[FS_OP_IOCTL] = srv_ioctl,	 [FS_OP_DUP] = srv_dup,
 	[FS_OP_PIPE] = srv_pipe,	 [FS_OP_CANCEL] = srv_cancel,
+	[FS_OP_MAP] = srv_map,
 };
 
 static const struct fs_cred root_cred;

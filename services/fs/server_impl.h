@@ -57,6 +57,9 @@ long srv_pipe_op(struct fs_call *k);
 /* c is going: frees the pipe locks it held (they hold c->id). */
 void srv_pipe_client_gone(struct fs_client *c);
 
+/* server_map.c */
+fs_handler srv_map;
+
 /* server_ns.c */
 fs_handler srv_stat, srv_statx, srv_access, srv_mkdir, srv_mknod,
 	srv_unlink, srv_link, srv_rename, srv_symlink, srv_readlink,

@@ -90,8 +90,23 @@ enum fs_op {
 			      * waits): that request is answered -EINTR at
 			      * once (a signal's handler is to run); with
 			      * nothing parked it does nothing */
+	/* 39-43: file locks and others' ops. */
+	FS_OP_MAP = 44,      /* fd arg(first page) mode(pages) flags(FS_MAP_*)
+			      * -> the slot, in the client's own capability
+			      * table, of a memory slice of the file's pages
+			      * from arg on: aux = how many (those that exist,
+			      * at most mode). A secure binding: the rights
+			      * are no more than the description allows */
 	FS_OP_COUNT
 };
+
+/* FS_OP_MAP flags: the rights wanted on the pages. READ needs a readable
+ * description (so does everything: -EACCES), WRITE one opened O_RDWR. */
+#define FS_MAP_READ 0x1
+#define FS_MAP_WRITE 0x2
+#define FS_MAP_EXEC 0x4
+/* The most pages one FS_OP_MAP lends (the kernel's memory object size). */
+#define FS_MAP_MAX_PAGES 65536
 
 /* FS_OP_READ flags: answer at once, never wait (the later chunks of one
  * read of a pipe, which must return what is there). */

@@ -54,6 +54,7 @@ static const struct {
 	[FS_OP_DUP] = { "dup", 0 },
 	[FS_OP_PIPE] = { "pipe", 0 },
 	[FS_OP_CANCEL] = { "cancel", 0 },
+	[FS_OP_MAP] = { "map", 0 },
 };
 
 long fs_op_bufs(uint32_t op)
@@ -190,6 +191,7 @@ int fs_op_may_change(uint32_t op)
 	case FS_OP_FCNTL:
 	case FS_OP_DUP:
 	case FS_OP_CANCEL:
+	case FS_OP_MAP:
 		return 0;
 	}
 	return 1;

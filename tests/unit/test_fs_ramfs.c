@@ -127,7 +127,7 @@ START_TEST(hard_links_and_freeing)
 	ck_assert_int_eq(ramfs_read(&fs, f, 0, buf, sizeof(buf)), 4);
 	ck_assert_int_eq(ramfs_link(&fs, root, S("h"), f, &cred_root),
 			 -ENOENT);
-	ck_assert_uint_eq(fs.bytes_used, 4);
+	ck_assert_uint_eq(fs.bytes_used, 4096); /* a file is charged pages */
 	ramfs_iput(&fs, f);
 	ck_assert_uint_eq(fs.inodes_used, inodes);
 	ck_assert_uint_eq(fs.bytes_used, 0);
@@ -184,7 +184,7 @@ START_TEST(rename_file_over_file_replaces)
 	ck_assert_ptr_eq(look(root, "b"), a);
 	ck_assert_int_eq(lookup_err(root, "a"), -ENOENT);
 	ck_assert_uint_eq(fs.inodes_used, 2);
-	ck_assert_uint_eq(fs.bytes_used, 3);
+	ck_assert_uint_eq(fs.bytes_used, 4096);
 	ck_assert_uint_eq(root->nentries, 1);
 	ck_assert_int_eq(rn(root, "nope", root, "x", 0), -ENOENT);
 }
@@ -340,22 +340,34 @@ START_TEST(byte_budget_enospc)
 	fs_test_init(&fs, 100);
 	root = fs.root;
 	struct ramfs_inode *f = mkfile(root, "f", "", &cred_root);
-	/* 100 bytes of data besides the entry of "f" (names are charged
-	 * too: test_fs_dir.c). */
-	fs.bytes_max = 100 + fs.meta_used;
-	char buf[64];
+	/* Two pages of data and 100 bytes besides the entry of "f" (names
+	 * are charged too: test_fs_dir.c). A file is charged whole pages,
+	 * what its frames take; a symlink its bytes. */
+	fs.bytes_max = 2 * 4096 + 100 + fs.meta_used;
+	static char buf[8192];
 	memset(buf, 'x', sizeof(buf));
 	ck_assert_int_eq(ramfs_write(&fs, f, 0, buf, 60, &cred_root), 60);
-	ck_assert_int_eq(ramfs_write(&fs, f, 60, buf, 60, &cred_root), 40);
-	ck_assert_int_eq(ramfs_write(&fs, f, 100, buf, 1, &cred_root), -ENOSPC);
+	ck_assert_uint_eq(fs.bytes_used, 4096);
+	ck_assert_int_eq(ramfs_write(&fs, f, 60, buf, 8192, &cred_root),
+			 8192 - 60);
+	ck_assert_int_eq(ramfs_write(&fs, f, 8192, buf, 1, &cred_root), -ENOSPC);
 	/* Overwriting inside the file needs no new space. */
 	ck_assert_int_eq(ramfs_write(&fs, f, 10, buf, 50, &cred_root), 50);
-	ck_assert_int_eq(ramfs_symlink(&fs, root, S("l"), S("target"),
-				       &cred_root, 0),
-			 -ENOSPC);
-	ck_assert_int_eq(ramfs_truncate(&fs, f, 101), -ENOSPC);
-	ck_assert_int_eq(ramfs_truncate(&fs, f, 90), 0);
-	ck_assert_uint_eq(fs.bytes_used, 90);
+	ck_assert_int_eq(ramfs_truncate(&fs, f, 8193), -ENOSPC);
+	ck_assert_int_eq(ramfs_truncate(&fs, f, 4000), 0);
+	ck_assert_uint_eq(fs.bytes_used, 4096);
+	ck_assert_int_eq(ramfs_write(&fs, f, 4096, buf, 4097, &cred_root),
+			 4096);
+	ck_assert_int_eq(ramfs_truncate(&fs, f, 4000), 0);
+	/* The bytes past the end read as zero when it grows again. */
+	ck_assert_int_eq(ramfs_truncate(&fs, f, 4100), 0);
+	char back[200];
+	ck_assert_int_eq(ramfs_read(&fs, f, 3990, back, sizeof(back)), 110);
+	ck_assert_int_eq(back[9], 'x');
+	for (int k = 10; k < 110; k++)
+		ck_assert_int_eq(back[k], 0);
+	ck_assert_int_eq(ramfs_truncate(&fs, f, 4000), 0);
+	fs.bytes_max = 4096 + 6 + fs.meta_used;
 	ck_assert_int_eq(ramfs_symlink(&fs, root, S("l"), S("target"),
 				       &cred_root, 0),
 			 -ENOSPC); /* 6 bytes fit, but not with its entry */
@@ -363,7 +375,7 @@ START_TEST(byte_budget_enospc)
 	ck_assert_int_eq(ramfs_symlink(&fs, root, S("l"), S("target"),
 				       &cred_root, 0),
 			 0);
-	ck_assert_uint_eq(fs.bytes_used, 96);
+	ck_assert_uint_eq(fs.bytes_used, 4096 + 6);
 	ck_assert_int_eq(ramfs_truncate(&fs, f, -1), -EINVAL);
 	struct fs_statfs sf;
 	ramfs_statfs(&fs, root, &sf);

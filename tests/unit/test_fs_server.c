@@ -4,6 +4,8 @@
  * across dup and fork, devices and the console, malicious and random
  * requests. Requests go through the encode/decode path the service uses
  * (fs_server_harness.h). Part 2 is test_fs_server_ns.c. */
+#include <exo/types.h>
+
 #include "fs_server_harness.h"
 
 static uint8_t bulk2[BULK]; /* a forked client's bulk area */
@@ -445,6 +447,90 @@ START_TEST(random_requests_fuzz)
 }
 END_TEST
 
+/* FS_OP_MAP lends a file's pages with the rights its description
+ * allows, only pages that exist, only regular files, and only to a
+ * client whose domain the server holds (a fake page host records the
+ * lend the kernel would make). */
+static struct { long mem; uint64_t first, n; long domain; uint32_t rights; } lent;
+
+static long fake_lend(void *ctx, long mem, uint64_t first, uint64_t n,
+		      long domain, uint32_t rights)
+{
+	(void)ctx;
+	lent.mem = mem;
+	lent.first = first;
+	lent.n = n;
+	lent.domain = domain;
+	lent.rights = rights;
+	return 100;
+}
+
+static long xmap(long fd, int64_t first, uint32_t pages, uint32_t want)
+{
+	struct fs_req r = req(FS_OP_MAP);
+	r.fd = (int32_t)fd;
+	r.arg = first;
+	r.mode = pages;
+	r.flags = want;
+	return call(&r);
+}
+
+START_TEST(map_lends_what_the_description_allows)
+{
+	static char big[10000];
+	memset(big, 'm', sizeof(big) - 1);
+	srv.fs.pages.lend = fake_lend;
+	cl.domain = 7;
+	long rw = xopen("/tmp/m", FS_O_RDWR | FS_O_CREAT, 0644);
+	ck_assert_int_eq(xwrite(rw, big), 9999); /* three pages */
+	long ro = xopen("/tmp/m", FS_O_RDONLY, 0);
+	long wo = xopen("/tmp/m", FS_O_WRONLY, 0);
+	long dir = xopen("/tmp", FS_O_RDONLY, 0);
+	long dev = xopen("/dev/zero", FS_O_RDWR, 0);
+	struct fs_req p = req(FS_OP_PIPE);
+	long pr = call(&p);
+	ck_assert_int_ge(pr, 0);
+
+	ck_assert_int_eq(xmap(ro, 0, 4, FS_MAP_READ), 100);
+	ck_assert_uint_eq(last_aux, 3);
+	ck_assert_uint_eq(lent.first, 0);
+	ck_assert_uint_eq(lent.n, 3);
+	ck_assert_int_eq(lent.domain, 7);
+	ck_assert_uint_eq(lent.rights, EXO_R_READ);
+	ck_assert_int_eq(xmap(ro, 2, 1, FS_MAP_READ | FS_MAP_EXEC), 100);
+	ck_assert_uint_eq(lent.rights, EXO_R_READ | EXO_R_EXEC);
+	ck_assert_uint_eq(lent.first, 2);
+	ck_assert_int_eq(xmap(rw, 1, 1, FS_MAP_READ | FS_MAP_WRITE), 100);
+	ck_assert_uint_eq(lent.rights, EXO_R_READ | EXO_R_WRITE);
+	ck_assert_uint_eq(lent.n, 1);
+
+	lent.n = 0;
+	ck_assert_int_eq(xmap(ro, 0, 1, FS_MAP_READ | FS_MAP_WRITE), -EACCES);
+	ck_assert_int_eq(xmap(wo, 0, 1, FS_MAP_READ), -EACCES);
+	ck_assert_int_eq(xmap(ro, 3, 1, FS_MAP_READ), -ENXIO);
+	ck_assert_int_eq(xmap(ro, 0, 0, FS_MAP_READ), -EINVAL);
+	ck_assert_int_eq(xmap(ro, 0, FS_MAP_MAX_PAGES + 1, FS_MAP_READ), -EINVAL);
+	ck_assert_int_eq(xmap(ro, -1, 1, FS_MAP_READ), -EINVAL);
+	ck_assert_int_eq(xmap(ro, 0, 1, 8), -EINVAL);
+	ck_assert_int_eq(xmap(999, 0, 1, FS_MAP_READ), -EBADF);
+	ck_assert_int_eq(xmap(dir, 0, 1, FS_MAP_READ), -ENODEV);
+	ck_assert_int_eq(xmap(dev, 0, 1, FS_MAP_READ), -ENODEV);
+	ck_assert_int_eq(xmap(pr, 0, 1, FS_MAP_READ), -ENODEV);
+	cl.domain = -1;
+	ck_assert_int_eq(xmap(ro, 0, 1, FS_MAP_READ), -ENODEV);
+	ck_assert_uint_eq(lent.n, 0); /* none of those lent anything */
+	/* Shrunk to one page: pages from 1 on are gone. */
+	cl.domain = 7;
+	struct fs_req t = req(FS_OP_FTRUNCATE);
+	t.fd = (int32_t)rw;
+	t.arg = 10;
+	ck_assert_int_eq(call(&t), 0);
+	ck_assert_int_eq(xmap(ro, 1, 1, FS_MAP_READ), -ENXIO);
+	ck_assert_int_eq(xmap(ro, 0, 9, FS_MAP_READ), 100);
+	ck_assert_uint_eq(last_aux, 1);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("fs_server");
@@ -459,6 +545,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, shared_offsets_dup_and_fork);
 	tcase_add_test(tc, devices_and_console);
 	tcase_add_test(tc, malicious_requests);
+	tcase_add_test(tc, map_lends_what_the_description_allows);
 	tcase_add_test(tc, random_requests_fuzz);
 	suite_add_tcase(s, tc);
 	return s;
