@@ -1,0 +1,331 @@
+/* mmaptest: the data path of issue 11 between real processes, each test
+ * in a child of its own. The file server lends a file's pages as memory
+ * slices (FS_OP_MAP) with the rights the open file allows, and takes
+ * them back on truncate; these tests drive that binding with raw kernel
+ * calls (libposix's mmap of files is not built yet: docs/mmap.md): no
+ * sequence of calls makes a read-only binding writable, stores through a
+ * shared binding are what read() returns in any process, a truncate
+ * unmaps the dropped pages in every process, a binding outlives close
+ * and unlink, a process killed mid-write leaves a sound file. Then every
+ * frame must be back (suite_main). */
+#define _GNU_SOURCE
+#define SUITE "mmaptest"
+#include "suite.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <exo/syscall.h>
+#include <exo/types.h>
+
+#include "fs.h"          /* FS_OP_MAP */
+#include "lp/mem.h"      /* __lp_test_file_lend */
+#include "lp/vfs.h"      /* __lp_test_fs_calls */
+
+/* Where the tests map lent pages: above libposix's park area, inside the
+ * span its pipe rings take (lp/pipe.h: 1 MiB per handle from
+ * 0x7FFE00000000), at handle 1024's, far beyond the handles a test
+ * opens; below the file server area (lp/procinfo.h). */
+#define MAP_VA 0x00007FFE40000000UL
+#define PAGE 4096L
+#define RW (EXO_PROT_READ | EXO_PROT_WRITE)
+
+/* Asks the file server to lend pages [first, first + pages) of fd's file
+ * with FS_MAP_* rights (libposix's lp_file_lend). Returns the slot (and
+ * *n, the pages lent), or -errno. */
+static long fs_map(int fd, long first, unsigned pages, unsigned want,
+		   unsigned long *n)
+{
+	return __lp_test_file_lend(fd, first, pages, want, n);
+}
+
+/* A file of `pages` pages, page k filled with 'a' + k. */
+static int make_file(const char *path, int pages)
+{
+	char buf[PAGE];
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	for (int k = 0; fd >= 0 && k < pages; k++) {
+		memset(buf, 'a' + k, sizeof(buf));
+		if (write(fd, buf, sizeof(buf)) != PAGE)
+			return -1;
+	}
+	return fd;
+}
+
+/* The frame behind va here, or 0 when nothing is mapped there. */
+static unsigned long frame_at(unsigned long va)
+{
+	unsigned long q = 0;
+	exo_query(EXO_SELF, va, 1, &q);
+	return q & EXO_Q_ADDR_MASK;
+}
+
+static int reap(pid_t pid)
+{
+	int st = -1;
+	waitpid(pid, &st, 0);
+	return st;
+}
+
+/* A read-only description lends read-only pages; write access is refused
+ * at the server and every way round it at the kernel. */
+static void t_readonly_binding(void)
+{
+	unsigned long n = 0;
+	int w = make_file("/tmp/mm_ro", 2);
+	CHECK(w >= 0);
+	int fd = open("/tmp/mm_ro", O_RDONLY);
+	CHECK(fd >= 0);
+	EQ(fs_map(fd, 0, 2, FS_MAP_READ | FS_MAP_WRITE, 0), -EACCES);
+	long s = fs_map(fd, 0, 2, FS_MAP_READ, &n);
+	CHECK(s >= 0);
+	EQ(n, 2);
+	EQ(exo_map(EXO_SELF, MAP_VA, s, 0, 2, RW), -EPERM);
+	EQ(exo_map(EXO_SELF, MAP_VA, s, 0, 2, EXO_PROT_READ | EXO_PROT_EXEC),
+	   -EPERM);
+	EQ(exo_map(EXO_SELF, MAP_VA, s, 0, 2, EXO_PROT_READ), 0);
+	EQ(((volatile char *)MAP_VA)[PAGE + 7], 'b');
+	EQ(exo_protect(EXO_SELF, MAP_VA, 2, RW), -EPERM);
+	EQ(exo_protect(EXO_SELF, MAP_VA, 2, RW | EXO_PROT_COPY), -EPERM);
+	EQ(exo_map_copy(EXO_SELF, MAP_VA, EXO_SELF, MAP_VA + 4 * PAGE, 2,
+			RW | EXO_COPY_COW), 2);
+	EQ(exo_protect(EXO_SELF, MAP_VA + 4 * PAGE, 2, RW | EXO_PROT_COPY),
+	   -EPERM);
+	EQ(exo_cap_copy(s, EXO_R_READ | EXO_R_WRITE), -EPERM);
+	EQ(exo_cap_copy(s, EXO_R_READ | EXO_R_GRANT), -EPERM);
+	EQ(exo_mem_slice(s, 0, 1, EXO_SELF, EXO_R_READ), -EPERM);
+	EQ(exo_mem_resize(s, 0), -EPERM);
+	EQ(exo_mem_revoke(s, 0, 1), -EPERM);
+	/* A store faults (SIGSEGV: no region of libposix's is there). */
+	pid_t pid = fork();
+	if (pid == 0) {
+		exo_map(EXO_SELF, MAP_VA, s, 0, 1, EXO_PROT_READ);
+		*(volatile char *)MAP_VA = 'X';
+		_exit(0);
+	}
+	int st = reap(pid);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV);
+	char c = 0;
+	EQ(pread(w, &c, 1, 0), 1);
+	EQ(c, 'a');
+	EQ(((volatile char *)MAP_VA)[0], 'a');
+	EQ(exo_unmap(EXO_SELF, MAP_VA, 8), 4);
+	OK(unlink("/tmp/mm_ro"));
+}
+
+/* Which descriptions lend what: the access mode decides, pipes,
+ * directories and devices are not files that map (ENODEV), and the
+ * argument errors are exact. */
+static void t_binding_errors(void)
+{
+	int w = make_file("/tmp/mm_err", 1);
+	CHECK(w >= 0);
+	int wo = open("/tmp/mm_err", O_WRONLY);
+	int d = open("/tmp", O_RDONLY | O_DIRECTORY);
+	int z = open("/dev/zero", O_RDWR);
+	int p[2];
+	OK(pipe(p));
+	EQ(fs_map(wo, 0, 1, FS_MAP_READ, 0), -EACCES);
+	EQ(fs_map(d, 0, 1, FS_MAP_READ, 0), -ENODEV);
+	EQ(fs_map(z, 0, 1, FS_MAP_READ, 0), -ENODEV);
+	EQ(fs_map(p[0], 0, 1, FS_MAP_READ, 0), -ENODEV);
+	EQ(fs_map(w, 1, 1, FS_MAP_READ, 0), -ENXIO);
+	EQ(fs_map(w, 0, 0, FS_MAP_READ, 0), -EINVAL);
+	EQ(fs_map(w, -1, 1, FS_MAP_READ, 0), -EINVAL);
+	EQ(fs_map(w, 0, 1, 0x10, 0), -EINVAL);
+	EQ(fs_map(w, 0, FS_MAP_MAX_PAGES + 1, FS_MAP_READ, 0), -EINVAL);
+	EQ(fs_map(999, 0, 1, FS_MAP_READ, 0), -EBADF);
+	unsigned long n = 0;
+	long s = fs_map(w, 0, 100, FS_MAP_READ | FS_MAP_WRITE | FS_MAP_EXEC,
+			&n);
+	CHECK(s >= 0);
+	EQ(n, 1);
+	EQ(exo_map(EXO_SELF, MAP_VA, s, 0, 1, RW | EXO_PROT_EXEC), 0);
+	EQ(exo_map(EXO_SELF, MAP_VA, s, 1, 1, EXO_PROT_READ), -EINVAL);
+	EQ(exo_unmap(EXO_SELF, MAP_VA, 1), 1);
+	OK(unlink("/tmp/mm_err"));
+}
+
+/* A store through a shared binding is what read() returns at once, here
+ * and in another process that maps the file on its own; the other way
+ * round too, and a write() is seen through every binding. */
+static void t_shared_two_processes(void)
+{
+	int fd = make_file("/tmp/mm_sh", 2);
+	CHECK(fd >= 0);
+	long s = fs_map(fd, 0, 2, FS_MAP_READ | FS_MAP_WRITE, 0);
+	CHECK(s >= 0);
+	EQ(exo_map(EXO_SELF, MAP_VA, s, 0, 2, RW), 0);
+	volatile char *m = (volatile char *)MAP_VA;
+	m[PAGE + 1] = 'P';
+	char c = 0;
+	EQ(pread(fd, &c, 1, PAGE + 1), 1);
+	EQ(c, 'P');
+	int go[2], back[2];
+	OK(pipe(go));
+	OK(pipe(back));
+	pid_t pid = fork();
+	if (pid == 0) {
+		int f = open("/tmp/mm_sh", O_RDWR);
+		long cs = fs_map(f, 1, 1, FS_MAP_READ | FS_MAP_WRITE, 0);
+		if (cs < 0 || exo_map(EXO_SELF, MAP_VA + 16 * PAGE, cs, 0, 1,
+				      RW) < 0)
+			_exit(2);
+		volatile char *cm = (volatile char *)(MAP_VA + 16 * PAGE);
+		if (cm[1] != 'P')
+			_exit(3);
+		cm[2] = 'C';
+		write(back[1], "x", 1);
+		read(go[0], &c, 1); /* the parent has written */
+		_exit(cm[3] == 'W' ? 0 : 4);
+	}
+	EQ(read(back[0], &c, 1), 1);
+	EQ(m[PAGE + 2], 'C');
+	EQ(pread(fd, &c, 1, PAGE + 2), 1);
+	EQ(c, 'C');
+	EQ(pwrite(fd, "W", 1, PAGE + 3), 1);
+	EQ(m[PAGE + 3], 'W');
+	EQ(write(go[1], "g", 1), 1);
+	EQ(reap(pid), 0);
+	EQ(exo_unmap(EXO_SELF, MAP_VA, 2), 2);
+	OK(unlink("/tmp/mm_sh"));
+}
+
+/* A truncate takes the dropped pages back from every process that mapped
+ * them, at once; the tail of the last page reads zero; grown again, the
+ * pages are fresh and zero. */
+static void t_truncate_takes_back(void)
+{
+	int fd = make_file("/tmp/mm_tr", 3);
+	CHECK(fd >= 0);
+	long s = fs_map(fd, 0, 3, FS_MAP_READ, 0);
+	CHECK(s >= 0);
+	EQ(exo_map(EXO_SELF, MAP_VA, s, 0, 3, EXO_PROT_READ), 0);
+	int ready[2], done[2];
+	OK(pipe(ready));
+	OK(pipe(done));
+	pid_t pid = fork();
+	if (pid == 0) {
+		char c;
+		int f = open("/tmp/mm_tr", O_RDONLY);
+		long cs = fs_map(f, 0, 3, FS_MAP_READ, 0);
+		if (cs < 0 || exo_map(EXO_SELF, MAP_VA, cs, 0, 3,
+				      EXO_PROT_READ) < 0)
+			_exit(2);
+		if (((volatile char *)MAP_VA)[2 * PAGE] != 'c')
+			_exit(3);
+		write(ready[1], "r", 1);
+		read(done[0], &c, 1);
+		if (frame_at(MAP_VA + PAGE) || frame_at(MAP_VA + 2 * PAGE))
+			_exit(4);
+		if (!frame_at(MAP_VA))
+			_exit(5);
+		_exit(((volatile char *)MAP_VA)[100] == 0 ? 0 : 6);
+	}
+	char c;
+	EQ(read(ready[0], &c, 1), 1);
+	OK(ftruncate(fd, 100));
+	EQ(frame_at(MAP_VA + PAGE), 0);
+	EQ(frame_at(MAP_VA + 2 * PAGE), 0);
+	EQ(((volatile char *)MAP_VA)[99], 'a');
+	EQ(((volatile char *)MAP_VA)[100], 0);
+	EQ(write(done[1], "d", 1), 1);
+	EQ(reap(pid), 0);
+	OK(ftruncate(fd, 3 * PAGE));
+	EQ(exo_map(EXO_SELF, MAP_VA + PAGE, s, 1, 2, EXO_PROT_READ), 0);
+	EQ(((volatile char *)MAP_VA)[PAGE + 5], 0);
+	EQ(((volatile char *)MAP_VA)[2 * PAGE + 5], 0);
+	EQ(exo_unmap(EXO_SELF, MAP_VA, 3), 3);
+	OK(unlink("/tmp/mm_tr"));
+}
+
+/* The binding outlives the close of the fd and the unlink of the file:
+ * its pages stay readable and writable until unmapped. */
+static void t_outlives_close_unlink(void)
+{
+	int fd = make_file("/tmp/mm_ul", 2);
+	CHECK(fd >= 0);
+	long s = fs_map(fd, 0, 2, FS_MAP_READ | FS_MAP_WRITE, 0);
+	CHECK(s >= 0);
+	OK(close(fd));
+	OK(unlink("/tmp/mm_ul"));
+	EQ(exo_map(EXO_SELF, MAP_VA, s, 0, 2, RW), 0);
+	volatile char *m = (volatile char *)MAP_VA;
+	EQ(m[PAGE], 'b');
+	m[PAGE] = 'z';
+	EQ(m[PAGE], 'z');
+	EQ(exo_cap_delete(s), 0);
+	EQ(m[0], 'a');
+	EQ(exo_unmap(EXO_SELF, MAP_VA, 2), 2);
+}
+
+/* A process killed while it stores to a shared binding as fast as it can
+ * leaves the file readable and whole, and the server serving. */
+static void t_killed_mid_write(void)
+{
+	int fd = make_file("/tmp/mm_kill", 4);
+	CHECK(fd >= 0);
+	int ready[2];
+	OK(pipe(ready));
+	pid_t pid = fork();
+	if (pid == 0) {
+		long cs = fs_map(fd, 0, 4, FS_MAP_READ | FS_MAP_WRITE, 0);
+		if (cs < 0 || exo_map(EXO_SELF, MAP_VA, cs, 0, 4, RW) < 0)
+			_exit(2);
+		volatile unsigned long *w = (volatile unsigned long *)MAP_VA;
+		write(ready[1], "r", 1);
+		for (unsigned long i = 0;; i++)
+			w[i % (4 * PAGE / 8)] = i;
+	}
+	char c;
+	EQ(read(ready[0], &c, 1), 1);
+	usleep(20000);
+	OK(kill(pid, SIGKILL));
+	int st = reap(pid);
+	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	unsigned long word = 0;
+	EQ(pread(fd, &word, sizeof(word), 0), (long)sizeof(word));
+	CHECK(word != 0x6161616161616161UL); /* the child did store */
+	struct stat sb;
+	OK(fstat(fd, &sb));
+	EQ(sb.st_size, 4 * PAGE);
+	EQ(pwrite(fd, "ok", 2, 0), 2);
+	OK(unlink("/tmp/mm_kill"));
+}
+
+/* Mapping a whole 1 MiB file costs one request and one kernel call, not
+ * a copy per page: the server's count of requests says so. */
+static void t_megabyte_one_request(void)
+{
+	enum { PAGES = 256 };
+	int fd = make_file("/tmp/mm_big", 0);
+	CHECK(fd >= 0);
+	OK(ftruncate(fd, PAGES * PAGE));
+	EQ(pwrite(fd, "end", 3, PAGES * PAGE - 3), 3);
+	unsigned long calls = __lp_test_fs_calls(), n = 0;
+	long s = fs_map(fd, 0, PAGES, FS_MAP_READ, &n);
+	CHECK(s >= 0);
+	EQ(__lp_test_fs_calls() - calls, 1);
+	EQ(n, PAGES);
+	EQ(exo_map(EXO_SELF, MAP_VA, s, 0, PAGES, EXO_PROT_READ), 0);
+	EQ(((volatile char *)MAP_VA)[PAGES * PAGE - 1], 'd');
+	EQ(((volatile char *)MAP_VA)[PAGE * 100], 0);
+	EQ(exo_unmap(EXO_SELF, MAP_VA, PAGES), PAGES);
+	EQ(exo_cap_delete(s), 0);
+	OK(unlink("/tmp/mm_big"));
+}
+
+static const struct suite_test tests[] = {
+	T(readonly_binding),      T(binding_errors),
+	T(shared_two_processes),  T(truncate_takes_back),
+	T(outlives_close_unlink), T(killed_mid_write),
+	T(megabyte_one_request),
+};
+
+int main(void)
+{
+	setvbuf(stdout, 0, _IONBF, 0); /* a crash loses no FAIL line */
+	return suite_main(tests, sizeof(tests) / sizeof(tests[0])) ? 1 : 0;
+}
