@@ -74,6 +74,8 @@ const uint64_t *mem_frames(const struct mem *m)
 
 struct mem *mem_slice(struct mem *m, uint64_t first, uint64_t npages)
 {
+	if (!frame_can_alloc(FRAME_USER, 1))
+		return 0; /* a user's request never takes the kernel's reserve */
 	struct mem *s = kmalloc(sizeof(*s));
 	if (!s)
 		return 0;

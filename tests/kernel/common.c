@@ -14,6 +14,12 @@ void sleep_ticks(unsigned ticks)
 		exo_sleep_ns(NS_PER_S / hz);
 }
 
+uint64_t free_frames_now(void)
+{
+	sleep_ticks(2); /* the kernel refreshes the count at each tick */
+	return exo_info()->free_frames;
+}
+
 void helper_load(struct exo_proc *p, uint64_t role)
 {
 	const struct exo_boot_module *m = exo_boot_module(test_bootinfo,

@@ -29,6 +29,8 @@ static inline uint64_t now_ns(void)
 
 /* Sleeps for `ticks` timer ticks (so the info page is refreshed). */
 void sleep_ticks(unsigned ticks);
+/* The machine's free frames once the kernel's count has caught up. */
+uint64_t free_frames_now(void);
 
 /* Loads exohelper into a new domain with `role` in args word 0 (not
  * started). Fails the test if that is impossible. */

@@ -44,12 +44,6 @@ static uint64_t exhaust(long *nchunks, long *nmids, long *nsingles)
 	       (uint64_t)*nsingles;
 }
 
-static uint64_t free_frames_now(void)
-{
-	sleep_ticks(2); /* the kernel refreshes the count at each tick */
-	return exo_info()->free_frames;
-}
-
 /* Allocating until -ENOMEM fails cleanly (never -ENOSPC first), leaves the
  * kernel its reserve, and deleting everything gives every frame back. */
 void test_frames_exhaust(void)

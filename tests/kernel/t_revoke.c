@@ -9,12 +9,6 @@
 #define MARK 0x51ce0fUL
 #define RO EXO_PROT_READ
 
-static uint64_t free_frames_now(void)
-{
-	sleep_ticks(2); /* the kernel refreshes the count at each tick */
-	return exo_info()->free_frames;
-}
-
 /* The frame behind va in domain, or 0 when nothing is mapped there. */
 static uint64_t frame_at(long domain, unsigned long va)
 {
