@@ -243,10 +243,15 @@ static void copy_changed(struct copy_ctx *c, uint64_t va)
  * is every copy made with EXO_COPY_COW of an entry that may be written;
  * then neither side keeps write access to the shared frame. */
 /* EXO_COPY_EAGER: the destination gets a fresh frame holding a copy of
- * the source page; the source entry is not touched. */
+ * the source page; the source entry is not touched. The copy has the
+ * source's access (within what is asked), but, being a new frame of the
+ * destination's own, the call's ceiling rather than the source's: a
+ * read-only page (a file's page lent read-only) gives its reader a
+ * private copy it may then make writable, while the shared frame stays
+ * read-only everywhere. */
 static long copy_eager(struct copy_ctx *c, uint64_t *spte, uint64_t va)
 {
-	uint64_t maxprot = c->ceiling & pte_ceiling(*spte);
+	uint64_t maxprot = c->ceiling;
 	uint64_t prot = c->flags & EXO_PROT_MASK & pte_prot(*spte);
 	uint64_t copy = frame_alloc(FRAME_USER);
 	if (!copy)

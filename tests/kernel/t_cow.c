@@ -125,6 +125,30 @@ void test_copy_eager(void)
 	EXPECT_UEQ(((volatile uint64_t *)look)[3], 33);
 	EXPECT_EQ(exo_unmap(EXO_SELF, look, 1), 1);
 	exo_proc_release(&p);
+	/* From a read-only page (through a read-only slice): the copy is
+	 * read-only too but may be made writable, being its own frame; the
+	 * source stays read-only. */
+	long ro = exo_mem_slice(r.mem, 0, 1, EXO_SELF, EXO_R_READ);
+	EXPECT_GE(ro, 0);
+	unsigned long va = exo_va_reserve(2);
+	EXPECT_EQ(exo_map(EXO_SELF, va, ro, 0, 1, EXO_PROT_READ), 0);
+	EXPECT_EQ(exo_map_copy(EXO_SELF, va, EXO_SELF, va + EXO_PAGE_SIZE, 1,
+			       RW | EXO_COPY_EAGER), 1);
+	EXPECT_UEQ(query1(EXO_SELF, va + EXO_PAGE_SIZE) & EXO_Q_WRITE, 0);
+	EXPECT_EQ(exo_protect(EXO_SELF, va + EXO_PAGE_SIZE, 1, RW), 1);
+	volatile uint64_t *c = (volatile uint64_t *)(va + EXO_PAGE_SIZE);
+	EXPECT_UEQ(c[3], 34);
+	c[3] = 35;
+	EXPECT_UEQ(w[3], 34);
+	EXPECT_EQ(exo_map_copy(EXO_SELF, va, EXO_SELF, va, 1,
+			       RW | EXO_COPY_EAGER), 1); /* over itself */
+	EXPECT_EQ(exo_protect(EXO_SELF, va, 1, RW), 1);
+	((volatile uint64_t *)va)[3] = 36;
+	EXPECT_UEQ(w[3], 34);
+	EXPECT_EQ(exo_map(EXO_SELF, va, ro, 0, 1, EXO_PROT_READ), 0);
+	EXPECT_EQ(exo_protect(EXO_SELF, va, 1, RW), -EPERM);
+	EXPECT_EQ(exo_unmap(EXO_SELF, va, 2), 2);
+	EXPECT_EQ(exo_cap_delete(ro), 0);
 	exo_region_free(&r);
 }
 
