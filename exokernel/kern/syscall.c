@@ -810,7 +810,10 @@ static long sys_mem_slice(const uint64_t *a)
 	if (r < 0 || (r = grant_target(a[3], &d)) < 0)
 		return r;
 	struct mem *m = (struct mem *)c->obj;
-	if (n == 0 || first > mem_pages(m) || n > mem_pages(m) - first)
+	/* The window may reach past the pages that exist: it shows them as
+	 * the base grows (a file mapped past its end). */
+	uint64_t room = m->base ? m->npages : MEM_MAX_PAGES;
+	if (n == 0 || first > room || n > room - first)
 		return -EINVAL;
 	if (a[4] & ~c->rights)
 		return -EPERM;

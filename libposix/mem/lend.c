@@ -20,7 +20,8 @@ long lp_file_lend(long fd, long first, unsigned long pages, unsigned want,
 		return -ENODEV;
 	if (h < 0)
 		return h;
-	if (pages == 0 || pages > FS_MAP_MAX_PAGES || first < 0)
+	if (pages == 0 || pages > FS_MAP_MAX_PAGES || first < 0 ||
+	    (unsigned long)first > FS_MAP_MAX_PAGES - pages)
 		return -EINVAL;
 	lp_fs_req(&r, FS_OP_MAP);
 	r.fd = (int32_t)h;

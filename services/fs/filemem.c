@@ -33,18 +33,21 @@ static uint8_t *window_map(long mem, uint64_t npages)
 	return (uint8_t *)va;
 }
 
-static long file_create(long *mem, uint8_t **va, uint64_t npages)
+/* A file's object is made with one page (the kernel makes no empty
+ * ones) and shrunk to none; its window of one page is reserved. */
+static long filemem_create(void *ctx, long *mem, uint8_t **va)
 {
-	long m = exo_mem_alloc(npages);
+	(void)ctx;
+	long m = exo_mem_alloc(1);
 	if (m < 0)
 		return -ENOMEM;
-	uint8_t *w = window_map(m, npages);
-	if (!w) {
+	unsigned long w = exo_va_reserve(1);
+	if (!w || exo_mem_resize(m, 0) < 0) {
 		exo_cap_delete(m);
 		return -ENOMEM;
 	}
 	*mem = m;
-	*va = w;
+	*va = (uint8_t *)w;
 	return 0;
 }
 
@@ -72,16 +75,9 @@ static long filemem_resize(void *ctx, long *mem, uint8_t **va, uint64_t old,
 			   uint64_t npages)
 {
 	(void)ctx;
-	if (old == 0)
-		return npages ? file_create(mem, va, npages) : 0;
-	if (npages < old) {
-		/* The kernel unmaps the dropped pages everywhere, here too. */
-		if (exo_mem_resize(*mem, npages) < 0)
-			return -ENOMEM;
-		if (npages == 0)
-			exo_cap_delete(*mem);
-		return 0;
-	}
+	if (npages < old) /* the kernel unmaps the dropped pages everywhere,
+			   * here too */
+		return exo_mem_resize(*mem, npages) < 0 ? -ENOMEM : 0;
 	if (exo_mem_resize(*mem, npages) < 0)
 		return -ENOMEM;
 	if (file_map_grown(*mem, va, old, npages) < 0) {
@@ -95,7 +91,8 @@ static void filemem_release(void *ctx, long mem, uint8_t *va,
 			    uint64_t npages)
 {
 	(void)ctx;
-	exo_unmap(EXO_SELF, (unsigned long)va, npages);
+	if (npages)
+		exo_unmap(EXO_SELF, (unsigned long)va, npages);
 	exo_cap_delete(mem);
 }
 
@@ -109,7 +106,8 @@ static long filemem_lend(void *ctx, long mem, uint64_t first, uint64_t n,
 void fs_filemem_install(struct fs_server *s)
 {
 	s->fs.pages = (struct ramfs_page_host){
-		.resize = filemem_resize, .release = filemem_release,
+		.create = filemem_create, .resize = filemem_resize,
+		.release = filemem_release,
 		.lend = filemem_lend,
 	};
 }

@@ -47,6 +47,8 @@ static inline uint64_t ramfs_dirent_cost(size_t len)
 }
 
 #define RAMFS_I_RDONLY 0x1u /* writes give -EROFS; inherited by children */
+#define RAMFS_I_MEM 0x2u    /* a file's page object exists (mem), kept for
+			     * the inode's life so lent windows see regrowth */
 
 struct ramfs_inode {
 	uint64_t ino;
@@ -60,7 +62,7 @@ struct ramfs_inode {
 	struct fs_timespec atime, mtime, ctime;
 	uint8_t *data; /* file contents or symlink target */
 	uint64_t cap;  /* bytes allocated at data (whole pages for files) */
-	long mem;      /* a file's page object, when cap > 0 (page host) */
+	long mem;      /* a file's page object (RAMFS_I_MEM) */
 	/* Directories only. A removed directory keeps its parent (and a
 	 * reference to it) so ".." still works from it, as on Linux. */
 	struct ramfs_inode *parent;
@@ -86,10 +88,13 @@ struct ramfs_inode {
  * (fs/filemem.c); left zero, files live in heap buffers and cannot be
  * lent (host tests). */
 struct ramfs_page_host {
-	/* Resizes the file object *mem, mapped at *va, from `old` pages (0:
-	 * no object yet) to npages (0: none left): contents kept, growth
-	 * zeroed, dropped pages taken back from every client that mapped
-	 * them. *va may move. Returns 0, or -ENOMEM (nothing changed). */
+	/* Makes a file's object, with no pages yet, in *mem, and the place
+	 * it will be mapped here in *va. Returns 0 or -ENOMEM. */
+	long (*create)(void *ctx, long *mem, uint8_t **va);
+	/* Resizes the file object *mem, mapped at *va, from `old` pages to
+	 * npages (either may be 0): contents kept, growth zeroed, dropped
+	 * pages taken back from every client that mapped them. *va may
+	 * move. Returns 0, or -ENOMEM (nothing changed). */
 	long (*resize)(void *ctx, long *mem, uint8_t **va, uint64_t old,
 		       uint64_t npages);
 	/* The file is gone: the server lets go of its object (mappings
@@ -229,9 +234,10 @@ static inline uint64_t ramfs_file_charge(uint64_t size)
 long ramfs_pages_set(struct ramfs *fs, struct ramfs_inode *i, uint64_t n);
 /* Frees regular file i's pages (clients' mappings keep theirs). */
 void ramfs_pages_free(struct ramfs *fs, struct ramfs_inode *i);
-/* Lends pages [first, first + n) of regular file i (all inside its
- * pages) to `domain` with EXO_R_* rights. Returns the slot, or -ENODEV
- * when files cannot be lent (no page host), or the host's -errno. */
+/* Lends the window of pages [first, first + n) of regular file i to
+ * `domain` with EXO_R_* rights: the pages that exist, and those that
+ * come as the file grows. Returns the slot, or -ENODEV when files cannot
+ * be lent (no page host), or the host's -errno. */
 long ramfs_pages_lend(struct ramfs *fs, struct ramfs_inode *i, uint64_t first,
 		      uint64_t n, long domain, uint32_t rights);
 

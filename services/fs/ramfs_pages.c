@@ -25,34 +25,46 @@ static long heap_resize(struct ramfs *fs, struct ramfs_inode *i, uint64_t cap)
 	return 0;
 }
 
+/* Gives i its page object if it has none (a host that makes none, as
+ * a test's, needs none). Returns 0 or -ENOMEM. */
+static long pages_object(struct ramfs *fs, struct ramfs_inode *i)
+{
+	if ((i->flags & RAMFS_I_MEM) || !fs->pages.create)
+		return 0;
+	long err = fs->pages.create(fs->pages.ctx, &i->mem, &i->data);
+	if (err == 0)
+		i->flags |= RAMFS_I_MEM;
+	return err;
+}
+
 long ramfs_pages_set(struct ramfs *fs, struct ramfs_inode *i, uint64_t n)
 {
 	uint64_t cap = ramfs_file_charge(n);
 	if (cap == i->cap)
 		return 0;
-	long err;
-	if (fs->pages.resize)
+	if (!fs->pages.resize) {
+		long err = heap_resize(fs, i, cap);
+		if (err == 0)
+			i->cap = cap;
+		return err;
+	}
+	long err = pages_object(fs, i);
+	if (err == 0)
 		err = fs->pages.resize(fs->pages.ctx, &i->mem, &i->data,
 				       i->cap / RAMFS_PAGE, cap / RAMFS_PAGE);
-	else
-		err = heap_resize(fs, i, cap);
-	if (err)
-		return err;
-	i->cap = cap;
-	if (!cap)
-		i->data = 0;
-	return 0;
+	if (err == 0)
+		i->cap = cap;
+	return err;
 }
 
 void ramfs_pages_free(struct ramfs *fs, struct ramfs_inode *i)
 {
-	if (!i->cap)
-		return;
-	if (fs->pages.release)
+	if (!fs->pages.release)
+		fs_free(&fs->alloc, i->data);
+	else if (i->flags & RAMFS_I_MEM)
 		fs->pages.release(fs->pages.ctx, i->mem, i->data,
 				  i->cap / RAMFS_PAGE);
-	else
-		fs_free(&fs->alloc, i->data);
+	i->flags &= ~RAMFS_I_MEM;
 	i->data = 0;
 	i->cap = 0;
 }
@@ -62,5 +74,8 @@ long ramfs_pages_lend(struct ramfs *fs, struct ramfs_inode *i, uint64_t first,
 {
 	if (!fs->pages.lend)
 		return -ENODEV;
+	long err = pages_object(fs, i);
+	if (err)
+		return err;
 	return fs->pages.lend(fs->pages.ctx, i->mem, first, n, domain, rights);
 }

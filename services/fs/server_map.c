@@ -43,18 +43,20 @@ static long map_file(struct fs_call *k, struct fd_desc **dp,
 }
 
 /* FS_OP_MAP: fd arg(first page) mode(pages) flags(FS_MAP_*). Returns the
- * slice's slot in the client's table with aux = its pages, or -EINVAL
- * (no pages, too many, a negative first page, unknown flags), -EBADF,
- * -ENODEV (not a regular file; a client whose domain the server does not
- * hold), -EACCES (rights beyond the description's access mode), -ENXIO
- * (the file has no page at arg: all of the range lies past its end), or
- * the kernel's -ENOSPC/-ENOMEM. */
+ * slot in the client's table of a slice showing the window [arg, arg +
+ * mode) of the file's pages, also those past its end that growth brings,
+ * with aux = the pages of the window that exist now; or -EINVAL (no
+ * pages, a window past FS_MAP_MAX_PAGES, a negative first page, unknown
+ * flags), -EBADF, -ENODEV (not a regular file; a client whose domain the
+ * server does not hold), -EACCES (rights beyond the description's access
+ * mode), or the kernel's -ENOSPC/-ENOMEM. */
 long srv_map(struct fs_call *k)
 {
 	const struct fs_req *q = k->req;
 	struct fd_desc *d;
 	struct ramfs_inode *i;
 	if (q->mode == 0 || q->mode > FS_MAP_MAX_PAGES || q->arg < 0 ||
+	    q->arg > FS_MAP_MAX_PAGES - q->mode ||
 	    (q->flags & ~(uint32_t)MAP_FLAGS))
 		return -EINVAL;
 	long r = map_file(k, &d, &i);
@@ -66,12 +68,10 @@ long srv_map(struct fs_call *k)
 	if (k->c->domain < 0)
 		return -ENODEV;
 	uint64_t pages = i->cap / RAMFS_PAGE, first = (uint64_t)q->arg;
-	if (first >= pages)
-		return -ENXIO;
-	uint64_t n = pages - first < q->mode ? pages - first : q->mode;
-	r = ramfs_pages_lend(&k->s->fs, i, first, n, k->c->domain,
+	uint64_t n = first >= pages ? 0 : pages - first;
+	r = ramfs_pages_lend(&k->s->fs, i, first, q->mode, k->c->domain,
 			     (uint32_t)rights);
 	if (r >= 0)
-		k->rep->aux = n;
+		k->rep->aux = n < q->mode ? n : q->mode;
 	return r;
 }

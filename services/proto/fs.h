@@ -93,10 +93,11 @@ enum fs_op {
 	/* 39-43: file locks and others' ops. */
 	FS_OP_MAP = 44,      /* fd arg(first page) mode(pages) flags(FS_MAP_*)
 			      * -> the slot, in the client's own capability
-			      * table, of a memory slice of the file's pages
-			      * from arg on: aux = how many (those that exist,
-			      * at most mode). A secure binding: the rights
-			      * are no more than the description allows */
+			      * table, of a memory slice showing the window
+			      * of the file's pages [arg, arg + mode), also
+			      * those growth brings later: aux = how many
+			      * exist now. A secure binding: the rights are
+			      * no more than the description allows */
 	FS_OP_COUNT
 };
 
@@ -105,7 +106,8 @@ enum fs_op {
 #define FS_MAP_READ 0x1
 #define FS_MAP_WRITE 0x2
 #define FS_MAP_EXEC 0x4
-/* The most pages one FS_OP_MAP lends (the kernel's memory object size). */
+/* The end of the windows FS_OP_MAP lends (the kernel's memory object
+ * size): arg + mode must not pass it. */
 #define FS_MAP_MAX_PAGES 65536
 
 /* FS_OP_READ flags: answer at once, never wait (the later chunks of one

@@ -131,11 +131,11 @@ static void t_binding_errors(void)
 	EQ(fs_map(d, 0, 1, FS_MAP_READ, 0), -ENODEV);
 	EQ(fs_map(z, 0, 1, FS_MAP_READ, 0), -ENODEV);
 	EQ(fs_map(p[0], 0, 1, FS_MAP_READ, 0), -ENODEV);
-	EQ(fs_map(w, 1, 1, FS_MAP_READ, 0), -ENXIO);
 	EQ(fs_map(w, 0, 0, FS_MAP_READ, 0), -EINVAL);
 	EQ(fs_map(w, -1, 1, FS_MAP_READ, 0), -EINVAL);
 	EQ(fs_map(w, 0, 1, 0x10, 0), -EINVAL);
 	EQ(fs_map(w, 0, FS_MAP_MAX_PAGES + 1, FS_MAP_READ, 0), -EINVAL);
+	EQ(fs_map(w, FS_MAP_MAX_PAGES, 1, FS_MAP_READ, 0), -EINVAL);
 	EQ(fs_map(999, 0, 1, FS_MAP_READ, 0), -EBADF);
 	unsigned long n = 0;
 	long s = fs_map(w, 0, 100, FS_MAP_READ | FS_MAP_WRITE | FS_MAP_EXEC,
@@ -241,6 +241,33 @@ static void t_truncate_takes_back(void)
 	OK(unlink("/tmp/mm_tr"));
 }
 
+/* A window lent past the end of the file comes alive as the file grows,
+ * also after a truncate to nothing: the same slice shows the new pages. */
+static void t_window_past_end(void)
+{
+	unsigned long n = 9;
+	int fd = make_file("/tmp/mm_win", 1);
+	CHECK(fd >= 0);
+	long s = fs_map(fd, 0, 4, FS_MAP_READ, &n);
+	CHECK(s >= 0);
+	EQ(n, 1);
+	EQ(exo_map(EXO_SELF, MAP_VA + 3 * PAGE, s, 3, 1, EXO_PROT_READ),
+	   -EINVAL);
+	EQ(pwrite(fd, "grown", 5, 3 * PAGE), 5);
+	EQ(exo_map(EXO_SELF, MAP_VA, s, 0, 4, EXO_PROT_READ), 0);
+	EQ(((volatile char *)MAP_VA)[3 * PAGE + 4], 'n');
+	EQ(((volatile char *)MAP_VA)[PAGE], 0);
+	OK(ftruncate(fd, 0));
+	EQ(frame_at(MAP_VA), 0);
+	EQ(exo_map(EXO_SELF, MAP_VA, s, 0, 1, EXO_PROT_READ), -EINVAL);
+	EQ(pwrite(fd, "again", 5, 0), 5);
+	EQ(exo_map(EXO_SELF, MAP_VA, s, 0, 1, EXO_PROT_READ), 0);
+	EQ(((volatile char *)MAP_VA)[4], 'n');
+	EQ(exo_unmap(EXO_SELF, MAP_VA, 4), 1);
+	EQ(exo_cap_delete(s), 0);
+	OK(unlink("/tmp/mm_win"));
+}
+
 /* The binding outlives the close of the fd and the unlink of the file:
  * its pages stay readable and writable until unmapped. */
 static void t_outlives_close_unlink(void)
@@ -320,6 +347,7 @@ static void t_megabyte_one_request(void)
 static const struct suite_test tests[] = {
 	T(readonly_binding),      T(binding_errors),
 	T(shared_two_processes),  T(truncate_takes_back),
+	T(window_past_end),
 	T(outlives_close_unlink), T(killed_mid_write),
 	T(megabyte_one_request),
 };

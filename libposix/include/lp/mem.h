@@ -217,11 +217,12 @@ static inline long lp_uaccess(const void *p, size_t len, int write)
 }
 
 /* ---- mem/lend.c: file pages lent by the file server ---- */
-/* Asks the file server to lend pages [first, first + pages) of fd's file
- * with FS_MAP_* rights (proto/fs.h). Returns the memory slice's slot in
- * this process's table, with *n the pages lent (those that exist), or
+/* Asks the file server to lend the window of pages [first, first +
+ * pages) of fd's file with FS_MAP_* rights (proto/fs.h). Returns the
+ * memory slice's slot in this process's table, with *n the pages of the
+ * window that exist now (the slice shows more as the file grows), or
  * -EBADF, -EINVAL, -EACCES, -ENODEV (not a regular file: a pipe, a
- * device, the console), -ENXIO (no page there), -ENOMEM, -ENOSPC. */
+ * device, the console), -ENOMEM, -ENOSPC. */
 long lp_file_lend(long fd, long first, unsigned long pages, unsigned want,
 		  unsigned long *n);
 /* The same, for tests. */
