@@ -5,6 +5,7 @@
  * refused flags -- each test in a child of its own, free frames checked
  * at the end (thread stacks and envs come back after join). */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -321,11 +322,142 @@ static void t_sigwait_thread(void)
 	EQ((intptr_t)res, c); /* si_pid: the sender */
 }
 
+/* ---- a process signal finds a thread that takes it ---- */
+
+static volatile long usr1_tid; /* the thread whose handler ran */
+
+static void on_usr1_tid(int sig)
+{
+	(void)sig;
+	usr1_tid = gettid_();
+}
+
+/* Catches SIGUSR1 without SA_RESTART and blocks it in the caller (the
+ * main thread): threads made afterwards start with it blocked. */
+static void usr1_to_threads(void)
+{
+	struct sigaction sa = { .sa_handler = on_usr1_tid };
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	usr1_tid = 0;
+	EQ(sigaction(SIGUSR1, &sa, 0), 0);
+	EQ(pthread_sigmask(SIG_BLOCK, &set, 0), 0);
+}
+
+static void unblock_usr1(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_UNBLOCK, &set, 0);
+}
+
+/* Unblocks SIGUSR1 and computes, never calling the system, until its
+ * handler has run (in this thread, or the test fails). */
+static void *spin_for_usr1(void *arg)
+{
+	(void)arg;
+	unblock_usr1();
+	while (!usr1_tid)
+		__asm__ volatile("pause");
+	return (void *)(intptr_t)(usr1_tid == gettid_());
+}
+
+/* Sends SIGUSR1 to this process from a child of its own. */
+static void usr1_from_child(void)
+{
+	pid_t c = fork();
+	OK(c);
+	if (c == 0)
+		_exit(kill(getppid(), SIGUSR1) == 0 ? 0 : 1);
+	int st;
+	EQ(waitpid(c, &st, 0), c);
+	EQ(st, 0);
+}
+
+/* The main thread blocks SIGUSR1, a thread that does not computes: a
+ * signal for the process -- sent by the process itself, then by another
+ * -- reaches that thread at once, in its computation. */
+static void t_signal_to_computing(void)
+{
+	pthread_t t;
+	void *res = 0;
+	usr1_to_threads();
+	for (int from_child = 0; from_child < 2; from_child++) {
+		usr1_tid = 0;
+		EQ(pthread_create(&t, 0, spin_for_usr1, 0), 0);
+		usleep(20000); /* it spins by now (or soon) */
+		if (from_child)
+			usr1_from_child();
+		else
+			EQ(kill(getpid(), SIGUSR1), 0);
+		EQ(pthread_join(t, &res), 0);
+		EQ((intptr_t)res, 1);
+		CHECK(usr1_tid != getpid());
+	}
+}
+
+/* Unblocks SIGUSR1 and reads an empty pipe: the handler interrupts the
+ * read (EINTR, no SA_RESTART) in this thread. */
+static void *read_for_usr1(void *arg)
+{
+	int *fds = arg;
+	char c;
+	unblock_usr1();
+	long r = read(fds[0], &c, 1);
+	return (void *)(intptr_t)(r == -1 && errno == EINTR &&
+				  usr1_tid == gettid_());
+}
+
+/* A process signal interrupts the one thread that takes it, asleep in
+ * a pipe read. */
+static void t_signal_to_reader(void)
+{
+	pthread_t t;
+	void *res = 0;
+	int fds[2];
+	usr1_to_threads();
+	EQ(pipe(fds), 0);
+	EQ(pthread_create(&t, 0, read_for_usr1, fds), 0);
+	usleep(20000); /* it sleeps in read by now (or soon) */
+	EQ(kill(getpid(), SIGUSR1), 0);
+	EQ(pthread_join(t, &res), 0);
+	EQ((intptr_t)res, 1);
+}
+
+/* spin_for_usr1, then the process's end: 7 if the handler ran here. */
+static void *spin_then_exit(void *arg)
+{
+	exit(spin_for_usr1(arg) ? 7 : 1);
+}
+
+/* After the main thread's pthread_exit, a signal from another process
+ * still reaches the thread left, computing. */
+static void t_signal_main_gone(void)
+{
+	pid_t c = fork();
+	OK(c);
+	if (c == 0) {
+		pthread_t t;
+		usr1_to_threads();
+		pthread_create(&t, 0, spin_then_exit, 0);
+		pthread_exit(0);
+	}
+	usleep(50000); /* the main thread is parked by now (or soon) */
+	EQ(kill(c, SIGUSR1), 0);
+	int st;
+	EQ(waitpid(c, &st, 0), c);
+	CHECK(WIFEXITED(st));
+	EQ(WEXITSTATUS(st), 7);
+}
+
 static const struct suite_test tests[] = {
 	T(create_join),	   T(tls),		T(mutex_count),
 	T(many),	   T(detached),		T(exit_from_thread),
 	T(main_exits_first), T(kill_threaded), T(fork_from_thread),
-	T(sigwait_thread),
+	T(sigwait_thread), T(signal_to_computing), T(signal_to_reader),
+	T(signal_main_gone),
 };
 
 int main(void)
