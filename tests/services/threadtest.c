@@ -6,11 +6,13 @@
  * at the end (thread stacks and envs come back after join). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -452,12 +454,102 @@ static void t_signal_main_gone(void)
 	EQ(WEXITSTATUS(st), 7);
 }
 
+/* ---- file calls from several threads ---- */
+
+static volatile int tty_read_returned;
+
+static void *tty_reader(void *arg)
+{
+	char c;
+	(void)arg;
+	read(0, &c, 1); /* no input comes: it waits until cancelled */
+	tty_read_returned = 1;
+	return 0;
+}
+
+/* Writes and reads back 64 bytes at each of n offsets of a file of its
+ * own. Returns 0, or the failing step (>0). */
+static int file_rounds(const char *path, int n, volatile int *done)
+{
+	char out[64], in[64];
+	int fd = open(path, O_CREAT | O_RDWR | O_TRUNC, 0600);
+	if (fd < 0)
+		return 1;
+	for (int i = 0; i < n; i++) {
+		memset(out, 'a' + i % 26, sizeof(out));
+		if (pwrite(fd, out, sizeof(out), i * 64L) != sizeof(out) ||
+		    pread(fd, in, sizeof(in), i * 64L) != sizeof(in) ||
+		    memcmp(in, out, sizeof(in)))
+			return 2;
+		if (done)
+			*done = i + 1;
+	}
+	close(fd);
+	return unlink(path) == 0 ? 0 : 3;
+}
+
+/* A thread waits for terminal input that never comes: the other
+ * threads' file calls go on meanwhile (the read holds neither the
+ * channel nor libposix's lock), and the reader is cancelled in it. */
+static void t_tty_read_others_go(void)
+{
+	pthread_t t;
+	void *res = 0;
+	CHECK(isatty(0));
+	tty_read_returned = 0;
+	EQ(pthread_create(&t, 0, tty_reader, 0), 0);
+	usleep(20000); /* it waits for input by now (or soon) */
+	EQ(file_rounds("/tmp/ttyrd", 50, 0), 0);
+	EQ(tty_read_returned, 0);
+	EQ(pthread_cancel(t), 0);
+	EQ(pthread_join(t, &res), 0);
+	CHECK(res == PTHREAD_CANCELED);
+	EQ(tty_read_returned, 0);
+}
+
+#define PAR_ROUNDS 400
+static volatile int par_done[2];
+static int par_seen[2]; /* the other's rounds when this one ended */
+static pthread_barrier_t par_start;
+
+static void *par_worker(void *arg)
+{
+	int me = (int)(intptr_t)arg;
+	char path[32] = "/tmp/par0";
+	path[8] = (char)('0' + me);
+	pthread_barrier_wait(&par_start);
+	int r = file_rounds(path, PAR_ROUNDS, &par_done[me]);
+	par_seen[me] = par_done[!me];
+	return (void *)(intptr_t)r;
+}
+
+/* Two threads doing file calls at once both progress: neither waits
+ * for the other's whole run (the first to end has seen the other's
+ * rounds), and every byte is right. */
+static void t_file_calls_parallel(void)
+{
+	pthread_t t[2];
+	void *res;
+	par_done[0] = par_done[1] = 0;
+	EQ(pthread_barrier_init(&par_start, 0, 2), 0);
+	for (int i = 0; i < 2; i++)
+		EQ(pthread_create(&t[i], 0, par_worker, (void *)(intptr_t)i), 0);
+	for (int i = 0; i < 2; i++) {
+		EQ(pthread_join(t[i], &res), 0);
+		EQ((intptr_t)res, 0);
+	}
+	int first = par_seen[0] < par_seen[1] ? 0 : 1;
+	CHECK(par_seen[first] > 0);
+	EQ(par_seen[!first], PAR_ROUNDS);
+	pthread_barrier_destroy(&par_start);
+}
+
 static const struct suite_test tests[] = {
 	T(create_join),	   T(tls),		T(mutex_count),
 	T(many),	   T(detached),		T(exit_from_thread),
 	T(main_exits_first), T(kill_threaded), T(fork_from_thread),
 	T(sigwait_thread), T(signal_to_computing), T(signal_to_reader),
-	T(signal_main_gone),
+	T(signal_main_gone), T(tty_read_others_go), T(file_calls_parallel),
 };
 
 int main(void)
