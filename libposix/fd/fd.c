@@ -93,6 +93,8 @@ long lp_fd_room(void)
 long lp_fs_close_handle(long handle)
 {
 	struct fs_req r;
+	if (lp_pipe_close_later(handle))
+		return 0;
 	lp_pipe_forget(handle);
 	lp_fs_req(&r, FS_OP_CLOSE);
 	r.fd = (int32_t)handle;

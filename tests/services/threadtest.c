@@ -544,12 +544,43 @@ static void t_file_calls_parallel(void)
 	pthread_barrier_destroy(&par_start);
 }
 
+/* ---- closing an fd another thread uses ---- */
+
+static void *read_one(void *arg)
+{
+	char c = 0;
+	long r = read(*(int *)arg, &c, 1);
+	return (void *)(intptr_t)(r == 1 ? c : -1);
+}
+
+/* A thread sleeps reading a pipe; another closes that fd: as on Linux
+ * the read goes on (the call keeps its file) and takes the byte written
+ * next; once it has returned, the pipe has no reader left (EPIPE). */
+static void t_close_while_reading(void)
+{
+	pthread_t t;
+	void *res = 0;
+	int fds[2];
+	signal(SIGPIPE, SIG_IGN);
+	EQ(pipe(fds), 0);
+	EQ(pthread_create(&t, 0, read_one, &fds[0]), 0);
+	usleep(20000); /* it sleeps in read by now (or soon) */
+	EQ(close(fds[0]), 0);
+	EQ(write(fds[1], "x", 1), 1);
+	EQ(pthread_join(t, &res), 0);
+	EQ((intptr_t)res, 'x');
+	EQ(write(fds[1], "y", 1), -1);
+	EQ(errno, EPIPE);
+	EQ(close(fds[1]), 0);
+}
+
 static const struct suite_test tests[] = {
 	T(create_join),	   T(tls),		T(mutex_count),
 	T(many),	   T(detached),		T(exit_from_thread),
 	T(main_exits_first), T(kill_threaded), T(fork_from_thread),
 	T(sigwait_thread), T(signal_to_computing), T(signal_to_reader),
 	T(signal_main_gone), T(tty_read_others_go), T(file_calls_parallel),
+	T(close_while_reading),
 };
 
 int main(void)
