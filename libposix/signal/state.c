@@ -33,6 +33,54 @@ void lp_sig_lock_after_fork(void)
 	lp_sig_lock.word = 0; /* the forking thread held none at the fork */
 }
 
+/* Appends real-time signal si to t's queue, the lock held. Returns 0,
+ * or -EAGAIN (the queue is full). */
+static long tsigq_add(struct lp_thread *t, const struct lp_siginfo *si)
+{
+	if (t->tq_n >= LP_TSIGQ_MAX)
+		return -EAGAIN;
+	struct lp_tsigq *q = &t->tq[t->tq_n++];
+	q->signo = si->signo;
+	q->e.code = si->code, q->e.err = si->err;
+	memcpy(q->e.u, &si->u, sizeof(q->e.u));
+	__atomic_or_fetch(&t->tpending, LP_SIGBIT(si->signo), __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* Takes the first queued instance of real-time signal sig from the
+ * calling thread's queue into *e (the lock held); its pending bit goes
+ * with the last. Returns 1, or 0 if none is queued. */
+static int tsigq_take(int sig, struct lp_tsig *e)
+{
+	struct lp_thread *t = lp_self();
+	int found = 0;
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < t->tq_n; i++) {
+		if (!found && t->tq[i].signo == sig) {
+			*e = t->tq[i].e;
+			found = 1;
+			continue;
+		}
+		t->tq[k++] = t->tq[i];
+	}
+	t->tq_n = k;
+	int more = 0;
+	for (uint32_t i = 0; i < k; i++)
+		more |= t->tq[i].signo == sig;
+	if (!more)
+		__atomic_and_fetch(&t->tpending, ~LP_SIGBIT(sig), __ATOMIC_RELEASE);
+	return found;
+}
+
+/* Drops every queued instance of sig from the calling thread's queue
+ * (the lock held). */
+static void tsigq_flush(int sig)
+{
+	struct lp_tsig e;
+	while (tsigq_take(sig, &e))
+		;
+}
+
 /* The default action of each standard signal (signal(7)); real-time
  * signals terminate. */
 static const uint8_t lp_sig_defaults[LP_SIGRTMIN] = {
@@ -119,6 +167,8 @@ static void sig_flush(int sig)
 	}
 	lp_sig.rt_tail[sig] = -1;
 	lp_sig.pending &= ~LP_SIGBIT(sig);
+	if (sig >= LP_SIGRTMIN)
+		tsigq_flush(sig);
 	__atomic_and_fetch(&lp_self()->tpending, ~LP_SIGBIT(sig), __ATOMIC_RELEASE);
 }
 
@@ -158,21 +208,23 @@ static void lp_sig_export_own(struct lp_sig_carry *c)
 	lp_sigset own = __atomic_load_n(&t->tpending, __ATOMIC_ACQUIRE);
 	for (int s = 1; s <= LP_NSIG; s++) {
 		const struct lp_tsig *e = &t->tinfo[s];
-		if (!(own & LP_SIGBIT(s)) ||
-		    (s < LP_SIGRTMIN && (c->pending & LP_SIGBIT(s))))
+		if (!(own & LP_SIGBIT(s)) || s >= LP_SIGRTMIN ||
+		    (c->pending & LP_SIGBIT(s)))
 			continue;
 		if (s < LP_SIGRTMIN) {
 			memset(&c->std_info[s], 0, sizeof(c->std_info[s]));
 			c->std_info[s].signo = s, c->std_info[s].code = e->code;
 			c->std_info[s].err = e->err;
 			memcpy(&c->std_info[s].u, e->u, sizeof(e->u));
-		} else if (c->nq < LP_SIGQ_MAX) {
-			struct lp_sigq_entry *q = &c->q[c->nq++];
-			*q = (struct lp_sigq_entry){ .signo = s, .err = e->err,
-						     .code = e->code, .next = -1 };
-			memcpy(q->u, e->u, sizeof(q->u));
 		}
 		c->pending |= LP_SIGBIT(s);
+	}
+	for (uint32_t i = 0; i < t->tq_n && c->nq < LP_SIGQ_MAX; i++) {
+		const struct lp_tsigq *e = &t->tq[i];
+		struct lp_sigq_entry *q = &c->q[c->nq++];
+		*q = (struct lp_sigq_entry){ .signo = e->signo, .err = e->e.err,
+					     .code = e->e.code, .next = -1 };
+		memcpy(q->u, e->e.u, sizeof(q->u));
 	}
 }
 
@@ -270,6 +322,12 @@ long lp_sig_generate_thread(struct lp_thread *t, const struct lp_siginfo *si)
 	__atomic_add_fetch(&lp_sig.wake, 1, __ATOMIC_RELAXED);
 	if (!(t->mask & bit) && lp_sig_ignored(sig))
 		return 0;
+	if (sig >= LP_SIGRTMIN) {
+		sig_lock();
+		long r = tsigq_add(t, si);
+		sig_unlock();
+		return r;
+	}
 	if (__atomic_load_n(&t->tpending, __ATOMIC_ACQUIRE) & bit)
 		return 0; /* coalesces; its first info stays */
 	struct lp_tsig *e = &t->tinfo[sig];
@@ -309,17 +367,28 @@ static void lp_sigq_take(int sig, struct lp_siginfo *out)
 		lp_sig.pending &= ~LP_SIGBIT(sig);
 }
 
-/* Takes the calling thread's own pending signal sig into *out (the info
- * is read before the bit goes: a sender writes it only while the bit is
- * clear). */
+/* Takes the calling thread's own pending signal sig into *out (a
+ * standard one's info is read before the bit goes: a sender writes it
+ * only while the bit is clear; a real-time one from the queue). Returns
+ * sig, or 0 if another look took it first. */
 static int lp_sig_take_own(int sig, struct lp_siginfo *out)
 {
 	struct lp_thread *t = lp_self();
 	const struct lp_tsig *e = &t->tinfo[sig];
+	struct lp_tsig q;
+	if (sig >= LP_SIGRTMIN) {
+		sig_lock();
+		int found = tsigq_take(sig, &q);
+		sig_unlock();
+		if (!found)
+			return 0;
+		e = &q;
+	}
 	memset(out, 0, sizeof(*out));
 	out->signo = sig, out->code = e->code, out->err = e->err;
 	memcpy(&out->u, e->u, sizeof(e->u));
-	__atomic_and_fetch(&t->tpending, ~LP_SIGBIT(sig), __ATOMIC_RELEASE);
+	if (sig < LP_SIGRTMIN)
+		__atomic_and_fetch(&t->tpending, ~LP_SIGBIT(sig), __ATOMIC_RELEASE);
 	return sig;
 }
 
@@ -348,12 +417,14 @@ int lp_sig_dequeue(lp_sigset from, struct lp_siginfo *out)
 	lp_sigset own = __atomic_load_n(&lp_self()->tpending, __ATOMIC_ACQUIRE) &
 			from;
 	lp_sigset set = lp_sig.pending & from;
-	if (own && !(set & LP_SYNCHRONOUS))
-		return lp_sig_take_own(__builtin_ctzll(own) + 1, out);
+	int sig;
+	if (own && !(set & LP_SYNCHRONOUS) &&
+	    (sig = lp_sig_take_own(__builtin_ctzll(own) + 1, out)) != 0)
+		return sig;
 	if (!set)
 		return 0;
 	sig_lock();
-	int sig = sig_dequeue(from, out);
+	sig = sig_dequeue(from, out);
 	sig_unlock();
 	return sig;
 }

@@ -544,6 +544,73 @@ static void t_file_calls_parallel(void)
 	pthread_barrier_destroy(&par_start);
 }
 
+/* ---- real-time signals queue per thread ---- */
+
+static pthread_barrier_t rt_go;
+static volatile long rt_tid;
+
+/* pthread_sigqueue (glibc's; musl has none): sig with value v to thread
+ * tid of this process. */
+static int tsigqueue(long tid, int sig, int v)
+{
+	siginfo_t si = { 0 };
+	si.si_signo = sig;
+	si.si_code = SI_QUEUE;
+	si.si_pid = getpid();
+	si.si_uid = getuid();
+	si.si_value.sival_int = v;
+	return (int)syscall(SYS_rt_tgsigqueueinfo, getpid(), tid, sig, &si);
+}
+
+/* After the barrier, takes six queued signals with sigwaitinfo: SIGRTMIN
+ * with values 0..4 in order, then SIGRTMIN+1 with 100. Returns 1 if so,
+ * and nothing is left pending for it. */
+static void *rt_taker(void *arg)
+{
+	sigset_t set, pend;
+	siginfo_t si;
+	int ok = 1;
+	(void)arg;
+	sigemptyset(&set);
+	sigaddset(&set, SIGRTMIN);
+	sigaddset(&set, SIGRTMIN + 1);
+	rt_tid = gettid_();
+	pthread_barrier_wait(&rt_go); /* its id is known */
+	pthread_barrier_wait(&rt_go); /* the signals are sent */
+	for (int i = 0; i < 6; i++) {
+		int want = i < 5 ? SIGRTMIN : SIGRTMIN + 1;
+		ok &= sigwaitinfo(&set, &si) == want &&
+		      si.si_value.sival_int == (i < 5 ? i : 100) &&
+		      si.si_code == SI_QUEUE && si.si_pid == getpid();
+	}
+	sigpending(&pend);
+	ok &= !sigismember(&pend, SIGRTMIN) && !sigismember(&pend, SIGRTMIN + 1);
+	return (void *)(intptr_t)ok;
+}
+
+/* rt_tgsigqueueinfo of real-time signals to one thread: every instance
+ * queues (none coalesces), each with its value, lowest number first. */
+static void t_rt_queue_thread(void)
+{
+	pthread_t t;
+	void *res = 0;
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGRTMIN);
+	sigaddset(&set, SIGRTMIN + 1);
+	EQ(pthread_sigmask(SIG_BLOCK, &set, 0), 0);
+	EQ(pthread_barrier_init(&rt_go, 0, 2), 0);
+	EQ(pthread_create(&t, 0, rt_taker, 0), 0);
+	pthread_barrier_wait(&rt_go);
+	EQ(tsigqueue(rt_tid, SIGRTMIN + 1, 100), 0);
+	for (int i = 0; i < 5; i++)
+		EQ(tsigqueue(rt_tid, SIGRTMIN, i), 0);
+	pthread_barrier_wait(&rt_go);
+	EQ(pthread_join(t, &res), 0);
+	EQ((intptr_t)res, 1);
+	pthread_barrier_destroy(&rt_go);
+}
+
 /* ---- closing an fd another thread uses ---- */
 
 static void *read_one(void *arg)
@@ -580,7 +647,7 @@ static const struct suite_test tests[] = {
 	T(main_exits_first), T(kill_threaded), T(fork_from_thread),
 	T(sigwait_thread), T(signal_to_computing), T(signal_to_reader),
 	T(signal_main_gone), T(tty_read_others_go), T(file_calls_parallel),
-	T(close_while_reading),
+	T(close_while_reading), T(rt_queue_thread),
 };
 
 int main(void)
