@@ -12,7 +12,7 @@
  * not offered. */
 static int lp_advice_known(long advice)
 {
-	return (advice >= 0 && advice <= 4) || (advice >= 8 && advice <= 23);
+	return (advice >= 0 && advice <= 4) || (advice >= 8 && advice <= 24);
 }
 
 /* Applies advice to one region piece. MADV_DONTNEED (and MADV_REMOVE on
@@ -25,6 +25,10 @@ static long lp_advise_piece(struct lp_region *r, long advice)
 {
 	int shared = (r->flags & LP_R_SHARED) != 0;
 	uint64_t len = r->end - r->start, prot = r->flags & LP_PROT_RWX;
+	if ((r->flags & LP_R_LOCKED) && lp_mlock_advice_refused(advice))
+		return -EINVAL;
+	if (advice == LP_MADV_DONTNEED_LOCKED)
+		advice = LP_MADV_DONTNEED;
 	if ((shared && (advice == LP_MADV_FREE || advice == LP_MADV_WIPEONFORK ||
 			advice == LP_MADV_KEEPONFORK)) ||
 	    (!shared && advice == LP_MADV_REMOVE))
