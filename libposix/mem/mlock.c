@@ -39,6 +39,13 @@ uint64_t lp_mlock_future(void)
 	return lp_mlock_def;
 }
 
+uint64_t lp_mlock_future_set(uint64_t bits)
+{
+	uint64_t old = lp_mlock_def;
+	lp_mlock_def = bits;
+	return old;
+}
+
 long lp_mlock_grow_ok(uint64_t flags, uint64_t len)
 {
 	if (!(flags & LP_R_LOCKED) ||

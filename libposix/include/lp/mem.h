@@ -221,6 +221,10 @@ int lp_mlock_advice_refused(long advice);
 /* ---- mem/mlock.c: mlock, mlock2, munlock, mlockall, munlockall ---- */
 /* The lock bits mlockall(MCL_FUTURE) gives new mmap and brk mappings. */
 uint64_t lp_mlock_future(void);
+/* Replaces those bits with bits (0: none) and returns the old ones: for
+ * memory libposix maps for itself (execve's scratch), which Linux never
+ * maps in the process and so never locks. */
+uint64_t lp_mlock_future_set(uint64_t bits);
 /* Linux's mlock_future_ok: 0 if a mapping with region flags `flags`
  * may grow by len bytes (not locked, within RLIMIT_MEMLOCK, or
  * privileged), else -EAGAIN. */
