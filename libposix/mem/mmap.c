@@ -120,7 +120,9 @@ static long lp_mmap_fixed_ok(uint64_t addr, uint64_t len)
  * (not MAP_ANONYMOUS on an open fd: the console cannot be mapped, and no
  * other descriptor exists yet), -ENOMEM (no room, too many mappings, out
  * of frames, no huge pages reserved for MAP_HUGETLB), -EEXIST
- * (MAP_FIXED_NOREPLACE over a mapping), -EPERM (fixed below 64 KiB).
+ * (MAP_FIXED_NOREPLACE over a mapping), -EPERM (fixed below 64 KiB;
+ * MAP_LOCKED where nothing may be locked), -EAGAIN (MAP_LOCKED or
+ * MCL_FUTURE past RLIMIT_MEMLOCK: mem/mlock.c).
  * Unknown prot bits are ignored, as on Linux. */
 long lp_mmap(const long *arg)
 {

@@ -87,7 +87,8 @@ static long lp_remap_to(uint64_t old, uint64_t old_len, uint64_t new,
  * not supported yet), -EFAULT (the old range is not inside one mapping,
  * or lies beyond the program's space),
  * -ENOMEM (no room in place without MAYMOVE, no free range, out of
- * frames or regions). */
+ * frames or regions), -EAGAIN (a locked mapping growing past
+ * RLIMIT_MEMLOCK). */
 long lp_mremap(const long *arg)
 {
 	uint64_t old = (uint64_t)arg[0], old_len = LP_PAGE_UP((uint64_t)arg[1]);
