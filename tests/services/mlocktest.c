@@ -64,22 +64,6 @@ static int set_limit(rlim_t bytes)
 	return setrlimit(RLIMIT_MEMLOCK, &rl);
 }
 
-/* Ends the test process's privilege (CAP_IPC_LOCK with it). */
-static void drop_to_user(void)
-{
-	if (setgid(1000) || setuid(1000))
-		_exit(90);
-}
-
-/* Waits for pid; returns its exit code, or 100 + signal. */
-static int reap(pid_t pid)
-{
-	int st;
-	if (waitpid(pid, &st, 0) != pid)
-		return 200;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 100 + WTERMSIG(st);
-}
-
 /* A child holding a copy-on-write share of everything mapped now, until
  * release(). Returns its pid (*fd: the pipe that holds it). */
 static pid_t hold(int *fd)
@@ -101,7 +85,7 @@ static pid_t hold(int *fd)
 static int release(pid_t c, int fd)
 {
 	close(fd);
-	return reap(c);
+	return suite_reap(c);
 }
 
 /* Writes the first byte of every page. */
@@ -187,6 +171,54 @@ static void t_rounding(void)
 	EQ(locked(p + 2 * P), 0);
 }
 
+/* The steps a copy-on-write test measures, on COW_PAGES pages at p. */
+static int do_mlock(char *p)
+{
+	return mlock(p, COW_PAGES * P);
+}
+
+static int do_onfault(char *p)
+{
+	return mlock2(p, COW_PAGES * P, MLOCK_ONFAULT);
+}
+
+static int do_touch(char *p)
+{
+	touch(p, COW_PAGES);
+	return 0;
+}
+
+static int do_all_onfault(char *p)
+{
+	(void)p;
+	return mlockall(MCL_CURRENT | MCL_ONFAULT);
+}
+
+static int do_all(char *p)
+{
+	(void)p;
+	return mlockall(MCL_CURRENT);
+}
+
+/* Maps COW_PAGES pages, has a child hold them copy-on-write, and runs
+ * first and then second on them, each of which must return 0: got[i]
+ * are the frames each step took. Returns p, or 0 on any failure. */
+static char *cow_steps(int (*first)(char *), int (*second)(char *), long got[2])
+{
+	int fd;
+	char *p = map(COW_PAGES);
+	pid_t c = p ? hold(&fd) : -1;
+	if (c < 0)
+		return 0;
+	uint64_t f0 = suite_free_frames();
+	int e = first(p);
+	uint64_t f1 = suite_free_frames();
+	e |= second(p);
+	uint64_t f2 = suite_free_frames();
+	got[0] = taken(f0, f1), got[1] = taken(f1, f2);
+	return release(c, fd) == 0 && e == 0 ? p : 0;
+}
+
 /* mlock makes every page the process's own at once: after a fork left
  * them copy-on-write, the copies are made by mlock (the free frames
  * drop by the region's size) and writing them afterwards takes nothing;
@@ -194,20 +226,12 @@ static void t_rounding(void)
 static void t_mlock_cow(void)
 {
 	unsigned char v[COW_PAGES];
-	int fd;
-	char *p = map(COW_PAGES);
+	long got[2];
+	char *p = cow_steps(do_mlock, do_touch, got);
 	CHECK(p);
-	pid_t c = hold(&fd);
-	OK(c);
-	uint64_t f0 = suite_free_frames();
-	EQ(mlock(p, COW_PAGES * P), 0);
-	uint64_t f1 = suite_free_frames();
-	touch(p, COW_PAGES);
-	uint64_t f2 = suite_free_frames();
-	EQ(release(c, fd), 0);
-	if (taken(f0, f1) < COW_PAGES || taken(f1, f2) > NOISE)
-		FAIL("mlock took %ld frames, the writes after it %ld",
-		     taken(f0, f1), taken(f1, f2));
+	if (got[0] < COW_PAGES || got[1] > NOISE)
+		FAIL("mlock took %ld frames, the writes after it %ld", got[0],
+		     got[1]);
 	EQ(mincore(p, COW_PAGES * P, v), 0);
 	for (size_t i = 0; i < COW_PAGES; i++)
 		EQ(v[i] & 1, 1);
@@ -217,20 +241,12 @@ static void t_mlock_cow(void)
  * the call, the writes after it take the copies. */
 static void t_onfault_cow(void)
 {
-	int fd;
-	char *p = map(COW_PAGES);
+	long got[2];
+	char *p = cow_steps(do_onfault, do_touch, got);
 	CHECK(p);
-	pid_t c = hold(&fd);
-	OK(c);
-	uint64_t f0 = suite_free_frames();
-	EQ(mlock2(p, COW_PAGES * P, MLOCK_ONFAULT), 0);
-	uint64_t f1 = suite_free_frames();
-	touch(p, COW_PAGES);
-	uint64_t f2 = suite_free_frames();
-	EQ(release(c, fd), 0);
-	if (taken(f0, f1) > NOISE || taken(f1, f2) < COW_PAGES)
+	if (got[0] > NOISE || got[1] < COW_PAGES)
 		FAIL("mlock2(ONFAULT) took %ld frames, the writes after it %ld",
-		     taken(f0, f1), taken(f1, f2));
+		     got[0], got[1]);
 	EQ(locked(p), 1);
 }
 
@@ -238,20 +254,12 @@ static void t_onfault_cow(void)
  * with MCL_ONFAULT it does not. */
 static void t_mlockall_cow(void)
 {
-	int fd;
-	char *p = map(COW_PAGES);
+	long got[2];
+	char *p = cow_steps(do_all_onfault, do_all, got);
 	CHECK(p);
-	pid_t c = hold(&fd);
-	OK(c);
-	uint64_t f0 = suite_free_frames();
-	EQ(mlockall(MCL_CURRENT | MCL_ONFAULT), 0);
-	uint64_t f1 = suite_free_frames();
-	EQ(mlockall(MCL_CURRENT), 0);
-	uint64_t f2 = suite_free_frames();
-	EQ(release(c, fd), 0);
-	if (taken(f0, f1) > NOISE || taken(f1, f2) < COW_PAGES)
-		FAIL("mlockall(ONFAULT) took %ld frames, mlockall %ld",
-		     taken(f0, f1), taken(f1, f2));
+	if (got[0] > NOISE || got[1] < COW_PAGES)
+		FAIL("mlockall(ONFAULT) took %ld frames, mlockall %ld", got[0],
+		     got[1]);
 	EQ(locked(p), 1);
 }
 
@@ -264,7 +272,7 @@ static void t_limit(void)
 	char *p = map(64);
 	CHECK(p);
 	OK(set_limit(16 * P));
-	drop_to_user();
+	suite_drop_to_user();
 	EQ(mlock(p, 8 * P), 0);
 	EQ(mlock(p, 8 * P), 0);
 	EQ(mlock(p + 8 * P, 8 * P), 0); /* 16 */
@@ -315,7 +323,7 @@ static void t_eperm(void)
 	char *p = map(2);
 	CHECK(p);
 	OK(set_limit(0));
-	drop_to_user();
+	suite_drop_to_user();
 	ERR(mlock(p, P), EPERM);
 	ERR(mlock(p, 0), EPERM);
 	ERR(syscall(SYS_mlock2, p, P, 0), EPERM);
@@ -379,7 +387,7 @@ static void t_future(void)
 static void t_future_limit(void)
 {
 	OK(set_limit(16 * P));
-	drop_to_user();
+	suite_drop_to_user();
 	EQ(mlockall(MCL_FUTURE), 0);
 	char *a = map(8);
 	CHECK(a);
@@ -490,7 +498,7 @@ static void t_fork(void)
 	pid_t c = fork();
 	if (c == 0) {
 		char *q = map(1);
-		drop_to_user();
+		suite_drop_to_user();
 		_exit(locked(p) != 0		       ? 1
 		      : !q || locked(q) != 0	       ? 2
 		      : mincore(p, 8 * P, v) != 0    ? 3
@@ -500,7 +508,7 @@ static void t_fork(void)
 		      : 0);
 	}
 	OK(c);
-	EQ(reap(c), 0);
+	EQ(suite_reap(c), 0);
 	EQ(locked(p), 1);
 	char *r = map(1);
 	CHECK(r);
@@ -530,7 +538,7 @@ static int exec_probe(void)
 		return 1;
 	if (locked(p) != 0 || locked((void *)&exec_probe) != 0)
 		return 2;
-	drop_to_user();
+	suite_drop_to_user();
 	if (mlock(p, 8 * P) != 0)
 		return 3;
 	if (mlock(p + 8 * P, P) != -1 || errno != ENOMEM)
@@ -550,7 +558,7 @@ static void t_stack(void)
 		_exit(99);
 	}
 	OK(c);
-	EQ(reap(c), 0);
+	EQ(suite_reap(c), 0);
 }
 
 /* The exec'd side of t_stack. Returns 0 or the number of the check that

@@ -100,14 +100,15 @@ END_TEST
 
 START_TEST(advice_refused)
 {
-	ck_assert_int_eq(lp_mlock_advice_refused(LP_MADV_DONTNEED), 1);
-	ck_assert_int_eq(lp_mlock_advice_refused(LP_MADV_FREE), 1);
-	ck_assert_int_eq(lp_mlock_advice_refused(LP_MADV_REMOVE), 1);
-	ck_assert_int_eq(lp_mlock_advice_refused(LP_MADV_COLD), 1);
-	ck_assert_int_eq(lp_mlock_advice_refused(LP_MADV_PAGEOUT), 1);
-	ck_assert_int_eq(lp_mlock_advice_refused(LP_MADV_DONTNEED_LOCKED), 0);
-	ck_assert_int_eq(lp_mlock_advice_refused(LP_MADV_WILLNEED), 0);
-	ck_assert_int_eq(lp_mlock_advice_refused(LP_MADV_NORMAL), 0);
+	/* each advice and whether a locked region refuses it */
+	static const long t[][2] = {
+		{ LP_MADV_DONTNEED, 1 },	 { LP_MADV_FREE, 1 },
+		{ LP_MADV_REMOVE, 1 },		 { LP_MADV_COLD, 1 },
+		{ LP_MADV_PAGEOUT, 1 },		 { LP_MADV_DONTNEED_LOCKED, 0 },
+		{ LP_MADV_WILLNEED, 0 },	 { LP_MADV_NORMAL, 0 },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		ck_assert_int_eq(lp_mlock_advice_refused(t[i][0]), t[i][1]);
 }
 END_TEST
 
