@@ -13,6 +13,7 @@
  * "mlocktest execprobe" it is the exec'd side of t_stack and t_exec. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,6 +262,56 @@ static void t_mlockall_cow(void)
 		FAIL("mlockall(ONFAULT) took %ld frames, mlockall %ld", got[0],
 		     got[1]);
 	EQ(locked(p), 1);
+}
+
+static int image_word = 1; /* a page of the program image's data */
+
+/* mlockall(MCL_CURRENT) locks everything mapped -- the program image,
+ * the brk heap, mmap'd memory -- and nothing mapped after it. */
+static void t_current(void)
+{
+	char *p = map(2);
+	CHECK(p);
+	uintptr_t b0 = (uintptr_t)syscall(SYS_brk, 0);
+	uintptr_t top = (b0 + P - 1) & ~(P - 1);
+	EQ(syscall(SYS_brk, top + 2 * P), top + 2 * P);
+	EQ(mlockall(MCL_CURRENT), 0);
+	EQ(locked(p + P), 1);
+	EQ(locked((void *)top), 1);
+	EQ(locked(&image_word), 1);
+	EQ(locked((void *)&t_current), 1);
+	char *q = map(1);
+	CHECK(q);
+	EQ(locked(q), 0);
+	EQ(munlockall(), 0);
+	EQ(locked(&image_word), 0);
+	EQ(image_word, 1);
+}
+
+/* Returns arg + 1 if the thread's stack is locked. */
+static void *thread_body(void *arg)
+{
+	char buf[8192];
+	memset(buf, 1, sizeof(buf));
+	return (char *)arg + (locked(buf + 4096) == 1 ? buf[4096] : 0);
+}
+
+/* Under MCL_FUTURE a thread's stack (musl maps it PROT_NONE, then opens
+ * it with mprotect) is locked; creating and joining threads works. */
+static void t_thread(void)
+{
+	pthread_t t;
+	void *r = 0;
+	EQ(mlockall(MCL_CURRENT | MCL_FUTURE), 0);
+	for (int i = 0; i < 4; i++) {
+		EQ(pthread_create(&t, 0, thread_body, (void *)0x100), 0);
+		EQ(pthread_join(t, &r), 0);
+		EQ((uintptr_t)r, 0x101);
+	}
+	EQ(munlockall(), 0);
+	EQ(pthread_create(&t, 0, thread_body, (void *)0x100), 0);
+	EQ(pthread_join(t, &r), 0);
+	EQ((uintptr_t)r, 0x100);
 }
 
 /* An ordinary user under RLIMIT_MEMLOCK of 16 pages: the locked total
@@ -593,7 +644,8 @@ static int stack_probe(void)
 
 static const struct suite_test tests[] = {
 	T(flags),     T(holes),	    T(rounding),      T(mlock_cow),
-	T(onfault_cow), T(mlockall_cow), T(limit),    T(root_exempt),
+	T(onfault_cow), T(mlockall_cow), T(current), T(thread),
+	T(limit),     T(root_exempt),
 	T(eperm),     T(future),    T(future_limit),  T(madvise),
 	T(keep),      T(fork),	    T(exec),	      T(stack),
 };
