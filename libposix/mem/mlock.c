@@ -69,9 +69,11 @@ long lp_mlock_mmap(long mflags, uint64_t len, uint64_t *rflags)
 	return e;
 }
 
-/* A read fault on the absent page va, resolved as the program's own
- * access would be (lp_mem_fault: the stack's reserve, and whatever backs
- * a region lazily). Returns 0, or -ENOMEM when nothing backs it. */
+/* The fault the program's own access to page va would take (error: 0
+ * for a read of an absent page, or EXO_PF_PRESENT | EXO_PF_WRITE),
+ * resolved as lp_mem_fault resolves it (the stack's reserve, a
+ * copy-on-write page, whatever backs a region lazily). Returns 0, or
+ * -ENOMEM when nothing resolves it (Linux's EFAULT). */
 static long lp_mlock_fault_in(uint64_t va, uint64_t error)
 {
 	struct exo_upcall_frame f = { 0 };
@@ -83,9 +85,10 @@ static long lp_mlock_fault_in(uint64_t va, uint64_t error)
 }
 
 /* Copies the copy-on-write pages among the n pages at va (q: their
- * query words), one exo_protect per run, with prot. Returns 0 or -EAGAIN
+ * query words), one exo_protect per run, with prot. Returns 0, -EAGAIN
  * (no frames for the copies: Linux's populate answers ENOMEM, which
- * mlock reports as EAGAIN). */
+ * mlock reports as EAGAIN) or -ENOMEM (a page that may not be written,
+ * Linux's EFAULT). */
 static long lp_mlock_unshare(uint64_t va, uint64_t n, const unsigned long *q,
 			     uint64_t prot)
 {
@@ -93,12 +96,14 @@ static long lp_mlock_unshare(uint64_t va, uint64_t n, const unsigned long *q,
 		uint64_t j = i;
 		while (j < n && (q[j] & EXO_Q_COW))
 			j++;
+		long r = 0;
 		if (j > i) {
 			lp_mem_generation++;
-			if (lp_exo_protect(EXO_SELF, va + i * LP_PAGE, j - i,
-					   LP_PROT_KERNEL(prot)) < 0)
-				return -EAGAIN;
+			r = lp_exo_protect(EXO_SELF, va + i * LP_PAGE, j - i,
+					   LP_PROT_KERNEL(prot));
 		}
+		if (r < 0)
+			return r == -ENOMEM ? -EAGAIN : -ENOMEM;
 		i = j + 1;
 	}
 	return 0;
