@@ -1,8 +1,9 @@
 /* mlocktest: locking memory (issue 11 point 3) -- mlock, mlock2,
  * munlock, mlockall and munlockall with exact results and errno values:
  * flags, holes, page rounding, RLIMIT_MEMLOCK for an ordinary user
- * (ENOMEM, EPERM at 0, root exempt), MCL_FUTURE on mmap, brk and mremap
- * (EAGAIN), MAP_LOCKED, madvise refusing locked pages, mprotect and
+ * (ENOMEM, EPERM at 0, root exempt), MCL_CURRENT over the program image
+ * and the brk heap, MCL_FUTURE on mmap, brk, mremap and a thread's stack
+ * (EAGAIN past the limit), MAP_LOCKED, madvise refusing locked pages, mprotect and
  * mremap keeping locks, munmap ending them, fork and execve dropping
  * them; and residency: mlock copies the pages fork left copy-on-write
  * at once (the free-frame count drops, later writes cost nothing) while
