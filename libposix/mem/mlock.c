@@ -142,7 +142,8 @@ static long lp_mlock_fill(uint64_t va, uint64_t n, uint64_t wprot)
 long lp_mlock_populate(uint64_t start, uint64_t end, uint64_t flags)
 {
 	uint64_t prot = flags & LP_PROT_RWX;
-	uint64_t wprot = (flags & LP_R_SHARED) || !(prot & LP_PROT_WRITE) ? 0 : prot;
+	int priv_write = !(flags & LP_R_SHARED) && (prot & LP_PROT_WRITE);
+	uint64_t wprot = priv_write ? prot : 0;
 	if (!prot)
 		return -ENOMEM; /* Linux never faults in PROT_NONE pages */
 	for (uint64_t va = start; va < end;) {
@@ -217,6 +218,12 @@ static long lp_mlock_foreign(uint64_t va, uint64_t end, uint64_t bits)
 	return lp_stack_grow(va, end - va) < 0 ? -EAGAIN : 0;
 }
 
+/* Replaces r's lock bits with bits. */
+static void lp_mlock_set(struct lp_region *r, uint64_t bits)
+{
+	r->flags = (r->flags & ~(uint64_t)LP_R_LOCKS) | bits;
+}
+
 /* Gives the regions of [start, end) the lock bits `bits` (0: unlocked),
  * as Linux's apply_vma_lock_flags: a hole stops it with -ENOMEM after
  * the pieces before it changed. Returns 0, -EINVAL (the range wraps),
@@ -242,8 +249,7 @@ static long lp_mlock_apply(uint64_t start, uint64_t end, uint64_t bits)
 			e = lp_mlock_foreign(va, next, bits);
 			va = next;
 		} else {
-			lp_regions[i].flags = (lp_regions[i].flags & ~(uint64_t)LP_R_LOCKS) |
-					      bits;
+			lp_mlock_set(&lp_regions[i], bits);
 			va = lp_regions[i].end;
 		}
 	}
@@ -289,9 +295,8 @@ long lp_mlock(const long *arg)
 long lp_mlock2(const long *arg)
 {
 	long bits = lp_mlock2_bits(arg[2]);
-	if (bits < 0)
-		return bits;
-	return lp_mlock_range((uint64_t)arg[0], (uint64_t)arg[1], (uint64_t)bits);
+	uint64_t start = (uint64_t)arg[0], len = (uint64_t)arg[1];
+	return bits < 0 ? bits : lp_mlock_range(start, len, (uint64_t)bits);
 }
 
 /* munlock(addr, len): unlocks the pages holding [addr, addr + len);
@@ -309,8 +314,7 @@ long lp_munlock(const long *arg)
 static void lp_mlock_all(uint64_t bits)
 {
 	for (size_t i = 0; i < lp_nregions; i++)
-		lp_regions[i].flags = (lp_regions[i].flags & ~(uint64_t)LP_R_LOCKS) |
-				      bits;
+		lp_mlock_set(&lp_regions[i], bits);
 	lp_region_merge(0, UINT64_MAX);
 }
 

@@ -42,7 +42,8 @@ long lp_mlock2_bits(long flags)
 long lp_mlockall_decode(long flags, int munlockall, struct lp_mlockall *out)
 {
 	const long all = LP_MCL_CURRENT | LP_MCL_FUTURE | LP_MCL_ONFAULT;
-	uint64_t bits = LP_R_LOCKED | ((flags & LP_MCL_ONFAULT) ? LP_R_ONFAULT : 0);
+	uint64_t onfault = (flags & LP_MCL_ONFAULT) ? LP_R_ONFAULT : 0;
+	uint64_t bits = LP_R_LOCKED | onfault;
 	if (munlockall) {
 		*out = (struct lp_mlockall){ 1, 0, 0 };
 		return 0;

@@ -41,8 +41,8 @@ static long lp_remap_move(uint64_t old, uint64_t len, uint64_t new,
 	if (mflags & LP_MREMAP_DONTUNMAP) {
 		lp_region_remove(old, old + len);
 		/* The old range is left unlocked, as Linux leaves it. */
-		if (lp_mem_map_new(old, old + len,
-				   flags & ~(uint64_t)(LP_R_PARKED | LP_R_LOCKS)) < 0)
+		flags &= ~(uint64_t)(LP_R_PARKED | LP_R_LOCKS);
+		if (lp_mem_map_new(old, old + len, flags) < 0)
 			lp_mem_unmap(old, old + len);
 	} else {
 		lp_mem_unmap(old, old + len);
@@ -70,7 +70,8 @@ static long lp_remap_to(uint64_t old, uint64_t old_len, uint64_t new,
 	struct lp_region *r = lp_remap_region(old, old_len);
 	if (!r)
 		return -EFAULT;
-	if (new_len > old_len && lp_mlock_grow_ok(r->flags, new_len - old_len) < 0)
+	if (new_len > old_len &&
+	    lp_mlock_grow_ok(r->flags, new_len - old_len) < 0)
 		return -EAGAIN;
 	if (!new && !(new = lp_region_gap(new_len, LP_MMAP_BASE, LP_MAP_LIMIT)))
 		return -ENOMEM;

@@ -3,9 +3,9 @@
  * flags, holes, page rounding, RLIMIT_MEMLOCK for an ordinary user
  * (ENOMEM, EPERM at 0, root exempt), MCL_CURRENT over the program image
  * and the brk heap, MCL_FUTURE on mmap, brk, mremap and a thread's stack
- * (EAGAIN past the limit), MAP_LOCKED, madvise refusing locked pages, mprotect and
- * mremap keeping locks, munmap ending them, fork and execve dropping
- * them; and residency: mlock copies the pages fork left copy-on-write
+ * (EAGAIN past the limit), MAP_LOCKED, madvise refusing locked pages,
+ * mprotect and mremap keeping locks, munmap ending them, fork and execve
+ * dropping them; and residency: mlock copies the pages fork left copy-on-write
  * at once (the free-frame count drops, later writes cost nothing) while
  * MLOCK_ONFAULT leaves them to the faults, and mlock backs an exec'd
  * program's lazily backed stack. A page is seen locked by madvise
@@ -347,7 +347,8 @@ static void t_limit(void)
 	EQ(locked(p + 32 * P), 0);
 	EQ(mlock(p + 40 * P, 16 * P), 0);
 	ERR(mlock(p + 56 * P, P), ENOMEM);
-	ERR(mlock(p + 8 * P, (size_t)-16 * P), ENOMEM); /* past the limit first */
+	/* a wrapping range past the limit: the limit is checked first */
+	ERR(mlock(p + 8 * P, (size_t)-16 * P), ENOMEM);
 }
 
 /* Root (CAP_IPC_LOCK) is not held to RLIMIT_MEMLOCK, not even at 0. */
@@ -362,8 +363,8 @@ static void t_root_exempt(void)
 	OK(set_limit(0));
 	EQ(mlock(p, 64 * P), 0);
 	EQ(mlockall(MCL_CURRENT), 0);
-	char *q = mmap(0, P, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED,
-		       -1, 0);
+	char *q = mmap(0, P, PROT_READ,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0);
 	CHECK(q != MAP_FAILED);
 	EQ(locked(q), 1);
 }
@@ -459,7 +460,8 @@ static void t_future_limit(void)
 	CHECK(c != MAP_FAILED);
 	EQ(locked(c + 11 * P), 1);
 	EQ(munlockall(), 0); /* 0, and no future locks */
-	char *d = mmap(0, 16 * P, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *d = mmap(0, 16 * P, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		       0);
 	CHECK(d != MAP_FAILED);
 	EQ(locked(d), 0);
 	ERR(mmap(0, 17 * P, PROT_READ,
