@@ -1,12 +1,37 @@
 /* The signal rules, pure: actions, the mask, generation (coalescing
  * standard signals, queueing real-time ones in a bounded pool; a signal
  * sent to one thread pending in its block) and the choice of the next
- * signal to deliver. Nothing here calls the kernel or
- * runs a handler (signal/deliver.c does), so host tests check it all. */
+ * signal to deliver. Nothing here runs a handler (signal/deliver.c does),
+ * so host tests check it all.
+ *
+ * With threads, the process's pending set and queues are changed by
+ * several at once, some in their upcalls (a notification drained, a
+ * delivery): a lock of their own keeps them whole. Every thread that
+ * takes it is inside libposix (depth >= 1) or in its upcall, so the
+ * upcall never interrupts its own holder. */
 #include "lp/lock.h"
 #include "lp/signal.h"
+#include "lp/thread.h"
 
 struct lp_sig_state lp_sig;
+static struct lp_lock lp_sig_lock;
+
+static void sig_lock(void)
+{
+	if (lp_multithreaded)
+		lp_lock_take(&lp_sig_lock);
+}
+
+static void sig_unlock(void)
+{
+	if (lp_multithreaded)
+		lp_lock_give(&lp_sig_lock);
+}
+
+void lp_sig_lock_after_fork(void)
+{
+	lp_sig_lock.word = 0; /* the forking thread held none at the fork */
+}
 
 /* The default action of each standard signal (signal(7)); real-time
  * signals terminate. */
@@ -84,9 +109,9 @@ static void lp_sigq_put(int i)
 	lp_sig.queued--;
 }
 
-void lp_sig_flush(int sig)
+/* lp_sig_flush with the lock held. */
+static void sig_flush(int sig)
 {
-	lp_sig_init();
 	while (lp_sig.rt_head[sig] >= 0) {
 		int i = lp_sig.rt_head[sig];
 		lp_sig.rt_head[sig] = lp_sig.q[i].next;
@@ -95,6 +120,14 @@ void lp_sig_flush(int sig)
 	lp_sig.rt_tail[sig] = -1;
 	lp_sig.pending &= ~LP_SIGBIT(sig);
 	__atomic_and_fetch(&lp_self()->tpending, ~LP_SIGBIT(sig), __ATOMIC_RELEASE);
+}
+
+void lp_sig_flush(int sig)
+{
+	lp_sig_init();
+	sig_lock();
+	sig_flush(sig);
+	sig_unlock();
 }
 
 /* Appends si to its real-time signal's queue. Returns 0, or -EAGAIN when
@@ -183,17 +216,18 @@ static void lp_sig_stop_cont(int sig)
 	if (sig == LP_SIGCONT) {
 		for (int s = LP_SIGSTOP; s <= LP_SIGTTOU; s++)
 			if (LP_STOP_SIGNALS & LP_SIGBIT(s))
-				lp_sig_flush(s);
+				sig_flush(s);
 		lp_sig.stopped = 0;
 	} else if (LP_STOP_SIGNALS & LP_SIGBIT(sig)) {
-		lp_sig_flush(LP_SIGCONT);
+		sig_flush(LP_SIGCONT);
 	}
 }
 
-long lp_sig_generate(const struct lp_siginfo *si)
+/* Makes si pending for the process, the lock held. Returns 1 if it is
+ * pending now, 0 (ignored), or -EAGAIN (the queue is full). */
+static long sig_generate(const struct lp_siginfo *si)
 {
 	int sig = si->signo;
-	lp_sig_init();
 	lp_sig_stop_cont(sig);
 	__atomic_add_fetch(&lp_sig.wake, 1, __ATOMIC_RELAXED);
 	if (!(lp_self()->mask & LP_SIGBIT(sig)) && lp_sig_ignored(sig))
@@ -204,10 +238,25 @@ long lp_sig_generate(const struct lp_siginfo *si)
 	} else if (lp_sigq_add(si) < 0 && si->code != LP_SI_USER) {
 		return -EAGAIN;
 	}
-	lp_sig.pending |= LP_SIGBIT(sig);
-	if (lp_multithreaded) /* another thread may sleep in sigwait & co */
+	__atomic_or_fetch(&lp_sig.pending, LP_SIGBIT(sig), __ATOMIC_RELEASE);
+	return 1;
+}
+
+long lp_sig_generate(const struct lp_siginfo *si)
+{
+	lp_sig_init();
+	sig_lock();
+	long r = sig_generate(si);
+	sig_unlock();
+	if (r <= 0)
+		return r;
+	if (lp_multithreaded) {
+		/* Another thread may sleep in sigwait & co, or be the one to
+		 * take it (the caller blocks it). */
 		lp_exo_futex_wake(&lp_sig.wake, 0x7fffffff, EXO_FUTEX_PRIVATE,
 				  EXO_FUTEX_BITSET_ANY);
+		lp_thread_route(si->signo);
+	}
 	return 0;
 }
 
@@ -274,13 +323,10 @@ static int lp_sig_take_own(int sig, struct lp_siginfo *out)
 	return sig;
 }
 
-int lp_sig_dequeue(lp_sigset from, struct lp_siginfo *out)
+/* lp_sig_dequeue of the process's set, the lock held. */
+static int sig_dequeue(lp_sigset set, struct lp_siginfo *out)
 {
-	lp_sigset own = __atomic_load_n(&lp_self()->tpending, __ATOMIC_ACQUIRE) &
-			from;
-	lp_sigset set = lp_sig.pending & from;
-	if (own && !(set & LP_SYNCHRONOUS))
-		return lp_sig_take_own(__builtin_ctzll(own) + 1, out);
+	set &= lp_sig.pending;
 	if (!set)
 		return 0;
 	if (set & LP_SYNCHRONOUS)
@@ -294,6 +340,21 @@ int lp_sig_dequeue(lp_sigset from, struct lp_siginfo *out)
 	}
 	if (out->code == LP_SI_TIMER)
 		lp_timer_dequeued(out);
+	return sig;
+}
+
+int lp_sig_dequeue(lp_sigset from, struct lp_siginfo *out)
+{
+	lp_sigset own = __atomic_load_n(&lp_self()->tpending, __ATOMIC_ACQUIRE) &
+			from;
+	lp_sigset set = lp_sig.pending & from;
+	if (own && !(set & LP_SYNCHRONOUS))
+		return lp_sig_take_own(__builtin_ctzll(own) + 1, out);
+	if (!set)
+		return 0;
+	sig_lock();
+	int sig = sig_dequeue(from, out);
+	sig_unlock();
 	return sig;
 }
 

@@ -179,7 +179,9 @@ static long rw(struct fs_call *k, int write, int64_t off)
 		long r = write ? dev_write(&k->s->dev, i->rdev, buf, n)
 			       : dev_read(&k->s->dev, i->rdev, buf, n);
 		if (r == -EAGAIN && !(d->flags & FS_O_NONBLOCK))
-			return FS_DEFER;
+			return !write && (k->req->flags & FS_RW_TTY_POLL)
+				       ? FS_R_TTY_WAIT
+				       : FS_DEFER;
 		return r;
 	}
 	if (!ramfs_is(i, FS_S_IFREG))

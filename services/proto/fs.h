@@ -96,6 +96,13 @@ enum fs_op {
 /* FS_OP_READ flags: answer at once, never wait (the later chunks of one
  * read of a pipe, which must return what is there). */
 #define FS_RW_NOWAIT 1
+/* FS_OP_READ flag: a terminal read that would wait for input is not
+ * parked but answered FS_R_TTY_WAIT at once: the client waits on the
+ * status page's tty_seq itself (without holding its channel) and asks
+ * again. A client with several threads uses it: a parked request would
+ * keep its other threads' calls waiting. */
+#define FS_RW_TTY_POLL 2
+#define FS_R_TTY_WAIT (-1025L)
 
 /* FS_OP_UTIMENS mode: the request carries times (else "now"). */
 #define FS_UTIMES_GIVEN 1
@@ -205,7 +212,10 @@ struct fs_status {
 	uint64_t magic;    /* FS_STATUS_MAGIC once the server serves */
 	uint64_t version;  /* read with an acquire load */
 	uint32_t sleeping; /* the server waits for its doorbell */
-	uint32_t pad;
+	/* Grows when the terminal gets input or new settings (a read that
+	 * answered FS_R_TTY_WAIT may succeed now); the server wakes the
+	 * word's futex waiters (a shared key: the page's frame). */
+	uint32_t tty_seq;
 };
 
 /* The file server's notification bit a client sets to wake it. */

@@ -121,5 +121,11 @@ int lp_thread_company(void);
  * sleeps in ends and it takes the signal; signo 0 only looks the thread
  * up. Returns 0, -ESRCH (no such thread: never was, or ended). */
 long lp_thread_signal(int32_t tid, const struct lp_siginfo *si);
+/* A signal sig just made pending for the process: if the calling thread
+ * blocks it (or has left the process's work, the parked main thread),
+ * notifies one other thread that does not (LP_NOTIFY_SIGNAL), which takes
+ * it at once or at its running call's end, as Linux's complete_signal
+ * picks a thread. Safe in an upcall: walks the list without its lock. */
+void lp_thread_route(int sig);
 
 #endif

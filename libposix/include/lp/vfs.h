@@ -44,6 +44,12 @@ long lp_fs_call_aux(struct fs_req *r, uint64_t *aux);
 long lp_fs_call_intr(struct fs_req *r);
 /* The same, also giving the reply's aux. */
 long lp_fs_call_intr_aux(struct fs_req *r, uint64_t *aux);
+/* lp_fs_call_intr_aux for a read that may wait for terminal input:
+ * with several threads it is never parked in the server (which would
+ * keep the other threads' calls waiting for the channel and the big
+ * lock) but waits in the client, the big lock given up, until the
+ * terminal may answer (FS_RW_TTY_POLL). Returns as lp_fs_call_intr_aux. */
+long lp_fs_call_tty(struct fs_req *r, uint64_t *aux);
 /* Test hook: requests sent to the file server so far. */
 unsigned long __lp_test_fs_calls(void);
 /* Sends r without waiting for its reply, for a request whose result is
