@@ -52,6 +52,11 @@ static long (*const lp_table[LP_NSYS])(const long *arg) = {
 	[SYS_msync] = lp_msync,
 	[SYS_mincore] = lp_mincore,
 	[SYS_madvise] = lp_madvise,
+	[SYS_mlock] = lp_mlock,
+	[SYS_mlock2] = lp_mlock2,
+	[SYS_munlock] = lp_munlock,
+	[SYS_mlockall] = lp_mlockall,
+	[SYS_munlockall] = lp_munlockall,
 	/* signal/ */
 	[SYS_rt_sigaction] = lp_rt_sigaction,
 	[SYS_rt_sigprocmask] = lp_rt_sigprocmask,

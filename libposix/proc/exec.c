@@ -77,7 +77,12 @@ struct lp_exec_args {
 static void *lp_exec_map(uint64_t len, long prot)
 {
 	const long a[6] = { 0, (long)len, prot, LP_MAP_PRIVATE_ANON, -1, 0 };
-	return (void *)lp_mmap(a);
+	/* The new image's scratch, not the program's memory: never locked
+	 * by MCL_FUTURE nor counted against RLIMIT_MEMLOCK. */
+	uint64_t locks = lp_mlock_future_set(0);
+	long va = lp_mmap(a);
+	lp_mlock_future_set(locks);
+	return (void *)va;
 }
 
 static void lp_exec_unmap(void *p, uint64_t len)

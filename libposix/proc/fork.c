@@ -275,4 +275,5 @@ void lp_proc_after_fork(void)
 	lp_sig_after_fork();
 	lp_pipe_after_fork();
 	lp_robust_after_fork();
+	lp_mlock_after_fork();
 }

@@ -233,6 +233,12 @@ long lp_madvise(const long *arg);
 long lp_mincore(const long *arg);
 long lp_msync(const long *arg);
 long lp_brk(const long *arg);
+/* mem/mlock.c */
+long lp_mlock(const long *arg);
+long lp_mlock2(const long *arg);
+long lp_munlock(const long *arg);
+long lp_mlockall(const long *arg);
+long lp_munlockall(const long *arg);
 /* thread/tls.c */
 long lp_arch_prctl(const long *arg);
 /* thread/futex.c, thread/robust.c */
