@@ -252,6 +252,11 @@ static const struct metric metrics[] = {
 	  .teardown = fork_64m_teardown },
 	{ .name = "cow_fault", .loop = loop_cow_fault, .prep = cow_fault_prep,
 	  .done = cow_fault_done, .max_n = COW_MAX_PAGES },
+	{ .name = "mmap_file_private_1m", .loop = loop_mmap_file_private },
+	{ .name = "mmap_file_shared_1m", .loop = loop_mmap_file_shared },
+	{ .name = "mmap_file_fault", .loop = loop_mmap_fault,
+	  .prep = mmap_fault_prep, .done = mmap_fault_done,
+	  .max_n = MAPFILE_MAX_PAGES },
 	/* threadbench.c's last: a process with threads takes libposix's
 	 * lock in every call from then on. */
 	{ .name = "pthread_create_join", .loop = loop_pthread_create_join },
@@ -418,6 +423,11 @@ static int setup(void)
 		return -1;
 	}
 	brk_base = (uintptr_t)syscall(SYS_brk, 0);
+	if (mmapbench_setup() != 0) {
+		printf("POSIXBENCH-ERROR cannot make the mapped file: %s\n",
+		       strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 
@@ -479,6 +489,7 @@ static int cleanup(void)
 {
 	close(file_fd);
 	close(devnull_fd);
+	mmapbench_cleanup();
 	if (unlink(scratch_path) != 0) {
 		printf("POSIXBENCH-ERROR cannot remove %s: %s\n", scratch_path, strerror(errno));
 		return 1;
@@ -506,6 +517,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	if (setup() != 0) {
 		unlink(scratch_path);
+		mmapbench_cleanup();
 		printf("POSIXBENCH-DONE failures=setup\n");
 		return 1;
 	}
