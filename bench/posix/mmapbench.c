@@ -61,24 +61,25 @@ static long map_touch_unmap(int flags)
 	return bad | (munmap((void *)p, MAPFILE_LEN) != 0);
 }
 
-long loop_mmap_file_private(long n)
+/* n ops of map_touch_unmap(flags). Returns the failed ones. */
+static long map_loop(long n, int flags)
 {
 	long bad = 0;
 	for (long i = 0; i < n; i++) {
-		bad += map_touch_unmap(MAP_PRIVATE);
+		bad += map_touch_unmap(flags);
 		BARRIER();
 	}
 	return bad;
 }
 
+long loop_mmap_file_private(long n)
+{
+	return map_loop(n, MAP_PRIVATE);
+}
+
 long loop_mmap_file_shared(long n)
 {
-	long bad = 0;
-	for (long i = 0; i < n; i++) {
-		bad += map_touch_unmap(MAP_SHARED);
-		BARRIER();
-	}
-	return bad;
+	return map_loop(n, MAP_SHARED);
 }
 
 /* A fresh shared read-only mapping of n pages of the file, untouched:

@@ -301,6 +301,19 @@ static void *sigwaiter(void *arg)
 								    : -1);
 }
 
+/* Sends SIGUSR1 to this process from a child of its own, whose pid (the
+ * sender's) goes to *sender. */
+static void usr1_from_child(pid_t *sender)
+{
+	pid_t c = *sender = fork();
+	OK(c);
+	if (c == 0)
+		_exit(kill(getppid(), SIGUSR1) == 0 ? 0 : 1);
+	int st;
+	EQ(waitpid(c, &st, 0), c);
+	EQ(st, 0);
+}
+
 /* sigwait in a thread of its own: every thread blocks SIGUSR1, another
  * process sends it to ours, the waiting thread takes it. */
 static void t_sigwait_thread(void)
@@ -313,13 +326,8 @@ static void t_sigwait_thread(void)
 	EQ(pthread_sigmask(SIG_BLOCK, &set, 0), 0);
 	EQ(pthread_create(&t, 0, sigwaiter, &set), 0);
 	usleep(20000); /* it sleeps in sigwaitinfo by now (or soon) */
-	pid_t c = fork();
-	OK(c);
-	if (c == 0)
-		_exit(kill(getppid(), SIGUSR1) == 0 ? 0 : 1);
-	int st;
-	EQ(waitpid(c, &st, 0), c);
-	EQ(st, 0);
+	pid_t c;
+	usr1_from_child(&c);
 	EQ(pthread_join(t, &res), 0);
 	EQ((intptr_t)res, c); /* si_pid: the sender */
 }
@@ -366,18 +374,6 @@ static void *spin_for_usr1(void *arg)
 	return (void *)(intptr_t)(usr1_tid == gettid_());
 }
 
-/* Sends SIGUSR1 to this process from a child of its own. */
-static void usr1_from_child(void)
-{
-	pid_t c = fork();
-	OK(c);
-	if (c == 0)
-		_exit(kill(getppid(), SIGUSR1) == 0 ? 0 : 1);
-	int st;
-	EQ(waitpid(c, &st, 0), c);
-	EQ(st, 0);
-}
-
 /* The main thread blocks SIGUSR1, a thread that does not computes: a
  * signal for the process -- sent by the process itself, then by another
  * -- reaches that thread at once, in its computation. */
@@ -390,8 +386,9 @@ static void t_signal_to_computing(void)
 		usr1_tid = 0;
 		EQ(pthread_create(&t, 0, spin_for_usr1, 0), 0);
 		usleep(20000); /* it spins by now (or soon) */
+		pid_t sender;
 		if (from_child)
-			usr1_from_child();
+			usr1_from_child(&sender);
 		else
 			EQ(kill(getpid(), SIGUSR1), 0);
 		EQ(pthread_join(t, &res), 0);
