@@ -62,10 +62,17 @@ int lp_pipe_end(long h)
 	return h >= 0 && h < LP_FD_MAX ? lp_pipe_ends[h] : 0;
 }
 
+/* An end was let go since the last write: its close may still be in
+ * flight to the server (posted), which marks the pipe as having no
+ * reader; the next write waits for it, so that a write after the last
+ * reader's close fails with EPIPE at once, as on Linux. */
+static int lp_pipe_let_go;
+
 void lp_pipe_forget(long h)
 {
 	if (!lp_pipe_end(h))
 		return;
+	lp_pipe_let_go = 1;
 	lp_exo_unmap(EXO_SELF, (uint64_t)lp_pipe_ctl(h), 1);
 	lp_exo_unmap(EXO_SELF, (uint64_t)lp_pipe_data(h),
 		     (1UL << lp_pipe_shift[h]) / LP_PAGE);
@@ -412,6 +419,10 @@ long lp_pipe_write(long h, const char *buf, size_t n, int user,
 	*no_reader = *moved = 0;
 	if (lp_pipe_end(h) != 2)
 		return -EBADF;
+	if (lp_pipe_let_go) {
+		lp_pipe_let_go = 0;
+		lp_fs_flush();
+	}
 	const struct lp_pipe_view v = lp_pipe_view(h);
 	lp_pipe_enter(h);
 	long r = lp_pipe_write_view(&v, buf, n, user, no_reader, moved);
