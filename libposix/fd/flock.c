@@ -7,9 +7,9 @@
  * on the status page's lock_seq (read before the request; a futex word
  * the server bumps and wakes when a lock goes), the big lock given up,
  * then asks again. A signal whose handler is to run ends the wait: the
- * server hears that the thread no longer waits (FS_LK_GIVEUP, posted)
- * and the call returns -ERESTARTSYS, restarted under SA_RESTART as
- * Linux restarts F_SETLKW and flock. */
+ * server hears that the thread no longer waits (FS_LK_GIVEUP) and the
+ * call returns -ERESTARTSYS, restarted under SA_RESTART as Linux
+ * restarts F_SETLKW and flock. */
 #include "lp/clock.h"
 #include "lp/lock.h"
 #include "lp/lp.h"
@@ -72,14 +72,17 @@ static long lp_lock_sleep(const struct fs_status *st, uint32_t seen)
 	return r < 0 ? r : lp_sig_interrupted();
 }
 
-/* Tells the server the calling thread no longer waits. */
+/* Tells the server the calling thread no longer waits, and waits for
+ * its answer: a posted one could still count us when the process we
+ * waited for, told of the signal some other way, asks for a lock of
+ * ours (a false EDEADLK). */
 static void lp_lock_giveup(void)
 {
 	struct fs_req r;
 	lp_fs_req(&r, FS_OP_LOCK);
 	r.mode = FS_LK_GIVEUP;
 	r.arg = lp_lock_token();
-	lp_fs_post(&r);
+	lp_fs_call(&r);
 }
 
 /* Makes a request that may wait until it is answered for good: asked

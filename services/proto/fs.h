@@ -144,8 +144,7 @@ enum fs_op {
 #define FS_LOCK_UN 8
 #define FS_LOCK_MAND 32
 /* FS_OP_LOCK mode: the calling thread (arg) no longer waits for the
- * lock it was told to wait for (a signal's handler runs instead). No
- * reply is needed (posted). */
+ * lock it was told to wait for (a signal's handler runs instead). */
 #define FS_LK_GIVEUP 0x10000
 /* FS_OP_LOCK, FS_OP_FLOCK: the lock is taken by someone else and the
  * caller asked to wait. The server counts the caller (thread arg) as
