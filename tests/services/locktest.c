@@ -225,6 +225,14 @@ static void t_access_mode(void)
 	struct flock fl;
 	OK(getlk(rd, F_GETLK, F_WRLCK, 0, 1, &fl));
 	EQ(fl.l_type, F_UNLCK);
+	/* A pipe's ends lock as files do. */
+	int p[2];
+	OK(pipe(p));
+	OK(lk(p[0], F_SETLK, F_RDLCK, SEEK_END, 0, 0));
+	ERR(lk(p[0], F_SETLK, F_WRLCK, SEEK_SET, 0, 1), EBADF);
+	OK(lk(p[1], F_SETLK, F_WRLCK, SEEK_SET, 0, 1)); /* our own */
+	OK(flock(p[1], LOCK_EX | LOCK_NB));
+	ERR(flock(p[0], LOCK_SH | LOCK_NB), EWOULDBLOCK);
 }
 
 /* The child waits in F_SETLKW until we unlock, 300 ms later. */
