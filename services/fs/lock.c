@@ -111,7 +111,7 @@ static int overlaps(const struct lock *l, int64_t start, int64_t end)
 	return l->start <= end && start <= l->end;
 }
 
-/* Whether l (another owner's, overlapping) and a request of type type
+/* Whether two overlapping locks of other owners, of types a and b,
  * cannot both be held: one of them is a write lock. */
 static int types_clash(uint8_t a, uint8_t b)
 {

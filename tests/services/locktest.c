@@ -453,6 +453,47 @@ static void t_not_inherited(void)
 	EQ(free_for_others(), 0);
 }
 
+/* In the image exec'd by t_exec: fd's byte 20 is still locked, and
+ * by us (the pid the lock names is ours); a close-on-exec fd's close
+ * at the exec dropped our lock on its other file's byte 0. */
+static int exec_check(int fd, const char *other)
+{
+	struct flock fl;
+	pid_t pid = fork();
+	if (pid == 0) {
+		int o = open(other, O_RDWR);
+		_exit(getlk(fd, F_GETLK, F_RDLCK, 20, 1, &fl) == 0 &&
+		      fl.l_type == F_WRLCK && fl.l_pid == getppid() &&
+		      lk(o, F_SETLK, F_WRLCK, SEEK_SET, 0, 1) == 0 ? 0 : 1);
+	}
+	return reap(pid) == 0 ? 0 : 1;
+}
+
+/* Record locks survive execve (the process keeps its pid), but not the
+ * close of a close-on-exec fd that execve does. */
+static void t_exec(void)
+{
+	int fd = make_file(O_RDWR);
+	char other[80];
+	snprintf(other, sizeof(other), "%s.cloexec", path);
+	int cx = open(other, O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+	OK(fd);
+	OK(cx);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char arg[16];
+		if (lk(fd, F_SETLK, F_WRLCK, SEEK_SET, 20, 1) < 0 ||
+		    lk(cx, F_SETLK, F_WRLCK, SEEK_SET, 0, 1) < 0)
+			_exit(2);
+		snprintf(arg, sizeof(arg), "%d", fd);
+		execl("/bin/locktest", "locktest", "--exec-check", arg, other,
+		      (char *)0);
+		_exit(127);
+	}
+	EQ(reap(pid), 0);
+	unlink(other);
+}
+
 /* ---- open-file-description locks ---- */
 
 static void t_ofd(void)
@@ -633,10 +674,12 @@ static const struct suite_test tests[] = {
 	T(eintr),	   T(close_releases),  T(exit_releases),
 	T(sigkill),	   T(not_inherited),   T(ofd),
 	T(ofd_threads),	   T(flock),	       T(flock_wait),
-	T(lockf),	   T(enolck),
+	T(lockf),	   T(enolck),	       T(exec),
 };
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc == 4 && !strcmp(argv[1], "--exec-check"))
+		return exec_check(atoi(argv[2]), argv[3]);
 	return suite_main(tests, sizeof(tests) / sizeof(tests[0])) ? 1 : 0;
 }
