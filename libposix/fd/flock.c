@@ -5,13 +5,13 @@
  * stays free for its other threads: the server counts the calling
  * thread as waiting and answers FS_R_LOCK_WAIT, and the thread sleeps
  * on the status page's lock_seq (read before the request; a futex word
- * the server bumps and wakes when a lock goes), the big lock given up,
- * then asks again. A signal whose handler is to run ends the wait: the
+ * the server bumps and wakes when a lock goes), the big lock given up
+ * (lp_fs_status_sleep, as a terminal read with threads waits), then
+ * asks again. A signal whose handler is to run ends the wait: the
  * server hears that the thread no longer waits (FS_LK_GIVEUP) and the
  * call returns -ERESTARTSYS, restarted under SA_RESTART as Linux
  * restarts F_SETLKW and flock. */
 #include "lp/clock.h"
-#include "lp/lock.h"
 #include "lp/lp.h"
 #include "lp/mem.h"
 #include "lp/signal.h"
@@ -47,29 +47,15 @@ static long lp_lock_call(uint32_t op, long h, uint32_t mode,
 	return e;
 }
 
-/* Sleeps until *seq moves from seen (or a while, without a status page)
- * or a signal's handler is due. The guard word closes the window between
- * the last look at the signals and the sleep (as thread/futex.c). Returns
- * 0 or -LP_ERESTARTSYS. */
+/* Sleeps until the status page's lock_seq moves from seen, or a while
+ * without a status page, or a signal's handler is due. Returns 0 or
+ * -LP_ERESTARTSYS. */
 static long lp_lock_sleep(const struct fs_status *st, uint32_t seen)
 {
-	struct lp_thread *t = lp_self();
-	long r;
-	if (!st) {
-		r = lp_sig_sleep_until(lp_clock_boot_ns() + LP_LOCK_POLL_NS);
-		return r < 0 ? -LP_ERESTARTSYS : 0;
-	}
-	t->futex_guard = 0;
-	t->sleep_word = &t->futex_guard;
-	if ((r = lp_sig_interrupted()) == 0) {
-		int big = lp_big_drop(); /* the holder may be a thread of ours */
-		lp_exo_futex_wait((uint32_t *)&st->lock_seq, seen,
-				  EXO_WAIT_FOREVER, 0, EXO_FUTEX_BITSET_ANY,
-				  &t->futex_guard);
-		lp_big_restore(big);
-	}
-	t->sleep_word = 0;
-	return r < 0 ? r : lp_sig_interrupted();
+	if (st)
+		return lp_fs_status_sleep(&st->lock_seq, seen);
+	long r = lp_sig_sleep_until(lp_clock_boot_ns() + LP_LOCK_POLL_NS);
+	return r < 0 ? -LP_ERESTARTSYS : 0;
 }
 
 /* Tells the server the calling thread no longer waits, and waits for
