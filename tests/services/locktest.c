@@ -235,7 +235,8 @@ static void t_access_mode(void)
 	ERR(flock(p[0], LOCK_SH | LOCK_NB), EWOULDBLOCK);
 }
 
-/* The child waits in F_SETLKW until we unlock, 300 ms later. */
+/* The child waits in F_SETLKW until we unlock, 500 ms later. The
+ * sleeps that order two processes here leave room for a loaded host. */
 static void t_setlkw_wakes(void)
 {
 	int fd = make_file(O_RDWR), p[2];
@@ -247,12 +248,12 @@ static void t_setlkw_wakes(void)
 		say(p[1]);
 		long t0 = now_ms();
 		OK(lk(fd, F_SETLKW, F_RDLCK, SEEK_SET, 5, 10));
-		CHECK(now_ms() - t0 >= 250);
+		CHECK(now_ms() - t0 >= 200);
 		_exit(failed);
 	}
 	OK(close(p[1]));
 	OK(hear(p[0]));
-	usleep(300000);
+	usleep(500000);
 	OK(lk(fd, F_SETLK, F_UNLCK, SEEK_SET, 0, 10));
 	EQ(reap(pid), 0);
 }
@@ -267,7 +268,7 @@ static void t_deadlock(void)
 	if (pid == 0) {
 		OK(lk(fd, F_SETLK, F_WRLCK, SEEK_SET, 1, 1));
 		say(p[1]);
-		usleep(300000); /* the parent waits for byte 1 by then */
+		usleep(1000000); /* the parent waits for byte 1 by then */
 		ERR(lk(fd, F_SETLKW, F_WRLCK, SEEK_SET, 0, 1), EDEADLK);
 		ERR(lk(fd, F_SETLK, F_WRLCK, SEEK_SET, 0, 1), EAGAIN);
 		_exit(failed); /* its lock goes: the parent gets byte 1 */
@@ -306,7 +307,7 @@ static void t_eintr(void)
 		EQ(got_alarm, 1);
 		say(p[1]);
 		OK(hear(q[0]));
-		usleep(300000); /* the parent waits for byte 5 by then */
+		usleep(1000000); /* the parent waits for byte 5 by then */
 		/* ... so this wait closes a cycle. */
 		ERR(lk(fd, F_SETLKW, F_WRLCK, SEEK_SET, 0, 1), EDEADLK);
 		OK(lk(fd, F_SETLK, F_UNLCK, SEEK_SET, 5, 1));
@@ -409,11 +410,11 @@ static void t_sigkill(void)
 		say(p[1]);
 		long t0 = now_ms();
 		OK(lk(fd, F_SETLKW, F_WRLCK, SEEK_SET, 0, 1));
-		CHECK(now_ms() - t0 >= 150);
+		CHECK(now_ms() - t0 >= 200);
 		_exit(failed);
 	}
 	OK(hear(p[0]));
-	usleep(200000);
+	usleep(500000);
 	OK(kill(holder, SIGKILL));
 	int st = reap(holder);
 	EQ(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, 1);
@@ -428,7 +429,7 @@ static void t_sigkill(void)
 		_exit(1);
 	}
 	OK(hear(p[0]));
-	usleep(200000);
+	usleep(500000);
 	OK(kill(waiter, SIGKILL));
 	reap(waiter);
 	OK(lk(fd, F_SETLKW, F_WRLCK, SEEK_SET, 7, 1));
@@ -560,13 +561,13 @@ static void t_ofd_threads(void)
 	OK(thread_fd = open(path, O_RDWR));
 	OK(lk(fd, F_OFD_SETLK, F_WRLCK, SEEK_SET, 0, 1));
 	EQ(pthread_create(&th, 0, ofd_waiter, 0), 0);
-	usleep(300000);
+	usleep(500000);
 	struct flock fl;
 	OK(getlk(fd, F_OFD_GETLK, F_WRLCK, 0, 0, &fl)); /* calls still go */
 	OK(lk(fd, F_OFD_SETLK, F_UNLCK, SEEK_SET, 0, 1));
 	EQ(pthread_join(th, &ret), 0);
 	EQ((long)ret, 0);
-	CHECK(thread_waited >= 250);
+	CHECK(thread_waited >= 200);
 	ERR(lk(fd, F_OFD_SETLK, F_WRLCK, SEEK_SET, 0, 1), EAGAIN);
 }
 
@@ -618,12 +619,12 @@ static void t_flock_wait(void)
 		say(p[1]);
 		long t0 = now_ms();
 		OK(flock(mine, LOCK_SH));
-		CHECK(now_ms() - t0 >= 250);
+		CHECK(now_ms() - t0 >= 200);
 		_exit(failed);
 	}
 	OK(close(p[1]));
 	OK(hear(p[0]));
-	usleep(300000);
+	usleep(500000);
 	OK(flock(fd, LOCK_UN));
 	EQ(reap(pid), 0);
 }
