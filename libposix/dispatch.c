@@ -39,6 +39,7 @@ static long (*const lp_table[LP_NSYS])(const long *arg) = {
 	[SYS_dup2] = lp_dup2,
 	[SYS_dup3] = lp_dup3,
 	[SYS_fcntl] = lp_fcntl,
+	[SYS_flock] = lp_flock,
 	/* ipc/ */
 	[SYS_pipe] = lp_pipe,
 	[SYS_pipe2] = lp_pipe2,

@@ -223,6 +223,43 @@ static long loop_brk(long n)
 	}
 	return bad;
 }
+/* An uncontended record lock: fcntl F_SETLK takes a write lock on the
+ * first byte of the scratch file and F_SETLK F_UNLCK gives it back (one
+ * op = two calls), through an fd of its own opened for writing. */
+static int lock_fd = -1;
+
+static int fcntl_lock_prep(long n)
+{
+	(void)n;
+	if (lock_fd < 0)
+		lock_fd = open(scratch_path, O_RDWR);
+	return lock_fd < 0 ? -1 : 0;
+}
+
+static int fcntl_lock_teardown(long n)
+{
+	(void)n;
+	if (lock_fd >= 0)
+		close(lock_fd);
+	lock_fd = -1;
+	return 0;
+}
+
+static long loop_fcntl_lock(long n)
+{
+	long bad = 0;
+	struct flock wr = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+			    .l_start = 0, .l_len = 1 };
+	struct flock un = wr;
+	un.l_type = F_UNLCK;
+	for (long i = 0; i < n; i++) {
+		bad += fcntl(lock_fd, F_SETLK, &wr) != 0;
+		bad += fcntl(lock_fd, F_SETLK, &un) != 0;
+		BARRIER();
+	}
+	return bad;
+}
+
 /* Output order. procbench.c's metrics come last and the two that leave a
  * child running for good (signal_rtt, pipe_rtt_1B) before the forks, as
  * when the fork rows were first measured. */
@@ -239,6 +276,8 @@ static const struct metric metrics[] = {
 	{ .name = "read_4k_cached", .loop = loop_read_4k },
 	{ .name = "mmap_munmap_64k", .loop = loop_mmap_munmap },
 	{ .name = "brk", .loop = loop_brk },
+	{ .name = "fcntl_lock_unlock", .loop = loop_fcntl_lock,
+	  .prep = fcntl_lock_prep, .teardown = fcntl_lock_teardown },
 	{ .name = "sigaction", .loop = loop_sigaction },
 	{ .name = "signal_catch", .loop = loop_signal_catch },
 	{ .name = "signal_rtt", .loop = loop_signal_rtt },

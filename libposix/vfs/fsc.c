@@ -242,12 +242,7 @@ long lp_fs_call_intr_aux(struct fs_req *r, uint64_t *aux)
 	return e;
 }
 
-/* Sleeps until the status page's tty_seq leaves seen (or a second
- * passes: the next request finds a server that has ended), with the big
- * lock given up; a notification ends the sleep (the thread's guard word,
- * as futex(2)'s). Returns 0, or -LP_ERESTARTSYS when a handler is to
- * run. */
-static long lp_fsc_tty_sleep(const uint32_t *seq, uint32_t seen)
+long lp_fs_status_sleep(const uint32_t *seq, uint32_t seen)
 {
 	struct lp_thread *t = lp_self();
 	long r = 0;
@@ -276,7 +271,7 @@ long lp_fs_call_tty(struct fs_req *r, uint64_t *aux)
 		long e = lp_fs_call_intr_aux(r, aux);
 		if (e != FS_R_TTY_WAIT)
 			return e;
-		if ((e = lp_fsc_tty_sleep(&st->tty_seq, seen)) < 0)
+		if ((e = lp_fs_status_sleep(&st->tty_seq, seen)) < 0)
 			return e;
 	}
 }

@@ -158,6 +158,8 @@ static long client_start(struct client *c, struct client *from,
 	if (r == 0) {
 		c->fc.domain = m->domain;
 		c->fc.id = m->id;
+		fs_client_set_pid(&c->fc, m->pid ? m->pid : m->id,
+				  from ? &from->fc : 0);
 		return 0;
 	}
 fail:

@@ -158,6 +158,7 @@ long srv_open(struct fs_call *k)
 
 long srv_close(struct fs_call *k)
 {
+	srv_lock_close(k, k->req->fd);
 	return fd_close(&k->c->handles, k->req->fd);
 }
 
