@@ -39,6 +39,7 @@ static long (*const lp_table[LP_NSYS])(const long *arg) = {
 	[SYS_dup2] = lp_dup2,
 	[SYS_dup3] = lp_dup3,
 	[SYS_fcntl] = lp_fcntl,
+	[SYS_flock] = lp_flock,
 	/* ipc/ */
 	[SYS_pipe] = lp_pipe,
 	[SYS_pipe2] = lp_pipe2,
@@ -52,6 +53,11 @@ static long (*const lp_table[LP_NSYS])(const long *arg) = {
 	[SYS_msync] = lp_msync,
 	[SYS_mincore] = lp_mincore,
 	[SYS_madvise] = lp_madvise,
+	[SYS_mlock] = lp_mlock,
+	[SYS_mlock2] = lp_mlock2,
+	[SYS_munlock] = lp_munlock,
+	[SYS_mlockall] = lp_mlockall,
+	[SYS_munlockall] = lp_munlockall,
 	/* signal/ */
 	[SYS_rt_sigaction] = lp_rt_sigaction,
 	[SYS_rt_sigprocmask] = lp_rt_sigprocmask,

@@ -223,6 +223,43 @@ static long loop_brk(long n)
 	}
 	return bad;
 }
+/* An uncontended record lock: fcntl F_SETLK takes a write lock on the
+ * first byte of the scratch file and F_SETLK F_UNLCK gives it back (one
+ * op = two calls), through an fd of its own opened for writing. */
+static int lock_fd = -1;
+
+static int fcntl_lock_prep(long n)
+{
+	(void)n;
+	if (lock_fd < 0)
+		lock_fd = open(scratch_path, O_RDWR);
+	return lock_fd < 0 ? -1 : 0;
+}
+
+static int fcntl_lock_teardown(long n)
+{
+	(void)n;
+	if (lock_fd >= 0)
+		close(lock_fd);
+	lock_fd = -1;
+	return 0;
+}
+
+static long loop_fcntl_lock(long n)
+{
+	long bad = 0;
+	struct flock wr = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+			    .l_start = 0, .l_len = 1 };
+	struct flock un = wr;
+	un.l_type = F_UNLCK;
+	for (long i = 0; i < n; i++) {
+		bad += fcntl(lock_fd, F_SETLK, &wr) != 0;
+		bad += fcntl(lock_fd, F_SETLK, &un) != 0;
+		BARRIER();
+	}
+	return bad;
+}
+
 /* Output order. procbench.c's metrics come last and the two that leave a
  * child running for good (signal_rtt, pipe_rtt_1B) before the forks, as
  * when the fork rows were first measured. */
@@ -239,6 +276,8 @@ static const struct metric metrics[] = {
 	{ .name = "read_4k_cached", .loop = loop_read_4k },
 	{ .name = "mmap_munmap_64k", .loop = loop_mmap_munmap },
 	{ .name = "brk", .loop = loop_brk },
+	{ .name = "fcntl_lock_unlock", .loop = loop_fcntl_lock,
+	  .prep = fcntl_lock_prep, .teardown = fcntl_lock_teardown },
 	{ .name = "sigaction", .loop = loop_sigaction },
 	{ .name = "signal_catch", .loop = loop_signal_catch },
 	{ .name = "signal_rtt", .loop = loop_signal_rtt },
@@ -252,6 +291,11 @@ static const struct metric metrics[] = {
 	  .teardown = fork_64m_teardown },
 	{ .name = "cow_fault", .loop = loop_cow_fault, .prep = cow_fault_prep,
 	  .done = cow_fault_done, .max_n = COW_MAX_PAGES },
+	{ .name = "mmap_file_private_1m", .loop = loop_mmap_file_private },
+	{ .name = "mmap_file_shared_1m", .loop = loop_mmap_file_shared },
+	{ .name = "mmap_file_fault", .loop = loop_mmap_fault,
+	  .prep = mmap_fault_prep, .done = mmap_fault_done,
+	  .max_n = MAPFILE_MAX_PAGES },
 	/* threadbench.c's last: a process with threads takes libposix's
 	 * lock in every call from then on. */
 	{ .name = "pthread_create_join", .loop = loop_pthread_create_join },
@@ -418,6 +462,11 @@ static int setup(void)
 		return -1;
 	}
 	brk_base = (uintptr_t)syscall(SYS_brk, 0);
+	if (mmapbench_setup() != 0) {
+		printf("POSIXBENCH-ERROR cannot make the mapped file: %s\n",
+		       strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 
@@ -479,6 +528,7 @@ static int cleanup(void)
 {
 	close(file_fd);
 	close(devnull_fd);
+	mmapbench_cleanup();
 	if (unlink(scratch_path) != 0) {
 		printf("POSIXBENCH-ERROR cannot remove %s: %s\n", scratch_path, strerror(errno));
 		return 1;
@@ -506,6 +556,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	if (setup() != 0) {
 		unlink(scratch_path);
+		mmapbench_cleanup();
 		printf("POSIXBENCH-DONE failures=setup\n");
 		return 1;
 	}

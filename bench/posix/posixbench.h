@@ -51,6 +51,17 @@ int cow_fault_prep(long n);
 int cow_fault_done(long n);
 #define COW_MAX_PAGES 8192L
 
+/* mmapbench.c: the file (MAPFILE_MAX_PAGES pages, at least 1 MiB) is
+ * made by mmapbench_setup before the metrics and removed after. */
+#define MAPFILE_MAX_PAGES 2048L
+int mmapbench_setup(void);
+void mmapbench_cleanup(void);
+long loop_mmap_file_private(long n);
+long loop_mmap_file_shared(long n);
+int mmap_fault_prep(long n);
+long loop_mmap_fault(long n);
+int mmap_fault_done(long n);
+
 /* threadbench.c */
 long loop_pthread_create_join(long n);
 long loop_futex_rtt(long n);

@@ -99,7 +99,7 @@ phase "build the static musl binaries"
 linux_bin=$out/posixbench-linux
 linux_true=$out/posixbench-true-linux
 musl_build "$linux_bin" "$here/posixbench.c" "$here/procbench.c" \
-	"$here/threadbench.c"
+	"$here/threadbench.c" "$here/mmapbench.c"
 musl_build "$linux_true" "$here/posixbench-true.c"
 
 # --- Debian's kernel and busybox ----------------------------------------------
@@ -425,7 +425,7 @@ qemu_version=$(qemu-system-x86_64 --version | head -n1)
 		return n % 2 ? a[(n + 1) / 2] + 0 : (a[n / 2] + a[n / 2 + 1]) / 2
 	}
 	BEGIN {
-		nm = split("getpid gettid getppid clock_gettime null_call read_devnull_1B write_devnull_1B stat open_close read_4k_cached mmap_munmap_64k brk sigaction signal_catch signal_rtt pipe_rtt_1B pipe_bw_64k fork_exit_wait fork_exec_wait posix_spawn_wait fork_64m_exit_wait cow_fault pthread_create_join futex_rtt mutex_uncontended mutex_contended cond_pingpong", order, " ")
+		nm = split("getpid gettid getppid clock_gettime null_call read_devnull_1B write_devnull_1B stat open_close read_4k_cached mmap_munmap_64k brk fcntl_lock_unlock sigaction signal_catch signal_rtt pipe_rtt_1B pipe_bw_64k fork_exit_wait fork_exec_wait posix_spawn_wait fork_64m_exit_wait cow_fault mmap_file_private_1m mmap_file_shared_1m mmap_file_fault pthread_create_join futex_rtt mutex_uncontended mutex_contended cond_pingpong", order, " ")
 		load("ours", ours); load("linux", linux); load("host", host)
 		for (k in vals) v[k] = median(vals[k])
 		write_tsv()

@@ -72,6 +72,7 @@ static void info_setup(void)
 	kinfo->version = EXO_INFO_VERSION;
 	kinfo->tick_hz = SCHED_HZ;
 	kinfo->total_frames = frame_total_count();
+	kinfo->reserve_frames = FRAME_RESERVE;
 }
 
 /* Returns whether the kernel command line contains word. */

@@ -93,6 +93,8 @@ long lp_fd_room(void)
 long lp_fs_close_handle(long handle)
 {
 	struct fs_req r;
+	if (lp_pipe_close_later(handle))
+		return 0;
 	lp_pipe_forget(handle);
 	lp_fs_req(&r, FS_OP_CLOSE);
 	r.fd = (int32_t)handle;
@@ -236,7 +238,7 @@ long lp_dup3(const long *arg)
 /* fcntl(fd, cmd, arg): F_DUPFD[_CLOEXEC], F_GETFD, F_SETFD here;
  * F_GETFL, F_SETFL at the server (the status flags live in the shared
  * description), F_GETPIPE_SZ and F_SETPIPE_SZ too (-EBADF: not a
- * pipe). Other commands: -EINVAL. */
+ * pipe); the lock commands in fd/flock.c. Other commands: -EINVAL. */
 long lp_fcntl(const long *arg)
 {
 	long fd = arg[0], h = lp_fd_get(fd);
@@ -253,6 +255,13 @@ long lp_fcntl(const long *arg)
 	case LP_F_SETFD:
 		lp_fd_flags[fd] = (arg[2] & LP_FD_CLOEXEC) ? LP_FD_CLOEXEC : 0;
 		return 0;
+	case FS_F_GETLK:
+	case FS_F_SETLK:
+	case FS_F_SETLKW:
+	case FS_F_OFD_GETLK:
+	case FS_F_OFD_SETLK:
+	case FS_F_OFD_SETLKW:
+		return lp_fcntl_lock(h, arg[1], arg[2]);
 	case LP_F_GETFL:
 	case LP_F_SETFL:
 	case FS_F_GETPIPE_SZ:

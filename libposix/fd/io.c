@@ -47,7 +47,8 @@ static long lp_io_chunk_flags(uint32_t op, long h, size_t n, int64_t off,
 	r.data = (struct fs_buf){ 0, (uint32_t)n };
 	if (op != FS_OP_READ && op != FS_OP_WRITE)
 		return lp_fs_call(&r);
-	long ret = lp_fs_call_intr_aux(&r, &aux);
+	long ret = op == FS_OP_READ ? lp_fs_call_tty(&r, &aux)
+				    : lp_fs_call_intr_aux(&r, &aux);
 	/* A pipe end: its buffer is ours now, the caller goes through it. */
 	return ret == FS_R_PIPE_LOCAL ? lp_pipe_adopt(h, aux) : ret;
 }

@@ -25,6 +25,14 @@
 static uint8_t lp_pipe_ends[LP_FD_MAX];
 static uint8_t lp_pipe_shift[LP_FD_MAX];
 static uint32_t lp_pipe_nmapped;
+/* Threads inside a read or write of h (counted with the big lock held):
+ * a close meanwhile only dooms h, and the last of them closes it -- as
+ * on Linux, where a call keeps its file: its buffer is not unmapped
+ * under a thread asleep in it, and the server does not give h to a new
+ * open while it is in use. */
+static uint16_t lp_pipe_users[LP_FD_MAX];
+static uint8_t lp_pipe_doomed[LP_FD_MAX];
+static uint32_t lp_pipe_ndoomed;
 
 /* A mapped end: its control page, its ring and the ring's size. */
 struct lp_pipe_view {
@@ -54,10 +62,17 @@ int lp_pipe_end(long h)
 	return h >= 0 && h < LP_FD_MAX ? lp_pipe_ends[h] : 0;
 }
 
+/* An end was let go since the last write: its close may still be in
+ * flight to the server (posted), which marks the pipe as having no
+ * reader; the next write waits for it, so that a write after the last
+ * reader's close fails with EPIPE at once, as on Linux. */
+static int lp_pipe_let_go;
+
 void lp_pipe_forget(long h)
 {
 	if (!lp_pipe_end(h))
 		return;
+	lp_pipe_let_go = 1;
 	lp_exo_unmap(EXO_SELF, (uint64_t)lp_pipe_ctl(h), 1);
 	lp_exo_unmap(EXO_SELF, (uint64_t)lp_pipe_data(h),
 		     (1UL << lp_pipe_shift[h]) / LP_PAGE);
@@ -105,6 +120,43 @@ void lp_pipe_after_fork(void)
 			lp_pipe_ends[h] = 0;
 			lp_pipe_nmapped--;
 		}
+	for (long h = 0; h < LP_FD_MAX; h++)
+		lp_pipe_users[h] = 0; /* their threads are the parent's */
+	lp_pipe_close_doomed();
+}
+
+int lp_pipe_close_later(long h)
+{
+	if (!lp_pipe_end(h) || !lp_pipe_users[h])
+		return 0;
+	if (!lp_pipe_doomed[h])
+		lp_pipe_ndoomed++;
+	lp_pipe_doomed[h] = 1;
+	return 1;
+}
+
+void lp_pipe_close_doomed(void)
+{
+	for (long h = 0; h < LP_FD_MAX && lp_pipe_ndoomed; h++)
+		if (lp_pipe_doomed[h] && !lp_pipe_users[h]) {
+			lp_pipe_doomed[h] = 0;
+			lp_pipe_ndoomed--;
+			lp_fs_close_handle(h);
+		}
+}
+
+/* A call starts using h's buffer. */
+static void lp_pipe_enter(long h)
+{
+	lp_pipe_users[h]++;
+}
+
+/* A call is done with h's buffer: the last one closes h if a close
+ * came meanwhile. */
+static void lp_pipe_leave(long h)
+{
+	if (--lp_pipe_users[h] == 0 && lp_pipe_doomed[h])
+		lp_pipe_close_doomed();
 }
 
 /* ---- the lock and the sleep words ---- */
@@ -290,11 +342,11 @@ static int lp_pipe_nonblock(struct fs_pipe_ctl *c, int write)
 		LP_O_NONBLOCK) != 0;
 }
 
-long lp_pipe_read(long h, char *buf, size_t n, int nowait)
+/* lp_pipe_read on the view of a read end in use. */
+static long lp_pipe_read_view(const struct lp_pipe_view *vp, char *buf,
+			      size_t n, int nowait)
 {
-	if (lp_pipe_end(h) != 1)
-		return -EBADF;
-	const struct lp_pipe_view v = lp_pipe_view(h);
+	const struct lp_pipe_view v = *vp;
 	if (n == 0)
 		return 0;
 	if (n > v.size)
@@ -318,15 +370,24 @@ long lp_pipe_read(long h, char *buf, size_t n, int nowait)
 	}
 }
 
-long lp_pipe_write(long h, const char *buf, size_t n, int user,
-		   int *no_reader, int *moved)
+long lp_pipe_read(long h, char *buf, size_t n, int nowait)
+{
+	if (lp_pipe_end(h) != 1)
+		return -EBADF;
+	const struct lp_pipe_view v = lp_pipe_view(h);
+	lp_pipe_enter(h);
+	long r = lp_pipe_read_view(&v, buf, n, nowait);
+	lp_pipe_leave(h);
+	return r;
+}
+
+/* lp_pipe_write on the view of a write end in use. */
+static long lp_pipe_write_view(const struct lp_pipe_view *vp, const char *buf,
+			       size_t n, int user, int *no_reader, int *moved)
 {
 	int whole = n <= FS_PIPE_ATOMIC;
 	size_t done = 0;
-	*no_reader = *moved = 0;
-	if (lp_pipe_end(h) != 2)
-		return -EBADF;
-	const struct lp_pipe_view v = lp_pipe_view(h);
+	const struct lp_pipe_view v = *vp;
 	if (n == 0)
 		return 0;
 	for (;;) {
@@ -350,6 +411,23 @@ long lp_pipe_write(long h, const char *buf, size_t n, int user,
 		if (r < 0)
 			return done ? (long)done : r;
 	}
+}
+
+long lp_pipe_write(long h, const char *buf, size_t n, int user,
+		   int *no_reader, int *moved)
+{
+	*no_reader = *moved = 0;
+	if (lp_pipe_end(h) != 2)
+		return -EBADF;
+	if (lp_pipe_let_go) {
+		lp_pipe_let_go = 0;
+		lp_fs_flush();
+	}
+	const struct lp_pipe_view v = lp_pipe_view(h);
+	lp_pipe_enter(h);
+	long r = lp_pipe_write_view(&v, buf, n, user, no_reader, moved);
+	lp_pipe_leave(h);
+	return r;
 }
 
 /* The test hook: the control page of fd's pipe buffer if this process

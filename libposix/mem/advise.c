@@ -12,19 +12,25 @@
  * not offered. */
 static int lp_advice_known(long advice)
 {
-	return (advice >= 0 && advice <= 4) || (advice >= 8 && advice <= 23);
+	return (advice >= 0 && advice <= 4) || (advice >= 8 && advice <= 24);
 }
 
-/* Applies advice to one region piece. MADV_DONTNEED (and MADV_REMOVE on
+/* Applies advice to one region piece. A locked region refuses advice that
+ * would drop its pages (lp_mlock_advice_refused); MADV_DONTNEED_LOCKED is
+ * MADV_DONTNEED for any region. MADV_DONTNEED (and MADV_REMOVE on
  * shared memory) gives private pages fresh zeroed frames and drops parked
  * ones; shared memory keeps its contents under DONTNEED, as shmem does.
  * Everything else has no work here (MADV_FREE may keep the contents: Linux
  * frees lazily). Returns 0, -EINVAL (advice wrong for the kind of
- * mapping) or -ENOMEM. */
+ * mapping, or for a locked one) or -ENOMEM. */
 static long lp_advise_piece(struct lp_region *r, long advice)
 {
 	int shared = (r->flags & LP_R_SHARED) != 0;
 	uint64_t len = r->end - r->start, prot = r->flags & LP_PROT_RWX;
+	if ((r->flags & LP_R_LOCKED) && lp_mlock_advice_refused(advice))
+		return -EINVAL;
+	if (advice == LP_MADV_DONTNEED_LOCKED)
+		advice = LP_MADV_DONTNEED;
 	if ((shared && (advice == LP_MADV_FREE || advice == LP_MADV_WIPEONFORK ||
 			advice == LP_MADV_KEEPONFORK)) ||
 	    (!shared && advice == LP_MADV_REMOVE))
@@ -40,7 +46,8 @@ static long lp_advise_piece(struct lp_region *r, long advice)
 }
 
 /* madvise(addr, len, advice). Returns 0, or -EINVAL (addr unaligned,
- * unknown advice, the range wraps, advice that does not fit the mapping),
+ * unknown advice, the range wraps, advice that does not fit the mapping,
+ * advice that would drop a locked region's pages: mem/mlock.c),
  * -ENOMEM (part of the range is not mapped: the mapped parts are still
  * advised, as on Linux; out of frames). len 0 is 0. */
 long lp_madvise(const long *arg)

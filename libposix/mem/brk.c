@@ -28,9 +28,12 @@ long lp_brk(const long *arg)
 	if (want < lp_brk_start() || want > LP_MMAP_BASE)
 		return (long)lp_brk_cur;
 	if (newtop > top) {
+		uint64_t flags = LP_PROT_READ | LP_PROT_WRITE;
+		flags |= lp_mlock_future(); /* MCL_FUTURE */
 		if (lp_region_reserve(1) < 0 ||
 		    !lp_region_is_free(top, newtop + LP_PAGE) ||
-		    lp_mem_map_new(top, newtop, LP_PROT_READ | LP_PROT_WRITE) < 0)
+		    lp_mlock_grow_ok(flags, newtop - top) < 0 ||
+		    lp_mem_map_new(top, newtop, flags) < 0)
 			return (long)lp_brk_cur;
 	} else if (newtop < top) {
 		if (lp_region_reserve(2) < 0)

@@ -120,7 +120,9 @@ static long lp_mmap_fixed_ok(uint64_t addr, uint64_t len)
  * (not MAP_ANONYMOUS on an open fd: the console cannot be mapped, and no
  * other descriptor exists yet), -ENOMEM (no room, too many mappings, out
  * of frames, no huge pages reserved for MAP_HUGETLB), -EEXIST
- * (MAP_FIXED_NOREPLACE over a mapping), -EPERM (fixed below 64 KiB).
+ * (MAP_FIXED_NOREPLACE over a mapping), -EPERM (fixed below 64 KiB;
+ * MAP_LOCKED where nothing may be locked), -EAGAIN (MAP_LOCKED or
+ * MCL_FUTURE past RLIMIT_MEMLOCK: mem/mlock.c).
  * Unknown prot bits are ignored, as on Linux. */
 long lp_mmap(const long *arg)
 {
@@ -152,6 +154,8 @@ long lp_mmap(const long *arg)
 	if (type == LP_MAP_SHARED && (flags & LP_MAP_GROWSDOWN))
 		return -EINVAL;
 	uint64_t rflags = prot | (type == LP_MAP_SHARED ? LP_R_SHARED : 0);
+	if ((r = lp_mlock_mmap(flags, len, &rflags)) < 0)
+		return r; /* MAP_LOCKED or MCL_FUTURE: EPERM, EAGAIN */
 	/* A refused mapping leaves the old ones in place (Linux checks the
 	 * limits before it unmaps, counting what the new one replaces). */
 	if (fixed && !lp_mem_within_limits(len - lp_mem_overlap(addr, addr + len),
@@ -160,6 +164,8 @@ long lp_mmap(const long *arg)
 	if (fixed)
 		lp_mem_unmap(addr, addr + len);
 	r = lp_mem_map_new(addr, addr + len, rflags);
+	if (r == 0 && (rflags & LP_R_LOCKS) == LP_R_LOCKED)
+		lp_mlock_populate(addr, addr + len, rflags); /* errors ignored */
 	return r < 0 ? r : (long)addr;
 }
 

@@ -44,7 +44,7 @@ long lp_mem_adopt(uint64_t start, uint64_t end)
 static long lp_protect_piece(struct lp_region *r, uint64_t prot)
 {
 	uint64_t len = r->end - r->start, old = r->flags & LP_PROT_RWX;
-	uint64_t kind = r->flags & LP_R_SHARED;
+	uint64_t kind = r->flags & (LP_R_SHARED | LP_R_LOCKS);
 	long e = 0;
 	if (old && prot) {
 		lp_mem_generation++;

@@ -40,7 +40,9 @@ static long lp_remap_move(uint64_t old, uint64_t len, uint64_t new,
 	lp_region_split(old + len);
 	if (mflags & LP_MREMAP_DONTUNMAP) {
 		lp_region_remove(old, old + len);
-		if (lp_mem_map_new(old, old + len, flags & ~LP_R_PARKED) < 0)
+		/* The old range is left unlocked, as Linux leaves it. */
+		flags &= ~(uint64_t)(LP_R_PARKED | LP_R_LOCKS);
+		if (lp_mem_map_new(old, old + len, flags) < 0)
 			lp_mem_unmap(old, old + len);
 	} else {
 		lp_mem_unmap(old, old + len);
@@ -68,6 +70,9 @@ static long lp_remap_to(uint64_t old, uint64_t old_len, uint64_t new,
 	struct lp_region *r = lp_remap_region(old, old_len);
 	if (!r)
 		return -EFAULT;
+	if (new_len > old_len &&
+	    lp_mlock_grow_ok(r->flags, new_len - old_len) < 0)
+		return -EAGAIN;
 	if (!new && !(new = lp_region_gap(new_len, LP_MMAP_BASE, LP_MAP_LIMIT)))
 		return -ENOMEM;
 	return lp_remap_move(old, old_len, new, new_len, r->flags, mflags);
@@ -83,7 +88,8 @@ static long lp_remap_to(uint64_t old, uint64_t old_len, uint64_t new,
  * not supported yet), -EFAULT (the old range is not inside one mapping,
  * or lies beyond the program's space),
  * -ENOMEM (no room in place without MAYMOVE, no free range, out of
- * frames or regions). */
+ * frames or regions), -EAGAIN (a locked mapping growing past
+ * RLIMIT_MEMLOCK). */
 long lp_mremap(const long *arg)
 {
 	uint64_t old = (uint64_t)arg[0], old_len = LP_PAGE_UP((uint64_t)arg[1]);
@@ -112,6 +118,8 @@ long lp_mremap(const long *arg)
 	struct lp_region *r = lp_remap_region(old, old_len);
 	if (!r)
 		return -EFAULT;
+	if (lp_mlock_grow_ok(r->flags, new_len - old_len) < 0)
+		return -EAGAIN;
 	uint64_t end = old + old_len, flags = r->flags;
 	if (end == r->end && new_len <= LP_MAP_LIMIT - old &&
 	    lp_region_is_free(end, old + new_len))

@@ -30,6 +30,12 @@ void lp_stack_reserve(uint64_t lo, uint64_t hi)
 	lp_stack_hi = lp_stack_low = hi;
 }
 
+void lp_stack_bounds(uint64_t *lo, uint64_t *hi)
+{
+	*lo = lp_stack_lo;
+	*hi = lp_stack_hi;
+}
+
 /* Maps fresh pages over the absent pages among n pages from va (all
  * inside the reserve). Returns 0 or -ENOMEM. */
 static long lp_stack_fill(uint64_t va, uint64_t n)

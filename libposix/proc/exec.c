@@ -15,6 +15,7 @@
 #include "lp/arch.h"
 #include "lp/exec.h"
 #include "lp/mem.h"
+#include "lp/pipe.h"
 #include "lp/proc.h"
 #include "lp/signal.h"
 #include "lp/spawn.h"
@@ -76,7 +77,12 @@ struct lp_exec_args {
 static void *lp_exec_map(uint64_t len, long prot)
 {
 	const long a[6] = { 0, (long)len, prot, LP_MAP_PRIVATE_ANON, -1, 0 };
-	return (void *)lp_mmap(a);
+	/* The new image's scratch, not the program's memory: never locked
+	 * by MCL_FUTURE nor counted against RLIMIT_MEMLOCK. */
+	uint64_t locks = lp_mlock_future_set(0);
+	long va = lp_mmap(a);
+	lp_mlock_future_set(locks);
+	return (void *)va;
 }
 
 static void lp_exec_unmap(void *p, uint64_t len)
@@ -496,6 +502,7 @@ static long lp_exec_image(const struct lp_exec_file *f,
 	long h = (f->mode & LP_S_ISID) ? lp_fd_get(f->fd) : -1;
 	struct pm_exec_begin_req bq = { .fs_handle = h >= 0 ? (int32_t)h : -1 };
 	struct pm_exec_begin_rep br;
+	lp_pipe_close_doomed(); /* closes that waited for a call now ended */
 	lp_fs_flush(); /* the program file's close, say: done before the copy */
 	long r = lp_pm_exec_begin(&bq, &br);
 	if (r < 0)

@@ -155,19 +155,19 @@ static long share_private(long dom, uint64_t lo, uint64_t hi, uint64_t offset)
 	return r ? r : share_cow(dom, at, hi);
 }
 
-/* Free frames below which fork says ENOMEM: the kernel keeps its last
- * 256 frames from user allocations (FRAME_RESERVE), and a child needs a
- * few dozen more for its first writes (its stack, libposix's state) and
- * the manager and file server some for it; with fewer left a fork could
- * succeed and give a child that dies of a copy-on-write fault at once (a
- * fork bomb then makes them forever). Linux's overcommit refuses a fork
- * only beyond all memory, but it has an OOM killer; this keeps the edge
- * where fork fails instead. */
-#define LP_FORK_RESERVE 512
+/* Free frames, beyond those the kernel keeps from user allocations
+ * (the info page's reserve_frames), below which fork says ENOMEM: a
+ * child needs a few dozen for its first writes (its stack, libposix's
+ * state) and the manager and file server some for it; with fewer left a
+ * fork could succeed and give a child that dies of a copy-on-write
+ * fault at once (a fork bomb then makes them forever). Linux's
+ * overcommit refuses a fork only beyond all memory, but it has an OOM
+ * killer; this keeps the edge where fork fails instead. */
+#define LP_FORK_HEADROOM 256
 
 /* Everything the child is to see of our memory. Returns 0, or -ENOMEM
- * when fewer than LP_FORK_RESERVE frames are left afterwards (the
- * kernel's count, a tick old at most). */
+ * when fewer than the kernel's reserve and LP_FORK_HEADROOM frames are
+ * left afterwards (the kernel's count, a tick old at most). */
 static long share_memory(long dom)
 {
 	long r;
@@ -180,7 +180,8 @@ static long share_memory(long dom)
 	    (r = share_cow(dom, LP_FS_AREA_END, LP_PROCINFO_VA)) < 0 ||
 	    (r = share_cow(dom, LP_PROCINFO_VA + LP_PAGE, EXO_USER_TOP)) < 0)
 		return r;
-	if (lp_kinfo()->free_frames < LP_FORK_RESERVE)
+	const struct exo_info *k = lp_kinfo();
+	if (k->free_frames < k->reserve_frames + LP_FORK_HEADROOM)
 		return -ENOMEM;
 	return 0;
 }
@@ -267,6 +268,7 @@ long lp_clone_vfork(int (*fn)(void *), void *stack, void *arg)
 void lp_proc_after_fork(void)
 {
 	lp_big_after_fork();
+	lp_sig_lock_after_fork();
 	lp_ids_after_fork();
 	lp_thread_after_fork(lp_self());
 	lp_fs_after_fork();
@@ -274,4 +276,5 @@ void lp_proc_after_fork(void)
 	lp_sig_after_fork();
 	lp_pipe_after_fork();
 	lp_robust_after_fork();
+	lp_mlock_after_fork();
 }

@@ -80,6 +80,10 @@ static int32_t lp_tid_pool[LP_THREADS_MAX + PM_TIDS_MAX];
 static int lp_tid_free;
 static uint32_t lp_slot_busy[LP_THREADS_MAX]; /* 0: free (lp_exo_vanish) */
 static int lp_main_gone; /* the leader called exit: it waits */
+/* Threads walking the list without its lock (lp_thread_route, from
+ * upcalls): an ending thread, once unlinked, waits until none is left
+ * before its block goes. */
+static uint32_t lp_list_walkers;
 
 /* Sets t's stack fields from its upcall and sigreturn stacks. */
 static void thread_stacks(struct lp_thread *t, uint8_t *upcall,
@@ -121,6 +125,7 @@ void lp_thread_after_fork(struct lp_thread *t)
 		lp_main_thread.robust_head = 0;
 	lp_leader = t;
 	lp_threads_lock.word = 0;
+	lp_list_walkers = 0;
 	lp_main_gone = 0;
 	lp_tid_free = 0; /* the parent's, not ours */
 	t->next = 0;
@@ -258,7 +263,7 @@ static long thread_start(struct lp_thread *t, int (*fn)(void *), void *stack,
 	t->env = env;
 	lp_lock_take(&lp_threads_lock);
 	t->next = lp_threads;
-	lp_threads = t;
+	__atomic_store_n(&lp_threads, t, __ATOMIC_RELEASE); /* walkers */
 	lp_lock_give(&lp_threads_lock);
 	if ((r = lp_exo_env_start(env)) < 0) {
 		lp_lock_take(&lp_threads_lock);
@@ -324,31 +329,40 @@ LP_ENTRY int __lp_clone(int (*fn)(void *), void *stack, int flags, void *arg,
 	    (flags & ~(LP_CLONE_THREAD_MUST | LP_CLONE_THREAD_MAY)) || !stack ||
 	    ((flags & LP_CLONE_SETTLS) && (uint64_t)tls >= EXO_USER_TOP))
 		return -EINVAL;
+	/* Inside libposix, as a call through the table: the upcall only
+	 * records what comes meanwhile (this thread holds locks the upcall
+	 * takes); the next call's end delivers it. */
+	lp_self()->depth++;
 	lp_big_take();
 	long r = (flags & LP_CLONE_PARENT_SETTID) &&
 				 lp_uaccess(ptid, sizeof(*ptid), 1) < 0
 			 ? -EINVAL
 			 : clone_thread(fn, stack, flags, arg, ptid, tls, ctid);
 	lp_big_give();
+	lp_self()->depth--;
 	return (int)r;
 }
 
 /* ---- the end of a thread ---- */
 
-/* Unlinks t from the list. Returns how many threads are left. */
+/* Unlinks t from the list and waits until no walker may still look at
+ * it. Returns how many threads are left. */
 static int thread_unlink(struct lp_thread *t)
 {
 	int n = 0;
 	lp_lock_take(&lp_threads_lock);
 	for (struct lp_thread **pp = &lp_threads; *pp;) {
 		if (*pp == t) {
-			*pp = t->next;
+			__atomic_store_n(pp, t->next, __ATOMIC_RELEASE);
 			continue;
 		}
 		n++;
 		pp = &(*pp)->next;
 	}
 	lp_lock_give(&lp_threads_lock);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&lp_list_walkers, __ATOMIC_SEQ_CST))
+		lp_exo_yield();
 	return n;
 }
 
@@ -366,12 +380,17 @@ static void clear_tid(int *w)
  * on; its env waits here (the manager watches it) until exit_group. */
 static LP_NORETURN void main_thread_park(struct lp_thread *t)
 {
-	static uint32_t never;
 	clear_tid(t->clear_tid);
+	/* It takes no signal any more, but its env still gets the process
+	 * manager's notifications: it drains them here, and lp_thread_route
+	 * passes each signal on to a thread that does not block it. */
+	__atomic_store_n(&t->mask, ~0UL, __ATOMIC_RELAXED);
 	lp_main_gone = 1;
-	for (;;)
-		lp_exo_futex_wait(&never, 0, EXO_WAIT_FOREVER,
-				  EXO_FUTEX_PRIVATE, EXO_FUTEX_BITSET_ANY, 0);
+	for (;;) {
+		uint32_t seen = __atomic_load_n(&lp_sig.wake, __ATOMIC_ACQUIRE);
+		lp_sig_take_deferred();
+		lp_sig_wait(seen, ~0UL);
+	}
 }
 
 void lp_thread_exit(long status)
@@ -438,6 +457,23 @@ long lp_thread_signal(int32_t tid, const struct lp_siginfo *si)
 		lp_exo_notify(t->env, LP_NOTIFY_SIGNAL);
 	lp_lock_give(&lp_threads_lock);
 	return r;
+}
+
+void lp_thread_route(int sig)
+{
+	struct lp_thread *me = lp_self();
+	lp_sigset bit = LP_SIGBIT(sig);
+	if (!(__atomic_load_n(&me->mask, __ATOMIC_RELAXED) & bit))
+		return; /* the caller takes it */
+	__atomic_add_fetch(&lp_list_walkers, 1, __ATOMIC_SEQ_CST);
+	for (struct lp_thread *t = __atomic_load_n(&lp_threads, __ATOMIC_ACQUIRE);
+	     t; t = __atomic_load_n(&t->next, __ATOMIC_ACQUIRE))
+		if (t != me && t->env != EXO_SELF &&
+		    !(__atomic_load_n(&t->mask, __ATOMIC_RELAXED) & bit)) {
+			lp_exo_notify(t->env, LP_NOTIFY_SIGNAL);
+			break;
+		}
+	__atomic_sub_fetch(&lp_list_walkers, 1, __ATOMIC_RELEASE);
 }
 
 void lp_thread_slot(const struct lp_thread *t, uint64_t *lo, uint64_t *hi)

@@ -19,11 +19,13 @@
 #include <exo/ring.h>
 
 #include "lp/arch.h"
+#include "lp/lock.h"
 #include "lp/lp.h"
 #include "lp/mem.h"
 #include "lp/procinfo.h"
 #include "lp/signal.h"
 #include "lp/spin.h"
+#include "lp/thread.h"
 #include "lp/vfs.h"
 
 #define LP_FS_SPIN 8       /* yields to the server first (one CPU) */
@@ -238,6 +240,40 @@ long lp_fs_call_intr_aux(struct fs_req *r, uint64_t *aux)
 	long e = lp_fs_call_aux(r, aux);
 	lp_fsc.intr = 0;
 	return e;
+}
+
+long lp_fs_status_sleep(const uint32_t *seq, uint32_t seen)
+{
+	struct lp_thread *t = lp_self();
+	long r = 0;
+	t->futex_guard = 0;
+	t->sleep_word = &t->futex_guard;
+	if (lp_sig_interrupted() == 0) {
+		int big = lp_big_drop(); /* the others' calls go on */
+		lp_exo_futex_wait(seq, seen, 1000000000UL, 0,
+				  EXO_FUTEX_BITSET_ANY, &t->futex_guard);
+		lp_big_restore(big);
+	}
+	t->sleep_word = 0;
+	if (lp_sig_interrupted() < 0)
+		r = -LP_ERESTARTSYS;
+	return r;
+}
+
+long lp_fs_call_tty(struct fs_req *r, uint64_t *aux)
+{
+	const struct fs_status *st = lp_fs_status();
+	if (!lp_multithreaded || !st)
+		return lp_fs_call_intr_aux(r, aux);
+	r->flags |= FS_RW_TTY_POLL;
+	for (;;) {
+		uint32_t seen = __atomic_load_n(&st->tty_seq, __ATOMIC_ACQUIRE);
+		long e = lp_fs_call_intr_aux(r, aux);
+		if (e != FS_R_TTY_WAIT)
+			return e;
+		if ((e = lp_fs_status_sleep(&st->tty_seq, seen)) < 0)
+			return e;
+	}
 }
 
 long lp_fs_call_intr(struct fs_req *r)

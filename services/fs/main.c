@@ -159,6 +159,8 @@ static long client_start(struct client *c, struct client *from,
 	if (r == 0) {
 		c->fc.domain = m->domain;
 		c->fc.id = m->id;
+		fs_client_set_pid(&c->fc, m->pid ? m->pid : m->id,
+				  from ? &from->fc : 0);
 		return 0;
 	}
 fail:
@@ -351,6 +353,16 @@ static int cancel_parked(struct client *c, void *out)
 	return 1;
 }
 
+/* The terminal may satisfy a read now: wakes the clients waiting on the
+ * status page's tty_seq (FS_RW_TTY_POLL). */
+static void tty_kick(void)
+{
+	if (!status)
+		return;
+	__atomic_add_fetch(&status->tty_seq, 1, __ATOMIC_RELEASE);
+	exo_futex_wake(&status->tty_seq, 0x7fffffff, 0, EXO_FUTEX_BITSET_ANY);
+}
+
 /* Answers one request of c if there is one and room for its reply.
  * Returns 1 if it did. */
 static int serve_client(struct client *c)
@@ -373,6 +385,8 @@ static int serve_client(struct client *c)
 			return 1;
 		}
 		fs_server_publish(&srv, req.op);
+		if (req.op == FS_OP_IOCTL)
+			tty_kick(); /* new settings (ICANON, VMIN) */
 	} else {
 		fs_rep_init(&rep, &req, r);
 	}
@@ -411,6 +425,7 @@ static void tty_sink(void *ctx, const char *buf, size_t n)
 {
 	(void)ctx;
 	tty_input(&srv.tty, buf, n);
+	tty_kick();
 }
 
 /* With CPUs to spare, the server polls its rings for FS_IDLE_POLL_US

@@ -30,6 +30,7 @@ static fs_handler *const handlers[FS_OP_COUNT] = {
 	[FS_OP_FSTATFS] = srv_fstatfs,	 [FS_OP_FCNTL] = srv_fcntl,
 	[FS_OP_IOCTL] = srv_ioctl,	 [FS_OP_DUP] = srv_dup,
 	[FS_OP_PIPE] = srv_pipe,	 [FS_OP_CANCEL] = srv_cancel,
+	[FS_OP_LOCK] = srv_lock,	 [FS_OP_FLOCK] = srv_flock,
 	[FS_OP_MAP] = srv_map,
 };
 
@@ -39,6 +40,7 @@ static const struct fs_cred root_cred;
 static void release_desc(void *ctx, struct fd_desc *d)
 {
 	struct fs_server *s = ctx;
+	srv_lock_desc_gone(s, d);
 	if (d->pipe)
 		fs_pipe_put(&s->alloc, &s->pipe_host, d->pipe,
 			    (d->flags & FS_O_ACCMODE) == FS_O_WRONLY);
@@ -56,6 +58,7 @@ long fs_server_init(struct fs_server *s, const struct fs_alloc *a,
 	long err = ramfs_init(&s->fs, a, bytes_max, inodes_max);
 	if (err)
 		return err;
+	lock_table_init(&s->locks, a);
 	tty_init(&s->tty, out, 0, ctx);
 	dev_init(&s->dev, seed, &s->tty);
 	/* The directory indexes' key: from the generator, not the seed. */
@@ -81,10 +84,25 @@ void fs_server_set_status(struct fs_server *s, struct fs_status *page)
 	__atomic_store_n(&page->magic, FS_STATUS_MAGIC, __ATOMIC_RELEASE);
 }
 
+/* Wakes the clients waiting for a file lock if one went since the last
+ * look and anyone waits. */
+static void lock_publish(struct fs_server *s)
+{
+	if (s->locks.released == s->locks_seen)
+		return;
+	s->locks_seen = s->locks.released;
+	if (!s->locks.nwaits)
+		return;
+	__atomic_add_fetch(&s->status->lock_seq, 1, __ATOMIC_SEQ_CST);
+	if (s->pipe_host.wake)
+		s->pipe_host.wake(s->pipe_host.ctx, &s->status->lock_seq);
+}
+
 void fs_server_publish(struct fs_server *s, uint32_t op)
 {
 	if (!s->status)
 		return;
+	lock_publish(s);
 	if (!fs_op_may_change(op) && s->fs.atime_updates == s->atime_seen)
 		return;
 	s->atime_seen = s->fs.atime_updates;
@@ -171,10 +189,23 @@ long fs_client_fork(struct fs_client *parent, struct fs_client *child,
 	return 0;
 }
 
+void fs_client_set_pid(struct fs_client *c, uint32_t pid,
+		       const struct fs_client *from)
+{
+	c->pid = pid;
+	if (from && from->pid == pid && from->locks && !c->locks) {
+		c->locks = from->locks;
+		lock_proc_attach(c->locks);
+	}
+}
+
 void fs_client_destroy(struct fs_client *c)
 {
 	srv_pipe_client_gone(c);
 	fd_table_destroy(&c->handles);
+	if (c->locks)
+		lock_proc_detach(&c->srv->locks, c->locks);
+	c->locks = 0;
 	ramfs_iput(&c->srv->fs, c->cwd);
 	ramfs_iput(&c->srv->fs, c->root);
 	c->cwd = c->root = 0;

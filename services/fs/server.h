@@ -14,6 +14,7 @@
 #include "dev.h"
 #include "fdtable.h"
 #include "fs.h"
+#include "lock.h"
 #include "path.h"
 #include "pipe.h"
 #include "ramfs.h"
@@ -33,6 +34,8 @@ struct fs_server {
 	uint64_t atime_seen;      /* fs.atime_updates already published */
 	uint64_t pipes;           /* pipes made: their inode numbers */
 	struct fs_pipe_host pipe_host; /* pipe buffers' memory (pipe.h) */
+	struct lock_table locks;  /* file locks (lock.h) */
+	uint64_t locks_seen;      /* locks.released already published */
 };
 
 struct fs_client {
@@ -46,6 +49,9 @@ struct fs_client {
 			      * buffers are granted there), or -1 */
 	uint32_t id;         /* the spawner's name for it, which its pipe
 			      * locks hold (lp/procinfo.h: fs_id); 0: none */
+	uint32_t pid;        /* its process's pid (F_GETLK's l_pid) */
+	struct lock_proc *locks; /* its process's file locks, or 0 until
+				  * its first lock call */
 };
 
 /* Creates an empty namespace with the given budgets, the console's line
@@ -67,7 +73,8 @@ void fs_server_set_status(struct fs_server *s, struct fs_status *page);
 /* After handling a request with op op (0 for a control message), and
  * before its reply is sent: bumps the status page's version if the
  * request may have changed what a stat sees (fs_op_may_change, or an
- * access time a read set). */
+ * access time a read set), and its lock_seq (waking its sleepers
+ * through pipe_host.wake) if a file lock went while someone waits. */
 void fs_server_publish(struct fs_server *s, uint32_t op);
 
 /* A new client at the root with no handles. Returns 0. */
@@ -78,7 +85,12 @@ long fs_client_init(struct fs_server *s, struct fs_client *c,
  * the descriptions. child's bulk area is its own. Returns 0, or -ENOMEM. */
 long fs_client_fork(struct fs_client *parent, struct fs_client *child,
 		    uint8_t *bulk, uint64_t bulk_size);
-/* Closes every handle and drops cwd and root. */
+/* Names c's process: pid. A client of the same pid as from (an exec's
+ * copy of it) shares from's file locks: POSIX locks survive execve. */
+void fs_client_set_pid(struct fs_client *c, uint32_t pid,
+		       const struct fs_client *from);
+/* Closes every handle and drops cwd and root; the process's file locks
+ * go with its last client. */
 void fs_client_destroy(struct fs_client *c);
 
 /* Handles one request already checked by fs_req_decode() against

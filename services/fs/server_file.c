@@ -158,6 +158,7 @@ long srv_open(struct fs_call *k)
 
 long srv_close(struct fs_call *k)
 {
+	srv_lock_close(k, k->req->fd);
 	return fd_close(&k->c->handles, k->req->fd);
 }
 
@@ -179,7 +180,9 @@ static long rw(struct fs_call *k, int write, int64_t off)
 		long r = write ? dev_write(&k->s->dev, i->rdev, buf, n)
 			       : dev_read(&k->s->dev, i->rdev, buf, n);
 		if (r == -EAGAIN && !(d->flags & FS_O_NONBLOCK))
-			return FS_DEFER;
+			return !write && (k->req->flags & FS_RW_TTY_POLL)
+				       ? FS_R_TTY_WAIT
+				       : FS_DEFER;
 		return r;
 	}
 	if (!ramfs_is(i, FS_S_IFREG))

@@ -57,6 +57,13 @@ long srv_pipe_op(struct fs_call *k);
 /* c is going: frees the pipe locks it held (they hold c->id). */
 void srv_pipe_client_gone(struct fs_client *c);
 
+/* server_lock.c */
+fs_handler srv_lock, srv_flock;
+/* Handle fd is being closed: the caller's POSIX locks on its file go. */
+void srv_lock_close(struct fs_call *k, long fd);
+/* Description d's last reference goes: its OFD and flock locks too. */
+void srv_lock_desc_gone(struct fs_server *s, struct fd_desc *d);
+
 /* server_map.c */
 fs_handler srv_map;
 

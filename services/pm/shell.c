@@ -223,7 +223,7 @@ static long shell_fs(struct pm_proc *p, struct pm_svc *s, uint32_t from_id,
 	uint64_t va = LP_FS_AREA_VA;
 	long r = req < 0 ? req : rep < 0 ? rep : bulk;
 	struct fs_ctl_msg m = { .op = FS_CTL_CLONE, .id = fs_id(p, s),
-				.from_id = from_id,
+				.from_id = from_id, .pid = (uint32_t)p->pid,
 				.bulk_size = FS_BULK_PAGES * EXO_PAGE_SIZE,
 				.max_handles = FS_MAX_HANDLES };
 	if (r < 0 || (r = m.req_ring = exo_cap_grant(req, pm.fs_domain, R_RW)) < 0 ||

@@ -90,7 +90,15 @@ enum fs_op {
 			      * waits): that request is answered -EINTR at
 			      * once (a signal's handler is to run); with
 			      * nothing parked it does nothing */
-	/* 39-43: file locks and others' ops. */
+	FS_OP_LOCK = 39,     /* fd mode(F_GETLK F_SETLK F_SETLKW F_OFD_*, or
+			      * FS_LK_GIVEUP) arg(the caller's thread id)
+			      * data(in/out: fs_flock) -> 0, F_GETLK's answer
+			      * in data; or FS_R_LOCK_WAIT (F_SETLKW: wait,
+			      * then ask again with the range data now holds) */
+	FS_OP_FLOCK = 40,    /* fd mode(LOCK_SH LOCK_EX LOCK_UN, LOCK_NB)
+			      * arg(the caller's thread id) -> 0, or
+			      * FS_R_LOCK_WAIT as FS_OP_LOCK */
+	/* 41-43: others' ops. */
 	FS_OP_MAP = 44,      /* fd arg(first page) mode(pages) flags(FS_MAP_*)
 			      * -> the slot, in the client's own capability
 			      * table, of a memory slice showing the window
@@ -113,6 +121,13 @@ enum fs_op {
 /* FS_OP_READ flags: answer at once, never wait (the later chunks of one
  * read of a pipe, which must return what is there). */
 #define FS_RW_NOWAIT 1
+/* FS_OP_READ flag: a terminal read that would wait for input is not
+ * parked but answered FS_R_TTY_WAIT at once: the client waits on the
+ * status page's tty_seq itself (without holding its channel) and asks
+ * again. A client with several threads uses it: a parked request would
+ * keep its other threads' calls waiting. */
+#define FS_RW_TTY_POLL 2
+#define FS_R_TTY_WAIT (-1025L)
 
 /* FS_OP_UTIMENS mode: the request carries times (else "now"). */
 #define FS_UTIMES_GIVEN 1
@@ -129,6 +144,43 @@ enum fs_op {
 /* Pipe fcntl commands understood by FS_OP_FCNTL (Linux numbers). */
 #define FS_F_SETPIPE_SZ 1031
 #define FS_F_GETPIPE_SZ 1032
+
+/* File locks (FS_OP_LOCK, FS_OP_FLOCK; Linux numbers). */
+#define FS_F_GETLK 5
+#define FS_F_SETLK 6
+#define FS_F_SETLKW 7
+#define FS_F_OFD_GETLK 36
+#define FS_F_OFD_SETLK 37
+#define FS_F_OFD_SETLKW 38
+#define FS_F_RDLCK 0
+#define FS_F_WRLCK 1
+#define FS_F_UNLCK 2
+#define FS_LOCK_SH 1
+#define FS_LOCK_EX 2
+#define FS_LOCK_NB 4
+#define FS_LOCK_UN 8
+#define FS_LOCK_MAND 32
+/* FS_OP_LOCK mode: the calling thread (arg) no longer waits for the
+ * lock it was told to wait for (a signal's handler runs instead). */
+#define FS_LK_GIVEUP 0x10000
+/* FS_OP_LOCK, FS_OP_FLOCK: the lock is taken by someone else and the
+ * caller asked to wait. The server counts the caller (thread arg) as
+ * waiting and, for F_SETLKW, has written the range resolved to
+ * SEEK_SET into data; the caller sleeps on fs_status.lock_seq (read
+ * before the request) and asks again. Never a program's result. */
+#define FS_R_LOCK_WAIT (-1026L)
+
+/* Linux's struct flock on x86_64 (= struct flock64), in the bulk area. */
+struct fs_flock {
+	int16_t l_type;
+	int16_t l_whence;
+	uint32_t pad0;
+	int64_t l_start;
+	int64_t l_len;
+	int32_t l_pid;
+	uint32_t pad1;
+};
+_Static_assert(sizeof(struct fs_flock) == 32, "struct flock layout");
 
 /* A region of the bulk area. */
 struct fs_buf {
@@ -216,12 +268,23 @@ long fs_bulk_path(const uint8_t *bulk, uint64_t bulk_size, struct fs_buf b,
  * lowers it when it wakes. A client that has published a request (a full
  * fence after it) and reads sleeping != 0 rings the doorbell:
  * exo_notify(fs env, FS_BIT_DOOR). One side always sees the other, so no
- * request waits for a server asleep. */
+ * request waits for a server asleep.
+ *
+ * lock_seq is what a client told FS_R_LOCK_WAIT sleeps on (a futex word,
+ * keyed by the page's frame): the server bumps it and wakes every
+ * sleeper after a request that removed, shrank or weakened a file lock
+ * while anyone was counted as waiting. */
 #define FS_STATUS_MAGIC 0x5355544154534653ULL /* "FSSTATUS" */
 struct fs_status {
 	uint64_t magic;    /* FS_STATUS_MAGIC once the server serves */
 	uint64_t version;  /* read with an acquire load */
 	uint32_t sleeping; /* the server waits for its doorbell */
+	/* Grows when the terminal gets input or new settings (a read that
+	 * answered FS_R_TTY_WAIT may succeed now); the server wakes the
+	 * word's futex waiters (a shared key: the page's frame). */
+	uint32_t tty_seq;
+	uint32_t lock_seq; /* bumped (and woken: a futex word) when a file
+			    * lock goes or shrinks while someone waits */
 	uint32_t pad;
 };
 

@@ -72,6 +72,10 @@ struct fs_ctl_msg {
 			       * buffers there), or -1 (then its pipes'
 			       * reads and writes are -ENOSYS) */
 	int32_t handle;       /* FS_CTL_STAT: the client's handle */
+	uint32_t pid;         /* NEW, CLONE: the process's pid, which its
+			       * file locks report (F_GETLK's l_pid); 0:
+			       * id. A copy with the pid of client from_id
+			       * (exec) keeps that one's record locks */
 };
 
 /* FS_CTL_GROUPS: ids g[0..n) at offset at of a list of total ids

@@ -54,6 +54,8 @@ static const struct {
 	[FS_OP_DUP] = { "dup", 0 },
 	[FS_OP_PIPE] = { "pipe", 0 },
 	[FS_OP_CANCEL] = { "cancel", 0 },
+	[FS_OP_LOCK] = { "lock", D },
+	[FS_OP_FLOCK] = { "flock", 0 },
 	[FS_OP_MAP] = { "map", 0 },
 };
 
@@ -191,6 +193,8 @@ int fs_op_may_change(uint32_t op)
 	case FS_OP_FCNTL:
 	case FS_OP_DUP:
 	case FS_OP_CANCEL:
+	case FS_OP_LOCK:
+	case FS_OP_FLOCK:
 	case FS_OP_MAP:
 		return 0;
 	}

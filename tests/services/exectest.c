@@ -17,6 +17,7 @@
 #include <exo/info.h>
 #include <exo/layout.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -295,6 +296,65 @@ static void t_exec_loop(void)
 	long us = (t1.tv_sec - t0.tv_sec) * 1000000L +
 		  (t1.tv_nsec - t0.tv_nsec) / 1000;
 	printf(SUITE ": fork+exec+wait %ld us each\n", us / ROUNDS);
+}
+
+/* ---- execve from a thread ---- */
+
+static void *spin_forever(void *arg)
+{
+	for (volatile unsigned long *n = arg;; (*n)++)
+		;
+	return 0;
+}
+
+static void *sleep_forever(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return 0;
+}
+
+/* Runs HELPER "exit 42" through execve: from a thread, in a process
+ * whose main thread and two more are busy. */
+static void *exec_helper(void *arg)
+{
+	char *argv[] = { "h", "exit", "42", 0 };
+	(void)arg;
+	execve(HELPER, argv, env2);
+	return (void *)1;
+}
+
+/* execve from a thread other than the main one, while the main thread
+ * and others compute or sleep: the others end first, the process (same
+ * pid) runs the new program, whose status its parent gets. */
+static void t_exec_thread(void)
+{
+	static unsigned long spins;
+	pid_t c = fork();
+	OK(c);
+	if (c == 0) {
+		pthread_t t;
+		pthread_create(&t, 0, spin_forever, &spins);
+		pthread_create(&t, 0, sleep_forever, 0);
+		pthread_create(&t, 0, exec_helper, 0);
+		spin_forever(&spins);
+	}
+	int st;
+	EQ(waitpid(c, &st, 0), c);
+	EQ(st, 42 << 8);
+	/* Again, the main thread asleep in pthread_join of the exec'ing one. */
+	c = fork();
+	OK(c);
+	if (c == 0) {
+		pthread_t t;
+		pthread_create(&t, 0, spin_forever, &spins);
+		pthread_create(&t, 0, exec_helper, 0);
+		pthread_join(t, 0);
+		_exit(1);
+	}
+	EQ(waitpid(c, &st, 0), c);
+	EQ(st, 42 << 8);
 }
 
 /* Runs argv through execve(path) in a child whose RLIMIT_STACK soft
@@ -601,6 +661,7 @@ int main(void)
 		T(exec_sigqueue),
 		T(exec_stack),	T(exec_stack_lazy), T(exec_aux), T(exec_pie),
 		T(exec_setuid), T(exec_setuid_load), T(exec_execfn),
+		T(exec_thread),
 	};
 	return suite_main(tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -84,21 +84,6 @@ static int mask_of(pid_t pid)
 	return first * 100 + CPU_COUNT(&s);
 }
 
-static void drop_to_user(void)
-{
-	if (setgid(1000) || setuid(1000))
-		_exit(90);
-}
-
-/* Waits for pid; returns its exit code, or 100 + signal. */
-static int reap(pid_t pid)
-{
-	int st;
-	if (waitpid(pid, &st, 0) != pid)
-		return 200;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 100 + WTERMSIG(st);
-}
-
 static uint64_t now_ms(void)
 {
 	struct timespec ts;
@@ -273,7 +258,7 @@ static void t_pin_child(void)
 	EQ(pin(c, last), 0);
 	EQ(mask_of(c), last * 100 + 1);
 	OK(write(go[1], "x", 1));
-	EQ(reap(c), 0);
+	EQ(suite_reap(c), 0);
 }
 
 struct race {
@@ -335,7 +320,7 @@ static void t_fifo_outruns(void)
 	r->step = 1;
 	EQ(setsched(c, SCHED_FIFO, 10), 0);
 	r->step = 2;
-	EQ(reap(c), 0);
+	EQ(suite_reap(c), 0);
 	EQ(r->saw, 1);
 	munmap(r, 4096);
 }
@@ -384,7 +369,7 @@ static void t_nice(void)
 	ERR(setpriority(PRIO_PGRP, 0, 15), EPERM); /* c is root's */
 	EQ(getpriority(PRIO_PROCESS, 0), 15);      /* we changed all the same */
 	OK(write(go[1], "x", 1)); /* c is root's: we may not kill it */
-	EQ(reap(c), 0);
+	EQ(suite_reap(c), 0);
 }
 
 /* An ordinary user (RLIMIT_RTPRIO and RLIMIT_NICE 0): no real-time
@@ -394,7 +379,7 @@ static void t_nice(void)
 static void t_unprivileged(void)
 {
 	struct exo_sched s = { .kind = EXO_SCHED_FIFO, .prio = 1 };
-	drop_to_user();
+	suite_drop_to_user();
 	ERR(setsched(0, SCHED_FIFO, 1), EPERM);
 	ERR(setsched(0, SCHED_RR, 99), EPERM);
 	ERR(setsched(0, SCHED_FIFO, 0), EINVAL);
@@ -434,7 +419,7 @@ static void t_unprivileged(void)
 static void t_unprivileged_rt(void)
 {
 	EQ(setsched(0, SCHED_FIFO, 10), 0);
-	drop_to_user();
+	suite_drop_to_user();
 	EQ(getsched(0), SCHED_FIFO);
 	EQ(setparam(0, 9), 0);
 	ERR(setparam(0, 10), EPERM);
@@ -455,7 +440,7 @@ static void t_other_process(void)
 	OK(pipe(rdy));
 	pid_t c = fork();
 	if (c == 0) {
-		drop_to_user();
+		suite_drop_to_user();
 		if (write(rdy[1], "r", 1) != 1)
 			_exit(2);
 		_exit(read(go[0], &b, 1) == 1 ? 0 : 1);
@@ -468,7 +453,7 @@ static void t_other_process(void)
 	EQ(setsched(c, SCHED_OTHER, 0), 0);
 	pid_t d = fork();
 	if (d == 0) {
-		drop_to_user();
+		suite_drop_to_user();
 		if (setpriority(PRIO_PROCESS, c, 4) != 0)
 			_exit(1);
 		if (setpriority(PRIO_PROCESS, c, 3) != -1 || errno != EACCES)
@@ -483,12 +468,12 @@ static void t_other_process(void)
 		_exit(0);
 	}
 	CHECK(d > 0);
-	EQ(reap(d), 0);
+	EQ(suite_reap(d), 0);
 	EQ(getpriority(PRIO_PROCESS, c), 4);
 	EQ(getsched(c), SCHED_BATCH);
 	EQ(mask_of(c), 1);
 	OK(write(go[1], "x", 1));
-	EQ(reap(c), 0);
+	EQ(suite_reap(c), 0);
 }
 
 /* What a child reports of its scheduling: class, priority, nice, mask. */
@@ -517,19 +502,19 @@ static void t_fork_inherit(void)
 	pid_t c = fork();
 	if (c == 0)
 		_exit(child_check(SCHED_FIFO, 12, -3, 1));
-	EQ(reap(c), 0);
+	EQ(suite_reap(c), 0);
 	EQ(setsched(0, SCHED_RR | SCHED_RESET_ON_FORK, 12), 0);
 	if ((c = fork()) == 0)
 		_exit(child_check(SCHED_OTHER, 0, 0, 1));
-	EQ(reap(c), 0);
+	EQ(suite_reap(c), 0);
 	EQ(setsched(0, SCHED_BATCH | SCHED_RESET_ON_FORK, 0), 0);
 	if ((c = fork()) == 0)
 		_exit(child_check(SCHED_BATCH, 0, 0, 1));
-	EQ(reap(c), 0);
+	EQ(suite_reap(c), 0);
 	EQ(setpriority(PRIO_PROCESS, 0, 6), 0);
 	if ((c = fork()) == 0)
 		_exit(child_check(SCHED_BATCH, 0, 6, 1));
-	EQ(reap(c), 0);
+	EQ(suite_reap(c), 0);
 	EQ(getsched(0), SCHED_BATCH | SCHED_RESET_ON_FORK);
 }
 
@@ -549,7 +534,7 @@ static void t_exec_keeps(void)
 		execv(SELF_PATH, argv);
 		_exit(99);
 	}
-	EQ(reap(c), 0);
+	EQ(suite_reap(c), 0);
 }
 
 struct thread_probe {

@@ -108,6 +108,24 @@ static inline int suite_run_forked(const struct suite_test *t, size_t n)
 	return nfail;
 }
 
+/* Waits for pid; returns its exit code, or 100 + the signal that ended
+ * it, or 200 if it could not be waited for. */
+static inline int suite_reap(pid_t pid)
+{
+	int st;
+	if (waitpid(pid, &st, 0) != pid)
+		return 200;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 100 + WTERMSIG(st);
+}
+
+/* Makes the calling process an ordinary user (uid and gid 1000), or
+ * ends it with status 90. */
+static inline void suite_drop_to_user(void)
+{
+	if (setgid(1000) || setuid(1000))
+		_exit(90);
+}
+
 #include <stdint.h>
 
 #include <exo/info.h>

@@ -38,7 +38,9 @@
 #define EROFS 30      /* read-only file system */
 #define EMLINK 31     /* too many links */
 #define ERANGE 34
+#define EDEADLK 35    /* a lock wait would deadlock (file server) */
 #define ENAMETOOLONG 36 /* path or component too long */
+#define ENOLCK 37     /* no lock available: a bound or memory (file server) */
 #define ENOSYS 38     /* no such call */
 #define ENOTEMPTY 39  /* directory not empty */
 #define ELOOP 40      /* too many symbolic links */

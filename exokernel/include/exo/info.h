@@ -23,7 +23,9 @@ struct exo_info {
 	uint64_t total_frames;   /* usable physical frames */
 	volatile uint64_t free_frames; /* refreshed every tick */
 	uint32_t ncpus;          /* CPUs running envs */
-	uint32_t reserved;
+	/* Frames user allocations never take: one fails once free_frames
+	 * is at most this (the kernel keeps them for its own tables). */
+	uint32_t reserve_frames;
 };
 
 #endif

@@ -206,6 +206,7 @@ struct lp_itimerspec {
 #define LP_MAP_ANONYMOUS 0x20
 #define LP_MAP_32BIT 0x40
 #define LP_MAP_GROWSDOWN 0x100
+#define LP_MAP_LOCKED 0x2000
 #define LP_MAP_HUGETLB 0x40000
 #define LP_MAP_FIXED_NOREPLACE 0x100000
 /* mprotect's extra bits */
@@ -229,7 +230,15 @@ struct lp_itimerspec {
 #define LP_MADV_DONTFORK 10
 #define LP_MADV_WIPEONFORK 18
 #define LP_MADV_KEEPONFORK 19
+#define LP_MADV_COLD 20
+#define LP_MADV_PAGEOUT 21
 #define LP_MADV_POPULATE_WRITE 23
+#define LP_MADV_DONTNEED_LOCKED 24
+/* mlock2 and mlockall flags */
+#define LP_MLOCK_ONFAULT 0x01
+#define LP_MCL_CURRENT 1
+#define LP_MCL_FUTURE 2
+#define LP_MCL_ONFAULT 4
 
 /* clock ids */
 #define LP_CLOCK_REALTIME 0
@@ -275,6 +284,7 @@ struct lp_utsname {
 #define LP_RLIMIT_NPROC 6
 #define LP_RLIMIT_AS 9
 #define LP_RLIMIT_NOFILE 7
+#define LP_RLIMIT_MEMLOCK 8
 #define LP_RLIMIT_SIGPENDING 11
 #define LP_RLIMIT_NICE 13
 #define LP_RLIMIT_RTPRIO 14

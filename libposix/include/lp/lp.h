@@ -105,6 +105,12 @@ long lp_poll(const long *arg); /* fd/poll.c: the fd probe only */
 long lp_dup2(const long *arg);
 long lp_dup3(const long *arg);
 long lp_fcntl(const long *arg);
+/* fd/flock.c */
+long lp_flock(const long *arg);
+/* fcntl's lock commands on server handle h (or LP_FD_KCONSOLE), arg the
+ * user's struct flock. Returns 0, or -EFAULT, -EBADF, -EINVAL,
+ * -EOVERFLOW, -EAGAIN, -EDEADLK, -ENOLCK, -LP_ERESTARTSYS (F_SETLKW). */
+long lp_fcntl_lock(long h, long cmd, long arg);
 /* ipc/pipe.c */
 long lp_pipe(const long *arg);
 long lp_pipe2(const long *arg);
@@ -233,6 +239,12 @@ long lp_madvise(const long *arg);
 long lp_mincore(const long *arg);
 long lp_msync(const long *arg);
 long lp_brk(const long *arg);
+/* mem/mlock.c */
+long lp_mlock(const long *arg);
+long lp_mlock2(const long *arg);
+long lp_munlock(const long *arg);
+long lp_mlockall(const long *arg);
+long lp_munlockall(const long *arg);
 /* thread/tls.c */
 long lp_arch_prctl(const long *arg);
 /* thread/futex.c, thread/robust.c */

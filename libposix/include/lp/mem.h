@@ -68,6 +68,13 @@
 #define LP_R_SHARED 0x10 /* MAP_SHARED: madvise(DONTNEED) keeps contents */
 #define LP_R_PARKED 0x20 /* PROT_NONE whose frames are at the park address;
 			  * a PROT_NONE region without it has no frames */
+/* Locked (mem/mlock.c), a bit any kind of region can carry: its pages
+ * stay resident and no call drops them (madvise refuses). LP_R_ONFAULT
+ * comes only with LP_R_LOCKED: pages are locked as they are touched
+ * instead of all made resident at once. */
+#define LP_R_LOCKED 0x100
+#define LP_R_ONFAULT 0x200
+#define LP_R_LOCKS (LP_R_LOCKED | LP_R_ONFAULT)
 
 /* One mapping: [start, end), page-aligned, and its flags. Regions never
  * overlap; neighbours with equal flags are merged. */
@@ -156,6 +163,8 @@ uint64_t lp_brk_start(void);
  * LP_STACK_MAX: a larger one is ignored) as the main stack, backed on
  * demand; below lo is the guard. */
 void lp_stack_reserve(uint64_t lo, uint64_t hi);
+/* The reserve: [*lo, *hi), both 0 without one. */
+void lp_stack_bounds(uint64_t *lo, uint64_t *hi);
 /* Backs the absent pages of [va, va+len) if the range lies in the
  * reserve (and up to LP_STACK_STEP - 1 pages below it). Returns 1 if it
  * does (its pages are mapped now), 0 if it is not the stack's, -ENOMEM. */
@@ -180,6 +189,60 @@ static inline void lp_stack_ensure(uint64_t sp)
 	if (__builtin_expect(sp - LP_STACK_SLACK < lp_stack_low, 0))
 		lp_stack_ensure_slow(sp);
 }
+
+/* ---- mem/mlock_rule.c: Linux's locking rules, pure (host-tested) ---- */
+/* Bytes of the regions r[0..n) (sorted, as the region map) that carry
+ * LP_R_LOCKED, counted inside [start, end) only. */
+uint64_t lp_mlock_bytes(const struct lp_region *r, size_t n, uint64_t start,
+			uint64_t end);
+/* Linux's can_do_mlock: 1 if a process may lock anything (privileged,
+ * or RLIMIT_MEMLOCK soft limit `limit` above 0), else 0. */
+int lp_mlock_can(int priv, uint64_t limit);
+/* 1 if `locked` bytes already locked and `more` bytes to lock stay within
+ * limit (counted in whole pages, as Linux does), or the process is
+ * privileged; else 0. */
+int lp_mlock_within(int priv, uint64_t limit, uint64_t locked, uint64_t more);
+/* The region bits mlock2's flags ask for, or -EINVAL (a bit other than
+ * MLOCK_ONFAULT). */
+long lp_mlock2_bits(long flags);
+/* What mlockall(flags) does: with `current` set, every region's lock
+ * bits become `now` (munlockall: 0); new mappings get `future`. */
+struct lp_mlockall {
+	int current;
+	uint64_t now, future;
+};
+/* Decodes mlockall's flags into *out. Returns 0, or -EINVAL (no flag,
+ * an unknown bit, MCL_ONFAULT alone). flags 0 is munlockall's. */
+long lp_mlockall_decode(long flags, int munlockall, struct lp_mlockall *out);
+/* 1 if madvise refuses advice on a locked region (-EINVAL: the advice
+ * would drop or give up its pages), else 0. */
+int lp_mlock_advice_refused(long advice);
+
+/* ---- mem/mlock.c: mlock, mlock2, munlock, mlockall, munlockall ---- */
+/* The lock bits mlockall(MCL_FUTURE) gives new mmap and brk mappings. */
+uint64_t lp_mlock_future(void);
+/* Replaces those bits with bits (0: none) and returns the old ones: for
+ * memory libposix maps for itself (execve's scratch), which Linux never
+ * maps in the process and so never locks. */
+uint64_t lp_mlock_future_set(uint64_t bits);
+/* Linux's mlock_future_ok: 0 if a mapping with region flags `flags`
+ * may grow by len bytes (not locked, within RLIMIT_MEMLOCK, or
+ * privileged), else -EAGAIN. */
+long lp_mlock_grow_ok(uint64_t flags, uint64_t len);
+/* The lock bits of a new mmap of len bytes with mmap flags mflags
+ * (MAP_LOCKED, or MCL_FUTURE), added to *rflags. Returns 0, -EPERM
+ * (MAP_LOCKED where no lock is allowed) or -EAGAIN (over the limit). */
+long lp_mlock_mmap(long mflags, uint64_t len, uint64_t *rflags);
+/* Makes the pages of [start, end), part of one region with flags,
+ * resident as a locked region must be: absent pages faulted in
+ * (lp_mem_fault), and for private writable memory copy-on-write pages
+ * copied, so that no access faults later. A region of any kind made
+ * with LP_R_LOCKED (and not LP_R_ONFAULT) must go through this. Returns
+ * 0, -ENOMEM (PROT_NONE, or a page nothing can back: Linux's EFAULT)
+ * or -EAGAIN (no frames for the copies). */
+long lp_mlock_populate(uint64_t start, uint64_t end, uint64_t flags);
+/* A forked child has no locks and no MCL_FUTURE (Linux's dup_mmap). */
+void lp_mlock_after_fork(void);
 
 /* ---- mem/uaccess.c ---- */
 /* Pages already found accessible, valid until the address space changes

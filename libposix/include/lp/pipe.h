@@ -44,6 +44,13 @@ void lp_pipe_forget(long h);
  * -ERESTARTSYS (a handler is to run), LP_PIPE_MOVED. nowait: never
  * sleep. */
 long lp_pipe_read(long h, char *buf, size_t n, int nowait);
+/* A close of h while another thread reads or writes it: returns 1 and
+ * leaves the close to the last such call's end (the caller must not
+ * close h), or 0 when nothing uses h (the caller closes it). */
+int lp_pipe_close_later(long h);
+/* Closes every handle whose close waited for its users and has none
+ * left (a forked child's, whose users stayed in the parent; execve). */
+void lp_pipe_close_doomed(void);
 /* write on the write end h: bytes written (all of them unless a signal,
  * O_NONBLOCK, the last reader's going or a move cut it short), or -EPIPE
  * (no reader), -EAGAIN, -EFAULT, -ERESTARTSYS, LP_PIPE_MOVED (nothing

@@ -161,6 +161,9 @@ void lp_sig_setmask(lp_sigset m);
  * when a real-time siginfo other than SI_USER finds the queue full (a
  * full queue still marks SI_USER signals pending, without their info). */
 long lp_sig_generate(const struct lp_siginfo *si);
+/* In a forked child: the signal state's lock is free (the forking thread
+ * held it at no fork). */
+void lp_sig_lock_after_fork(void);
 /* Generates si->signo for thread t alone (signals sent to a thread):
  * discarded if ignored and not blocked by t, coalesced if t has it
  * pending already; the stop signals, SIGCONT and SIGKILL act on the whole

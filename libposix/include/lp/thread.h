@@ -17,11 +17,18 @@
 
 
 /* A signal pending for one thread: its si_code, si_errno and the first
- * 16 bytes of the siginfo union (sender and value). One per signal
- * number: a second instance coalesces, real-time ones too. */
+ * 16 bytes of the siginfo union (sender and value). A standard signal
+ * has one (a second instance coalesces); real-time ones queue, each
+ * instance in the thread's queue with its number (up to LP_TSIGQ_MAX:
+ * then EAGAIN, as Linux's queue limit). */
 struct lp_tsig {
 	int32_t code, err;
 	uint8_t u[16];
+};
+#define LP_TSIGQ_MAX 32
+struct lp_tsigq {
+	int32_t signo;
+	struct lp_tsig e;
 };
 
 struct lp_thread {
@@ -55,7 +62,9 @@ struct lp_thread {
 	 * company): set by the sender with the info first, cleared by the
 	 * thread as it takes one (signal/state.c). */
 	lp_sigset tpending;
-	struct lp_tsig tinfo[LP_NSIG + 1];
+	struct lp_tsig tinfo[LP_NSIG + 1]; /* standard signals' */
+	uint32_t tq_n;                     /* real-time ones, in order */
+	struct lp_tsigq tq[LP_TSIGQ_MAX];
 };
 #define LP_THREAD_DEPTH 8 /* entry.S's offsets */
 #define LP_THREAD_SIGRETURN_TOP 16
@@ -121,5 +130,11 @@ int lp_thread_company(void);
  * sleeps in ends and it takes the signal; signo 0 only looks the thread
  * up. Returns 0, -ESRCH (no such thread: never was, or ended). */
 long lp_thread_signal(int32_t tid, const struct lp_siginfo *si);
+/* A signal sig just made pending for the process: if the calling thread
+ * blocks it (or has left the process's work, the parked main thread),
+ * notifies one other thread that does not (LP_NOTIFY_SIGNAL), which takes
+ * it at once or at its running call's end, as Linux's complete_signal
+ * picks a thread. Safe in an upcall: walks the list without its lock. */
+void lp_thread_route(int sig);
 
 #endif

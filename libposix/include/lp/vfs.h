@@ -44,6 +44,12 @@ long lp_fs_call_aux(struct fs_req *r, uint64_t *aux);
 long lp_fs_call_intr(struct fs_req *r);
 /* The same, also giving the reply's aux. */
 long lp_fs_call_intr_aux(struct fs_req *r, uint64_t *aux);
+/* lp_fs_call_intr_aux for a read that may wait for terminal input:
+ * with several threads it is never parked in the server (which would
+ * keep the other threads' calls waiting for the channel and the big
+ * lock) but waits in the client, the big lock given up, until the
+ * terminal may answer (FS_RW_TTY_POLL). Returns as lp_fs_call_intr_aux. */
+long lp_fs_call_tty(struct fs_req *r, uint64_t *aux);
 /* Test hook: requests sent to the file server so far. */
 unsigned long __lp_test_fs_calls(void);
 /* Sends r without waiting for its reply, for a request whose result is
@@ -61,6 +67,12 @@ long lp_fs_flush(void);
 /* The file server's status page (services/proto/fs.h), or 0 when the
  * spawner mapped none or the server is known to have ended. */
 const struct fs_status *lp_fs_status(void);
+/* Sleeps until the status page's word *seq (tty_seq, lock_seq) leaves
+ * seen (or a second passes: the next request finds a server that has
+ * ended), with the big lock given up; a notification ends the sleep (the
+ * thread's guard word, as futex(2)'s). Returns 0, or -LP_ERESTARTSYS
+ * when a handler is to run. */
+long lp_fs_status_sleep(const uint32_t *seq, uint32_t seen);
 /* Copies the user's NUL-terminated path into the bulk area at off
  * (LP_BULK_PATH or LP_BULK_PATH2) and points *b at it (len without the
  * NUL). Returns 0, or -EFAULT (unreadable), -ENAMETOOLONG (PATH_MAX or
