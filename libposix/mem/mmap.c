@@ -1,9 +1,9 @@
 /* mmap, munmap and mprotect over the region map (lp/mem.h), with Linux's
- * rules and errors. Anonymous memory only: files come with the file
- * server; until then a mapping of a descriptor is refused as Linux refuses
- * a descriptor it cannot map (see lp_mmap). */
+ * rules and errors. Files are mapped from the pages the file server lends
+ * (mem/mapfile.c). */
 #include "lp/lp.h"
 #include "lp/mem.h"
+#include "lp/vfs.h"
 
 /* MAP_32BIT places mappings in Linux's window [1 GiB, 2 GiB). */
 #define LP_32BIT_LO 0x40000000UL
@@ -113,12 +113,38 @@ static long lp_mmap_fixed_ok(uint64_t addr, uint64_t len)
 	return addr < LP_MMAP_MIN ? -EPERM : 0;
 }
 
-/* mmap(addr, len, prot, flags, fd, offset): a new anonymous mapping.
+/* The file part of lp_mmap: the pages are asked for before a fixed
+ * mapping replaces anything, so a refusal leaves the old one. Returns 0
+ * or -errno (lp_mmap_file_lend's). */
+static long lp_mmap_of_file(uint64_t addr, uint64_t len, uint64_t rflags,
+			    int fixed, long fd, long off)
+{
+	unsigned long n = 0;
+	int shared = (rflags & LP_R_SHARED) != 0;
+	long slot = lp_mmap_file_lend(len, rflags & LP_PROT_RWX, shared, fd,
+				      off, &n);
+	if (slot < 0)
+		return slot;
+	if (fixed)
+		lp_mem_unmap(addr, addr + len);
+	if (slot == LP_MMAP_ANON)
+		return lp_mem_map_new(addr, addr + len, rflags);
+	long r = lp_mmap_file_map(slot, addr, len, n, rflags & LP_PROT_RWX,
+				  shared);
+	if (r == 0)
+		lp_region_insert(addr, addr + len, rflags | LP_R_FILE);
+	return r;
+}
+
+/* mmap(addr, len, prot, flags, fd, offset): a new anonymous mapping, or
+ * one of a file (mem/mapfile.c; /dev/zero maps as anonymous memory).
  * Returns its address, or -EINVAL (offset not page-aligned, len 0,
  * unaligned fixed addr, no or two mapping types, MAP_SHARED with
  * MAP_GROWSDOWN), -EBADF (not MAP_ANONYMOUS and fd not open), -ENODEV
- * (not MAP_ANONYMOUS on an open fd: the console cannot be mapped, and no
- * other descriptor exists yet), -ENOMEM (no room, too many mappings, out
+ * (a descriptor that is no regular file: the console, a pipe, a
+ * directory, a device but /dev/zero), -EACCES (fd not readable; shared
+ * and writable on one not opened O_RDWR), -EOVERFLOW, -ENOMEM (no room,
+ * too many mappings, out
  * of frames, no huge pages reserved for MAP_HUGETLB), -EEXIST
  * (MAP_FIXED_NOREPLACE over a mapping), -EPERM (fixed below 64 KiB;
  * MAP_LOCKED where nothing may be locked), -EAGAIN (MAP_LOCKED or
@@ -130,10 +156,11 @@ long lp_mmap(const long *arg)
 	uint64_t prot = (uint64_t)arg[2] & LP_PROT_RWX;
 	long flags = arg[3], type = flags & LP_MAP_TYPE, r;
 	int fixed = (flags & (LP_MAP_FIXED | LP_MAP_FIXED_NOREPLACE)) != 0;
+	int file = !(flags & LP_MAP_ANONYMOUS);
 	if (arg[5] & (long)(LP_PAGE - 1))
 		return -EINVAL;
-	if (!(flags & LP_MAP_ANONYMOUS))
-		return arg[4] == 1 || arg[4] == 2 ? -ENODEV : -EBADF;
+	if (file && (r = lp_fd_get(arg[4])) < 0)
+		return r == LP_FD_KCONSOLE ? -ENODEV : -EBADF;
 	if (flags & LP_MAP_HUGETLB)
 		return -ENOMEM;
 	if (len == 0)
@@ -161,9 +188,12 @@ long lp_mmap(const long *arg)
 	if (fixed && !lp_mem_within_limits(len - lp_mem_overlap(addr, addr + len),
 					   rflags))
 		return -ENOMEM;
-	if (fixed)
+	if (file)
+		r = lp_mmap_of_file(addr, len, rflags, fixed, arg[4], arg[5]);
+	else if (fixed)
 		lp_mem_unmap(addr, addr + len);
-	r = lp_mem_map_new(addr, addr + len, rflags);
+	if (!file)
+		r = lp_mem_map_new(addr, addr + len, rflags);
 	if (r == 0 && (rflags & LP_R_LOCKS) == LP_R_LOCKED)
 		lp_mlock_populate(addr, addr + len, rflags); /* errors ignored */
 	return r < 0 ? r : (long)addr;

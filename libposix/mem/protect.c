@@ -44,13 +44,18 @@ long lp_mem_adopt(uint64_t start, uint64_t end)
 static long lp_protect_piece(struct lp_region *r, uint64_t prot)
 {
 	uint64_t len = r->end - r->start, old = r->flags & LP_PROT_RWX;
-	uint64_t kind = r->flags & (LP_R_SHARED | LP_R_LOCKS);
+	uint64_t kind = r->flags & (LP_R_SHARED | LP_R_LOCKS | LP_R_FILE);
 	long e = 0;
 	if (old && prot) {
 		lp_mem_generation++;
-		if (lp_exo_protect(EXO_SELF, r->start, len / LP_PAGE,
-				   LP_PROT_KERNEL(prot)) < 0)
-			e = -ENOMEM;
+		e = lp_exo_protect(EXO_SELF, r->start, len / LP_PAGE,
+				   LP_PROT_KERNEL(prot));
+		/* Beyond what a file's pages were lent with: Linux's EACCES
+		 * for a shared writable mapping of a read-only file. */
+		if (e < 0)
+			e = e == -EPERM && (kind & LP_R_FILE) ? -EACCES : -ENOMEM;
+		else
+			e = 0;
 	} else if (old) {
 		e = lp_back_park(r->start, len);
 		kind |= LP_R_PARKED;

@@ -316,6 +316,8 @@ static void lp_fault_info(const struct exo_upcall_frame *f,
 	case 14:
 		code = (f->error & EXO_PF_PRESENT) ? LP_SEGV_ACCERR : LP_SEGV_MAPERR;
 		addr = f->addr;
+		if (!(f->error & EXO_PF_PRESENT) && lp_mem_is_file(addr))
+			sig = LP_SIGBUS, code = LP_BUS_ADRERR; /* past the end */
 		break;
 	case 0:
 		sig = LP_SIGFPE, code = LP_FPE_INTDIV, addr = rip;

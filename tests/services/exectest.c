@@ -497,7 +497,7 @@ static void t_exec_aux(void)
 /* Reads the whole of path into a fresh buffer (*len bytes). */
 static char *slurp(const char *path, long *len)
 {
-	static char buf[1 << 20];
+	static char buf[4 << 20]; /* the helpers pass 1 MiB with -g */
 	int fd = open(path, O_RDONLY);
 	*len = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
 	if (fd >= 0)

@@ -13,8 +13,10 @@
 #include "suite.h"
 
 #include <fcntl.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <exo/syscall.h>
@@ -344,12 +346,158 @@ static void t_megabyte_one_request(void)
 	OK(unlink("/tmp/mm_big"));
 }
 
+/* ---- mmap(2) of files, on the lent pages ---- */
+
+/* MAP_SHARED: a store is what read() returns at once and what another
+ * process's own mapping sees; the mapping is inherited by fork, shared;
+ * msync is fine. */
+static void t_mmap_shared(void)
+{
+	int fd = make_file("/tmp/mm_msh", 2);
+	CHECK(fd >= 0);
+	char *p = mmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(p != MAP_FAILED);
+	EQ(p[PAGE], 'b');
+	p[PAGE + 1] = 'S';
+	char c = 0;
+	EQ(pread(fd, &c, 1, PAGE + 1), 1);
+	EQ(c, 'S');
+	pid_t pid = fork();
+	if (pid == 0) {
+		int f = open("/tmp/mm_msh", O_RDWR);
+		char *q = mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, f,
+			       PAGE);
+		if (q == MAP_FAILED || q[1] != 'S')
+			_exit(2);
+		q[2] = 'C';   /* through its own mapping */
+		p[PAGE + 3] = 'F'; /* through the inherited one */
+		_exit(0);
+	}
+	EQ(reap(pid), 0);
+	EQ(p[PAGE + 2], 'C');
+	EQ(p[PAGE + 3], 'F');
+	OK(msync(p, 2 * PAGE, MS_SYNC));
+	OK(munmap(p, 2 * PAGE));
+	OK(unlink("/tmp/mm_msh"));
+}
+
+/* MAP_PRIVATE: stores stay in the process (copy-on-write of the file's
+ * pages), the file and other mappings never see them; a read-only
+ * description maps private writable, but not shared writable (EACCES,
+ * also by mprotect); a write-only one not at all. */
+static void t_mmap_private(void)
+{
+	int w = make_file("/tmp/mm_mpr", 2);
+	CHECK(w >= 0);
+	int fd = open("/tmp/mm_mpr", O_RDONLY);
+	CHECK(fd >= 0);
+	char *p = mmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	CHECK(p != MAP_FAILED);
+	char *s = mmap(0, 2 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(s != MAP_FAILED);
+	p[0] = 'P';
+	EQ(s[0], 'a');
+	char c = 0;
+	EQ(pread(fd, &c, 1, 0), 1);
+	EQ(c, 'a');
+	EQ(pwrite(w, "W", 1, PAGE), 1);
+	EQ(s[PAGE], 'W');
+	ERR(mprotect(s, PAGE, PROT_READ | PROT_WRITE), EACCES);
+	ERR(mmap(0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), EACCES);
+	int wo = open("/tmp/mm_mpr", O_WRONLY);
+	ERR(mmap(0, PAGE, PROT_READ, MAP_PRIVATE, wo, 0), EACCES);
+	pid_t pid = fork();
+	if (pid == 0) { /* the private copy goes copy-on-write */
+		p[1] = 'K';
+		_exit(p[0] == 'P' ? 0 : 2);
+	}
+	EQ(reap(pid), 0);
+	EQ(p[1], 'a');
+	OK(munmap(p, 2 * PAGE));
+	OK(munmap(s, 2 * PAGE));
+	OK(unlink("/tmp/mm_mpr"));
+}
+
+/* Linux's argument errors, and the descriptors that do not map. */
+static void t_mmap_errors(void)
+{
+	int fd = make_file("/tmp/mm_merr", 1);
+	CHECK(fd >= 0);
+	ERR(mmap(0, PAGE, PROT_READ, MAP_SHARED, fd, 100), EINVAL);
+	ERR(mmap(0, 0, PROT_READ, MAP_SHARED, fd, 0), EINVAL);
+	ERR(mmap(0, PAGE, PROT_READ, 0, fd, 0), EINVAL);
+	ERR(mmap((void *)0x10000123, PAGE, PROT_READ, MAP_SHARED | MAP_FIXED,
+		 fd, 0), EINVAL);
+	ERR(mmap(0, PAGE, PROT_READ, MAP_SHARED, 99, 0), EBADF);
+	int pp[2];
+	OK(pipe(pp));
+	ERR(mmap(0, PAGE, PROT_READ, MAP_SHARED, pp[0], 0), ENODEV);
+	int d = open("/tmp", O_RDONLY | O_DIRECTORY);
+	ERR(mmap(0, PAGE, PROT_READ, MAP_SHARED, d, 0), ENODEV);
+	int z = open("/dev/zero", O_RDWR);
+	char *a = mmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, z, 0);
+	CHECK(a != MAP_FAILED);
+	EQ(a[PAGE + 5], 0);
+	a[5] = 1;
+	EQ(a[5], 1);
+	OK(munmap(a, 2 * PAGE));
+	OK(unlink("/tmp/mm_merr"));
+}
+
+static sigjmp_buf bus_jmp;
+static volatile int bus_code;
+static void *volatile bus_addr;
+
+static void on_bus(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	bus_code = si->si_code;
+	bus_addr = si->si_addr;
+	siglongjmp(bus_jmp, 1);
+}
+
+/* Touches p; returns the SIGBUS si_code it caused, or 0. */
+static int touch_bus(volatile char *p)
+{
+	bus_code = 0;
+	if (sigsetjmp(bus_jmp, 1) == 0)
+		(void)*p;
+	return bus_code;
+}
+
+/* A page past the end of the file is SIGBUS (BUS_ADRERR, si_addr the
+ * address), also once ftruncate has shrunk a mapped file; the mapping
+ * outlives the close and the unlink. */
+static void t_mmap_sigbus(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_bus, .sa_flags = SA_SIGINFO };
+	OK(sigaction(SIGBUS, &sa, 0));
+	int fd = make_file("/tmp/mm_bus", 2);
+	CHECK(fd >= 0);
+	char *p = mmap(0, 4 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(p != MAP_FAILED);
+	EQ(touch_bus(p + PAGE), 0);
+	EQ(touch_bus(p + 3 * PAGE + 8), BUS_ADRERR);
+	CHECK(bus_addr == p + 3 * PAGE + 8);
+	OK(ftruncate(fd, 100));
+	EQ(touch_bus(p + PAGE), BUS_ADRERR);
+	EQ(touch_bus(p + 99), 0);
+	EQ(p[100], 0);
+	OK(close(fd));
+	OK(unlink("/tmp/mm_bus"));
+	EQ(p[0], 'a');
+	OK(munmap(p, 4 * PAGE));
+}
+
 static const struct suite_test tests[] = {
 	T(readonly_binding),      T(binding_errors),
 	T(shared_two_processes),  T(truncate_takes_back),
 	T(window_past_end),
 	T(outlives_close_unlink), T(killed_mid_write),
 	T(megabyte_one_request),
+	T(mmap_shared),           T(mmap_private),
+	T(mmap_errors),           T(mmap_sigbus),
 };
 
 int main(void)

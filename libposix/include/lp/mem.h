@@ -75,6 +75,9 @@
 #define LP_R_LOCKED 0x100
 #define LP_R_ONFAULT 0x200
 #define LP_R_LOCKS (LP_R_LOCKED | LP_R_ONFAULT)
+/* A mapping of a file (mem/mapfile.c): a page missing from it lies past
+ * the end of the file, and touching it is SIGBUS. */
+#define LP_R_FILE 0x400
 
 /* One mapping: [start, end), page-aligned, and its flags. Regions never
  * overlap; neighbours with equal flags are merged. */
@@ -291,5 +294,24 @@ long lp_file_lend(long fd, long first, unsigned long pages, unsigned want,
 /* The same, for tests. */
 long __lp_test_file_lend(long fd, long first, unsigned long pages,
 			 unsigned want, unsigned long *n);
+
+/* ---- mem/mapfile.c: mmap of a regular file ---- */
+/* lp_mmap_file's answer for /dev/zero: map anonymous memory instead. */
+#define LP_MMAP_ANON 1
+/* Asks for the pages of fd's file a mapping of len bytes from byte off
+ * (page-aligned) with prot, shared or private, needs. Returns the slice's
+ * slot (with *n the pages that exist), LP_MMAP_ANON, or -EBADF, -EACCES
+ * (a description not readable; a shared writable mapping of one not
+ * opened O_RDWR), -ENODEV (not a regular file), -EOVERFLOW (past the
+ * largest file), -ENOMEM. Nothing is mapped yet. */
+long lp_mmap_file_lend(uint64_t len, uint64_t prot, int shared, long fd,
+		       long off, unsigned long *n);
+/* Maps the lent pages at va (free, in the region map's care) and deletes
+ * the slot. Returns 0 or -ENOMEM (nothing left mapped). */
+long lp_mmap_file_map(long slot, uint64_t va, uint64_t len, unsigned long n,
+		      uint64_t prot, int shared);
+/* 1 if va lies in a mapping of a file (a missing page there is past the
+ * file's end: SIGBUS). */
+int lp_mem_is_file(uint64_t va);
 
 #endif

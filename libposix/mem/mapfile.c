@@ -1,0 +1,79 @@
+/* mmap of a regular file, on the pages the file server lends
+ * (mem/lend.c, docs/mmap.md). A shared mapping maps the lent frames
+ * themselves, so a store is in the file at once for read() and every
+ * other mapping; a private one maps them read-only, and a writable
+ * private one gets its own copy of each page at once (an eager copy,
+ * whose ceiling is ours): its stores never reach the file. The slice is
+ * deleted once mapped, as anonymous memory's object is: the page tables
+ * alone hold the frames, and a truncate takes them back. Pages past the
+ * end of the file are left unmapped: touching one is SIGBUS
+ * (signal/deliver.c asks lp_mem_is_file). */
+#include "fs.h"
+#include "lp/lp.h"
+#include "lp/mem.h"
+#include "lp/vfs.h"
+
+/* Whether fd is /dev/zero (character device 1:5), which maps as
+ * anonymous memory. */
+static int lp_is_dev_zero(long fd)
+{
+	struct fs_stat st;
+	const long a[2] = { fd, (long)&st };
+	return lp_fstat(a) == 0 && FS_S_ISTYPE(st.st_mode, FS_S_IFCHR) &&
+	       st.st_rdev == FS_MKDEV(1, 5);
+}
+
+/* The FS_MAP_* rights a mapping with prot and type needs. */
+static unsigned lp_map_want(uint64_t prot, int shared)
+{
+	return FS_MAP_READ |
+	       ((shared && (prot & LP_PROT_WRITE)) ? FS_MAP_WRITE : 0) |
+	       ((prot & LP_PROT_EXEC) ? FS_MAP_EXEC : 0);
+}
+
+/* Maps the n lent pages of slot at va. Returns 0 or -ENOMEM. */
+static long lp_map_lent(long slot, uint64_t va, unsigned long n,
+			uint64_t prot, int shared)
+{
+	if (n == 0 || prot == LP_PROT_NONE)
+		return 0;
+	uint64_t ro = prot & ~(uint64_t)LP_PROT_WRITE;
+	if (lp_exo_map(EXO_SELF, va, slot, 0, n, shared ? prot : ro) < 0)
+		return -ENOMEM;
+	if (shared || !(prot & LP_PROT_WRITE))
+		return 0;
+	if (lp_exo_map_copy(EXO_SELF, va, EXO_SELF, va, n,
+			    ro | EXO_COPY_EAGER) < 0 ||
+	    lp_exo_protect(EXO_SELF, va, n, prot) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+long lp_mmap_file_lend(uint64_t len, uint64_t prot, int shared, long fd,
+		       long off, unsigned long *n)
+{
+	long slot = lp_file_lend(fd, off / (long)LP_PAGE, len / LP_PAGE,
+				 lp_map_want(prot, shared), n);
+	if (slot == -ENODEV && lp_is_dev_zero(fd))
+		return LP_MMAP_ANON;
+	if (slot == -EINVAL)
+		return -EOVERFLOW; /* past what a file can hold */
+	return slot;
+}
+
+long lp_mmap_file_map(long slot, uint64_t va, uint64_t len, unsigned long n,
+		      uint64_t prot, int shared)
+{
+	long e = lp_map_lent(slot, va, n < len / LP_PAGE ? n : len / LP_PAGE,
+			     prot, shared);
+	lp_exo_cap_delete(slot);
+	if (e < 0)
+		lp_exo_unmap(EXO_SELF, va, len / LP_PAGE);
+	return e;
+}
+
+int lp_mem_is_file(uint64_t va)
+{
+	const struct lp_region *g = lp_region_find(va);
+	return g && (g->flags & LP_R_FILE) && (g->flags & LP_PROT_RWX);
+}
