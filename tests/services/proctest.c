@@ -510,16 +510,17 @@ static long cpu_ms(clockid_t cid)
  * pid that never was are EINVAL; pid 0 is ourselves. */
 static void t_cpuclock(void)
 {
-	int p[2];
+	int p[2], back[2]; /* child -> parent, parent -> child */
 	char c;
 	clockid_t cid, self;
 	OK(pipe(p));
+	OK(pipe(back));
 	pid_t k = fork();
 	if (k == 0) {
 		while (cpu_ms(CLOCK_PROCESS_CPUTIME_ID) < 100)
 			;
 		write(p[1], "b", 1);
-		read(p[0], &c, 1); /* until the parent has looked */
+		read(back[0], &c, 1); /* until the parent has looked */
 		_exit(0);
 	}
 	OK(k);
@@ -528,7 +529,7 @@ static void t_cpuclock(void)
 	long ms = cpu_ms(cid);
 	EQ(ms >= 100, 1);
 	EQ(clock_getres(cid, &(struct timespec){ 0 }), 0);
-	EQ(write(p[1], "g", 1), 1);
+	EQ(write(back[1], "g", 1), 1);
 	siginfo_t si;
 	EQ(waitid(P_PID, (id_t)k, &si, WEXITED | WNOWAIT), 0); /* a zombie */
 	EQ(cpu_ms(cid) >= ms, 1);
@@ -538,6 +539,8 @@ static void t_cpuclock(void)
 	EQ(clock_getcpuclockid(999999, &cid), EINVAL);
 	EQ(clock_getcpuclockid(0, &self), 0);
 	EQ(cpu_ms(self) >= 0, 1);
+	for (int i = 0; i < 2; i++)
+		close(p[i]), close(back[i]);
 }
 
 /* A child's end sends SIGCHLD with its pid and status; SIGCHLD ignored
