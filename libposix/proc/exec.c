@@ -43,7 +43,8 @@
 #define LP_MAP_PRIVATE_ANON 0x22
 #define LP_PATH_MAX 4096
 
-/* The program file, read into fresh memory, and the fd it was read from
+/* The program file, mapped from the file server's frames (or read into
+ * fresh memory), and the fd it came from
  * (kept open until the exec is begun: the manager asks the file server
  * about its handle for the set-ID bits). */
 struct lp_exec_file {
@@ -74,15 +75,30 @@ struct lp_exec_args {
 	char line[LP_EXEC_DEPTH][LP_HASHBANG_MAX + 1]; /* the #! lines */
 };
 
-static void *lp_exec_map(uint64_t len, long prot)
+/* The new image's scratch: len bytes of fresh memory with prot, or of
+ * fd's pages read-only (fd >= 0: the program file, mapped from the file
+ * server's frames). Returns the address or -errno. */
+static void *lp_exec_map_fd(uint64_t len, long prot, long fd)
 {
-	const long a[6] = { 0, (long)len, prot, LP_MAP_PRIVATE_ANON, -1, 0 };
+	const long a[6] = { 0, (long)len, prot,
+			    fd < 0 ? LP_MAP_PRIVATE_ANON : LP_MAP_PRIVATE, fd, 0 };
 	/* The new image's scratch, not the program's memory: never locked
 	 * by MCL_FUTURE nor counted against RLIMIT_MEMLOCK. */
 	uint64_t locks = lp_mlock_future_set(0);
 	long va = lp_mmap(a);
 	lp_mlock_future_set(locks);
 	return (void *)va;
+}
+
+static void *lp_exec_map(uint64_t len, long prot)
+{
+	return lp_exec_map_fd(len, prot, -1);
+}
+
+/* Whether an mmap result is an error. */
+static int lp_exec_map_failed(const void *p)
+{
+	return (long)p < 0 && (long)p > -4096;
 }
 
 static void lp_exec_unmap(void *p, uint64_t len)
@@ -108,7 +124,8 @@ static long lp_exec_perm(const struct fs_stat *st)
 	return 0;
 }
 
-/* Reads the whole of fd into f. Returns 0 or -errno. */
+/* Maps (or, if it cannot be mapped, reads) the whole of fd into f.
+ * Returns 0 or -errno. */
 static long lp_exec_slurp(long fd, struct lp_exec_file *f)
 {
 	struct fs_stat st;
@@ -123,8 +140,12 @@ static long lp_exec_slurp(long fd, struct lp_exec_file *f)
 	f->size = (uint64_t)st.st_size;
 	f->mode = st.st_mode;
 	f->len = LP_PAGE_UP(f->size);
-	f->buf = lp_exec_map(f->len, 3);
-	if ((long)f->buf < 0 && (long)f->buf > -4096) {
+	/* The file's own frames, mapped: no copy through the server. */
+	f->buf = lp_exec_map_fd(f->len, LP_PROT_READ, fd);
+	if (!lp_exec_map_failed(f->buf))
+		return 0;
+	f->buf = lp_exec_map(f->len, 3); /* a file that cannot be mapped */
+	if (lp_exec_map_failed(f->buf)) {
 		r = (long)f->buf;
 		f->buf = 0;
 		return r;
