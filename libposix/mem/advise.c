@@ -18,8 +18,9 @@ static int lp_advice_known(long advice)
 /* Applies advice to one region piece. A locked region refuses advice that
  * would drop its pages (lp_mlock_advice_refused); MADV_DONTNEED_LOCKED is
  * MADV_DONTNEED for any region. MADV_DONTNEED (and MADV_REMOVE on
- * shared memory) gives private pages fresh zeroed frames and drops parked
- * ones; shared memory keeps its contents under DONTNEED, as shmem does.
+ * shared memory) gives private pages fresh zeroed frames (a private file
+ * mapping's: the file's, at the next touch) and drops parked ones;
+ * shared memory keeps its contents under DONTNEED, as shmem does.
  * Everything else has no work here (MADV_FREE may keep the contents: Linux
  * frees lazily). Returns 0, -EINVAL (advice wrong for the kind of
  * mapping, or for a locked one) or -ENOMEM. */
@@ -40,6 +41,12 @@ static long lp_advise_piece(struct lp_region *r, long advice)
 	if (r->flags & LP_R_PARKED) {
 		lp_back_drop(r->start, len, LP_R_PARKED);
 		r->flags &= ~(uint64_t)LP_R_PARKED;
+		return 0;
+	}
+	if (r->slice && advice == LP_MADV_DONTNEED) {
+		/* A private file mapping: its pages are the file's again at
+		 * the next touch (lp_mem_file_fault), as Linux reads them. */
+		lp_back_drop(r->start, len, 0);
 		return 0;
 	}
 	return prot ? lp_back_fresh(r->start, len, prot) : 0;

@@ -2,7 +2,9 @@
  * to a page fork left copy-on-write (EXO_Q_COW) gets the writer its own
  * copy, or just write access when it already is the frame's only holder,
  * in one kernel call (exo_protect with EXO_PROT_COPY). A fault on the
- * main stack's reserve backs it (mem/stack.c). Any other fault is not
+ * main stack's reserve backs it (mem/stack.c); one on an absent page of
+ * a file mapping maps the file's page if it has it (mem/mapfile.c). Any
+ * other fault is not
  * ours: it becomes a signal. The same copy is made ahead of a write that
  * could not fault (lp_mem_unshare: the signal frame). */
 #include "lp/mem.h"
@@ -28,6 +30,8 @@ int lp_mem_fault(const struct exo_upcall_frame *f)
 {
 	uint64_t page = f->addr & ~(LP_PAGE - 1), q = 0;
 	if (lp_stack_fault(f))
+		return 1;
+	if (!(f->error & EXO_PF_PRESENT) && lp_mem_file_fault(f->addr))
 		return 1;
 	if ((f->error & (EXO_PF_PRESENT | EXO_PF_WRITE)) !=
 	    (EXO_PF_PRESENT | EXO_PF_WRITE))

@@ -3,10 +3,11 @@
  * themselves, so a store is in the file at once for read() and every
  * other mapping; a private one maps them read-only, and a writable
  * private one gets its own copy of each page at once (an eager copy,
- * whose ceiling is ours): its stores never reach the file. The slice is
- * deleted once mapped, as anonymous memory's object is: the page tables
- * alone hold the frames, and a truncate takes them back. Pages past the
- * end of the file are left unmapped: touching one is SIGBUS
+ * whose ceiling is ours): its stores never reach the file. The region
+ * keeps the slice (lp/mem.h): the page tables hold the frames, a
+ * truncate takes them back everywhere, and a page the file lacks (past
+ * its end) is left unmapped; its first touch maps it if the file has
+ * grown to hold it since (lp_mem_file_fault), else it is SIGBUS
  * (signal/deliver.c asks lp_mem_is_file). */
 #include "fs.h"
 #include "lp/lp.h"
@@ -52,8 +53,15 @@ static long lp_map_lent(long slot, uint64_t va, unsigned long n,
 long lp_mmap_file_lend(uint64_t len, uint64_t prot, int shared, long fd,
 		       long off, unsigned long *n)
 {
-	long slot = lp_file_lend(fd, off / (long)LP_PAGE, len / LP_PAGE,
-				 lp_map_want(prot, shared), n);
+	/* The window reaches to the largest file, so that mremap may grow
+	 * the mapping over the file (a slice costs nothing per page). */
+	long first = off / (long)LP_PAGE;
+	unsigned long window = first >= 0 && first < FS_MAP_MAX_PAGES
+				       ? FS_MAP_MAX_PAGES - (unsigned long)first
+				       : 0;
+	if (window < len / LP_PAGE)
+		window = len / LP_PAGE; /* refused: -EOVERFLOW below */
+	long slot = lp_file_lend(fd, first, window, lp_map_want(prot, shared), n);
 	if (slot == -ENODEV && lp_is_dev_zero(fd))
 		return LP_MMAP_ANON;
 	if (slot == -EINVAL)
@@ -66,10 +74,37 @@ long lp_mmap_file_map(long slot, uint64_t va, uint64_t len, unsigned long n,
 {
 	long e = lp_map_lent(slot, va, n < len / LP_PAGE ? n : len / LP_PAGE,
 			     prot, shared);
-	lp_exo_cap_delete(slot);
-	if (e < 0)
+	if (e < 0) {
+		lp_exo_cap_delete(slot);
 		lp_exo_unmap(EXO_SELF, va, len / LP_PAGE);
+	}
 	return e;
+}
+
+int lp_mem_file_fault(uint64_t va)
+{
+	const struct lp_region *g = lp_region_find(va);
+	if (!g || !(g->flags & LP_R_FILE) || !g->slice ||
+	    !(g->flags & LP_PROT_RWX))
+		return 0;
+	uint64_t page = va & ~(LP_PAGE - 1);
+	uint64_t spage = g->spage + (page - g->start) / LP_PAGE;
+	uint64_t prot = g->flags & LP_PROT_RWX;
+	int shared = (g->flags & LP_R_SHARED) != 0;
+	long slot = (long)g->slice - 1;
+	uint64_t ro = prot & ~(uint64_t)LP_PROT_WRITE;
+	/* The file has the page again (it grew): map it as lp_map_lent
+	 * would have. A page it still lacks stays a SIGBUS. */
+	if (lp_exo_map(EXO_SELF, page, slot, spage, 1, shared ? prot : ro) < 0)
+		return 0;
+	if (!shared && (prot & LP_PROT_WRITE) &&
+	    (lp_exo_map_copy(EXO_SELF, page, EXO_SELF, page, 1,
+			     ro | EXO_COPY_EAGER) < 0 ||
+	     lp_exo_protect(EXO_SELF, page, 1, prot) < 0)) {
+		lp_exo_unmap(EXO_SELF, page, 1);
+		return 0;
+	}
+	return 1;
 }
 
 int lp_mem_is_file(uint64_t va)

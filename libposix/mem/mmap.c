@@ -132,7 +132,8 @@ static long lp_mmap_of_file(uint64_t addr, uint64_t len, uint64_t rflags,
 	long r = lp_mmap_file_map(slot, addr, len, n, rflags & LP_PROT_RWX,
 				  shared);
 	if (r == 0)
-		lp_region_insert(addr, addr + len, rflags | LP_R_FILE);
+		lp_region_insert_file(addr, addr + len, rflags | LP_R_FILE, slot,
+				      0); /* the slice starts at off */
 	return r;
 }
 

@@ -70,6 +70,31 @@ void lp_region_split(uint64_t va)
 	lp_region_open(i);
 	lp_regions[i].end = va;
 	lp_regions[i + 1].start = va;
+	if (lp_regions[i + 1].slice) /* the same slice, further on */
+		lp_regions[i + 1].spage += (va - lp_regions[i].start) / LP_PAGE;
+}
+
+/* Whether a region outside [i, j) uses slice s. */
+static int lp_slice_used(int64_t s, size_t i, size_t j)
+{
+	for (size_t k = 0; k < lp_nregions; k++)
+		if ((k < i || k >= j) && lp_regions[k].slice == s)
+			return 1;
+	return 0;
+}
+
+/* Deletes the slices of regions [i, j) no other region uses (each
+ * once: the first region on it that goes). */
+static void lp_slices_release(size_t i, size_t j)
+{
+	for (size_t k = i; k < j; k++) {
+		int64_t s = lp_regions[k].slice;
+		int first = 1;
+		for (size_t m = i; m < k && first; m++)
+			first = lp_regions[m].slice != s;
+		if (s && first && !lp_slice_used(s, i, j))
+			lp_exo_cap_delete(s - 1);
+	}
 }
 
 void lp_region_remove(uint64_t start, uint64_t end)
@@ -79,16 +104,26 @@ void lp_region_remove(uint64_t start, uint64_t end)
 		lp_mem_mapped -= lp_regions[j].end - lp_regions[j].start;
 		j++;
 	}
+	lp_slices_release(i, j);
 	memmove(&lp_regions[i], &lp_regions[j],
 		(lp_nregions - j) * sizeof(struct lp_region));
 	lp_nregions -= j - i;
 }
 
+/* Whether regions a and b (b right after a) may be one: the same flags
+ * and, for file regions, the same slice, contiguous in the file. */
+static int lp_region_agree(const struct lp_region *a, const struct lp_region *b)
+{
+	return a->end == b->start && a->flags == b->flags &&
+	       a->slice == b->slice &&
+	       (!a->slice || a->spage + (a->end - a->start) / LP_PAGE == b->spage);
+}
+
 /* Merges region i with region i + 1 if they touch and agree. */
 static void lp_region_join(size_t i)
 {
-	if (i + 1 >= lp_nregions || lp_regions[i].end != lp_regions[i + 1].start ||
-	    lp_regions[i].flags != lp_regions[i + 1].flags)
+	if (i + 1 >= lp_nregions ||
+	    !lp_region_agree(&lp_regions[i], &lp_regions[i + 1]))
 		return;
 	lp_regions[i].end = lp_regions[i + 1].end;
 	memmove(&lp_regions[i + 1], &lp_regions[i + 2],
@@ -96,15 +131,36 @@ static void lp_region_join(size_t i)
 	lp_nregions--;
 }
 
-void lp_region_insert(uint64_t start, uint64_t end, uint64_t flags)
+/* Records region r (its range holds none) and merges it with agreeing
+ * neighbours. Needs one reserved entry. */
+static void lp_region_add(const struct lp_region *r)
 {
-	size_t i = lp_region_index(start);
+	size_t i = lp_region_index(r->start);
 	lp_region_open(i);
-	lp_regions[i] = (struct lp_region){ start, end, flags };
-	lp_mem_mapped += end - start;
+	lp_regions[i] = *r;
+	lp_mem_mapped += r->end - r->start;
 	lp_region_join(i);
 	if (i > 0)
 		lp_region_join(i - 1);
+}
+
+void lp_region_insert(uint64_t start, uint64_t end, uint64_t flags)
+{
+	const struct lp_region r = { start, end, flags, 0, 0 };
+	lp_region_add(&r);
+}
+
+void lp_region_insert_file(uint64_t start, uint64_t end, uint64_t flags,
+			   long slot, uint64_t spage)
+{
+	const struct lp_region r = { start, end, flags, slot + 1, spage };
+	lp_region_add(&r);
+}
+
+void lp_region_after_fork(void)
+{
+	for (size_t i = 0; i < lp_nregions; i++)
+		lp_regions[i].slice = 0;
 }
 
 void lp_region_merge(uint64_t start, uint64_t end)

@@ -14,25 +14,57 @@ static struct lp_region *lp_remap_region(uint64_t addr, uint64_t old_len)
 	return r && old_len <= r->end - addr ? r : 0;
 }
 
-/* Adds [start, end) to a region with flags: the same frames-or-not state
- * as a new mapping (a PROT_NONE tail has no frames). Returns 0 or
- * -ENOMEM. */
-static long lp_remap_tail(uint64_t start, uint64_t end, uint64_t flags)
+/* What a moved or grown piece carries: its region's flags and, for a
+ * file region, its slice and the slice page at the piece's start. */
+struct lp_remap_src {
+	uint64_t flags;
+	int64_t slice;
+	uint64_t spage;
+};
+
+/* The piece of region r from at. */
+static struct lp_remap_src lp_remap_src(const struct lp_region *r, uint64_t at)
 {
-	return start == end ? 0 : lp_mem_map_new(start, end, flags & ~LP_R_PARKED);
+	return (struct lp_remap_src){
+		r->flags, r->slice,
+		r->slice ? r->spage + (at - r->start) / LP_PAGE : 0 };
 }
 
-/* Moves [old, old + len) (inside one region, flags) to [new, new + len)
- * and extends it to new_len; the old range is unmapped, or with DONTUNMAP
- * left mapped and empty (zero pages, as after MADV_DONTNEED). Returns new
- * or -ENOMEM. */
-static long lp_remap_move(uint64_t old, uint64_t len, uint64_t new,
-			  uint64_t new_len, uint64_t flags, long mflags)
+/* Records [start, end) as piece s (slice page spage at start): a file
+ * piece with no pages yet (each comes from the file at its first touch,
+ * or is SIGBUS past the file's end, as Linux extends a file mapping);
+ * anything else as a new mapping (a PROT_NONE one has no frames). */
+static long lp_remap_piece(uint64_t start, uint64_t end,
+			   const struct lp_remap_src *s, uint64_t spage)
 {
+	uint64_t flags = s->flags & ~(uint64_t)LP_R_PARKED;
+	if (start == end)
+		return 0;
+	if (s->slice) {
+		lp_region_insert_file(start, end, flags, (long)s->slice - 1, spage);
+		return 0;
+	}
+	return lp_mem_map_new(start, end, flags);
+}
+
+/* Moves [old, old + len) (inside one region, piece s) to [new, new +
+ * len) and extends it to new_len; the old range is unmapped, or with
+ * DONTUNMAP left mapped and empty (zero pages, as after MADV_DONTNEED).
+ * Returns new or -ENOMEM. */
+static long lp_remap_move(uint64_t old, uint64_t len, uint64_t new,
+			  uint64_t new_len, const struct lp_remap_src *s,
+			  long mflags)
+{
+	uint64_t flags = s->flags;
 	if (lp_back_move(old, new, len, flags) < 0)
 		return -ENOMEM;
-	lp_region_insert(new, new + len, flags);
-	if (lp_remap_tail(new + len, new + new_len, flags) < 0) {
+	if (s->slice)
+		lp_region_insert_file(new, new + len, flags, (long)s->slice - 1,
+				      s->spage);
+	else
+		lp_region_insert(new, new + len, flags);
+	if (lp_remap_piece(new + len, new + new_len, s,
+			   s->spage + len / LP_PAGE) < 0) {
 		lp_mem_unmap(new, new + len);
 		return -ENOMEM;
 	}
@@ -75,7 +107,8 @@ static long lp_remap_to(uint64_t old, uint64_t old_len, uint64_t new,
 		return -EAGAIN;
 	if (!new && !(new = lp_region_gap(new_len, LP_MMAP_BASE, LP_MAP_LIMIT)))
 		return -ENOMEM;
-	return lp_remap_move(old, old_len, new, new_len, r->flags, mflags);
+	const struct lp_remap_src src = lp_remap_src(r, old);
+	return lp_remap_move(old, old_len, new, new_len, &src, mflags);
 }
 
 /* mremap(old, old_len, new_len, flags, new_addr). Shrinking unmaps the
@@ -120,15 +153,18 @@ long lp_mremap(const long *arg)
 		return -EFAULT;
 	if (lp_mlock_grow_ok(r->flags, new_len - old_len) < 0)
 		return -EAGAIN;
-	uint64_t end = old + old_len, flags = r->flags;
+	uint64_t end = old + old_len;
+	const struct lp_remap_src src = lp_remap_src(r, old);
 	if (end == r->end && new_len <= LP_MAP_LIMIT - old &&
 	    lp_region_is_free(end, old + new_len))
-		return lp_remap_tail(end, old + new_len, flags) < 0 ? -ENOMEM
-								    : (long)old;
+		return lp_remap_piece(end, old + new_len, &src,
+				      src.spage + old_len / LP_PAGE) < 0
+			       ? -ENOMEM
+			       : (long)old;
 	if (!(mflags & LP_MREMAP_MAYMOVE))
 		return -ENOMEM;
 	uint64_t new = lp_region_gap(new_len, LP_MMAP_BASE, LP_MAP_LIMIT);
 	if (!new)
 		return -ENOMEM;
-	return lp_remap_move(old, old_len, new, new_len, flags, mflags);
+	return lp_remap_move(old, old_len, new, new_len, &src, mflags);
 }

@@ -269,6 +269,7 @@ void lp_proc_after_fork(void)
 {
 	lp_big_after_fork();
 	lp_sig_lock_after_fork();
+	lp_region_after_fork();
 	lp_ids_after_fork();
 	lp_thread_after_fork(lp_self());
 	lp_fs_after_fork();

@@ -2,11 +2,14 @@
  * in a child of its own. The file server lends a file's pages as memory
  * slices (FS_OP_MAP) with the rights the open file allows, and takes
  * them back on truncate; these tests drive that binding with raw kernel
- * calls (libposix's mmap of files is not built yet: docs/mmap.md): no
+ * calls and through libposix's mmap of files: no
  * sequence of calls makes a read-only binding writable, stores through a
  * shared binding are what read() returns in any process, a truncate
  * unmaps the dropped pages in every process, a binding outlives close
- * and unlink, a process killed mid-write leaves a sound file. Then every
+ * and unlink, a process killed mid-write leaves a sound file; mmap's
+ * Linux semantics (shared, private, errors, SIGBUS past the end and
+ * pages valid again when the file grows, MADV_DONTNEED and mremap on
+ * file mappings). Then every
  * frame must be back (suite_main). */
 #define _GNU_SOURCE
 #define SUITE "mmaptest"
@@ -490,6 +493,74 @@ static void t_mmap_sigbus(void)
 	OK(munmap(p, 4 * PAGE));
 }
 
+/* Growing a mapped file makes its pages past the old end valid again,
+ * also after a truncate took them: their first touch maps the file's
+ * page (zeros where nothing was written; what pwrite put there), and a
+ * store reaches the file. */
+static void t_mmap_grow(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_bus, .sa_flags = SA_SIGINFO };
+	OK(sigaction(SIGBUS, &sa, 0));
+	int fd = make_file("/tmp/mm_grow", 1);
+	CHECK(fd >= 0);
+	char *p = mmap(0, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(p != MAP_FAILED);
+	EQ(touch_bus(p + PAGE), BUS_ADRERR);
+	OK(ftruncate(fd, 3 * PAGE));
+	EQ(pwrite(fd, "Z", 1, 2 * PAGE), 1);
+	EQ(touch_bus(p + PAGE), 0);
+	EQ(p[PAGE], 0);
+	EQ(p[2 * PAGE], 'Z');
+	p[PAGE + 1] = 'Q';
+	char c = 0;
+	EQ(pread(fd, &c, 1, PAGE + 1), 1);
+	EQ(c, 'Q');
+	OK(ftruncate(fd, 100)); /* taken back ... */
+	EQ(touch_bus(p + PAGE), BUS_ADRERR);
+	OK(ftruncate(fd, 2 * PAGE)); /* ... and valid again, zeroed */
+	EQ(touch_bus(p + PAGE + 1), 0);
+	EQ(p[PAGE + 1], 0);
+	EQ(p[0], 'a');
+	OK(munmap(p, 3 * PAGE));
+	OK(close(fd));
+	OK(unlink("/tmp/mm_grow"));
+}
+
+/* MADV_DONTNEED on a private file mapping: the next touch reads the
+ * file again (the private copy is gone); mremap growing a file mapping
+ * extends it over the file (in place and moved). */
+static void t_mmap_dontneed_remap(void)
+{
+	int fd = make_file("/tmp/mm_dn", 3);
+	CHECK(fd >= 0);
+	char *p = mmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	CHECK(p != MAP_FAILED);
+	p[0] = 'X';
+	p[PAGE] = 'Y';
+	OK(madvise(p, PAGE, MADV_DONTNEED));
+	EQ(p[0], 'a');
+	EQ(p[PAGE], 'Y');
+	OK(munmap(p, 2 * PAGE));
+	char *m = mmap(0, PAGE, PROT_READ, MAP_SHARED, fd, PAGE);
+	CHECK(m != MAP_FAILED);
+	char *g = mremap(m, PAGE, 2 * PAGE, MREMAP_MAYMOVE);
+	CHECK(g != MAP_FAILED);
+	EQ(g[0], 'b');
+	EQ(g[PAGE], 'c');
+	/* Moved to a place of its own: the file follows it. */
+	void *hole = mmap(0, 8 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+			  -1, 0);
+	CHECK(hole != MAP_FAILED);
+	char *h = mremap(g, 2 * PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED,
+			 (char *)hole + 4 * PAGE);
+	CHECK(h == (char *)hole + 4 * PAGE);
+	EQ(h[0], 'b');
+	EQ(h[PAGE], 'c');
+	OK(munmap(hole, 8 * PAGE));
+	OK(close(fd));
+	OK(unlink("/tmp/mm_dn"));
+}
+
 static const struct suite_test tests[] = {
 	T(readonly_binding),      T(binding_errors),
 	T(shared_two_processes),  T(truncate_takes_back),
@@ -498,6 +569,7 @@ static const struct suite_test tests[] = {
 	T(megabyte_one_request),
 	T(mmap_shared),           T(mmap_private),
 	T(mmap_errors),           T(mmap_sigbus),
+	T(mmap_grow),             T(mmap_dontneed_remap),
 };
 
 int main(void)

@@ -80,10 +80,18 @@
 #define LP_R_FILE 0x400
 
 /* One mapping: [start, end), page-aligned, and its flags. Regions never
- * overlap; neighbours with equal flags are merged. */
+ * overlap; neighbours with equal flags are merged. A file region keeps
+ * the slice the file server lent (mem/mapfile.c: a window from the
+ * mapping's file offset to the largest file) and the slice's page at
+ * its start, so that a page it lacks (past the end of the file when it
+ * was mapped or truncated since, dropped by MADV_DONTNEED, or added by
+ * mremap) is mapped at its first touch once the file has it; file
+ * neighbours merge only on the same slice, contiguous in it. */
 struct lp_region {
 	uint64_t start, end;
 	uint64_t flags;
+	int64_t slice;  /* a file region's slice: its slot + 1; 0: none */
+	uint64_t spage; /* the slice's page at start */
 };
 
 /* ---- mem/region.c: the region map (sorted by address) ---- */
@@ -113,6 +121,14 @@ void lp_region_remove(uint64_t start, uint64_t end);
 /* Records [start, end) with flags; the range holds no region. Merges with
  * equal neighbours. Needs one reserved entry. */
 void lp_region_insert(uint64_t start, uint64_t end, uint64_t flags);
+/* Records a file region [start, end) with flags (LP_R_FILE among them)
+ * on slice slot from its page spage; it owns the slot from now on (the
+ * last region on it deletes it). As lp_region_insert. */
+void lp_region_insert_file(uint64_t start, uint64_t end, uint64_t flags,
+			   long slot, uint64_t spage);
+/* Forgets every region's slice (a forked child: the slots were the
+ * parent's table's). */
+void lp_region_after_fork(void);
 /* Merges the regions around [start, end) that have equal flags. */
 void lp_region_merge(uint64_t start, uint64_t end);
 /* 1 if no region overlaps [start, end). */
@@ -306,12 +322,18 @@ long __lp_test_file_lend(long fd, long first, unsigned long pages,
  * largest file), -ENOMEM. Nothing is mapped yet. */
 long lp_mmap_file_lend(uint64_t len, uint64_t prot, int shared, long fd,
 		       long off, unsigned long *n);
-/* Maps the lent pages at va (free, in the region map's care) and deletes
- * the slot. Returns 0 or -ENOMEM (nothing left mapped). */
+/* Maps the lent pages at va (free, in the region map's care); the slot
+ * goes to the region (lp_region_insert_file) on success and is deleted
+ * on failure. Returns 0 or -ENOMEM (nothing left mapped). */
 long lp_mmap_file_map(long slot, uint64_t va, uint64_t len, unsigned long n,
 		      uint64_t prot, int shared);
 /* 1 if va lies in a mapping of a file (a missing page there is past the
  * file's end: SIGBUS). */
 int lp_mem_is_file(uint64_t va);
+/* A fault on an absent page at va of a file region: maps the file's page
+ * from the region's slice if the file holds it now (it grew since the
+ * mapping or a truncate; or MADV_DONTNEED dropped a private copy).
+ * Returns 1 if it did, 0 if the fault is not resolved so (SIGBUS). */
+int lp_mem_file_fault(uint64_t va);
 
 #endif
