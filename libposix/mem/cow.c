@@ -36,6 +36,8 @@ int lp_mem_fault(const struct exo_upcall_frame *f)
 	if ((f->error & (EXO_PF_PRESENT | EXO_PF_WRITE)) !=
 	    (EXO_PF_PRESENT | EXO_PF_WRITE))
 		return 0;
+	if (lp_mem_file_copy(f->addr))
+		return 1;
 	if (lp_exo_query(EXO_SELF, page, 1, &q) != 1 || !(q & EXO_Q_COW))
 		return 0;
 	/* No memory for the copy: SIGSEGV, as Linux's OOM. */

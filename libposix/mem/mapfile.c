@@ -2,8 +2,9 @@
  * (mem/lend.c, docs/mmap.md). A shared mapping maps the lent frames
  * themselves, so a store is in the file at once for read() and every
  * other mapping; a private one maps them read-only, and a writable
- * private one gets its own copy of each page at once (an eager copy,
- * whose ceiling is ours): its stores never reach the file. The region
+ * private one gets its own copy of a page at the first write to it (an
+ * eager copy, whose ceiling is ours: lp_mem_file_copy): its stores never
+ * reach the file, and until then the page shows the file's. The region
  * keeps the slice (lp/mem.h): the page tables hold the frames, a
  * truncate takes them back everywhere, and a page the file lacks (past
  * its end) is left unmapped; its first touch maps it if the file has
@@ -39,15 +40,34 @@ static long lp_map_lent(long slot, uint64_t va, unsigned long n,
 	if (n == 0 || prot == LP_PROT_NONE)
 		return 0;
 	uint64_t ro = prot & ~(uint64_t)LP_PROT_WRITE;
+	/* A private page is the file's until the first write copies it
+	 * (lp_mem_file_copy), as Linux shows a private mapping's unwritten
+	 * pages. */
 	if (lp_exo_map(EXO_SELF, va, slot, 0, n, shared ? prot : ro) < 0)
 		return -ENOMEM;
-	if (shared || !(prot & LP_PROT_WRITE))
-		return 0;
-	if (lp_exo_map_copy(EXO_SELF, va, EXO_SELF, va, n,
-			    ro | EXO_COPY_EAGER) < 0 ||
-	    lp_exo_protect(EXO_SELF, va, n, prot) < 0)
-		return -ENOMEM;
 	return 0;
+}
+
+/* Gives page (of a private file region with prot) a private copy of
+ * what it maps, writable. Returns 1, or 0 when no copy could be made. */
+static int lp_file_copy_page(uint64_t page, uint64_t prot)
+{
+	uint64_t ro = prot & ~(uint64_t)LP_PROT_WRITE;
+	if (lp_exo_map_copy(EXO_SELF, page, EXO_SELF, page, 1,
+			    ro | EXO_COPY_EAGER) < 0 ||
+	    lp_exo_protect(EXO_SELF, page, 1, prot) < 0)
+		return 0;
+	lp_mem_generation++;
+	return 1;
+}
+
+int lp_mem_file_copy(uint64_t va)
+{
+	const struct lp_region *g = lp_region_find(va);
+	if (!g || (g->flags & (LP_R_FILE | LP_R_SHARED | LP_PROT_WRITE)) !=
+			  (LP_R_FILE | LP_PROT_WRITE))
+		return 0;
+	return lp_file_copy_page(va & ~(LP_PAGE - 1), g->flags & LP_PROT_RWX);
 }
 
 long lp_mmap_file_lend(uint64_t len, uint64_t prot, int shared, long fd,
@@ -97,14 +117,7 @@ int lp_mem_file_fault(uint64_t va)
 	 * would have. A page it still lacks stays a SIGBUS. */
 	if (lp_exo_map(EXO_SELF, page, slot, spage, 1, shared ? prot : ro) < 0)
 		return 0;
-	if (!shared && (prot & LP_PROT_WRITE) &&
-	    (lp_exo_map_copy(EXO_SELF, page, EXO_SELF, page, 1,
-			     ro | EXO_COPY_EAGER) < 0 ||
-	     lp_exo_protect(EXO_SELF, page, 1, prot) < 0)) {
-		lp_exo_unmap(EXO_SELF, page, 1);
-		return 0;
-	}
-	return 1;
+	return 1; /* a write to a private one faults again: its copy */
 }
 
 int lp_mem_is_file(uint64_t va)

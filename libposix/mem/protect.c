@@ -47,9 +47,13 @@ static long lp_protect_piece(struct lp_region *r, uint64_t prot)
 	uint64_t kind = r->flags & (LP_R_SHARED | LP_R_LOCKS | LP_R_FILE);
 	long e = 0;
 	if (old && prot) {
+		/* A private file mapping's pages are the file's (read-only)
+		 * until written: the first write copies (lp_mem_file_copy). */
+		uint64_t kprot = (kind & (LP_R_FILE | LP_R_SHARED)) == LP_R_FILE
+					 ? prot & ~(uint64_t)LP_PROT_WRITE
+					 : LP_PROT_KERNEL(prot);
 		lp_mem_generation++;
-		e = lp_exo_protect(EXO_SELF, r->start, len / LP_PAGE,
-				   LP_PROT_KERNEL(prot));
+		e = lp_exo_protect(EXO_SELF, r->start, len / LP_PAGE, kprot);
 		/* Beyond what a file's pages were lent with: Linux's EACCES
 		 * for a shared writable mapping of a read-only file. */
 		if (e < 0)

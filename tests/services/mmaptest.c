@@ -561,6 +561,42 @@ static void t_mmap_dontneed_remap(void)
 	OK(unlink("/tmp/mm_dn"));
 }
 
+/* A private mapping's page is the file's until the first write copies
+ * it (Linux shows later writes to the file there until then); mprotect
+ * may make a private mapping of a read-only file writable (not a shared
+ * one: mmap_private), and its writes stay in the process. */
+static void t_mmap_private_cow(void)
+{
+	int w = make_file("/tmp/mm_pcow", 2);
+	CHECK(w >= 0);
+	int fd = open("/tmp/mm_pcow", O_RDONLY);
+	CHECK(fd >= 0);
+	char *p = mmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	CHECK(p != MAP_FAILED);
+	EQ(pwrite(w, "N", 1, PAGE), 1);
+	EQ(p[PAGE], 'N');     /* not written yet: the file's page */
+	p[PAGE + 1] = 'M';    /* the copy */
+	EQ(pwrite(w, "O", 1, PAGE + 2), 1);
+	EQ(p[PAGE + 2], 'b'); /* copied before that write */
+	char c = 0;
+	EQ(pread(fd, &c, 1, PAGE + 1), 1);
+	EQ(c, 'b');
+	char *r = mmap(0, PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+	CHECK(r != MAP_FAILED);
+	OK(mprotect(r, PAGE, PROT_READ | PROT_WRITE));
+	r[0] = 'R';
+	EQ(r[0], 'R');
+	EQ(pread(fd, &c, 1, 0), 1);
+	EQ(c, 'a');
+	EQ(read(fd, r + 1, 1), 1); /* libposix writes into the page too */
+	EQ(r[1], 'a');
+	OK(munmap(r, PAGE));
+	OK(munmap(p, 2 * PAGE));
+	OK(close(fd));
+	OK(close(w));
+	OK(unlink("/tmp/mm_pcow"));
+}
+
 static const struct suite_test tests[] = {
 	T(readonly_binding),      T(binding_errors),
 	T(shared_two_processes),  T(truncate_takes_back),
@@ -570,6 +606,7 @@ static const struct suite_test tests[] = {
 	T(mmap_shared),           T(mmap_private),
 	T(mmap_errors),           T(mmap_sigbus),
 	T(mmap_grow),             T(mmap_dontneed_remap),
+	T(mmap_private_cow),
 };
 
 int main(void)

@@ -335,5 +335,9 @@ int lp_mem_is_file(uint64_t va);
  * mapping or a truncate; or MADV_DONTNEED dropped a private copy).
  * Returns 1 if it did, 0 if the fault is not resolved so (SIGBUS). */
 int lp_mem_file_fault(uint64_t va);
+/* A write fault on a present page at va of a private writable file
+ * region: gives it a private copy of the page. Returns 1 if it did, 0
+ * if the fault is not that (or no frame was left: SIGSEGV). */
+int lp_mem_file_copy(uint64_t va);
 
 #endif
