@@ -114,6 +114,20 @@ static long lp_mincore_foreign(uint64_t va, uint64_t n, unsigned char *vec)
 	return 0;
 }
 
+/* One byte per page of [va, va + n pages) into vec: 1 if the page is
+ * mapped now, else 0. */
+static void lp_mincore_present(uint64_t va, uint64_t n, unsigned char *vec)
+{
+	unsigned long q[LP_QUERY_PAGES];
+	while (n) {
+		uint64_t k = n < LP_QUERY_PAGES ? n : LP_QUERY_PAGES;
+		long got = lp_exo_query(EXO_SELF, va, k, q);
+		for (uint64_t i = 0; i < k; i++)
+			vec[i] = got > 0 && (q[i] & EXO_Q_PRESENT);
+		va += k * LP_PAGE, vec += k, n -= k;
+	}
+}
+
 /* mincore(addr, len, vec): one byte per page, 1 if the page has a frame
  * (every accessible page, and PROT_NONE pages that had one), else 0.
  * Returns 0, or -EINVAL (addr unaligned), -ENOMEM (the range is outside
@@ -138,6 +152,11 @@ long lp_mincore(const long *arg)
 				stop = lp_regions[i].start;
 			if (lp_mincore_foreign(va, (stop - va) / LP_PAGE, vec) < 0)
 				return -ENOMEM;
+		} else if ((r->flags & (LP_R_FILE | LP_R_PARKED)) == LP_R_FILE) {
+			/* A file's pages: those mapped (past the end, or not
+			 * touched since growth or DONTNEED, are not). */
+			stop = r->end < end ? r->end : end;
+			lp_mincore_present(va, (stop - va) / LP_PAGE, vec);
 		} else {
 			stop = r->end < end ? r->end : end;
 			memset(vec, (r->flags & (LP_PROT_RWX | LP_R_PARKED)) ? 1 : 0,

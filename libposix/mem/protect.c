@@ -65,6 +65,8 @@ static long lp_protect_piece(struct lp_region *r, uint64_t prot)
 		kind |= LP_R_PARKED;
 	} else if (prot && (r->flags & LP_R_PARKED)) {
 		e = lp_back_unpark(r->start, len, prot);
+	} else if (prot && r->slice) {
+		e = 0; /* a file's pages: mapped at their first touch */
 	} else if (prot) {
 		e = lp_back_fresh(r->start, len, prot);
 	} else {

@@ -631,7 +631,17 @@ static int stack_probe(void)
 		return 3;
 	if (mincore(p, 16 * P, v) != -1 || errno != ENOMEM)
 		return 4;
+	/* The exec's old image may still be going (its frames coming
+	 * back): wait until the count holds still, or the frames mlock
+	 * takes are hidden by those. */
 	uint64_t f0 = suite_free_frames();
+	for (int i = 0; i < 100; i++) {
+		usleep(10000);
+		uint64_t f1 = suite_free_frames();
+		if (f1 == f0)
+			break;
+		f0 = f1;
+	}
 	if (mlock(p, 16 * P) != 0 || mincore(p, 16 * P, v) != 0)
 		return 5;
 	for (int i = 0; i < 16; i++)

@@ -597,6 +597,32 @@ static void t_mmap_private_cow(void)
 	OK(unlink("/tmp/mm_pcow"));
 }
 
+/* A file mapping made PROT_NONE and opened later shows the file; mincore
+ * says which pages of a file mapping are there (not those past the end,
+ * until touched once the file has grown). */
+static void t_mmap_none_mincore(void)
+{
+	unsigned char vec[3];
+	int fd = make_file("/tmp/mm_none", 2);
+	CHECK(fd >= 0);
+	char *p = mmap(0, 3 * PAGE, PROT_NONE, MAP_SHARED, fd, 0);
+	CHECK(p != MAP_FAILED);
+	OK(mprotect(p, 3 * PAGE, PROT_READ));
+	EQ(p[0], 'a');
+	EQ(p[PAGE], 'b');
+	OK(mincore(p, 3 * PAGE, vec));
+	EQ(vec[0], 1);
+	EQ(vec[1], 1);
+	EQ(vec[2], 0); /* past the end */
+	OK(ftruncate(fd, 3 * PAGE));
+	EQ(p[2 * PAGE], 0);
+	OK(mincore(p, 3 * PAGE, vec));
+	EQ(vec[2], 1);
+	OK(munmap(p, 3 * PAGE));
+	OK(close(fd));
+	OK(unlink("/tmp/mm_none"));
+}
+
 static const struct suite_test tests[] = {
 	T(readonly_binding),      T(binding_errors),
 	T(shared_two_processes),  T(truncate_takes_back),
@@ -606,7 +632,7 @@ static const struct suite_test tests[] = {
 	T(mmap_shared),           T(mmap_private),
 	T(mmap_errors),           T(mmap_sigbus),
 	T(mmap_grow),             T(mmap_dontneed_remap),
-	T(mmap_private_cow),
+	T(mmap_private_cow),      T(mmap_none_mincore),
 };
 
 int main(void)
