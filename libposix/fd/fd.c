@@ -96,6 +96,7 @@ long lp_fs_close_handle(long handle)
 	if (lp_pipe_close_later(handle))
 		return 0;
 	lp_pipe_forget(handle);
+	lp_fcache_forget(handle);
 	lp_fs_req(&r, FS_OP_CLOSE);
 	r.fd = (int32_t)handle;
 	return lp_fs_post(&r);

@@ -220,7 +220,14 @@ long lp_pread64(const long *arg)
 		return h == -ENOSYS ? -ESPIPE : h;
 	if (arg[3] < 0)
 		return -EINVAL;
-	return lp_io_read(h, (char *)arg[1], (size_t)arg[2], arg[3]);
+	long r = lp_fcache_pread(h, (char *)arg[1], (size_t)arg[2], arg[3]);
+	if (r != LP_FCACHE_MISS)
+		return r;
+	uint64_t v0 = lp_fcache_version();
+	r = lp_io_read(h, (char *)arg[1], (size_t)arg[2], arg[3]);
+	if (r > 0)
+		lp_fcache_learn(arg[0], h, v0);
+	return r;
 }
 
 long lp_pwrite64(const long *arg)

@@ -11,6 +11,7 @@
 
 void lp_mem_unmap(uint64_t start, uint64_t end)
 {
+	lp_fcache_forget_range(start, end); /* the program maps over it */
 	lp_region_split(start);
 	lp_region_split(end);
 	for (size_t i = lp_region_index(start);

@@ -21,6 +21,7 @@
 #include "lp/notify.h"
 #include "lp/proc.h"
 #include "lp/signal.h"
+#include "lp/vfs.h"
 
 /* entry.S */
 void lp_upcall_entry(void);
@@ -353,7 +354,8 @@ static void lp_fault_info(const struct exo_upcall_frame *f,
 static int lp_sig_fault(const struct exo_upcall_frame *f)
 {
 	struct lp_siginfo si;
-	if (f->type == EXO_UPCALL_FAULT && lp_mem_fault(f))
+	if (f->type == EXO_UPCALL_FAULT &&
+	    (lp_mem_fault(f) || lp_fcopy_fixup((struct exo_upcall_frame *)f)))
 		return 0;
 	lp_fault_info(f, &si);
 	lp_sig_force(si.signo);

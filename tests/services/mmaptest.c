@@ -29,6 +29,8 @@
 #include "lp/mem.h"      /* __lp_test_file_lend */
 #include "lp/vfs.h"      /* __lp_test_fs_calls */
 
+unsigned long __lp_test_exo_calls(void); /* libposix's kernel calls */
+
 /* Where the tests map lent pages: above libposix's park area, inside the
  * span its pipe rings take (lp/pipe.h: 1 MiB per handle from
  * 0x7FFE00000000), at handle 1024's, far beyond the handles a test
@@ -623,6 +625,70 @@ static void t_mmap_none_mincore(void)
 	OK(unlink("/tmp/mm_none"));
 }
 
+/* pread of a cached file reads the server's frames: once settled, 100
+ * preads make no file-server request and no kernel call; a write by
+ * another process (through the server, or through its shared mapping),
+ * a truncate and a growth are all seen at the next pread, as on Linux. */
+static void t_cached_pread(void)
+{
+	char b[8];
+	int fd = make_file("/tmp/mm_cache", 2);
+	CHECK(fd >= 0);
+	for (int i = 0; i < 3; i++)
+		EQ(pread(fd, b, 4, PAGE), 4);
+	/* (One more first: libposix's check of b may ask the kernel once.) */
+	EQ(pread(fd, b, 4, PAGE + 4), 4);
+	unsigned long fs0 = __lp_test_fs_calls(), k0 = __lp_test_exo_calls();
+	for (int i = 0; i < 100; i++)
+		EQ(pread(fd, b, 4, PAGE + 4), 4);
+	EQ(__lp_test_fs_calls() - fs0, 0);
+	EQ(__lp_test_exo_calls() - k0, 0);
+	EQ(memcmp(b, "bbbb", 4), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int f = open("/tmp/mm_cache", O_RDWR);
+		_exit(pwrite(f, "WX", 2, PAGE + 4) == 2 ? 0 : 2);
+	}
+	EQ(reap(pid), 0);
+	EQ(pread(fd, b, 4, PAGE + 4), 4);
+	EQ(memcmp(b, "WXbb", 4), 0);
+	for (int i = 0; i < 2; i++) /* settled again */
+		EQ(pread(fd, b, 4, PAGE), 4);
+	pid = fork();
+	if (pid == 0) { /* a store through a mapping: no request at all */
+		int f = open("/tmp/mm_cache", O_RDWR);
+		char *m = mmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+			       f, 0);
+		if (m == MAP_FAILED)
+			_exit(2);
+		m[PAGE + 6] = 'M';
+		_exit(0);
+	}
+	EQ(reap(pid), 0);
+	EQ(pread(fd, b, 4, PAGE + 4), 4);
+	EQ(memcmp(b, "WXMb", 4), 0);
+	pid = fork();
+	if (pid == 0) {
+		int f = open("/tmp/mm_cache", O_RDWR);
+		_exit(ftruncate(f, 100) == 0 ? 0 : 2);
+	}
+	EQ(reap(pid), 0);
+	EQ(pread(fd, b, 4, PAGE), 0); /* past the end now */
+	EQ(pread(fd, b, 8, 96), 4);
+	EQ(memcmp(b, "aaaa", 4), 0);
+	pid = fork();
+	if (pid == 0) {
+		int f = open("/tmp/mm_cache", O_RDWR);
+		_exit(pwrite(f, "G", 1, 3 * PAGE) == 1 ? 0 : 2);
+	}
+	EQ(reap(pid), 0);
+	EQ(pread(fd, b, 2, 3 * PAGE - 1), 2);
+	EQ(b[0], 0);
+	EQ(b[1], 'G');
+	OK(close(fd));
+	OK(unlink("/tmp/mm_cache"));
+}
+
 static const struct suite_test tests[] = {
 	T(readonly_binding),      T(binding_errors),
 	T(shared_two_processes),  T(truncate_takes_back),
@@ -633,6 +699,7 @@ static const struct suite_test tests[] = {
 	T(mmap_errors),           T(mmap_sigbus),
 	T(mmap_grow),             T(mmap_dontneed_remap),
 	T(mmap_private_cow),      T(mmap_none_mincore),
+	T(cached_pread),
 };
 
 int main(void)
