@@ -65,15 +65,52 @@ long exo_elf_check(const void *image, uint64_t size, uint64_t limit,
 	return 0;
 }
 
-void exo_elf_copy(const struct exo_elf_image *im, void *dst)
+void exo_elf_copy_range(const struct exo_elf_image *im, uint64_t va,
+			uint64_t len, void *dst)
 {
 	for (unsigned i = 0; i < im->eh->phnum; i++) {
 		const struct exo_elf_phdr *p = &im->ph[i];
 		if (p->type != EXO_ELF_PT_LOAD)
 			continue;
-		memcpy((uint8_t *)dst + (p->vaddr + im->bias - im->lo),
-		       (const uint8_t *)im->eh + p->offset, p->filesz);
+		uint64_t lo = p->vaddr + im->bias, hi = lo + p->filesz;
+		uint64_t from = lo > va ? lo : va;
+		uint64_t to = hi < va + len ? hi : va + len;
+		if (from < to)
+			memcpy((uint8_t *)dst + (from - va),
+			       (const uint8_t *)im->eh + p->offset + (from - lo),
+			       to - from);
 	}
+}
+
+void exo_elf_copy(const struct exo_elf_image *im, void *dst)
+{
+	exo_elf_copy_range(im, im->lo, im->hi - im->lo, dst);
+}
+
+long exo_elf_file_page(const struct exo_elf_image *im, uint64_t va,
+		       uint64_t size)
+{
+	long off = -1;
+	for (unsigned i = 0; i < im->eh->phnum; i++) {
+		const struct exo_elf_phdr *p = &im->ph[i];
+		uint64_t lo = p->vaddr + im->bias;
+		if (p->type != EXO_ELF_PT_LOAD || va + EXO_PAGE_SIZE <= lo ||
+		    va >= lo + p->memsz)
+			continue;
+		uint64_t end = va + EXO_PAGE_SIZE < lo + p->memsz
+				       ? va + EXO_PAGE_SIZE
+				       : lo + p->memsz;
+		/* written, not congruent with its file offset, or
+		 * reaching past its file bytes (zeroes to make) */
+		if ((p->flags & EXO_ELF_PF_W) || p->offset > lo ||
+		    (lo - p->offset) % EXO_PAGE_SIZE || lo + p->filesz < end)
+			return -1;
+		long at = (long)(va - (lo - p->offset));
+		if (off >= 0 && off != at)
+			return -1; /* two segments disagree on the page */
+		off = at;
+	}
+	return off >= 0 && (uint64_t)off < size ? off : -1;
 }
 
 long exo_elf_place(const struct exo_elf_image *im, exo_elf_place_fn place,

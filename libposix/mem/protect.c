@@ -38,6 +38,18 @@ long lp_mem_adopt(uint64_t start, uint64_t end)
 	return 0;
 }
 
+/* n private pages from va whose frames we may not write or execute (the
+ * program's text and read-only data: execve shares the file server's
+ * frames, read-only): each gets a copy of its own, then prot, as a
+ * private file mapping's first write would. Returns exo_protect's
+ * result. */
+static long lp_protect_own(uint64_t va, uint64_t n, uint64_t prot)
+{
+	long e = lp_exo_map_copy(EXO_SELF, va, EXO_SELF, va, n,
+				 LP_PROT_RWX | EXO_COPY_EAGER);
+	return e < 0 ? e : lp_exo_protect(EXO_SELF, va, n, prot);
+}
+
 /* Gives one region piece [r->start, r->end) the protection prot: frames
  * are parked for PROT_NONE, brought back (or made, for a PROT_NONE piece
  * that never had any) otherwise. Returns 0 or -ENOMEM. */
@@ -54,6 +66,8 @@ static long lp_protect_piece(struct lp_region *r, uint64_t prot)
 					 : LP_PROT_KERNEL(prot);
 		lp_mem_generation++;
 		e = lp_exo_protect(EXO_SELF, r->start, len / LP_PAGE, kprot);
+		if (e == -EPERM && !(kind & (LP_R_FILE | LP_R_SHARED)))
+			e = lp_protect_own(r->start, len / LP_PAGE, kprot);
 		/* Beyond what a file's pages were lent with: Linux's EACCES
 		 * for a shared writable mapping of a read-only file. */
 		if (e < 0)

@@ -1,12 +1,13 @@
 /* execve, execveat (and musl's fexecve over it), done here:
  *
- *   1. the program file is read through the file server (a regular file
- *      the caller may execute, else EACCES) and checked: an x86_64 ELF
+ *   1. the program file is mapped from the file server's frames (a
+ *      regular file the caller may execute, else EACCES) and checked: an x86_64 ELF
  *      executable (ENOEXEC otherwise), or a "#!" script, which is run
  *      again with its interpreter (at most LP_EXEC_DEPTH deep: ELOOP);
  *   2. the process manager makes a second domain for our own pid with its
  *      own shell (PM_OP_exec_begin) and we fill it: the ELF segments
- *      (exo_elf_place, the loader init's spawn uses), the Linux initial
+ *      (read-only ones shared from the file's frames, the rest copied:
+ *      lp_exec_segments), the Linux initial
  *      stack (lp_spawn_stack) and what survives an exec (lp/exec.h);
  *   3. PM_OP_exec_commit: the manager starts the new image and ends this
  *      one. Every error before it leaves the caller as it was
@@ -140,8 +141,9 @@ static long lp_exec_slurp(long fd, struct lp_exec_file *f)
 	f->size = (uint64_t)st.st_size;
 	f->mode = st.st_mode;
 	f->len = LP_PAGE_UP(f->size);
-	/* The file's own frames, mapped: no copy through the server. */
-	f->buf = lp_exec_map_fd(f->len, LP_PROT_READ, fd);
+	/* The file's own frames, mapped: no copy through the server
+	 * (executable: the text is mapped from them, lp_exec_segments). */
+	f->buf = lp_exec_map_fd(f->len, LP_PROT_READ | LP_PROT_EXEC, fd);
 	if (!lp_exec_map_failed(f->buf))
 		return 0;
 	f->buf = lp_exec_map(f->len, 3); /* a file that cannot be mapped */
@@ -287,21 +289,6 @@ static long lp_exec_count(const char *const *v, long *n, uint64_t *total)
 	return *total > lp_exec_arg_limit() ? -E2BIG : 0;
 }
 
-/* Where the new image goes: its domain and our copy of a range. */
-struct lp_exec_place {
-	long domain;
-	char *base; /* our copy of the range's first page */
-};
-
-static long lp_exec_place(void *ctx, uint64_t va, unsigned long page,
-			  unsigned long n, uint64_t prot)
-{
-	const struct lp_exec_place *p = ctx;
-	long r = lp_exo_map_copy(EXO_SELF, (uint64_t)(p->base + page * LP_PAGE),
-				 p->domain, va, n, prot);
-	return r < 0 ? r : 0;
-}
-
 /* Fills one more range of the new domain: len bytes of fresh memory
  * (*buf, RWX here so the copy may be executable), filled by the caller,
  * then shared at va. */
@@ -310,6 +297,63 @@ static long lp_exec_range(uint64_t len, char **buf)
 	long r = (long)lp_exec_map(len, LP_PROT_RWX);
 	*buf = r < 0 ? 0 : (char *)r;
 	return r < 0 ? r : 0;
+}
+
+/* n pages of the image at va with prot in dom, copied into fresh
+ * frames: the segments' file bytes, zeroes elsewhere. */
+static long lp_exec_copy_pages(long dom, const struct exo_elf_image *im,
+			       uint64_t va, unsigned long n, uint64_t prot)
+{
+	char *buf;
+	long r = lp_exec_range(n * LP_PAGE, &buf);
+	if (r < 0)
+		return r;
+	exo_elf_copy_range(im, va, n * LP_PAGE, buf);
+	r = lp_exo_map_copy(EXO_SELF, (uint64_t)buf, dom, va, n, prot);
+	lp_exec_unmap(buf, n * LP_PAGE);
+	return r < 0 ? r : 0;
+}
+
+/* How many pages from va on (at most up to the span's end) share
+ * va's protection and source: the file pages following off, or
+ * copies (off < 0). */
+static unsigned long lp_exec_run_pages(const struct exo_elf_image *im,
+				       const struct lp_exec_file *f,
+				       uint64_t va, uint64_t prot, long off)
+{
+	unsigned long n = 1;
+	for (uint64_t at = va + LP_PAGE; at < im->hi; at += LP_PAGE, n++) {
+		long o = exo_elf_file_page(im, at, f->size);
+		if (exo_elf_page_prot(im, at) != prot ||
+		    o != (off < 0 ? -1 : off + (long)(n * LP_PAGE)))
+			break;
+	}
+	return n;
+}
+
+/* The image's segments into dom, run by run: a read-only page that
+ * holds just file bytes is the file server's own frame, shared
+ * read-only as it is (Linux's private file mapping: every exec of a
+ * program shares its text; under an emulator also its translated
+ * code); the others (data, bss, pages with zeroes to make) are copied
+ * into fresh frames. */
+static long lp_exec_segments(long dom, const struct lp_exec_file *f,
+			     const struct exo_elf_image *im)
+{
+	for (uint64_t va = im->lo; va < im->hi;) {
+		uint64_t prot = exo_elf_page_prot(im, va);
+		long off = exo_elf_file_page(im, va, f->size), r = 0;
+		unsigned long n = lp_exec_run_pages(im, f, va, prot, off);
+		if (prot && off >= 0)
+			r = lp_exo_map_copy(EXO_SELF, (uint64_t)(f->buf + off),
+					    dom, va, n, prot);
+		else if (prot)
+			r = lp_exec_copy_pages(dom, im, va, n, prot);
+		if (r < 0)
+			return r;
+		va += n * LP_PAGE;
+	}
+	return 0;
 }
 
 /* The 16 bytes of AT_RANDOM: from the TSC, mixed (not secret). */
@@ -420,16 +464,11 @@ static long lp_exec_load(long dom, const struct lp_exec_file *f,
 {
 	struct lp_image_info ii;
 	struct lp_exec_state *es = 0;
-	const uint64_t seg_len = im->hi - im->lo;
-	char *seg = 0;
 	uint64_t stack_lo = 0;
 	long r, rsp;
-	if ((r = lp_image_info(f->buf, f->size, &ii)) < 0 ||
-	    (r = lp_exec_range(seg_len, &seg)) < 0)
+	if ((r = lp_image_info(f->buf, f->size, &ii)) < 0)
 		return r;
-	exo_elf_copy(im, seg);
-	struct lp_exec_place p = { dom, seg };
-	if ((r = exo_elf_place(im, lp_exec_place, &p)) < 0 ||
+	if ((r = lp_exec_segments(dom, f, im)) < 0 ||
 	    (r = rsp = lp_exec_stack(dom, a, total + strlen(execfn) + 1, &ii,
 				     cred, execfn, &stack_lo)) < 0 ||
 	    (r = lp_exec_state_give(dom, &es)) < 0)
@@ -445,7 +484,6 @@ static long lp_exec_load(long dom, const struct lp_exec_file *f,
 out:
 	if (es)
 		lp_exec_unmap(es, LP_EXEC_PAGES * LP_PAGE);
-	lp_exec_unmap(seg, seg_len);
 	return r < 0 ? r : -EIO;
 }
 

@@ -5,7 +5,11 @@
  * auxiliary vector entry it checks to /tmp/exec.out and exits with 9;
  * "ids" writes its real, effective and saved ids and AT_SECURE there and
  * exits with 10; "sleep MS" sleeps that long and exits with 11; "sigq"
- * takes the signals exec_sigqueue left pending and exits with 12; anything
+ * takes the signals exec_sigqueue left pending and exits with 12;
+ * "rodata" checks its read-only table holds the file's bytes, makes a
+ * page of it writable, writes it and checks the file kept its byte,
+ * exiting with 13; "rodata-write" writes the table without mprotect
+ * (SIGSEGV); anything
  * else writes what it found to /tmp/exec.out -- argv, envp, ids, the fds
  * 10 and 11, umask, limits, signal state, the auxiliary vector -- and
  * exits with 7. */
@@ -17,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -27,6 +32,55 @@ void _start(void);
 int main(int argc, char **argv);
 
 static volatile sig_atomic_t caught;
+
+/* 1 MiB of read-only data (first byte 1, last 2): exectest counts the
+ * frames a running helper holds, which the table must not be part of
+ * (execve maps read-only segments from the file server's frames). */
+#define TABLE_BYTES (1 << 20)
+static const unsigned char table[TABLE_BYTES] = { [0] = 1,
+						  [TABLE_BYTES - 1] = 2 };
+
+/* The offset in our own file of the image byte at p, from the program
+ * headers (-1 if no segment holds it in the file). */
+static long file_offset(const void *p)
+{
+	const Elf64_Phdr *ph = (const Elf64_Phdr *)getauxval(AT_PHDR);
+	unsigned long n = getauxval(AT_PHNUM);
+	uintptr_t bias = 0, va = (uintptr_t)p;
+	for (unsigned long i = 0; i < n; i++)
+		if (ph[i].p_type == PT_LOAD && ph[i].p_offset == 0)
+			bias = (uintptr_t)&__ehdr_start - ph[i].p_vaddr;
+	for (unsigned long i = 0; i < n; i++) {
+		uintptr_t lo = ph[i].p_vaddr + bias;
+		if (ph[i].p_type == PT_LOAD && va >= lo &&
+		    va - lo < ph[i].p_filesz)
+			return (long)(ph[i].p_offset + (va - lo));
+	}
+	return -1;
+}
+
+/* "rodata": a private write to the table after mprotect stays ours. */
+static int check_rodata(const char *self, int write_only)
+{
+	volatile unsigned char *t = (volatile unsigned char *)table;
+	unsigned char b = 0;
+	if (write_only) {
+		t[0] = 77; /* read-only: SIGSEGV */
+		return 97;
+	}
+	long off = file_offset(table);
+	int fd = open(self, O_RDONLY);
+	if (t[0] != 1 || t[TABLE_BYTES - 1] != 2 || off < 0 || fd < 0)
+		return 90;
+	if (mprotect((void *)((uintptr_t)t & ~4095UL), 4096,
+		     PROT_READ | PROT_WRITE) != 0)
+		return 91;
+	t[0] = 77;
+	if (t[0] != 77 || pread(fd, &b, 1, off) != 1 || b != 1)
+		return 92;
+	close(fd);
+	return 13;
+}
 
 static void on_usr1(int sig)
 {
@@ -186,6 +240,9 @@ int main(int argc, char **argv)
 		return report_ids();
 	if (argc == 2 && strcmp(argv[1], "sigq") == 0)
 		return report_sigq();
+	if (argc == 2 && strncmp(argv[1], "rodata", 6) == 0)
+		return check_rodata((const char *)getauxval(AT_EXECFN),
+				    strcmp(argv[1], "rodata-write") == 0);
 	FILE *f = fopen("/tmp/exec.out", "w");
 	if (!f)
 		return 99;

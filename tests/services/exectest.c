@@ -5,8 +5,9 @@
  * reset; #! scripts, nested; fexecve; every error with the caller still
  * running as it was; the main stack sized by RLIMIT_STACK (and E2BIG at
  * a quarter of it); every auxiliary vector entry; static-PIE programs;
- * set-user-ID and set-group-ID files; and fork+exec+wait in a loop with
- * exact statuses.
+ * set-user-ID and set-group-ID files; read-only segments shared from
+ * the file's frames and private writes to them; and fork+exec+wait in a
+ * loop with exact statuses.
  * Each test runs in a child of its own and every frame must come back
  * (suite_main). The program
  * exec'd is exechelper, in /bin of the same initrd.
@@ -437,6 +438,29 @@ static void t_exec_stack_lazy(void)
 		     (unsigned long)finf);
 }
 
+/* Read-only segments are the file server's frames, shared: a running
+ * helper holds fewer frames than its 1 MiB read-only table alone (256);
+ * a private write after mprotect stays the writer's (the file and the
+ * next exec see the table as it was), and a write without it is
+ * SIGSEGV. Both helpers, the static and the static-PIE one. */
+static void t_exec_text_shared(void)
+{
+	static const char *const paths[] = { HELPER, HELPER_PIE };
+	char *rodata[] = { "h", "rodata", 0 }, *wr[] = { "h", "rodata-write", 0 };
+	for (int i = 0; i < 2; i++) {
+		EQ(run(paths[i], rodata, env2), 13 << 8);
+		EQ(run(paths[i], rodata, env2), 13 << 8);
+		int st = run(paths[i], wr, env2);
+		if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGSEGV)
+			FAIL("%s rodata-write: status %#x", paths[i], st);
+	}
+	uint64_t held = frames_with_stack(8UL << 20);
+	printf(SUITE ": frames held by an exec'd helper with a 1 MiB "
+	       "read-only table: %lu\n", (unsigned long)held);
+	if (held >= 256)
+		FAIL("held %lu frames", (unsigned long)held);
+}
+
 /* CPUID leaf 1's EDX: what Linux gives as AT_HWCAP on x86_64. */
 static unsigned long cpu_hwcap(void)
 {
@@ -661,7 +685,7 @@ int main(void)
 		T(exec_sigqueue),
 		T(exec_stack),	T(exec_stack_lazy), T(exec_aux), T(exec_pie),
 		T(exec_setuid), T(exec_setuid_load), T(exec_execfn),
-		T(exec_thread),
+		T(exec_thread), T(exec_text_shared),
 	};
 	return suite_main(tests, sizeof(tests) / sizeof(tests[0]));
 }

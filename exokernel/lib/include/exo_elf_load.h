@@ -25,6 +25,21 @@ long exo_elf_check(const void *image, uint64_t size, uint64_t limit,
  * the span's pages (the bytes after filesz must already be zero). */
 void exo_elf_copy(const struct exo_elf_image *im, void *dst);
 
+/* The same for the part of the span at [va, va + len) only: dst holds
+ * those bytes (already zero). */
+void exo_elf_copy_range(const struct exo_elf_image *im, uint64_t va,
+			uint64_t len, void *dst);
+
+/* The file offset whose page the span page at va may be mapped from
+ * as it is (shared, read-only), or -1 when it must be copied: every
+ * segment on the page is read-only, keeps its file offset congruent to
+ * its address, holds file bytes (no zeroes to make) for its whole part
+ * of the page, and agrees with the others on the offset; the page lies
+ * in the image's `size` bytes. Bytes of the page outside any segment
+ * are the file's (as Linux maps them), not zeroes. Pure logic. */
+long exo_elf_file_page(const struct exo_elf_image *im, uint64_t va,
+		       uint64_t size);
+
 /* The ELF loader's last step, shared by every loader (exo_proc_load here,
  * libposix's execve): calls place(ctx, va, page, n, prot) for each run of
  * n span pages from page `page` (of the copy exo_elf_copy made) that
