@@ -1,28 +1,40 @@
-/* pread of cached file data through the file server's own frames (issue
- * 11 point 2, docs/mmap.md): once two server preads of a regular file
- * in a row saw no stat-visible change anywhere (the status page's
- * version, which every write, truncate and access-time change bumps:
- * services/proto/fs.h), the file's pages are mapped read-only (an mmap
- * of the file, MAP_SHARED: the frames the server writes) and later
- * preads copy from them while the version holds, entering neither the
- * kernel nor the server. Any change anywhere sends the next pread to the
- * server again; stores through another process's shared mapping are in
- * the same frames. A truncate by another process may unmap a page under
- * the copy: lp_fcopy's fault is caught (lp_fcopy_fixup, from the upcall)
- * and the read goes to the server. Only pread: read()'s offset belongs
- * to the open file description, kept by the server for every holder. */
+/* read and pread of cached file data through the file server's own
+ * frames (issue 11 point 2, docs/mmap.md): once two server reads of a
+ * regular file in a row saw no stat-visible change anywhere (the status
+ * page's version, which every write, truncate and access-time change
+ * bumps: services/proto/fs.h), the file's pages are mapped read-only
+ * (an mmap of the file, MAP_SHARED: the frames the server writes) and
+ * later reads copy from them while the version holds, entering neither
+ * the kernel nor the server. Any change anywhere sends the next read to
+ * the server again; stores through another process's shared mapping are
+ * in the same frames. A truncate by another process may unmap a page
+ * under the copy: lp_fcopy's fault is caught (lp_fcopy_fixup, from the
+ * upcall) and the read goes to the server.
+ * read() moves the open file description's offset, which every holder
+ * shares (across fork and dup): the server lends the description a page
+ * holding it (FS_OP_OFFSET), mapped in the handle's pipe control slot
+ * (lp/pipe.h; a regular file's handle has no pipe), and a read advances
+ * it with a compare-and-swap, never while the server holds it
+ * (FS_OFF_LOCKED: that read asks the server). */
 #include "lp/lp.h"
 #include "lp/mem.h"
+#include "lp/pipe.h"
 #include "lp/vfs.h"
 
 #define LP_FCACHE_MAX (1UL << 20) /* larger files: always the server */
+#define LP_FCACHE_TRIES 16 /* swaps lost to other holders: then the server */
+
+/* The shared offset page's state for a handle. */
+enum lp_off { LP_OFF_NONE, LP_OFF_MAPPED, LP_OFF_REFUSED };
 
 struct lp_fcache {
 	uint8_t *map;       /* the file's pages, read-only; 0: none */
 	uint64_t len;       /* bytes mapped */
 	uint64_t size;      /* the file's size at version */
 	uint64_t version;   /* map and size are exact while it holds */
-	uint64_t candidate; /* a server pread saw this version unmoved */
+	uint64_t candidate; /* a server read saw this version unmoved */
+	uint64_t rejected;  /* ... and found the file not to cache */
+	enum lp_off off;    /* the description's offset page, here */
 };
 static struct lp_fcache lp_fcache[LP_FD_MAX];
 static unsigned lp_fcache_live; /* entries with a map */
@@ -72,36 +84,98 @@ uint64_t lp_fcache_version(void)
 	return lp_fcache_now();
 }
 
-/* Forgets entry c (its map unmapped if unmap). */
+/* Forgets entry c's map (unmapped if unmap); its offset page stays. */
 static void lp_fcache_drop(struct lp_fcache *c, int unmap)
 {
 	uint8_t *map = c->map;
 	uint64_t len = c->len;
 	if (!map)
 		return;
-	*c = (struct lp_fcache){ 0 };
+	*c = (struct lp_fcache){ .off = c->off };
 	lp_fcache_live--;
 	if (unmap)
 		lp_mem_unmap((uint64_t)map, (uint64_t)map + len);
 }
 
-long lp_fcache_pread(long h, char *buf, size_t n, int64_t off)
+/* h's entry if its map is valid now, else 0. */
+static struct lp_fcache *lp_fcache_valid(long h)
 {
-	if (h < 0 || h >= LP_FD_MAX || !lp_fcache[h].map)
-		return LP_FCACHE_MISS;
-	struct lp_fcache *c = &lp_fcache[h];
-	if (lp_fcache_now() != c->version)
-		return LP_FCACHE_MISS;
-	if ((uint64_t)off >= c->size || n == 0)
+	if (h < 0 || h >= LP_FD_MAX || !lp_fcache[h].map ||
+	    lp_fcache_now() != lp_fcache[h].version)
 		return 0;
-	uint64_t k = c->size - (uint64_t)off < n ? c->size - (uint64_t)off : n;
-	if ((uint64_t)off + k > c->len)
+	return &lp_fcache[h];
+}
+
+/* Copies what a read of n bytes at off gives from c into buf: the
+ * bytes, 0 at the end, -EFAULT, or LP_FCACHE_MISS. */
+static long lp_fcache_copy(const struct lp_fcache *c, char *buf, size_t n,
+			   uint64_t off)
+{
+	if (off >= c->size || n == 0)
+		return 0;
+	uint64_t k = c->size - off < n ? c->size - off : n;
+	if (off + k > c->len)
 		return LP_FCACHE_MISS;
 	if (lp_uaccess(buf, k, 1) < 0)
 		return -EFAULT;
 	if (lp_fcopy(buf, c->map + off, k) < 0)
 		return LP_FCACHE_MISS;
 	return (long)k;
+}
+
+long lp_fcache_pread(long h, char *buf, size_t n, int64_t off)
+{
+	const struct lp_fcache *c = lp_fcache_valid(h);
+	return c ? lp_fcache_copy(c, buf, n, (uint64_t)off) : LP_FCACHE_MISS;
+}
+
+/* Handle h's offset word: its pipe control slot (lp/pipe.h). */
+static uint64_t *lp_fcache_offw(long h)
+{
+	return (uint64_t *)(LP_PIPE_CTL_VA + (uint64_t)h * LP_PAGE);
+}
+
+/* Maps the description's offset page for handle h (asking the server
+ * once). Returns 0, or -1 if there is none to use. */
+static long lp_fcache_offset_map(long h, struct lp_fcache *c)
+{
+	struct fs_req r;
+	if (c->off != LP_OFF_NONE)
+		return c->off == LP_OFF_MAPPED ? 0 : -1;
+	c->off = LP_OFF_REFUSED;
+	lp_fs_req(&r, FS_OP_OFFSET);
+	r.fd = (int32_t)h;
+	long slot = lp_fs_call(&r);
+	if (slot < 0)
+		return -1;
+	long e = lp_exo_map(EXO_SELF, (uint64_t)lp_fcache_offw(h), slot, 0, 1,
+			    EXO_PROT_READ | EXO_PROT_WRITE);
+	lp_exo_cap_delete(slot); /* the mapping holds the frame */
+	if (e < 0)
+		return -1;
+	c->off = LP_OFF_MAPPED;
+	return 0;
+}
+
+long lp_fcache_read(long h, char *buf, size_t n)
+{
+	struct lp_fcache *c = lp_fcache_valid(h);
+	if (!c || lp_fcache_offset_map(h, c) < 0)
+		return LP_FCACHE_MISS;
+	uint64_t *w = lp_fcache_offw(h);
+	for (int i = 0; i < LP_FCACHE_TRIES; i++) {
+		uint64_t o = __atomic_load_n(w, __ATOMIC_ACQUIRE);
+		if (o & FS_OFF_LOCKED)
+			return LP_FCACHE_MISS; /* the server is using it */
+		long k = lp_fcache_copy(c, buf, n, o);
+		if (k <= 0)
+			return k;
+		if (__atomic_compare_exchange_n(w, &o, o + (uint64_t)k, 0,
+						__ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE))
+			return k;
+	}
+	return LP_FCACHE_MISS;
 }
 
 /* Maps fd's file (size bytes, 0 < size <= LP_FCACHE_MAX) for c. */
@@ -128,9 +202,13 @@ void lp_fcache_learn(long fd, long h, uint64_t v0)
 		c->candidate = v0;
 		return;
 	}
-	if (lp_fstat(sa) < 0 || !FS_S_ISTYPE(st.st_mode, FS_S_IFREG) ||
-	    st.st_size <= 0 || (uint64_t)st.st_size > LP_FCACHE_MAX)
+	if (c->rejected == v0)
 		return;
+	if (lp_fstat(sa) < 0 || !FS_S_ISTYPE(st.st_mode, FS_S_IFREG) ||
+	    st.st_size <= 0 || (uint64_t)st.st_size > LP_FCACHE_MAX) {
+		c->rejected = v0; /* no fstat per read of a big file */
+		return;
+	}
 	if (c->map && (uint64_t)st.st_size > c->len)
 		lp_fcache_drop(c, 1);
 	if (!c->map)
@@ -143,8 +221,19 @@ void lp_fcache_learn(long fd, long h, uint64_t v0)
 
 void lp_fcache_forget(long h)
 {
-	if (h >= 0 && h < LP_FD_MAX)
-		lp_fcache_drop(&lp_fcache[h], 1);
+	if (h < 0 || h >= LP_FD_MAX)
+		return;
+	lp_fcache_drop(&lp_fcache[h], 1);
+	if (lp_fcache[h].off == LP_OFF_MAPPED)
+		lp_exo_unmap(EXO_SELF, (uint64_t)lp_fcache_offw(h), 1);
+	lp_fcache[h] = (struct lp_fcache){ 0 };
+}
+
+void lp_fcache_after_fork(void)
+{
+	for (long h = 0; h < LP_FD_MAX; h++)
+		if (lp_fcache[h].off == LP_OFF_MAPPED)
+			lp_fcache[h].off = LP_OFF_NONE; /* not shared by fork */
 }
 
 void lp_fcache_forget_range(uint64_t start, uint64_t end)

@@ -196,7 +196,16 @@ long lp_read(const long *arg)
 	long h = lp_io_handle(arg[0]);
 	if (h == -ENOSYS)
 		return -EBADF; /* the kernel console cannot be read */
-	return h < 0 ? h : lp_io_read(h, (char *)arg[1], (size_t)arg[2], -1);
+	if (h < 0)
+		return h;
+	long r = lp_fcache_read(h, (char *)arg[1], (size_t)arg[2]);
+	if (r != LP_FCACHE_MISS)
+		return r;
+	uint64_t v0 = lp_fcache_version();
+	r = lp_io_read(h, (char *)arg[1], (size_t)arg[2], -1);
+	if (r > 0 && !lp_pipe_end(h)) /* a pipe's reads stay its own */
+		lp_fcache_learn(arg[0], h, v0);
+	return r;
 }
 
 /* write(fd, buf, count): bytes written, or -EBADF, -EFAULT, -ENOSPC, ... */

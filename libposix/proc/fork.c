@@ -278,4 +278,5 @@ void lp_proc_after_fork(void)
 	lp_pipe_after_fork();
 	lp_robust_after_fork();
 	lp_mlock_after_fork();
+	lp_fcache_after_fork();
 }

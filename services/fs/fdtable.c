@@ -35,6 +35,8 @@ struct fd_desc *fd_desc_new(struct fd_table *t, void *obj, uint32_t flags)
 	d->refs = 1;
 	d->flags = flags;
 	d->offset = 0;
+	d->shared_off = 0;
+	d->off_mem = -1;
 	d->obj = obj;
 	d->pipe = 0;
 	return d;

@@ -15,7 +15,9 @@
 struct fd_desc {
 	uint32_t refs;
 	uint32_t flags;  /* access mode and status flags (FS_O_*) */
-	uint64_t offset;
+	uint64_t offset; /* unless shared_off: use offset.c's functions */
+	uint64_t *shared_off; /* the page holding it, shared with holders */
+	long off_mem;    /* that page's memory capability */
 	void *obj;       /* what the description refers to (owner-defined) */
 	void *pipe;      /* the file server's pipe (pipe.h) instead, or 0 */
 };

@@ -31,7 +31,7 @@ static fs_handler *const handlers[FS_OP_COUNT] = {
 	[FS_OP_IOCTL] = srv_ioctl,	 [FS_OP_DUP] = srv_dup,
 	[FS_OP_PIPE] = srv_pipe,	 [FS_OP_CANCEL] = srv_cancel,
 	[FS_OP_LOCK] = srv_lock,	 [FS_OP_FLOCK] = srv_flock,
-	[FS_OP_MAP] = srv_map,
+	[FS_OP_MAP] = srv_map,		 [FS_OP_OFFSET] = srv_offset,
 };
 
 static const struct fs_cred root_cred;
@@ -41,6 +41,7 @@ static void release_desc(void *ctx, struct fd_desc *d)
 {
 	struct fs_server *s = ctx;
 	srv_lock_desc_gone(s, d);
+	desc_off_free(s, d);
 	if (d->pipe)
 		fs_pipe_put(&s->alloc, &s->pipe_host, d->pipe,
 			    (d->flags & FS_O_ACCMODE) == FS_O_WRONLY);

@@ -36,6 +36,7 @@ struct fs_server {
 	struct fs_pipe_host pipe_host; /* pipe buffers' memory (pipe.h) */
 	struct lock_table locks;  /* file locks (lock.h) */
 	uint64_t locks_seen;      /* locks.released already published */
+	unsigned long off_pages;  /* descriptions with a shared offset */
 };
 
 struct fs_client {

@@ -187,13 +187,14 @@ static long rw(struct fs_call *k, int write, int64_t off)
 	}
 	if (!ramfs_is(i, FS_S_IFREG))
 		return -EINVAL;
-	uint64_t at = off >= 0 ? (uint64_t)off : d->offset;
+	uint64_t held = off >= 0 ? 0 : desc_off_take(d);
+	uint64_t at = off >= 0 ? (uint64_t)off : held;
 	if (write && (d->flags & FS_O_APPEND))
 		at = i->size; /* pwrite appends too, as on Linux */
 	long r = write ? ramfs_write(&k->s->fs, i, at, buf, n, &k->c->cred)
 		       : ramfs_read(&k->s->fs, i, at, buf, n);
-	if (r >= 0 && off < 0)
-		d->offset = at + (uint64_t)r;
+	if (off < 0)
+		desc_off_put(d, r >= 0 ? at + (uint64_t)r : held);
 	return r;
 }
 
@@ -237,6 +238,29 @@ static long seek_data_hole(struct ramfs_inode *i, int whence, int64_t off)
 	return whence == SEEK_DATA ? off : (long)i->size;
 }
 
+/* The offset lseek(whence, off) gives a description at `cur` on file
+ * i: >= 0, or -EINVAL, -ENXIO. */
+static int64_t seek_to(struct ramfs_inode *i, int whence, int64_t off,
+		       uint64_t cur)
+{
+	int64_t base;
+	if (whence == SEEK_DATA || whence == SEEK_HOLE)
+		return ramfs_is(i, FS_S_IFREG) ? seek_data_hole(i, whence, off)
+					       : -EINVAL;
+	if (whence == FS_SEEK_SET)
+		base = 0;
+	else if (whence == FS_SEEK_CUR)
+		base = (int64_t)cur;
+	else if (whence == FS_SEEK_END && !ramfs_is(i, FS_S_IFDIR))
+		base = (int64_t)i->size;
+	else
+		return -EINVAL;
+	if ((off > 0 && base > MAX_OFFSET - off) || base + off < 0 ||
+	    base + off > MAX_OFFSET)
+		return -EINVAL;
+	return base + off;
+}
+
 long srv_lseek(struct fs_call *k)
 {
 	long pr = srv_pipe_op(k);
@@ -247,25 +271,12 @@ long srv_lseek(struct fs_call *k)
 		return -EBADF;
 	struct ramfs_inode *i = d->obj;
 	int whence = (int)k->req->mode;
-	int64_t off = k->req->arg, base;
 	if (ramfs_is(i, FS_S_IFCHR))
 		return dev_is_tty(i->rdev) ? -ESPIPE : 0;
-	if (whence == SEEK_DATA || whence == SEEK_HOLE)
-		return ramfs_is(i, FS_S_IFREG) ? seek_data_hole(i, whence, off)
-					       : -EINVAL;
-	if (whence == FS_SEEK_SET)
-		base = 0;
-	else if (whence == FS_SEEK_CUR)
-		base = (int64_t)d->offset;
-	else if (whence == FS_SEEK_END && !ramfs_is(i, FS_S_IFDIR))
-		base = (int64_t)i->size;
-	else
-		return -EINVAL;
-	if ((off > 0 && base > MAX_OFFSET - off) || base + off < 0 ||
-	    base + off > MAX_OFFSET)
-		return -EINVAL;
-	d->offset = (uint64_t)(base + off);
-	return (long)d->offset;
+	uint64_t cur = desc_off_take(d);
+	int64_t to = seek_to(i, whence, k->req->arg, cur);
+	desc_off_put(d, to >= 0 ? (uint64_t)to : cur); /* SEEK_DATA too */
+	return (long)to;
 }
 
 /* Appends one linux_dirent64 record. Returns 0, or -1 if it does not
@@ -305,7 +316,7 @@ long srv_getdents(struct fs_call *k)
 		return -ENOENT;
 	uint8_t *buf = srv_bulk(k, k->req->data, 0);
 	size_t cap = k->req->data.len, used = 0;
-	uint64_t pos = d->offset;
+	uint64_t pos = desc_off_take(d);
 	for (;;) {
 		struct ramfs_dirent *e = 0;
 		if (pos == 0 || pos == 1) { /* "." and ".." */
@@ -324,9 +335,9 @@ long srv_getdents(struct fs_call *k)
 			break;
 		pos = e->cookie + 1;
 	}
+	desc_off_put(d, pos);
 	if (used == 0 && (pos < 2 || ramfs_dir_seek(dir, pos)))
 		return -EINVAL; /* the buffer cannot hold one record */
-	d->offset = pos;
 	return (long)used;
 }
 

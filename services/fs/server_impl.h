@@ -67,6 +67,16 @@ void srv_lock_desc_gone(struct fs_server *s, struct fd_desc *d);
 /* server_map.c */
 fs_handler srv_map;
 
+/* offset.c: a description's offset, wherever it lives. take returns it
+ * and keeps holders off it until put stores the new one; every request
+ * that moves it must take and put (once each). peek only reads it. */
+uint64_t desc_off_take(struct fd_desc *d);
+void desc_off_put(struct fd_desc *d, uint64_t off);
+uint64_t desc_off_peek(const struct fd_desc *d);
+/* d's last reference goes: its shared page too. */
+void desc_off_free(struct fs_server *s, struct fd_desc *d);
+fs_handler srv_offset;
+
 /* server_ns.c */
 fs_handler srv_stat, srv_statx, srv_access, srv_mkdir, srv_mknod,
 	srv_unlink, srv_link, srv_rename, srv_symlink, srv_readlink,

@@ -42,7 +42,7 @@ static long lock_base(const struct fd_desc *d, int16_t whence, int64_t *base)
 		*base = 0;
 		return 0;
 	case FS_SEEK_CUR:
-		*base = d->pipe ? 0 : (int64_t)d->offset;
+		*base = d->pipe ? 0 : (int64_t)desc_off_peek(d);
 		return 0;
 	case FS_SEEK_END:
 		*base = d->pipe ? 0 : (int64_t)i->size;

@@ -98,7 +98,14 @@ enum fs_op {
 	FS_OP_FLOCK = 40,    /* fd mode(LOCK_SH LOCK_EX LOCK_UN, LOCK_NB)
 			      * arg(the caller's thread id) -> 0, or
 			      * FS_R_LOCK_WAIT as FS_OP_LOCK */
-	/* 41-43: others' ops. */
+	FS_OP_OFFSET = 41,   /* fd -> the slot, in the client's own capability
+			      * table, of a page whose first 8 bytes hold the
+			      * description's offset (READ|WRITE), shared
+			      * with every holder that asks: a holder moves it
+			      * with a compare-and-swap, never while it holds
+			      * FS_OFF_LOCKED (the server is using it: ask
+			      * the server). Regular files only (ENODEV) */
+	/* 42-43: others' ops. */
 	FS_OP_MAP = 44,      /* fd arg(first page) mode(pages) flags(FS_MAP_*)
 			      * -> the slot, in the client's own capability
 			      * table, of a memory slice showing the window
@@ -108,6 +115,10 @@ enum fs_op {
 			      * no more than the description allows */
 	FS_OP_COUNT
 };
+
+/* FS_OP_OFFSET: the shared offset word's value while a request uses
+ * it (the offset itself stays below 2^63). */
+#define FS_OFF_LOCKED (1ULL << 63)
 
 /* FS_OP_MAP flags: the rights wanted on the pages. READ needs a readable
  * description (so does everything: -EACCES), WRITE one opened O_RDWR. */

@@ -57,6 +57,7 @@ static const struct {
 	[FS_OP_LOCK] = { "lock", D },
 	[FS_OP_FLOCK] = { "flock", 0 },
 	[FS_OP_MAP] = { "map", 0 },
+	[FS_OP_OFFSET] = { "offset", 0 },
 };
 
 long fs_op_bufs(uint32_t op)
@@ -196,6 +197,7 @@ int fs_op_may_change(uint32_t op)
 	case FS_OP_LOCK:
 	case FS_OP_FLOCK:
 	case FS_OP_MAP:
+	case FS_OP_OFFSET:
 		return 0;
 	}
 	return 1;

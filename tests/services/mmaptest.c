@@ -689,6 +689,103 @@ static void t_cached_pread(void)
 	OK(unlink("/tmp/mm_cache"));
 }
 
+/* Reads 2-byte words from fd until the end: how many, the sum of the
+ * words and whether each was above the one before (one description's
+ * reads never go back). */
+static void read_words(int fd, long *n, long *sum, int *rising)
+{
+	uint16_t w, last = 0;
+	*n = *sum = 0;
+	*rising = 1;
+	while (read(fd, &w, 2) == 2) {
+		if (*n && w <= last)
+			*rising = 0;
+		last = w;
+		++*n;
+		*sum += w;
+	}
+}
+
+/* read() of a settled file copies from the server's frames and moves
+ * the description's offset in the page the server shares for it: no
+ * request and no kernel call; the offset stays the one every holder
+ * sees (lseek, a dup, a fork child's reads, another holder's lseek),
+ * two processes reading one description take each word once, and
+ * another process's write is seen at the next read. */
+static void t_cached_read(void)
+{
+	enum { WORDS = 4096 };
+	static uint16_t words[WORDS];
+	char b[8];
+	for (int i = 0; i < WORDS; i++)
+		words[i] = (uint16_t)i;
+	int fd = make_file("/tmp/mm_read", 0);
+	CHECK(fd >= 0);
+	EQ(write(fd, words, sizeof(words)), (long)sizeof(words));
+	EQ(lseek(fd, 0, SEEK_SET), 0);
+	for (int i = 0; i < 4; i++) /* settle, learn, ask for the page */
+		EQ(read(fd, b, 4), 4);
+	unsigned long fs0 = __lp_test_fs_calls(), k0 = __lp_test_exo_calls();
+	for (int i = 0; i < 100; i++)
+		EQ(read(fd, b, 4), 4);
+	EQ(__lp_test_fs_calls() - fs0, 0);
+	EQ(__lp_test_exo_calls() - k0, 0);
+	EQ(memcmp(b, &words[2 * 103], 4), 0);
+	EQ(lseek(fd, 0, SEEK_CUR), 416); /* the server sees our offset */
+	int fd2 = dup(fd);
+	EQ(read(fd2, b, 4), 4);
+	EQ(memcmp(b, &words[208], 4), 0);
+	EQ(lseek(fd, 0, SEEK_CUR), 420);
+	pid_t pid = fork();
+	if (pid == 0) { /* the child's reads move the parent's offset */
+		char c[4];
+		int ok = read(fd, c, 4) == 4 && read(fd, c, 4) == 4 &&
+			 memcmp(c, &words[212], 4) == 0;
+		ok = ok && lseek(fd, 1000, SEEK_SET) == 1000;
+		_exit(ok ? 0 : 2);
+	}
+	EQ(reap(pid), 0);
+	EQ(read(fd, b, 4), 4); /* after the child's lseek */
+	EQ(memcmp(b, &words[500], 4), 0);
+	/* Two processes read one description to its end: each word once. */
+	EQ(lseek(fd, 0, SEEK_SET), 0);
+	int p[2];
+	OK(pipe(p));
+	pid = fork();
+	if (pid == 0) {
+		long n, sum;
+		int rising;
+		read_words(fd, &n, &sum, &rising);
+		long out[2] = { rising ? n : -1, sum };
+		_exit(write(p[1], out, sizeof(out)) == sizeof(out) ? 0 : 2);
+	}
+	long n, sum, theirs[2] = { -2, -2 };
+	int rising;
+	read_words(fd, &n, &sum, &rising);
+	EQ(reap(pid), 0);
+	EQ(read(p[0], theirs, sizeof(theirs)), (long)sizeof(theirs));
+	CHECK(rising);
+	CHECK(theirs[0] >= 0);
+	EQ(n + theirs[0], WORDS);
+	EQ(sum + theirs[1], (long)WORDS * (WORDS - 1) / 2);
+	OK(close(p[0]));
+	OK(close(p[1]));
+	/* Another process's write, then a read at our offset sees it. */
+	EQ(lseek(fd, 8, SEEK_SET), 8);
+	pid = fork();
+	if (pid == 0) {
+		int f = open("/tmp/mm_read", O_RDWR);
+		_exit(pwrite(f, "WXYZ", 4, 8) == 4 ? 0 : 2);
+	}
+	EQ(reap(pid), 0);
+	EQ(read(fd, b, 4), 4);
+	EQ(memcmp(b, "WXYZ", 4), 0);
+	EQ(lseek(fd, 0, SEEK_CUR), 12);
+	OK(close(fd2));
+	OK(close(fd));
+	OK(unlink("/tmp/mm_read"));
+}
+
 static const struct suite_test tests[] = {
 	T(readonly_binding),      T(binding_errors),
 	T(shared_two_processes),  T(truncate_takes_back),
@@ -699,7 +796,7 @@ static const struct suite_test tests[] = {
 	T(mmap_errors),           T(mmap_sigbus),
 	T(mmap_grow),             T(mmap_dontneed_remap),
 	T(mmap_private_cow),      T(mmap_none_mincore),
-	T(cached_pread),
+	T(cached_pread),          T(cached_read),
 };
 
 int main(void)

@@ -1,8 +1,8 @@
 /* Host tests for the file server's request handlers
  * (services/fs/server*.c), part 1: open/create/read/write, symlinks and
  * dirfds in open, permissions and handle limits, getdents, shared offsets
- * across dup and fork, devices and the console, malicious and random
- * requests. Requests go through the encode/decode path the service uses
+ * across dup and fork (also in a shared offset page), devices and the
+ * console, malicious and random requests. Requests go through the encode/decode path the service uses
  * (fs_server_harness.h). Part 2 is test_fs_server_ns.c. */
 #include <exo/types.h>
 
@@ -537,6 +537,93 @@ START_TEST(map_lends_what_the_description_allows)
 }
 END_TEST
 
+/* FS_OP_OFFSET moves a regular file description's offset into a page
+ * the server grants (a fake page host here): requests then use that
+ * word -- what a holder stored there, with the lock bit a client may not
+ * hold masked off -- and the page goes with the description. */
+static int off_allocs, off_frees;
+
+static void *fake_alloc(void *ctx, unsigned long pages, long *mem)
+{
+	(void)ctx;
+	*mem = 40 + off_allocs++;
+	return calloc(pages, 4096);
+}
+
+static void fake_free(void *ctx, long mem, void *va, unsigned long pages)
+{
+	(void)ctx;
+	(void)mem;
+	(void)pages;
+	off_frees++;
+	free(va);
+}
+
+static long fake_give(void *ctx, long mem, long domain)
+{
+	(void)ctx;
+	return domain == 7 ? 1000 + mem : -EPERM;
+}
+
+static long xoffset(long fd)
+{
+	struct fs_req r = req(FS_OP_OFFSET);
+	r.fd = (int32_t)fd;
+	return call(&r);
+}
+
+START_TEST(offset_page_holds_the_description_offset)
+{
+	char buf[16];
+	srv.pipe_host = (struct fs_pipe_host){ .alloc = fake_alloc,
+					       .free = fake_free,
+					       .give = fake_give };
+	off_allocs = off_frees = 0;
+	cl.domain = 7;
+	long fd = xopen("/tmp/o", FS_O_RDWR | FS_O_CREAT, 0644);
+	ck_assert_int_eq(xwrite(fd, "0123456789"), 10);
+	ck_assert_int_eq(xlseek(fd, 3, FS_SEEK_SET), 3);
+	long dir = xopen("/tmp", FS_O_RDONLY, 0);
+	struct fs_req p = req(FS_OP_PIPE);
+	long pr = call(&p);
+	ck_assert_int_ge(pr, 0);
+	int pipe_allocs = off_allocs;
+
+	ck_assert_int_eq(xoffset(fd), 1000 + 40 + pipe_allocs);
+	ck_assert_int_eq(off_allocs, pipe_allocs + 1);
+	struct fd_desc *d = fd_get(&cl.handles, fd);
+	ck_assert_ptr_nonnull(d->shared_off);
+	ck_assert_uint_eq(*d->shared_off, 3);
+	ck_assert_int_eq(xoffset(fd), 1000 + 40 + pipe_allocs); /* one page */
+	*d->shared_off = 7; /* a holder's read moved it */
+	ck_assert_int_eq(xread(fd, 2, buf), 2);
+	ck_assert_str_eq(buf, "78");
+	ck_assert_uint_eq(*d->shared_off, 9);
+	ck_assert_int_eq(xlseek(fd, 0, FS_SEEK_CUR), 9);
+	*d->shared_off = FS_OFF_LOCKED | 5; /* a client set the lock bit */
+	ck_assert_int_eq(xread(fd, 2, buf), 2);
+	ck_assert_str_eq(buf, "56");
+	ck_assert_uint_eq(*d->shared_off, 7);
+	ck_assert_int_eq(xlseek(fd, 100, FS_SEEK_CUR), 107);
+	ck_assert_int_eq(xlseek(fd, -200, FS_SEEK_CUR), -EINVAL);
+	ck_assert_uint_eq(*d->shared_off, 107); /* kept on an error */
+
+	ck_assert_int_eq(xoffset(dir), -ENODEV);
+	ck_assert_int_eq(xoffset(pr), -ENODEV);
+	ck_assert_int_eq(xoffset(999), -EBADF);
+	cl.domain = 8;
+	ck_assert_int_eq(xoffset(fd), -EPERM); /* the grant's own error */
+	cl.domain = -1;
+	ck_assert_int_eq(xoffset(fd), -ENODEV);
+	cl.domain = 7;
+	struct fs_req c = req(FS_OP_CLOSE);
+	c.fd = (int32_t)fd;
+	int frees = off_frees;
+	ck_assert_int_eq(call(&c), 0);
+	ck_assert_int_eq(off_frees, frees + 1); /* the last handle took it */
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("fs_server");
@@ -552,6 +639,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, devices_and_console);
 	tcase_add_test(tc, malicious_requests);
 	tcase_add_test(tc, map_lends_what_the_description_allows);
+	tcase_add_test(tc, offset_page_holds_the_description_offset);
 	tcase_add_test(tc, random_requests_fuzz);
 	suite_add_tcase(s, tc);
 	return s;

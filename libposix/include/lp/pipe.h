@@ -7,7 +7,8 @@
  *   0x7FFE00000000 + handle * 1 MiB: its ring (64 KiB to 1 MiB), between
  *   the park area's end and the file server window (lp/mem.h);
  *   0x7FFF70000000 + handle * 4 KiB: its control page, inside the file
- *   server window (lp/procinfo.h).
+ *   server window (lp/procinfo.h); a regular file's handle has its
+ *   description's shared offset page there instead (fd/fcache.c).
  *
  * It is mapped on the handle's first read or write (the server answers
  * FS_R_PIPE_LOCAL with the buffer granted to us), unmapped when the

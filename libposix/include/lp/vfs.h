@@ -50,18 +50,23 @@ long lp_fs_call_intr_aux(struct fs_req *r, uint64_t *aux);
  * lock) but waits in the client, the big lock given up, until the
  * terminal may answer (FS_RW_TTY_POLL). Returns as lp_fs_call_intr_aux. */
 long lp_fs_call_tty(struct fs_req *r, uint64_t *aux);
-/* fd/fcache.c: pread of cached file data through the server's frames.
- * lp_fcache_pread answers a pread of handle h from the file's mapped
- * pages while nothing changed since they were learned: the byte count
- * (0 at the end), -EFAULT, or LP_FCACHE_MISS (ask the server). After a
- * server pread of fd (handle h) that returned data, lp_fcache_learn
+/* fd/fcache.c: read and pread of cached file data through the server's
+ * frames. lp_fcache_pread answers a pread of handle h from the file's
+ * mapped pages while nothing changed since they were learned: the byte
+ * count (0 at the end), -EFAULT, or LP_FCACHE_MISS (ask the server);
+ * lp_fcache_read the same for a read at the description's offset, which
+ * it advances in the page the server shares for it. After a server read
+ * or pread of fd (handle h) that returned data, lp_fcache_learn
  * with the status version read before it maps the file once a second
  * read at an unmoved version shows the data settled. lp_fcache_forget
  * drops h's (its close), lp_fcache_forget_range any whose map lies in a
- * range being unmapped. lp_fcopy_fixup, from the upcall: 1 if the fault
+ * range being unmapped; lp_fcache_after_fork forgets the offset pages
+ * (fork does not share them: the child asks again). lp_fcopy_fixup, from the upcall: 1 if the fault
  * was lp_fcopy's (the frame now returns its failure). */
 #define LP_FCACHE_MISS (-4097L)
 long lp_fcache_pread(long h, char *buf, size_t n, int64_t off);
+long lp_fcache_read(long h, char *buf, size_t n);
+void lp_fcache_after_fork(void);
 uint64_t lp_fcache_version(void);
 void lp_fcache_learn(long fd, long h, uint64_t v0);
 void lp_fcache_forget(long h);
