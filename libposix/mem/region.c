@@ -146,21 +146,67 @@ static void lp_region_add(const struct lp_region *r)
 
 void lp_region_insert(uint64_t start, uint64_t end, uint64_t flags)
 {
-	const struct lp_region r = { start, end, flags, 0, 0 };
+	const struct lp_region r = { .start = start, .end = end, .flags = flags };
 	lp_region_add(&r);
 }
 
 void lp_region_insert_file(uint64_t start, uint64_t end, uint64_t flags,
 			   long slot, uint64_t spage)
 {
-	const struct lp_region r = { start, end, flags, slot + 1, spage };
+	const struct lp_region r = { .start = start, .end = end, .flags = flags,
+				     .slice = (int32_t)(slot + 1),
+				     .spage = spage };
 	lp_region_add(&r);
+}
+
+/* The fork_slice given at this fork to a region of [0, i) on region i's
+ * slice, or -1 if none of them is on it. (A scan per file region: a
+ * slice's regions are mostly neighbours, split from one mapping.) */
+static long lp_slice_forked(size_t i)
+{
+	for (size_t k = i; k-- > 0;)
+		if (lp_regions[k].slice == lp_regions[i].slice)
+			return lp_regions[k].fork_slice;
+	return -1;
+}
+
+/* Grants slice s (slot + 1) into dom's table with the rights it has
+ * here: a capability derived from ours (exo_cap_grant), so revoked with
+ * the file's object as ours is, and never wider. Returns the child's
+ * slot + 1, 0 if it could not be granted, or -ENOMEM. */
+static long lp_slice_grant(int32_t s, long dom)
+{
+	struct exo_cap_info ci;
+	long c = lp_exo_cap_info(s - 1, &ci);
+	if (c == 0)
+		c = lp_exo_cap_grant(s - 1, dom, ci.rights);
+	if (c == -ENOMEM)
+		return c;
+	return c < 0 ? 0 : c + 1;
+}
+
+long lp_region_fork_slices(long dom)
+{
+	for (size_t i = 0; i < lp_nregions; i++) {
+		struct lp_region *r = &lp_regions[i];
+		if (!r->slice)
+			continue;
+		long c = lp_slice_forked(i);
+		if (c < 0 && (c = lp_slice_grant(r->slice, dom)) < 0)
+			return c;
+		r->fork_slice = (int32_t)c;
+	}
+	return 0;
 }
 
 void lp_region_after_fork(void)
 {
-	for (size_t i = 0; i < lp_nregions; i++)
-		lp_regions[i].slice = 0;
+	for (size_t i = 0; i < lp_nregions; i++) {
+		struct lp_region *r = &lp_regions[i];
+		int32_t s = r->slice ? r->fork_slice : 0;
+		if (r->slice != s) /* no write, no page copy, for the rest */
+			r->slice = s;
+	}
 }
 
 void lp_region_merge(uint64_t start, uint64_t end)

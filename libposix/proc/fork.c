@@ -3,8 +3,11 @@
  *   1. the process manager makes the child: a pid, a domain holding the
  *      child's own channels and process page, and a capability to that
  *      domain for us (PM_OP_fork);
- *   2. we save our registers (lp_fork_save, like setjmp) and share our
- *      memory with the child: MAP_SHARED regions as they are, everything
+ *   2. we save our registers (lp_fork_save, like setjmp), grant the
+ *      slices of our file mappings into the child's table, noting the
+ *      child's slots in the region map before the child gets its copy
+ *      (lp_region_fork_slices), and share our memory with the child:
+ *      MAP_SHARED regions as they are, everything
  *      else copy-on-write (exo_map_copy with EXO_COPY_COW: neither side
  *      can write the shared frames; the first write faults and mem/cow.c
  *      gives the writer its own copy, or just write access once it is the
@@ -193,7 +196,9 @@ static long lp_fork_parent(const struct pm_fork_rep *f, struct lp_fork_ctx *c)
 	struct pm_commit_rep cr;
 	lp_sig_upcall(&u);
 	own_collect(c->rsp);
-	long r = share_memory(f->domain);
+	long r = lp_region_fork_slices(f->domain);
+	if (r == 0)
+		r = share_memory(f->domain);
 	if (r == 0) {
 		const struct pm_commit_req q = {
 			.pid = f->pid, .rip = (uint64_t)lp_fork_resume,

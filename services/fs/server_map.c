@@ -12,7 +12,14 @@
 #define MAP_FLAGS (FS_MAP_READ | FS_MAP_WRITE | FS_MAP_EXEC)
 
 /* The EXO_R_* rights a description with `flags` may lend for `want`
- * (FS_MAP_*). Returns them, or -EACCES. */
+ * (FS_MAP_*). Returns them, or -EACCES. EXO_R_GRANT lets the client pass
+ * the slice on (its fork grants it to the child: libposix
+ * lp_region_fork_slices), which widens nothing: a grant or a slice of
+ * the slice is derived from it (kern/cap.c cap_derive_obj: rights a
+ * subset, linked under it, so exo_cap_revoke of the file's object
+ * deletes it too, and a deleted slice hands it to its own parent), a
+ * slice of a slice stays within its window, and exo_mem_revoke and
+ * exo_mem_resize refuse slices (they need a base object). */
 static long map_rights(uint32_t flags, uint32_t want)
 {
 	uint32_t acc = flags & FS_O_ACCMODE;
@@ -20,7 +27,8 @@ static long map_rights(uint32_t flags, uint32_t want)
 		return -EACCES; /* every mapping reads */
 	if ((want & FS_MAP_WRITE) && acc != FS_O_RDWR)
 		return -EACCES;
-	return EXO_R_READ | ((want & FS_MAP_WRITE) ? EXO_R_WRITE : 0) |
+	return EXO_R_READ | EXO_R_GRANT |
+	       ((want & FS_MAP_WRITE) ? EXO_R_WRITE : 0) |
 	       ((want & FS_MAP_EXEC) ? EXO_R_EXEC : 0);
 }
 

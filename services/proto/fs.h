@@ -112,7 +112,8 @@ enum fs_op {
 			      * of the file's pages [arg, arg + mode), also
 			      * those growth brings later: aux = how many
 			      * exist now. A secure binding: the rights are
-			      * no more than the description allows */
+			      * no more than the description allows (and
+			      * GRANT, to pass the slice on as it is) */
 	FS_OP_COUNT
 };
 

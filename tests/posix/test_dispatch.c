@@ -211,6 +211,19 @@ long lp_exo_cap_delete(long slot)
 	return 0;
 }
 
+/* fork's grants (mem/region.c): fork never gets that far here. */
+long lp_exo_cap_info(long slot, struct exo_cap_info *out)
+{
+	(void)slot, (void)out;
+	return -EBADF;
+}
+
+long lp_exo_cap_grant(long slot, long domain, unsigned long rights)
+{
+	(void)slot, (void)domain, (void)rights;
+	return -EBADF;
+}
+
 long lp_exo_yield(void)
 {
 	return 0;

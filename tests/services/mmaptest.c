@@ -9,8 +9,8 @@
  * and unlink, a process killed mid-write leaves a sound file; mmap's
  * Linux semantics (shared, private, errors, SIGBUS past the end and
  * pages valid again when the file grows, MADV_DONTNEED and mremap on
- * file mappings). Then every
- * frame must be back (suite_main). */
+ * file mappings), also in a forked child, which keeps the slices. Then
+ * every frame must be back (suite_main). */
 #define _GNU_SOURCE
 #define SUITE "mmaptest"
 #include "suite.h"
@@ -101,8 +101,15 @@ static void t_readonly_binding(void)
 	EQ(exo_protect(EXO_SELF, MAP_VA + 4 * PAGE, 2, RW | EXO_PROT_COPY),
 	   -EPERM);
 	EQ(exo_cap_copy(s, EXO_R_READ | EXO_R_WRITE), -EPERM);
-	EQ(exo_cap_copy(s, EXO_R_READ | EXO_R_GRANT), -EPERM);
-	EQ(exo_mem_slice(s, 0, 1, EXO_SELF, EXO_R_READ), -EPERM);
+	/* The slice may be passed on (fork grants it to the child), only
+	 * as it is or narrower. */
+	EQ(exo_mem_slice(s, 0, 1, EXO_SELF, EXO_R_READ | EXO_R_WRITE), -EPERM);
+	EQ(exo_mem_slice(s, 1, 2, EXO_SELF, EXO_R_READ), -EINVAL);
+	long s2 = exo_mem_slice(s, 1, 1, EXO_SELF, EXO_R_READ);
+	CHECK(s2 >= 0);
+	EQ(exo_map(EXO_SELF, MAP_VA + 6 * PAGE, s2, 0, 1, RW), -EPERM);
+	EQ(exo_mem_resize(s2, 0), -EPERM);
+	EQ(exo_cap_delete(s2), 0);
 	EQ(exo_mem_resize(s, 0), -EPERM);
 	EQ(exo_mem_revoke(s, 0, 1), -EPERM);
 	/* A store faults (SIGSEGV: no region of libposix's is there). */
@@ -625,6 +632,251 @@ static void t_mmap_none_mincore(void)
 	OK(unlink("/tmp/mm_none"));
 }
 
+/* Runs fn(p, fd) in a forked child, which ends with status 0 if no
+ * check failed. Returns the status (waitpid's). */
+static int in_child(void (*fn)(char *, int), char *p, int fd)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		failed = 0;
+		fn(p, fd);
+		_exit(failed);
+	}
+	return pid < 0 ? -1 : reap(pid);
+}
+
+/* The grandchild of fork_grow: grows the file by a write and reads it
+ * at the page that was past the end. */
+static void fork_grow_grandchild(char *p, int fd)
+{
+	EQ(touch_bus(p + 3 * PAGE), BUS_ADRERR);
+	EQ(pwrite(fd, "G", 1, 3 * PAGE + 5), 1);
+	EQ(touch_bus(p + 3 * PAGE + 5), 0);
+	EQ(p[3 * PAGE + 5], 'G');
+}
+
+/* The child of fork_grow: pages past the end are SIGBUS until the file
+ * grows (by ftruncate, by a write), then the file's; a store reaches
+ * the file; its own child inherits the slice in turn. */
+static void fork_grow_child(char *p, int fd)
+{
+	char c = 0;
+	EQ(p[0], 'a');
+	EQ(touch_bus(p + PAGE), BUS_ADRERR);
+	OK(ftruncate(fd, 2 * PAGE));
+	EQ(touch_bus(p + PAGE), 0);
+	EQ(p[PAGE], 0);
+	p[PAGE + 1] = 'Q';
+	EQ(pread(fd, &c, 1, PAGE + 1), 1);
+	EQ(c, 'Q');
+	EQ(touch_bus(p + 2 * PAGE), BUS_ADRERR);
+	EQ(pwrite(fd, "Z", 1, 2 * PAGE), 1);
+	EQ(touch_bus(p + 2 * PAGE), 0);
+	EQ(p[2 * PAGE], 'Z');
+	EQ(in_child(fork_grow_grandchild, p, fd), 0);
+	EQ(p[3 * PAGE + 5], 'G');
+}
+
+/* A forked child keeps its file mappings' slices (granted at fork): a
+ * shared mapping past the end of the file comes alive in the child when
+ * the file grows, as in the parent (mmap_grow), also in a grandchild;
+ * the parent's mapping then shows the pages the children wrote and
+ * still follows the file. */
+static void t_fork_grow(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_bus, .sa_flags = SA_SIGINFO };
+	OK(sigaction(SIGBUS, &sa, 0));
+	int fd = make_file("/tmp/mm_fgrow", 1);
+	CHECK(fd >= 0);
+	char *p = mmap(0, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(p != MAP_FAILED);
+	EQ(in_child(fork_grow_child, p, fd), 0);
+	EQ(p[PAGE + 1], 'Q');
+	EQ(p[2 * PAGE], 'Z');
+	EQ(p[3 * PAGE + 5], 'G');
+	OK(ftruncate(fd, PAGE));
+	EQ(touch_bus(p + PAGE), BUS_ADRERR);
+	OK(ftruncate(fd, 2 * PAGE));
+	EQ(touch_bus(p + PAGE + 1), 0);
+	EQ(p[PAGE + 1], 0);
+	OK(munmap(p, 4 * PAGE));
+	OK(close(fd));
+	OK(unlink("/tmp/mm_fgrow"));
+}
+
+/* The child of fork_dontneed: its private pages (one it inherited, one
+ * it wrote) are the file's again after MADV_DONTNEED. */
+static void fork_dontneed_child(char *p, int fd)
+{
+	(void)fd;
+	EQ(p[0], 'P');
+	p[PAGE] = 'C';
+	EQ(p[PAGE], 'C');
+	OK(madvise(p, 2 * PAGE, MADV_DONTNEED));
+	EQ(p[0], 'a');
+	EQ(p[PAGE], 'b');
+	p[0] = 'D'; /* a copy again */
+	EQ(p[0], 'D');
+}
+
+/* MADV_DONTNEED on a private file mapping in a forked child reads the
+ * file again (mmap_dontneed_remap, after fork); the parent's private
+ * copy is its own throughout. */
+static void t_fork_dontneed(void)
+{
+	int fd = make_file("/tmp/mm_fdn", 2);
+	CHECK(fd >= 0);
+	char *p = mmap(0, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	CHECK(p != MAP_FAILED);
+	p[0] = 'P';
+	EQ(in_child(fork_dontneed_child, p, fd), 0);
+	EQ(p[0], 'P');
+	EQ(p[PAGE], 'b');
+	OK(madvise(p, PAGE, MADV_DONTNEED));
+	EQ(p[0], 'a');
+	OK(munmap(p, 2 * PAGE));
+	OK(close(fd));
+	OK(unlink("/tmp/mm_fdn"));
+}
+
+/* The child of fork_remap: mremap grows the inherited mapping over the
+ * file, in place or moved; the PROT_NONE mapping opens onto the file. */
+static void fork_remap_child(char *m, int fd)
+{
+	(void)fd;
+	char *none = m + 4 * PAGE; /* see t_fork_remap */
+	char *g = mremap(m, PAGE, 2 * PAGE, MREMAP_MAYMOVE);
+	CHECK(g != MAP_FAILED);
+	EQ(g[0], 'b');
+	EQ(g[PAGE], 'c');
+	void *hole = mmap(0, 8 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+			  -1, 0);
+	CHECK(hole != MAP_FAILED);
+	char *h = mremap(g, 2 * PAGE, 3 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED,
+			 (char *)hole + 4 * PAGE);
+	CHECK(h == (char *)hole + 4 * PAGE);
+	EQ(h[0], 'b');
+	EQ(h[2 * PAGE], 'd');
+	OK(mprotect(none, 2 * PAGE, PROT_READ));
+	EQ(none[0], 'a');
+	EQ(none[PAGE], 'b');
+}
+
+/* mremap growing a file mapping in a forked child shows the file's
+ * pages (mmap_dontneed_remap, after fork), and a PROT_NONE file mapping
+ * opened by mprotect there shows the file (mmap_none_mincore); the
+ * parent's mappings are untouched by it and work as well after. */
+static void t_fork_remap(void)
+{
+	int fd = make_file("/tmp/mm_frm", 4);
+	CHECK(fd >= 0);
+	/* m's page, then a gap, then the PROT_NONE mapping 4 pages on. */
+	char *m = mmap(0, 6 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+	CHECK(m != MAP_FAILED);
+	CHECK(mmap(m, PAGE, PROT_READ, MAP_SHARED | MAP_FIXED, fd, PAGE) == m);
+	OK(munmap(m + PAGE, 3 * PAGE));
+	CHECK(mmap(m + 4 * PAGE, 2 * PAGE, PROT_NONE, MAP_SHARED | MAP_FIXED,
+		   fd, 0) == m + 4 * PAGE);
+	EQ(in_child(fork_remap_child, m, fd), 0);
+	EQ(m[0], 'b');
+	char *g = mremap(m, PAGE, 2 * PAGE, MREMAP_MAYMOVE);
+	CHECK(g != MAP_FAILED);
+	EQ(g[PAGE], 'c');
+	OK(mprotect(m + 4 * PAGE, 2 * PAGE, PROT_READ));
+	EQ(m[5 * PAGE], 'b');
+	OK(munmap(g, 2 * PAGE));
+	OK(munmap(m + 4 * PAGE, 2 * PAGE));
+	OK(close(fd));
+	OK(unlink("/tmp/mm_frm"));
+}
+
+/* The child of fork_split: the slice its three regions share outlives
+ * the unmap of one of them. */
+static void fork_split_child(char *p, int fd)
+{
+	OK(munmap(p, PAGE));
+	OK(ftruncate(fd, 3 * PAGE));
+	EQ(p[PAGE], 0);
+	p[2 * PAGE] = 'S';
+	EQ(p[2 * PAGE], 'S');
+}
+
+/* A mapping split in three by mprotect (three regions, one slice) goes
+ * to the child on one slice too: unmapping one piece there leaves the
+ * others their refaults. */
+static void t_fork_split(void)
+{
+	int fd = make_file("/tmp/mm_fsplit", 1);
+	CHECK(fd >= 0);
+	char *p = mmap(0, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(p != MAP_FAILED);
+	OK(mprotect(p + PAGE, PAGE, PROT_READ));
+	EQ(in_child(fork_split_child, p, fd), 0);
+	EQ(p[0], 'a');
+	EQ(p[2 * PAGE], 'S');
+	OK(munmap(p, 3 * PAGE));
+	OK(close(fd));
+	OK(unlink("/tmp/mm_fsplit"));
+}
+
+static void fork_exit_child(char *p, int fd)
+{
+	(void)p;
+	(void)fd;
+}
+
+static int life_go; /* fork_lifetimes' pipe: its child waits on it */
+
+/* The child of fork_lifetimes, started with the parent's mapping still
+ * there: once the parent has unmapped it, closed the file and unlinked
+ * it, the child's mapping still follows the file. */
+static void fork_lifetimes_child(char *p, int fd)
+{
+	char c;
+	EQ(read(life_go, &c, 1), 1);
+	EQ(p[PAGE], 0);
+	EQ(touch_bus(p + 2 * PAGE), BUS_ADRERR);
+	EQ(pwrite(fd, "C", 1, 2 * PAGE), 1);
+	EQ(touch_bus(p + 2 * PAGE), 0);
+	EQ(p[2 * PAGE], 'C');
+}
+
+/* The slices' lifetimes across fork: a child that exits at once takes
+ * its grants with it and leaves the parent's mapping as it was (a page
+ * past the end still comes alive there); a child whose parent unmapped
+ * the file, closed and unlinked it keeps its own. */
+static void t_fork_lifetimes(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_bus, .sa_flags = SA_SIGINFO };
+	OK(sigaction(SIGBUS, &sa, 0));
+	int go[2];
+	OK(pipe(go));
+	int fd = make_file("/tmp/mm_flife", 1);
+	CHECK(fd >= 0);
+	char *p = mmap(0, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(p != MAP_FAILED);
+	EQ(in_child(fork_exit_child, p, fd), 0);
+	OK(ftruncate(fd, 2 * PAGE));
+	EQ(touch_bus(p + PAGE), 0);
+	EQ(p[PAGE], 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(go[1]); /* a parent that fails ends the wait */
+		life_go = go[0];
+		fork_lifetimes_child(p, fd);
+		_exit(failed);
+	}
+	CHECK(pid > 0);
+	OK(munmap(p, 3 * PAGE));
+	OK(close(fd));
+	OK(unlink("/tmp/mm_flife"));
+	EQ(write(go[1], "g", 1), 1);
+	EQ(reap(pid), 0);
+	OK(close(go[0]));
+	OK(close(go[1]));
+}
+
 /* pread of a cached file reads the server's frames: once settled, 100
  * preads make no file-server request and no kernel call; a write by
  * another process (through the server, or through its shared mapping),
@@ -797,6 +1049,9 @@ static const struct suite_test tests[] = {
 	T(mmap_grow),             T(mmap_dontneed_remap),
 	T(mmap_private_cow),      T(mmap_none_mincore),
 	T(cached_pread),          T(cached_read),
+	T(fork_grow),             T(fork_dontneed),
+	T(fork_remap),            T(fork_split),
+	T(fork_lifetimes),
 };
 
 int main(void)

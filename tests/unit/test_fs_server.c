@@ -496,12 +496,14 @@ START_TEST(map_lends_what_the_description_allows)
 	ck_assert_uint_eq(lent.first, 0);
 	ck_assert_uint_eq(lent.n, 4);
 	ck_assert_int_eq(lent.domain, 7);
-	ck_assert_uint_eq(lent.rights, EXO_R_READ);
+	ck_assert_uint_eq(lent.rights, EXO_R_READ | EXO_R_GRANT);
 	ck_assert_int_eq(xmap(ro, 2, 1, FS_MAP_READ | FS_MAP_EXEC), 100);
-	ck_assert_uint_eq(lent.rights, EXO_R_READ | EXO_R_EXEC);
+	ck_assert_uint_eq(lent.rights,
+			  EXO_R_READ | EXO_R_EXEC | EXO_R_GRANT);
 	ck_assert_uint_eq(lent.first, 2);
 	ck_assert_int_eq(xmap(rw, 1, 1, FS_MAP_READ | FS_MAP_WRITE), 100);
-	ck_assert_uint_eq(lent.rights, EXO_R_READ | EXO_R_WRITE);
+	ck_assert_uint_eq(lent.rights,
+			  EXO_R_READ | EXO_R_WRITE | EXO_R_GRANT);
 	ck_assert_uint_eq(lent.n, 1);
 
 	lent.n = 0;

@@ -17,9 +17,10 @@
 /* Three regions: locked [1, 3) pages, unlocked [3, 5), locked on fault
  * [8, 16), as a sorted region map. */
 static const struct lp_region map[] = {
-	{ 1 * P, 3 * P, LP_PROT_READ | LP_R_LOCKED, 0, 0 },
-	{ 3 * P, 5 * P, LP_PROT_READ, 0, 0 },
-	{ 8 * P, 16 * P, LP_PROT_RWX | LP_R_LOCKED | LP_R_ONFAULT, 0, 0 },
+	{ .start = 1 * P, .end = 3 * P, .flags = LP_PROT_READ | LP_R_LOCKED },
+	{ .start = 3 * P, .end = 5 * P, .flags = LP_PROT_READ },
+	{ .start = 8 * P, .end = 16 * P,
+	  .flags = LP_PROT_RWX | LP_R_LOCKED | LP_R_ONFAULT },
 };
 
 START_TEST(bytes_in_range)

@@ -90,7 +90,11 @@
 struct lp_region {
 	uint64_t start, end;
 	uint64_t flags;
-	int64_t slice;  /* a file region's slice: its slot + 1; 0: none */
+	int32_t slice; /* a file region's slice: its slot + 1; 0: none */
+	/* The slice's slot + 1 in the table of the child the last fork
+	 * made (0: none), for that child only: it reads it at its start
+	 * (lp_region_after_fork); stale in the parent afterwards. */
+	int32_t fork_slice;
 	uint64_t spage; /* the slice's page at start */
 };
 
@@ -126,8 +130,17 @@ void lp_region_insert(uint64_t start, uint64_t end, uint64_t flags);
  * last region on it deletes it). As lp_region_insert. */
 void lp_region_insert_file(uint64_t start, uint64_t end, uint64_t flags,
 			   long slot, uint64_t spage);
-/* Forgets every region's slice (a forked child: the slots were the
- * parent's table's). */
+/* Fork, in the parent, before the child's memory is shared: grants each
+ * distinct slice of the regions into the table of domain dom (the
+ * child's) with the rights it has here, and records the child's slot in
+ * the regions' fork_slice (0 where the grant failed: no slot left, or
+ * a slice lent without EXO_R_GRANT; the child then keeps its pages but
+ * not their refaults). Returns 0, or -ENOMEM (no kernel memory for the
+ * child's table: fork fails; the grants made go with the child's
+ * domain). */
+long lp_region_fork_slices(long dom);
+/* A forked child: every region's slice becomes the one fork granted it
+ * (lp_region_fork_slices; the parent's slots name nothing here). */
 void lp_region_after_fork(void);
 /* Merges the regions around [start, end) that have equal flags. */
 void lp_region_merge(uint64_t start, uint64_t end);
