@@ -87,6 +87,18 @@ void exo_elf_copy(const struct exo_elf_image *im, void *dst)
 	exo_elf_copy_range(im, im->lo, im->hi - im->lo, dst);
 }
 
+int exo_elf_page_zero(const struct exo_elf_image *im, uint64_t va)
+{
+	for (unsigned i = 0; i < im->eh->phnum; i++) {
+		const struct exo_elf_phdr *p = &im->ph[i];
+		uint64_t lo = p->vaddr + im->bias;
+		if (p->type == EXO_ELF_PT_LOAD && p->filesz &&
+		    va < lo + p->filesz && lo < va + EXO_PAGE_SIZE)
+			return 0;
+	}
+	return 1;
+}
+
 long exo_elf_file_page(const struct exo_elf_image *im, uint64_t va,
 		       uint64_t size)
 {

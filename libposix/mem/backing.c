@@ -6,9 +6,6 @@
 #include "lp/lp.h"
 #include "lp/mem.h"
 
-/* exo_mem_alloc's largest object. */
-#define LP_OBJ_PAGES 65536UL
-
 unsigned long lp_mem_generation;
 
 long lp_back_fresh(uint64_t va, uint64_t len, uint64_t prot)

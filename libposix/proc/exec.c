@@ -299,6 +299,27 @@ static long lp_exec_range(uint64_t len, char **buf)
 	return r < 0 ? r : 0;
 }
 
+/* n zero pages at va in dom with prot: fresh frames mapped there
+ * straight away, never here (most of an image's bss, the stack's eager
+ * part). */
+static long lp_exec_zero_pages(long dom, uint64_t va, unsigned long n,
+			       uint64_t prot)
+{
+	for (unsigned long done = 0; done < n;) {
+		unsigned long k = n - done < LP_OBJ_PAGES ? n - done
+							  : LP_OBJ_PAGES;
+		long mem = lp_exo_mem_alloc(k);
+		if (mem < 0)
+			return mem;
+		long r = lp_exo_map(dom, va + done * LP_PAGE, mem, 0, k, prot);
+		lp_exo_cap_delete(mem); /* the mapping holds the frames */
+		if (r < 0)
+			return r;
+		done += k;
+	}
+	return 0;
+}
+
 /* n pages of the image at va with prot in dom, copied into fresh
  * frames: the segments' file bytes, zeroes elsewhere. */
 static long lp_exec_copy_pages(long dom, const struct exo_elf_image *im,
@@ -314,18 +335,31 @@ static long lp_exec_copy_pages(long dom, const struct exo_elf_image *im,
 	return r < 0 ? r : 0;
 }
 
+/* Where the image page at va comes from: the file's page at an
+ * offset (>= 0), a copy (LP_EXEC_COPY) or zeroes (LP_EXEC_ZERO). */
+#define LP_EXEC_COPY (-1L)
+#define LP_EXEC_ZERO (-2L)
+static long lp_exec_source(const struct exo_elf_image *im,
+			   const struct lp_exec_file *f, uint64_t va)
+{
+	long off = exo_elf_file_page(im, va, f->size);
+	if (off >= 0)
+		return off;
+	return exo_elf_page_zero(im, va) ? LP_EXEC_ZERO : LP_EXEC_COPY;
+}
+
 /* How many pages from va on (at most up to the span's end) share
- * va's protection and source: the file pages following off, or
- * copies (off < 0). */
+ * va's protection and kind of source (src: the file pages following
+ * it, or the same kind). */
 static unsigned long lp_exec_run_pages(const struct exo_elf_image *im,
 				       const struct lp_exec_file *f,
-				       uint64_t va, uint64_t prot, long off)
+				       uint64_t va, uint64_t prot, long src)
 {
 	unsigned long n = 1;
 	for (uint64_t at = va + LP_PAGE; at < im->hi; at += LP_PAGE, n++) {
-		long o = exo_elf_file_page(im, at, f->size);
+		long s = lp_exec_source(im, f, at);
 		if (exo_elf_page_prot(im, at) != prot ||
-		    o != (off < 0 ? -1 : off + (long)(n * LP_PAGE)))
+		    s != (src < 0 ? src : src + (long)(n * LP_PAGE)))
 			break;
 	}
 	return n;
@@ -335,18 +369,21 @@ static unsigned long lp_exec_run_pages(const struct exo_elf_image *im,
  * holds just file bytes is the file server's own frame, shared
  * read-only as it is (Linux's private file mapping: every exec of a
  * program shares its text; under an emulator also its translated
- * code); the others (data, bss, pages with zeroes to make) are copied
- * into fresh frames. */
+ * code); pages of bss are fresh frames mapped there at once; the
+ * others (data, pages with zeroes to make) are copied into fresh
+ * frames. */
 static long lp_exec_segments(long dom, const struct lp_exec_file *f,
 			     const struct exo_elf_image *im)
 {
 	for (uint64_t va = im->lo; va < im->hi;) {
 		uint64_t prot = exo_elf_page_prot(im, va);
-		long off = exo_elf_file_page(im, va, f->size), r = 0;
-		unsigned long n = lp_exec_run_pages(im, f, va, prot, off);
-		if (prot && off >= 0)
-			r = lp_exo_map_copy(EXO_SELF, (uint64_t)(f->buf + off),
+		long src = lp_exec_source(im, f, va), r = 0;
+		unsigned long n = lp_exec_run_pages(im, f, va, prot, src);
+		if (prot && src >= 0)
+			r = lp_exo_map_copy(EXO_SELF, (uint64_t)(f->buf + src),
 					    dom, va, n, prot);
+		else if (prot && src == LP_EXEC_ZERO)
+			r = lp_exec_zero_pages(dom, va, n, prot);
 		else if (prot)
 			r = lp_exec_copy_pages(dom, im, va, n, prot);
 		if (r < 0)
@@ -367,9 +404,9 @@ static void lp_exec_random(uint8_t out[16])
 }
 
 /* The new image's Linux initial stack, shared into dom below
- * EXO_STACK_TOP: the pages holding it and LP_STACK_EAGER more; the
- * rest of the reserve (*lo up) is backed when touched. Returns its rsp,
- * or -errno. */
+ * EXO_STACK_TOP: the pages holding it (built here), LP_STACK_EAGER of
+ * zeroes below; the rest of the reserve (*lo up) is backed when
+ * touched. Returns its rsp, or -errno. */
 static long lp_exec_stack(long dom, const struct lp_exec_args *a,
 			  uint64_t total, struct lp_image_info *ii,
 			  const struct lp_spawn_cred *cred, const char *execfn,
@@ -381,13 +418,12 @@ static long lp_exec_stack(long dom, const struct lp_exec_args *a,
 	const uint64_t args =
 		LP_PAGE_UP(total + (uint64_t)(argc + a->nenv) * 8 +
 			   LP_STACK_AUX_ROOM);
-	const uint64_t bytes = args + LP_STACK_EAGER;
 	uint64_t vlen = LP_PAGE_UP((uint64_t)(argc + a->nenv + 2) * 8);
 	const char **v = lp_exec_map(vlen, 3);
 	char *stk = 0;
 	uint8_t random[16];
 	long r = (long)v;
-	if (r < 0 || (r = lp_exec_range(bytes, &stk)) < 0)
+	if (r < 0 || (r = lp_exec_range(args, &stk)) < 0)
 		goto out;
 	memcpy(v, a->head, (size_t)a->nhead * sizeof(*v));
 	memcpy(v + a->nhead, a->tail, (size_t)a->ntail * sizeof(*v));
@@ -396,16 +432,21 @@ static long lp_exec_stack(long dom, const struct lp_exec_args *a,
 	ii->execfn = execfn;
 	ii->hwcap = lp_cpu_hwcap();
 	*lo = EXO_STACK_TOP - lp_exec_stack_size(args);
-	r = lp_spawn_stack(stk + bytes, EXO_STACK_TOP, bytes, (int)argc, v,
+	r = lp_spawn_stack(stk + args, EXO_STACK_TOP, args, (int)argc, v,
 			   (int)a->nenv, v + argc, ii, cred, random);
 	if (r >= 0) {
 		long e = lp_exo_map_copy(EXO_SELF, (uint64_t)stk, dom,
-					 EXO_STACK_TOP - bytes, bytes / LP_PAGE,
+					 EXO_STACK_TOP - args, args / LP_PAGE,
 					 EXO_PROT_READ | EXO_PROT_WRITE);
+		if (e >= 0)
+			e = lp_exec_zero_pages(dom, EXO_STACK_TOP - args -
+							    LP_STACK_EAGER,
+					       LP_STACK_EAGER / LP_PAGE,
+					       EXO_PROT_READ | EXO_PROT_WRITE);
 		r = e < 0 ? e : r;
 	}
 out:
-	lp_exec_unmap(stk, bytes);
+	lp_exec_unmap(stk, args);
 	if ((long)v > 0)
 		lp_exec_unmap(v, vlen);
 	return r;

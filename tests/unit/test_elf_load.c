@@ -1,7 +1,7 @@
 /* The user-level ELF loader's page sources (exokernel/lib/elf.c), checked
  * on the host: which pages of an image execve may share from the file
- * (exo_elf_file_page) and what a copied window holds
- * (exo_elf_copy_range). */
+ * (exo_elf_file_page), which hold zeroes only (exo_elf_page_zero) and
+ * what a copied window holds (exo_elf_copy_range). */
 #include <stdint.h>
 #include <string.h>
 
@@ -111,6 +111,20 @@ START_TEST(biased_images_use_their_load_address)
 }
 END_TEST
 
+START_TEST(zero_pages_hold_no_file_bytes)
+{
+	usual();
+	ck_assert_int_eq(exo_elf_page_zero(&im, 0x401000), 0);
+	ck_assert_int_eq(exo_elf_page_zero(&im, 0x426000), 0); /* data */
+	ck_assert_int_eq(exo_elf_page_zero(&im, 0x428000), 0); /* its end */
+	ck_assert_int_eq(exo_elf_page_zero(&im, 0x429000), 1); /* bss */
+	ck_assert_int_eq(exo_elf_page_zero(&im, 0x476000), 1);
+	/* a gap between segments */
+	segment(2, EXO_ELF_PF_R, 0x1f000, 0x420000, 0x62c0, 0x62c0);
+	ck_assert_int_eq(exo_elf_page_zero(&im, 0x41f000), 1);
+}
+END_TEST
+
 START_TEST(copy_range_holds_the_window)
 {
 	static uint8_t out[3 * PAGE];
@@ -143,6 +157,7 @@ int main(void)
 	tcase_add_test(tc, pages_the_file_lacks_are_copied);
 	tcase_add_test(tc, misplaced_segments_are_copied);
 	tcase_add_test(tc, biased_images_use_their_load_address);
+	tcase_add_test(tc, zero_pages_hold_no_file_bytes);
 	tcase_add_test(tc, copy_range_holds_the_window);
 	suite_add_tcase(s, tc);
 	return unit_run(s);

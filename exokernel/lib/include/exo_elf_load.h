@@ -30,6 +30,10 @@ void exo_elf_copy(const struct exo_elf_image *im, void *dst);
 void exo_elf_copy_range(const struct exo_elf_image *im, uint64_t va,
 			uint64_t len, void *dst);
 
+/* Whether the span page at va holds no segment's file bytes (all of it
+ * zeroes: bss, or a gap between segments). Pure logic. */
+int exo_elf_page_zero(const struct exo_elf_image *im, uint64_t va);
+
 /* The file offset whose page the span page at va may be mapped from
  * as it is (shared, read-only), or -1 when it must be copied: every
  * segment on the page is read-only, keeps its file offset congruent to

@@ -45,6 +45,8 @@
 
 #define LP_PAGE 4096UL
 #define LP_PAGE_UP(x) (((x) + LP_PAGE - 1) & ~(LP_PAGE - 1))
+/* exo_mem_alloc's largest object, in pages. */
+#define LP_OBJ_PAGES 65536UL
 
 #define LP_MMAP_MIN 0x0000000000010000UL  /* Linux's default mmap_min_addr */
 #define LP_MMAP_BASE 0x0000100000000000UL /* lowest non-fixed placement */
