@@ -634,6 +634,11 @@ void lp_sig_after_fork(void)
 	lp_self()->deferred = 0;
 	lp_sig.installed = 0; /* the child's env sets its own upcall */
 	lp_timers_reset();
+	/* A signal sent to the child as soon as fork returned in the parent
+	 * may already be in the child's ring, its note deferred (we run
+	 * inside fork's call) and just cleared with the parent's bits: take
+	 * it now, or it waits for the next note. */
+	lp_pm_notified();
 }
 
 void lp_sig_after_exec(void)

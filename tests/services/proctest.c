@@ -496,6 +496,34 @@ static void t_sigkill_blocked(void)
 	OK(close(tty));
 }
 
+/* A signal sent the moment fork returns reaches the child whatever it
+ * is doing then: one that came while the child was still in fork's own
+ * return (its note deferred there) waited for the next note (a blocked
+ * SIGUSR2 the child's sigtimedwait then missed for its whole timeout).
+ * 40 rounds; a round's child waits at most 5 s and says whether it
+ * saw the signal. */
+static void t_kill_after_fork(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	OK(sigprocmask(SIG_BLOCK, &set, 0));
+	for (int i = 0; i < 40; i++) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			struct timespec five = { 5, 0 };
+			_exit(sigtimedwait(&set, 0, &five) == SIGUSR2 ? 0 : 1);
+		}
+		OK(pid);
+		EQ(kill(pid, SIGUSR2), 0);
+		int st = -1;
+		EQ(waitpid(pid, &st, 0), pid);
+		if (st != 0)
+			FAIL("round %d: status %#x", i, st);
+	}
+	OK(sigprocmask(SIG_UNBLOCK, &set, 0));
+}
+
 static long cpu_ms(clockid_t cid)
 {
 	struct timespec ts;
@@ -1160,7 +1188,7 @@ static const struct suite_test tests[] = {
 	T(shared_offset),
 	T(wait_variants), T(wait_nowait),   T(signal_deaths), T(orphan),
 	T(groups),	   T(kill),	     T(kill_default), T(sigchld),
-	T(sigkill_blocked), T(cpuclock),
+	T(sigkill_blocked), T(kill_after_fork), T(cpuclock),
 	T(kill_group),	   T(stop_continue), T(credentials), T(rlimit_mem),
 	T(kill_all),	   T(clone_vfork),
 	T(setgroups),	   T(groups_fs),     T(groups_exec),  T(subreaper),
