@@ -596,17 +596,18 @@ static long lp_exec_image(const struct lp_exec_file *f,
 			  const struct lp_exec_args *a, uint64_t total,
 			  const char *execfn)
 {
-	/* A set-ID file's handle goes to the manager, which asks the file
-	 * server for its bits itself; others need no check (not naming a
-	 * file only gives up privilege). */
-	long h = (f->mode & LP_S_ISID) ? lp_fd_get(f->fd) : -1;
+	/* The file's handle goes to the manager, which asks the file server
+	 * for its set-ID bits itself and has it keep the file from writes
+	 * while the new image runs it (ETXTBSY). */
+	long h = lp_fd_get(f->fd);
 	struct pm_exec_begin_req bq = { .fs_handle = h >= 0 ? (int32_t)h : -1 };
 	struct pm_exec_begin_rep br;
 	lp_pipe_close_doomed(); /* closes that waited for a call now ended */
 	lp_fs_flush(); /* the program file's close, say: done before the copy */
 	long r = lp_pm_exec_begin(&bq, &br);
 	if (r < 0)
-		return r == -ENOSYS || r == -EACCES ? r : -ENOMEM;
+		return r == -ENOSYS || r == -EACCES || r == -ETXTBSY ? r
+								     : -ENOMEM;
 	const struct lp_spawn_cred cred = { br.uid, br.euid, br.gid, br.egid,
 					    (uint32_t)br.secure };
 	if (br.trusted)
@@ -699,8 +700,8 @@ static long lp_exec_run(long dirfd, const char *path, long flags,
 
 /* execveat(dirfd, path, argv, envp, flags). Returns only on failure:
  * -ENOENT, -ENOTDIR, -ENAMETOOLONG, -ELOOP, -EACCES (no execute bit, not
- * a regular file), -ENOEXEC, -E2BIG, -ENOMEM, -EINVAL (flags), -ENOSYS
- * (no process manager). */
+ * a regular file), -ENOEXEC, -E2BIG, -ENOMEM, -EINVAL (flags), -ETXTBSY
+ * (the file is open for writing), -ENOSYS (no process manager). */
 static long lp_exec_at(long dirfd, const char *path, const char *const *argv,
 		       const char *const *envp, long flags)
 {

@@ -214,6 +214,13 @@ static long ctl_stat(struct client *c, int32_t handle, struct fs_ctl_rep *rep)
 	return 0;
 }
 
+/* FS_CTL_EXEC: STAT's answer, and the file becomes c's program. */
+static long ctl_exec(struct client *c, int32_t handle, struct fs_ctl_rep *rep)
+{
+	long r = ctl_stat(c, handle, rep);
+	return r < 0 ? r : fs_client_exec(&c->fc, handle);
+}
+
 /* Copies the file d opened, from offset 0, into buf (n bytes at most).
  * Returns the bytes copied or ramfs_read's error. */
 static long ctl_copy(struct fd_desc *d, uint8_t *buf, uint64_t n)
@@ -298,6 +305,8 @@ static long ctl_handle(const void *slot, struct fs_ctl_rep *rep)
 		return 0;
 	case FS_CTL_STAT:
 		return c ? ctl_stat(c, m->handle, rep) : -ENOENT;
+	case FS_CTL_EXEC:
+		return c ? ctl_exec(c, m->handle, rep) : -ENOENT;
 	case FS_CTL_READ:
 		if (!c) {
 			exo_cap_delete(m->bulk_mem);

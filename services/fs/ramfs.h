@@ -58,6 +58,8 @@ struct ramfs_inode {
 	uint32_t refs;  /* open references (handles, cwds): keep it alive */
 	uint32_t flags; /* RAMFS_I_* */
 	uint32_t rdev;  /* device number of a character/block node */
+	uint32_t writers;    /* descriptions open for writing (text.c) */
+	uint32_t exec_users; /* processes running it as their program */
 	uint64_t size;
 	struct fs_timespec atime, mtime, ctime;
 	uint8_t *data; /* file contents or symlink target */

@@ -42,6 +42,7 @@ static void release_desc(void *ctx, struct fd_desc *d)
 	struct fs_server *s = ctx;
 	srv_lock_desc_gone(s, d);
 	desc_off_free(s, d);
+	text_desc_gone(d);
 	if (d->pipe)
 		fs_pipe_put(&s->alloc, &s->pipe_host, d->pipe,
 			    (d->flags & FS_O_ACCMODE) == FS_O_WRONLY);
@@ -187,6 +188,7 @@ long fs_client_fork(struct fs_client *parent, struct fs_client *child,
 	child->root = parent->root;
 	ramfs_iget(child->cwd);
 	ramfs_iget(child->root);
+	text_inherit(child, parent);
 	return 0;
 }
 
@@ -203,6 +205,7 @@ void fs_client_set_pid(struct fs_client *c, uint32_t pid,
 void fs_client_destroy(struct fs_client *c)
 {
 	srv_pipe_client_gone(c);
+	text_drop(c);
 	fd_table_destroy(&c->handles);
 	if (c->locks)
 		lock_proc_detach(&c->srv->locks, c->locks);

@@ -53,6 +53,7 @@ struct fs_client {
 	uint32_t pid;        /* its process's pid (F_GETLK's l_pid) */
 	struct lock_proc *locks; /* its process's file locks, or 0 until
 				  * its first lock call */
+	struct ramfs_inode *text; /* the program file it runs (text.c), or 0 */
 };
 
 /* Creates an empty namespace with the given budgets, the console's line
@@ -86,6 +87,12 @@ long fs_client_init(struct fs_server *s, struct fs_client *c,
  * the descriptions. child's bulk area is its own. Returns 0, or -ENOMEM. */
 long fs_client_fork(struct fs_client *parent, struct fs_client *child,
 		    uint8_t *bulk, uint64_t bulk_size);
+/* The file behind c's handle becomes the program c's process runs
+ * (text.c): until c goes, opening the file for writing or truncating it
+ * is ETXTBSY, for everyone. Returns 0, -EBADF (no such handle, a
+ * pipe), -EACCES (not a regular file), -ETXTBSY (open for writing). */
+long fs_client_exec(struct fs_client *c, long handle);
+
 /* Names c's process: pid. A client of the same pid as from (an exec's
  * copy of it) shares from's file locks: POSIX locks survive execve. */
 void fs_client_set_pid(struct fs_client *c, uint32_t pid,

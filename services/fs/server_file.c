@@ -94,7 +94,7 @@ static long may_open(struct fs_call *k, struct ramfs_inode *i,
 		return -ENXIO;
 	if (ramfs_is(i, FS_S_IFIFO))
 		return -EOPNOTSUPP; /* FIFOs come with the pipe work */
-	return 0;
+	return (mask & FS_W_OK) ? text_may_write(i) : 0;
 }
 
 /* Finds (or creates) what an open names. */
@@ -150,6 +150,7 @@ long srv_open(struct fs_call *k)
 		ramfs_iput(&k->s->fs, i);
 		return fd;
 	}
+	text_desc_opened(fd_get(&k->c->handles, fd));
 	k->rep->aux = i->mode;
 	if (ramfs_is(i, FS_S_IFCHR) || ramfs_is(i, FS_S_IFBLK))
 		k->rep->aux |= (uint64_t)i->rdev << 32;

@@ -67,6 +67,17 @@ void srv_lock_desc_gone(struct fs_server *s, struct fd_desc *d);
 /* server_map.c */
 fs_handler srv_map;
 
+/* text.c: the program files clients run. A description opened (or
+ * gone) with write access counts in its file's writers; text_may_write
+ * says -ETXTBSY for a file some process runs (fs_client_exec, server.h,
+ * makes one a client's program); fork's child runs its parent's; a
+ * client's end lets it go. */
+void text_desc_opened(struct fd_desc *d);
+void text_desc_gone(struct fd_desc *d);
+long text_may_write(const struct ramfs_inode *i);
+void text_inherit(struct fs_client *child, const struct fs_client *parent);
+void text_drop(struct fs_client *c);
+
 /* offset.c: a description's offset, wherever it lives. take returns it
  * and keeps holders off it until put stores the new one; every request
  * that moves it must take and put (once each). peek only reads it. */

@@ -323,7 +323,8 @@ long srv_truncate(struct fs_call *k)
 		return -EISDIR;
 	if (!ramfs_is(i, FS_S_IFREG))
 		return -EINVAL;
-	if ((err = ramfs_permission(i, &k->c->cred, FS_W_OK)))
+	if ((err = ramfs_permission(i, &k->c->cred, FS_W_OK)) ||
+	    (err = text_may_write(i)))
 		return err;
 	return ramfs_truncate(&k->s->fs, i, k->req->arg);
 }

@@ -26,16 +26,16 @@ static int exec_setid(uint32_t mode)
 
 /* Reads the set-ID facts of the file the caller's handle opened into
  * n->exec_st (fs says: the caller cannot name a file it has not opened,
- * nor lie about its bits; no handle: none), decides whether the exec is
- * trusted and answers the ids the new image will run with. Returns 0 or
- * -errno. */
+ * nor lie about its bits; no handle: none) -- the new image's client,
+ * a copy of the caller's, asks, so the file becomes its program (no
+ * writes to it while it runs) -- decides whether the exec is trusted and
+ * answers the ids the new image will run with. Returns 0 or -errno. */
 static long exec_ids(struct pm_proc *p, int32_t handle, struct pm_svc *n,
 		     struct pm_exec_begin_rep *r)
 {
 	struct pm_ids u, g;
-	uint64_t size;
 	long e;
-	if (handle >= 0 && (e = pm_fs_stat(p, handle, n->exec_st, &size)) < 0)
+	if (handle >= 0 && (e = pm_fs_exec(p, n, handle, n->exec_st)) < 0)
 		return e;
 	n->exec_handle = handle;
 	n->exec_trusted = handle >= 0 && exec_setid(n->exec_st[0]);
@@ -56,12 +56,10 @@ long pm_exec_begin(struct pm_proc *p, int32_t handle,
 	if (!(n = pm.t.a.alloc(pm.t.a.ctx, sizeof(*n))))
 		return -ENOMEM;
 	memset(n, 0, sizeof(*n));
-	if ((e = exec_ids(p, handle, n, r)) < 0) {
-		pm.t.a.free(pm.t.a.ctx, n);
-		return e;
-	}
 	/* A trusted exec's domain is never the caller's to fill. */
 	e = pm_shell_exec(p, n);
+	if (e >= 0)
+		e = exec_ids(p, handle, n, r);
 	if (e >= 0 && !n->exec_trusted)
 		e = pm_shell_lend(n, s->domain);
 	if (e < 0) {

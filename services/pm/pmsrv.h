@@ -109,6 +109,11 @@ long pm_fs_cred_of(struct pm_proc *p, struct pm_svc *s, uint32_t uid,
  * -EACCES (a pipe), or a transport error. */
 long pm_fs_stat(struct pm_proc *p, int32_t handle, uint32_t out[3],
 		uint64_t *size);
+/* The same from the new image's client in exec shell n, which the file
+ * makes its program (FS_CTL_EXEC: writes to it are ETXTBSY until that
+ * client goes). Returns 0 or -errno (-ETXTBSY: open for writing). */
+long pm_fs_exec(struct pm_proc *p, struct pm_svc *n, int32_t handle,
+		uint32_t out[3]);
 /* Has the file server copy that file, from offset 0, into img (as much
  * as img holds) and say its mode and owners at that moment (out).
  * Returns the bytes copied, pm_fs_stat's errors, -EISDIR, -ENOMEM. */

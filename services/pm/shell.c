@@ -174,11 +174,11 @@ long pm_fs_groups(struct pm_proc *p)
 	return 0;
 }
 
-long pm_fs_stat(struct pm_proc *p, int32_t handle, uint32_t out[3],
-		uint64_t *size)
+/* FS_CTL_STAT or FS_CTL_EXEC (op) of the handle in shell s's client. */
+static long fs_stat_op(struct pm_proc *p, struct pm_svc *s, uint32_t op,
+		       int32_t handle, uint32_t out[3], uint64_t *size)
 {
-	struct fs_ctl_msg m = { .op = FS_CTL_STAT, .id = fs_id(p, svc_of(p)),
-				.handle = handle };
+	struct fs_ctl_msg m = { .op = op, .id = fs_id(p, s), .handle = handle };
 	struct fs_ctl_rep rep;
 	long r = ctl_send_rep(&m, sizeof(m), &rep);
 	if (r < 0)
@@ -186,6 +186,19 @@ long pm_fs_stat(struct pm_proc *p, int32_t handle, uint32_t out[3],
 	out[0] = rep.mode, out[1] = rep.uid, out[2] = rep.gid;
 	*size = rep.size;
 	return 0;
+}
+
+long pm_fs_stat(struct pm_proc *p, int32_t handle, uint32_t out[3],
+		uint64_t *size)
+{
+	return fs_stat_op(p, svc_of(p), FS_CTL_STAT, handle, out, size);
+}
+
+long pm_fs_exec(struct pm_proc *p, struct pm_svc *n, int32_t handle,
+		uint32_t out[3])
+{
+	uint64_t size;
+	return fs_stat_op(p, n, FS_CTL_EXEC, handle, out, &size);
 }
 
 long pm_fs_read(struct pm_proc *p, int32_t handle, struct exo_region *img,

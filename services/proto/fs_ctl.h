@@ -45,6 +45,12 @@ enum fs_ctl_op {
 			  * the same moment (the process manager loading a
 			  * set-user-ID image itself); STAT's errors, -EINVAL
 			  * (a bad size or object), -EISDIR */
+	FS_CTL_EXEC = 8, /* id handle -> STAT's answer, and the file the
+			  * handle opened is now the program client id's
+			  * process runs (its copies by CLONE too) until the
+			  * client goes: opening it for writing and
+			  * truncating it are ETXTBSY meanwhile. STAT's
+			  * errors, -ETXTBSY (open for writing now) */
 };
 
 /* The arguments page words fs is started with (struct exo_args). */

@@ -6,7 +6,8 @@
  * running as it was; the main stack sized by RLIMIT_STACK (and E2BIG at
  * a quarter of it); every auxiliary vector entry; static-PIE programs;
  * set-user-ID and set-group-ID files; read-only segments shared from
- * the file's frames and private writes to them; and fork+exec+wait in a
+ * the file's frames and private writes to them; ETXTBSY for writes to a
+ * running program's file; and fork+exec+wait in a
  * loop with exact statuses.
  * Each test runs in a child of its own and every frame must come back
  * (suite_main). The program
@@ -461,6 +462,67 @@ static void t_exec_text_shared(void)
 		FAIL("held %lu frames", (unsigned long)held);
 }
 
+/* Copies file from into a new file `to` of mode 0755. Returns 0 or -1. */
+static int copy_file(const char *from, const char *to)
+{
+	static char buf[65536];
+	int in = open(from, O_RDONLY), out;
+	long n = 0;
+	unlink(to);
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			n = -1;
+	if (in >= 0)
+		close(in);
+	if (out >= 0 && close(out) != 0)
+		n = -1;
+	return in < 0 || out < 0 || n < 0 ? -1 : 0;
+}
+
+/* A program file some process runs cannot be written (its text is the
+ * file's frames): opening it for writing, with O_TRUNC, or truncating
+ * it by path is ETXTBSY until the process ends, reading and unlinking
+ * are not; an exec of a file open for writing is ETXTBSY. */
+static void t_exec_txtbsy(void)
+{
+	char *sleep_argv[] = { "h", "sleep", "2000", 0 };
+	char *exit_argv[] = { "h", "exit", "5", 0 };
+	int fd = -1;
+	EQ(copy_file(HELPER, "/tmp/tb"), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		execve("/tmp/tb", sleep_argv, env2);
+		_exit(100 + errno);
+	}
+	/* The exec is done when writes start to fail (bounded: 5 s). */
+	for (int i = 0; i < 500 && (fd = open("/tmp/tb", O_WRONLY)) >= 0; i++) {
+		close(fd);
+		usleep(10000);
+	}
+	EQ(fd, -1);
+	EQ(errno, ETXTBSY);
+	errno = 0;
+	EQ(open("/tmp/tb", O_RDWR), -1);
+	EQ(errno, ETXTBSY);
+	EQ(open("/tmp/tb", O_RDONLY | O_TRUNC), -1);
+	EQ(errno, ETXTBSY);
+	EQ(truncate("/tmp/tb", 0), -1);
+	EQ(errno, ETXTBSY);
+	fd = open("/tmp/tb", O_RDONLY);
+	CHECK(fd >= 0);
+	OK(close(fd));
+	int st = -1;
+	EQ(waitpid(pid, &st, 0), pid);
+	EQ(st, 11 << 8);
+	fd = open("/tmp/tb", O_WRONLY); /* nobody runs it now */
+	CHECK(fd >= 0);
+	EQ(run("/tmp/tb", exit_argv, env2), (100 + ETXTBSY) << 8);
+	OK(close(fd));
+	EQ(run("/tmp/tb", exit_argv, env2), 5 << 8);
+	EQ(unlink("/tmp/tb"), 0);
+}
+
 /* CPUID leaf 1's EDX: what Linux gives as AT_HWCAP on x86_64. */
 static unsigned long cpu_hwcap(void)
 {
@@ -685,7 +747,7 @@ int main(void)
 		T(exec_sigqueue),
 		T(exec_stack),	T(exec_stack_lazy), T(exec_aux), T(exec_pie),
 		T(exec_setuid), T(exec_setuid_load), T(exec_execfn),
-		T(exec_thread), T(exec_text_shared),
+		T(exec_thread), T(exec_text_shared), T(exec_txtbsy),
 	};
 	return suite_main(tests, sizeof(tests) / sizeof(tests[0]));
 }

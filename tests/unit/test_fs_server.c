@@ -626,6 +626,54 @@ START_TEST(offset_page_holds_the_description_offset)
 }
 END_TEST
 
+/* A client's program file (fs_client_exec): no writes while it runs
+ * -- open for writing, O_TRUNC, truncate: ETXTBSY, also for the fork
+ * child that runs it too -- nor an exec of a file open for writing. */
+static long xtruncate(const char *path)
+{
+	struct fs_req r = req(FS_OP_TRUNCATE);
+	r.path = put(&cl, path);
+	r.arg = 0;
+	return call(&r);
+}
+
+START_TEST(text_of_a_running_program)
+{
+	long w = xopen("/tmp/prog", FS_O_CREAT | FS_O_RDWR, 0755);
+	ck_assert_int_eq(xwrite(w, "ELF"), 3);
+	long ro = xopen("/tmp/prog", FS_O_RDONLY, 0);
+	ck_assert_int_eq(fs_client_exec(&cl, ro), -ETXTBSY); /* w is open */
+	struct fs_req c = req(FS_OP_CLOSE);
+	c.fd = (int32_t)w;
+	ck_assert_int_eq(call(&c), 0);
+	ck_assert_int_eq(fs_client_exec(&cl, 99), -EBADF);
+	long dir = xopen("/tmp", FS_O_RDONLY, 0);
+	ck_assert_int_eq(fs_client_exec(&cl, dir), -EACCES);
+	ck_assert_int_eq(fs_client_exec(&cl, ro), 0);
+	ck_assert_int_eq(xopen("/tmp/prog", FS_O_WRONLY, 0), -ETXTBSY);
+	ck_assert_int_eq(xopen("/tmp/prog", FS_O_RDWR, 0), -ETXTBSY);
+	ck_assert_int_eq(xopen("/tmp/prog", FS_O_RDONLY | FS_O_TRUNC, 0),
+			 -ETXTBSY);
+	ck_assert_int_eq(xtruncate("/tmp/prog"), -ETXTBSY);
+	ck_assert_int_ge(xopen("/tmp/prog", FS_O_RDONLY, 0), 0);
+	struct fs_client child;
+	ck_assert_int_eq(fs_client_fork(&cl, &child, bulk2, BULK), 0);
+	fs_client_exec(&cl, dir); /* refused: the program stays */
+	ck_assert_int_eq(xtruncate("/tmp/prog"), -ETXTBSY);
+	fs_client_destroy(&child);
+	ck_assert_int_eq(xtruncate("/tmp/prog"), -ETXTBSY); /* still ours */
+	struct fs_client other;
+	ck_assert_int_eq(fs_client_fork(&cl, &other, bulk2, BULK), 0);
+	fs_client_destroy(&cl); /* the parent goes; the child runs it */
+	ck_assert_int_eq(xopen_as(&other, FS_AT_FDCWD, "/tmp/prog", FS_O_WRONLY,
+				  0),
+			 -ETXTBSY);
+	fs_client_destroy(&other);
+	fs_client_init(&srv, &cl, &cred_root, bulk, BULK, MAXH);
+	ck_assert_int_ge(xopen("/tmp/prog", FS_O_WRONLY, 0), 0); /* free */
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("fs_server");
@@ -642,6 +690,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, malicious_requests);
 	tcase_add_test(tc, map_lends_what_the_description_allows);
 	tcase_add_test(tc, offset_page_holds_the_description_offset);
+	tcase_add_test(tc, text_of_a_running_program);
 	tcase_add_test(tc, random_requests_fuzz);
 	suite_add_tcase(s, tc);
 	return s;

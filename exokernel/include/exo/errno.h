@@ -31,6 +31,7 @@
 #define EINVAL 22     /* bad argument or wrong capability type */
 #define EMFILE 24     /* descriptor table full */
 #define ENOTTY 25     /* not a terminal */
+#define ETXTBSY 26    /* a program file some process runs (file server) */
 #define EFBIG 27      /* file too large */
 #define ENOSPC 28     /* capability table full / file system full */
 #define ESPIPE 29     /* seek on a device that cannot seek */

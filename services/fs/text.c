@@ -1,0 +1,75 @@
+/* The program file a client's process runs (its text, which execve
+ * shares from this server's frames): while any process runs a file, an
+ * open of it for writing and a truncate by path are ETXTBSY, and an
+ * exec of a file open for writing is ETXTBSY, as Linux's
+ * deny_write_access keeps them; otherwise a write would reach the
+ * running text and a truncate take its pages away. Pure logic. */
+#include <exo/errno.h>
+
+#include "server_impl.h"
+
+/* Whether description flags give write access. */
+static int text_writes(uint32_t flags)
+{
+	return (flags & FS_O_ACCMODE) != FS_O_RDONLY;
+}
+
+void text_desc_opened(struct fd_desc *d)
+{
+	struct ramfs_inode *i = d->obj;
+	if (i && ramfs_is(i, FS_S_IFREG) && text_writes(d->flags))
+		i->writers++;
+}
+
+void text_desc_gone(struct fd_desc *d)
+{
+	struct ramfs_inode *i = d->obj;
+	if (i && ramfs_is(i, FS_S_IFREG) && text_writes(d->flags) &&
+	    i->writers)
+		i->writers--;
+}
+
+long text_may_write(const struct ramfs_inode *i)
+{
+	return ramfs_is(i, FS_S_IFREG) && i->exec_users ? -ETXTBSY : 0;
+}
+
+/* Makes i client c's text (the one it had, if any, let go). */
+static void text_set(struct fs_client *c, struct ramfs_inode *i)
+{
+	if (i) {
+		ramfs_iget(i);
+		i->exec_users++;
+	}
+	text_drop(c);
+	c->text = i;
+}
+
+long fs_client_exec(struct fs_client *c, long handle)
+{
+	struct fd_desc *d = fd_get(&c->handles, handle);
+	if (!d || d->pipe || !d->obj)
+		return -EBADF;
+	struct ramfs_inode *i = d->obj;
+	if (!ramfs_is(i, FS_S_IFREG))
+		return -EACCES;
+	if (i->writers)
+		return -ETXTBSY;
+	text_set(c, i);
+	return 0;
+}
+
+void text_inherit(struct fs_client *child, const struct fs_client *parent)
+{
+	text_set(child, parent->text);
+}
+
+void text_drop(struct fs_client *c)
+{
+	struct ramfs_inode *i = c->text;
+	if (!i)
+		return;
+	c->text = 0;
+	i->exec_users--;
+	ramfs_iput(&c->srv->fs, i);
+}
