@@ -24,20 +24,26 @@
 #define LP_FCACHE_MAX (1UL << 20) /* larger files: always the server */
 #define LP_FCACHE_TRIES 16 /* swaps lost to other holders: then the server */
 
+/* Files followed at once: handle h's entry is slot h % LP_FCACHE_SLOTS
+ * (another handle there takes it over), so that every program does not
+ * carry a table for all LP_FD_MAX handles in its bss. */
+#define LP_FCACHE_SLOTS 64
+
 /* The shared offset page's state for a handle. */
 enum lp_off { LP_OFF_NONE, LP_OFF_MAPPED, LP_OFF_REFUSED };
 
 struct lp_fcache {
+	long h;             /* the handle + 1 it follows; 0: none */
 	uint8_t *map;       /* the file's pages, read-only; 0: none */
 	uint64_t len;       /* bytes mapped */
 	uint64_t size;      /* the file's size at version */
 	uint64_t version;   /* map and size are exact while it holds */
 	uint64_t candidate; /* a server read saw this version unmoved */
 	uint64_t rejected;  /* ... and found the file not to cache */
-	enum lp_off off;    /* the description's offset page, here */
 };
-static struct lp_fcache lp_fcache[LP_FD_MAX];
-static unsigned lp_fcache_live; /* entries with a map */
+static struct lp_fcache lp_fcache[LP_FCACHE_SLOTS];
+static unsigned lp_fcache_live;       /* entries with a map */
+static uint8_t lp_fcache_off[LP_FD_MAX]; /* enum lp_off per handle */
 
 /* lp_fcopy(dst, src, n): memcpy that returns 0, or -1 if a page faulted
  * that no one could resolve (the upcall moves the pc to its fault exit:
@@ -84,26 +90,35 @@ uint64_t lp_fcache_version(void)
 	return lp_fcache_now();
 }
 
-/* Forgets entry c's map (unmapped if unmap); its offset page stays. */
+/* Forgets entry c's map (unmapped if unmap); it follows its handle
+ * still. */
 static void lp_fcache_drop(struct lp_fcache *c, int unmap)
 {
 	uint8_t *map = c->map;
 	uint64_t len = c->len;
 	if (!map)
 		return;
-	*c = (struct lp_fcache){ .off = c->off };
+	*c = (struct lp_fcache){ .h = c->h };
 	lp_fcache_live--;
 	if (unmap)
 		lp_mem_unmap((uint64_t)map, (uint64_t)map + len);
 }
 
+/* Handle h's slot (h in [0, LP_FD_MAX)). */
+static struct lp_fcache *lp_fcache_slot(long h)
+{
+	return &lp_fcache[h % LP_FCACHE_SLOTS];
+}
+
 /* h's entry if its map is valid now, else 0. */
 static struct lp_fcache *lp_fcache_valid(long h)
 {
-	if (h < 0 || h >= LP_FD_MAX || !lp_fcache[h].map ||
-	    lp_fcache_now() != lp_fcache[h].version)
+	if (h < 0 || h >= LP_FD_MAX)
 		return 0;
-	return &lp_fcache[h];
+	struct lp_fcache *c = lp_fcache_slot(h);
+	if (c->h != h + 1 || !c->map || lp_fcache_now() != c->version)
+		return 0;
+	return c;
 }
 
 /* Copies what a read of n bytes at off gives from c into buf: the
@@ -137,12 +152,12 @@ static uint64_t *lp_fcache_offw(long h)
 
 /* Maps the description's offset page for handle h (asking the server
  * once). Returns 0, or -1 if there is none to use. */
-static long lp_fcache_offset_map(long h, struct lp_fcache *c)
+static long lp_fcache_offset_map(long h)
 {
 	struct fs_req r;
-	if (c->off != LP_OFF_NONE)
-		return c->off == LP_OFF_MAPPED ? 0 : -1;
-	c->off = LP_OFF_REFUSED;
+	if (lp_fcache_off[h] != LP_OFF_NONE)
+		return lp_fcache_off[h] == LP_OFF_MAPPED ? 0 : -1;
+	lp_fcache_off[h] = LP_OFF_REFUSED;
 	lp_fs_req(&r, FS_OP_OFFSET);
 	r.fd = (int32_t)h;
 	long slot = lp_fs_call(&r);
@@ -153,14 +168,14 @@ static long lp_fcache_offset_map(long h, struct lp_fcache *c)
 	lp_exo_cap_delete(slot); /* the mapping holds the frame */
 	if (e < 0)
 		return -1;
-	c->off = LP_OFF_MAPPED;
+	lp_fcache_off[h] = LP_OFF_MAPPED;
 	return 0;
 }
 
 long lp_fcache_read(long h, char *buf, size_t n)
 {
 	struct lp_fcache *c = lp_fcache_valid(h);
-	if (!c || lp_fcache_offset_map(h, c) < 0)
+	if (!c || lp_fcache_offset_map(h) < 0)
 		return LP_FCACHE_MISS;
 	uint64_t *w = lp_fcache_offw(h);
 	for (int i = 0; i < LP_FCACHE_TRIES; i++) {
@@ -197,7 +212,11 @@ void lp_fcache_learn(long fd, long h, uint64_t v0)
 	const long sa[2] = { fd, (long)&st };
 	if (h < 0 || h >= LP_FD_MAX || lp_fcache_now() != v0 || !v0)
 		return;
-	struct lp_fcache *c = &lp_fcache[h];
+	struct lp_fcache *c = lp_fcache_slot(h);
+	if (c->h != h + 1) { /* another handle's: h takes the slot over */
+		lp_fcache_drop(c, 1);
+		*c = (struct lp_fcache){ .h = h + 1 };
+	}
 	if (c->candidate != v0) { /* the first read at v0: one more */
 		c->candidate = v0;
 		return;
@@ -223,24 +242,28 @@ void lp_fcache_forget(long h)
 {
 	if (h < 0 || h >= LP_FD_MAX)
 		return;
-	lp_fcache_drop(&lp_fcache[h], 1);
-	if (lp_fcache[h].off == LP_OFF_MAPPED)
+	struct lp_fcache *c = lp_fcache_slot(h);
+	if (c->h == h + 1) {
+		lp_fcache_drop(c, 1);
+		*c = (struct lp_fcache){ 0 };
+	}
+	if (lp_fcache_off[h] == LP_OFF_MAPPED)
 		lp_exo_unmap(EXO_SELF, (uint64_t)lp_fcache_offw(h), 1);
-	lp_fcache[h] = (struct lp_fcache){ 0 };
+	lp_fcache_off[h] = LP_OFF_NONE;
 }
 
 void lp_fcache_after_fork(void)
 {
 	for (long h = 0; h < LP_FD_MAX; h++)
-		if (lp_fcache[h].off == LP_OFF_MAPPED)
-			lp_fcache[h].off = LP_OFF_NONE; /* not shared by fork */
+		if (lp_fcache_off[h] == LP_OFF_MAPPED)
+			lp_fcache_off[h] = LP_OFF_NONE; /* not shared by fork */
 }
 
 void lp_fcache_forget_range(uint64_t start, uint64_t end)
 {
 	unsigned seen = 0;
-	for (long h = 0; seen < lp_fcache_live && h < LP_FD_MAX; h++) {
-		struct lp_fcache *c = &lp_fcache[h];
+	for (long i = 0; seen < lp_fcache_live && i < LP_FCACHE_SLOTS; i++) {
+		struct lp_fcache *c = &lp_fcache[i];
 		if (!c->map)
 			continue;
 		if ((uint64_t)c->map < end && (uint64_t)c->map + c->len > start)
