@@ -147,7 +147,7 @@ long lp_fcache_pread(long h, char *buf, size_t n, int64_t off)
 /* Handle h's offset word: its pipe control slot (lp/pipe.h). */
 static uint64_t *lp_fcache_offw(long h)
 {
-	return (uint64_t *)(LP_PIPE_CTL_VA + (uint64_t)h * LP_PAGE);
+	return (uint64_t *)lp_handle_ctl_va(h);
 }
 
 /* Maps the description's offset page for handle h (asking the server

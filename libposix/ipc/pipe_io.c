@@ -43,7 +43,7 @@ struct lp_pipe_view {
 
 static struct fs_pipe_ctl *lp_pipe_ctl(long h)
 {
-	return (struct fs_pipe_ctl *)(LP_PIPE_CTL_VA + (uint64_t)h * LP_PAGE);
+	return (struct fs_pipe_ctl *)lp_handle_ctl_va(h);
 }
 
 static uint8_t *lp_pipe_data(long h)

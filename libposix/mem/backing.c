@@ -2,25 +2,25 @@
  * capability is kept: a fresh object's capability is deleted as soon as
  * it is mapped, so the mappings alone hold its frames (see lp/mem.h).
  * These are the only functions in mem/ that change page tables, and each
- * bumps lp_mem_generation. */
+ * that changes ours bumps lp_mem_generation (lp_back_fresh_in may fill
+ * another domain: execve's new image). */
 #include "lp/lp.h"
 #include "lp/mem.h"
 
 unsigned long lp_mem_generation;
 
-long lp_back_fresh(uint64_t va, uint64_t len, uint64_t prot)
+long lp_back_fresh_in(long dom, uint64_t va, uint64_t len, uint64_t prot)
 {
 	uint64_t done = 0, npages = len / LP_PAGE;
-	lp_mem_generation++;
 	while (done < npages) {
 		uint64_t n = npages - done < LP_OBJ_PAGES ? npages - done : LP_OBJ_PAGES;
 		long mem = lp_exo_mem_alloc(n);
 		if (mem < 0)
 			goto fail;
-		long r = lp_exo_map(EXO_SELF, va + done * LP_PAGE, mem, 0, n, prot);
+		long r = lp_exo_map(dom, va + done * LP_PAGE, mem, 0, n, prot);
 		lp_exo_cap_delete(mem);
 		if (r < 0) {
-			lp_exo_unmap(EXO_SELF, va + done * LP_PAGE, n);
+			lp_exo_unmap(dom, va + done * LP_PAGE, n);
 			goto fail;
 		}
 		done += n;
@@ -28,8 +28,14 @@ long lp_back_fresh(uint64_t va, uint64_t len, uint64_t prot)
 	return 0;
 fail:
 	if (done)
-		lp_exo_unmap(EXO_SELF, va, done);
+		lp_exo_unmap(dom, va, done);
 	return -ENOMEM;
+}
+
+long lp_back_fresh(uint64_t va, uint64_t len, uint64_t prot)
+{
+	lp_mem_generation++;
+	return lp_back_fresh_in(EXO_SELF, va, len, prot);
 }
 
 long lp_back_park(uint64_t va, uint64_t len)

@@ -305,19 +305,7 @@ static long lp_exec_range(uint64_t len, char **buf)
 static long lp_exec_zero_pages(long dom, uint64_t va, unsigned long n,
 			       uint64_t prot)
 {
-	for (unsigned long done = 0; done < n;) {
-		unsigned long k = n - done < LP_OBJ_PAGES ? n - done
-							  : LP_OBJ_PAGES;
-		long mem = lp_exo_mem_alloc(k);
-		if (mem < 0)
-			return mem;
-		long r = lp_exo_map(dom, va + done * LP_PAGE, mem, 0, k, prot);
-		lp_exo_cap_delete(mem); /* the mapping holds the frames */
-		if (r < 0)
-			return r;
-		done += k;
-	}
-	return 0;
+	return lp_back_fresh_in(dom, va, n * LP_PAGE, prot);
 }
 
 /* n pages of the image at va with prot in dom, copied into fresh

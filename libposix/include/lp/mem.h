@@ -155,6 +155,9 @@ uint64_t lp_region_gap(uint64_t len, uint64_t lo, uint64_t hi);
 /* Maps fresh zeroed frames at [va, va+len) with prot (not PROT_NONE).
  * Returns 0 or -ENOMEM (nothing is left mapped on failure). */
 long lp_back_fresh(uint64_t va, uint64_t len, uint64_t prot);
+/* The same in domain dom (another's: execve's new image), the region
+ * map untouched. */
+long lp_back_fresh_in(long dom, uint64_t va, uint64_t len, uint64_t prot);
 /* Moves the frames at [va, va+len) to the park address (the range becomes
  * unmapped). Returns 0 or -ENOMEM. */
 long lp_back_park(uint64_t va, uint64_t len);

@@ -29,6 +29,13 @@
 #define LP_PIPE_DATA_VA 0x00007FFE00000000UL
 #define LP_PIPE_CTL_VA 0x00007FFF70000000UL
 
+/* Handle h's control slot (a pipe end's control page, a regular file's
+ * shared offset page). */
+static inline uint64_t lp_handle_ctl_va(long h)
+{
+	return LP_PIPE_CTL_VA + (uint64_t)h * 4096;
+}
+
 /* What lp_pipe_read and lp_pipe_write return when the buffer they used
  * was moved: the caller maps the new one (asking the server) and goes
  * on. */
