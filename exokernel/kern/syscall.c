@@ -259,6 +259,18 @@ static long grant_target(uint64_t slot, struct domain **out)
 	return 0;
 }
 
+/* Checks that capability c may be placed into domain `to`: a domain
+ * capability goes only to a domain created before the one it names, so no
+ * domain ever holds one that leads back to itself and tables need no cycle
+ * collector. Returns 0 or -EPERM. */
+static long cap_may_land(const struct cap *c, const struct domain *to)
+{
+	if (c->obj->type == EXO_CAP_DOMAIN &&
+	    to->seq >= ((const struct domain *)c->obj)->seq)
+		return -EPERM;
+	return 0;
+}
+
 static long sys_cap_grant(const uint64_t *a)
 {
 	struct domain *d;
@@ -266,15 +278,33 @@ static long sys_cap_grant(const uint64_t *a)
 	if (a[2] & ~EXO_R_ALL)
 		return -EINVAL;
 	long r = cap_lookup(my_caps(), (long)a[0], 0, EXO_R_GRANT, &c);
-	if (r < 0 || (r = grant_target(a[1], &d)) < 0)
+	if (r < 0 || (r = grant_target(a[1], &d)) < 0 ||
+	    (r = cap_may_land(c, d)) < 0)
 		return r;
-	/* A domain capability goes only to a domain created before the one
-	 * it names, so no domain ever holds one that leads back to itself
-	 * and tables need no cycle collector. */
-	if (c->obj->type == EXO_CAP_DOMAIN &&
-	    d->seq >= ((struct domain *)c->obj)->seq)
-		return -EPERM;
 	return cap_derive(my_caps(), (long)a[0], d->caps, (uint32_t)a[2]);
+}
+
+/* Moves domain[slot] into the caller's table with rights a[2]: a child
+ * derived here, then the source deleted, which hands the child to the
+ * source's parent, so revoking any ancestor still reaches it. Every check
+ * comes before the derive, and the delete cannot fail, so an error leaves
+ * both tables as they were. Returns the new slot, or -EBADF, -EINVAL,
+ * -EPERM, -ENOSPC, -ENOMEM (docs/abi.md). */
+static long sys_cap_take(const uint64_t *a)
+{
+	struct domain *d;
+	struct cap *c;
+	if (a[2] & ~EXO_R_ALL)
+		return -EINVAL;
+	/* WRITE, not GIVE: a WRITE holder can already run anything there. */
+	GET(a[0], EXO_CAP_DOMAIN, EXO_R_WRITE, d);
+	long r = cap_lookup(d->caps, (long)a[1], 0, EXO_R_GRANT, &c);
+	if (r < 0 || (r = cap_may_land(c, cur->dom)) < 0)
+		return r;
+	r = cap_derive(d->caps, (long)a[1], my_caps(), (uint32_t)a[2]);
+	if (r >= 0)
+		cap_delete(d->caps, (long)a[1]);
+	return r;
 }
 
 static long sys_cap_delete(const uint64_t *a)

@@ -1,5 +1,6 @@
 /* Capability tests: cap_info, copies that only shrink rights, grants,
- * delete, revoke across domains with an exact count, and a full table. */
+ * takes out of a held domain's table, delete, revoke across domains with
+ * an exact count, and a full table. */
 #include "common.h"
 
 static void expect_info(long slot, uint32_t type, uint32_t rights,
@@ -134,6 +135,127 @@ void test_domain_give(void)
 	EXPECT_EQ(exo_cap_delete(dom), 0);
 }
 
+/* The lowest empty slot of the caller's table: where the next new
+ * capability goes. */
+static long lowest_free(void)
+{
+	struct exo_cap_info ci;
+	long i = 0;
+	while (exo_cap_info(i, &ci) == 0)
+		i++;
+	return i;
+}
+
+#define RG (EXO_R_READ | EXO_R_GRANT)
+
+/* Take moves a capability out of a domain held with WRITE into the
+ * lowest free slot here, with fewer rights if asked; the source slot is
+ * empty afterwards; every refusal leaves the source where it was. */
+void test_cap_take(void)
+{
+	long d = exo_domain_create(), m = exo_mem_alloc(2);
+	EXPECT_GE(d, 0);
+	EXPECT_GE(m, 0);
+	EXPECT_EQ(exo_cap_grant(m, d, RG | EXO_R_WRITE), 0); /* empty table */
+	long want = lowest_free();
+	EXPECT_EQ(exo_cap_take(d, 0, RG), want);
+	expect_info(want, EXO_CAP_MEM, RG, 2);
+	EXPECT_EQ(exo_cap_take(d, 0, EXO_R_READ), -EBADF);
+	/* More rights than the capability has: refused, the source stays. */
+	EXPECT_EQ(exo_cap_grant(m, d, RG), 0);
+	EXPECT_EQ(exo_cap_take(d, 0, RG | EXO_R_WRITE), -EPERM);
+	EXPECT_EQ(exo_cap_take(d, 0, EXO_R_ALL), -EPERM);
+	want = lowest_free();
+	EXPECT_EQ(exo_cap_take(d, 0, EXO_R_READ), want);
+	expect_info(want, EXO_CAP_MEM, EXO_R_READ, 2);
+	/* Without GRANT on the capability it cannot move. */
+	EXPECT_EQ(exo_cap_grant(m, d, EXO_R_READ | EXO_R_WRITE), 0);
+	EXPECT_EQ(exo_cap_take(d, 0, EXO_R_READ), -EPERM);
+	/* The domain needs WRITE: GIVE, or everything else, is not enough. */
+	EXPECT_EQ(exo_cap_grant(m, d, RG), 1);
+	long give = exo_cap_copy(d, EXO_R_GIVE);
+	long nowr = exo_cap_copy(d, EXO_R_ALL & ~EXO_R_WRITE);
+	EXPECT_GE(give, 0);
+	EXPECT_GE(nowr, 0);
+	EXPECT_EQ(exo_cap_take(give, 1, EXO_R_READ), -EPERM);
+	EXPECT_EQ(exo_cap_take(nowr, 1, EXO_R_READ), -EPERM);
+	EXPECT_EQ(exo_cap_take(d, 1, EXO_R_READ | 0x40), -EINVAL);
+	EXPECT_EQ(exo_cap_take(d, 1, ~0UL), -EINVAL);
+	EXPECT_EQ(exo_cap_take(m, 1, EXO_R_READ), -EINVAL); /* not a domain */
+	EXPECT_EQ(exo_cap_take(lowest_free(), 1, EXO_R_READ), -EBADF);
+	EXPECT_EQ(exo_cap_take(d, 2, EXO_R_READ), -EBADF);
+	EXPECT_EQ(exo_cap_take(d, -1, EXO_R_READ), -EBADF);
+	EXPECT_EQ(exo_cap_take(d, EXO_CAP_SLOTS, EXO_R_READ), -EBADF);
+	want = lowest_free();
+	EXPECT_EQ(exo_cap_take(d, 1, RG), want);
+	expect_info(want, EXO_CAP_MEM, RG, 2);
+	EXPECT_EQ(exo_cap_take(d, 1, RG), -EBADF);
+	EXPECT_EQ(exo_cap_delete(nowr), 0);
+	EXPECT_EQ(exo_cap_delete(give), 0);
+	EXPECT_EQ(exo_cap_delete(d), 0);
+	EXPECT_EQ(exo_cap_delete(m), 0);
+}
+
+/* A taken capability stays in the derivation tree: revoking the copy it
+ * was granted from deletes it, though the grant itself is gone. EXO_SELF
+ * moves a capability within the caller's own table. */
+void test_cap_take_revoke(void)
+{
+	struct exo_cap_info ci;
+	long d = exo_domain_create(), m = exo_mem_alloc(1);
+	EXPECT_GE(d, 0);
+	EXPECT_GE(m, 0);
+	long c1 = exo_cap_copy(m, EXO_R_ALL);
+	EXPECT_GE(c1, 0);
+	EXPECT_EQ(exo_cap_grant(c1, d, RG), 0);
+	long want = lowest_free();
+	EXPECT_EQ(exo_cap_take(d, 0, EXO_R_READ), want);
+	/* Tree: m -> c1 -> taken (the grant in d is deleted). */
+	EXPECT_EQ(exo_cap_revoke(c1), 1);
+	EXPECT_EQ(exo_cap_info(want, &ci), -EBADF);
+	expect_info(c1, EXO_CAP_MEM, EXO_R_ALL, 1);
+	EXPECT_EQ(exo_cap_revoke(m), 1);
+	/* Within this table: the source slot empties, a new one fills. */
+	long x = exo_cap_copy(m, RG);
+	EXPECT_GE(x, 0);
+	want = lowest_free();
+	EXPECT_EQ(exo_cap_take(EXO_SELF, x, EXO_R_READ), want);
+	EXPECT_EQ(exo_cap_info(x, &ci), -EBADF);
+	expect_info(want, EXO_CAP_MEM, EXO_R_READ, 1);
+	EXPECT_EQ(exo_cap_revoke(m), 1);
+	EXPECT_EQ(exo_cap_info(want, &ci), -EBADF);
+	/* The first program's capability to its own domain has no GRANT. */
+	EXPECT_EQ(exo_cap_take(EXO_SELF, test_bootinfo->self_domain,
+			       EXO_R_READ), -EPERM);
+	EXPECT_EQ(exo_cap_delete(d), 0);
+	EXPECT_EQ(exo_cap_delete(m), 0);
+}
+
+/* A domain capability may be taken into the caller when the caller's
+ * domain is older than the one it names. No refused case can be built
+ * from user space: a holder of domain D with WRITE is older than D (or is
+ * D), D holds capabilities only to domains newer than D, so the caller is
+ * always older than any domain named in D's table. The check stays in the
+ * kernel as the grant rule's second line. */
+void test_cap_take_domain(void)
+{
+	long d1 = exo_domain_create(), d2 = exo_domain_create();
+	EXPECT_GE(d1, 0);
+	EXPECT_GE(d2, 0);
+	EXPECT_EQ(exo_cap_grant(d1, d2, EXO_R_READ), -EPERM); /* d1 older */
+	EXPECT_EQ(exo_cap_grant(d2, d1, RG | EXO_R_WRITE), 0);
+	long want = lowest_free();
+	EXPECT_EQ(exo_cap_take(d1, 0, RG | EXO_R_WRITE), want);
+	expect_info(want, EXO_CAP_DOMAIN, RG | EXO_R_WRITE, 3);
+	EXPECT_EQ(exo_cap_take(d1, 0, EXO_R_READ), -EBADF);
+	/* The taken one is a working domain capability (the take through
+	 * it finds an empty table). */
+	EXPECT_EQ(exo_cap_take(want, 0, EXO_R_READ), -EBADF);
+	EXPECT_EQ(exo_cap_delete(want), 0);
+	EXPECT_EQ(exo_cap_delete(d2), 0);
+	EXPECT_EQ(exo_cap_delete(d1), 0);
+}
+
 /* Deleting empties a slot; copies derived from it stay usable. */
 void test_cap_delete(void)
 {
@@ -226,20 +348,29 @@ void test_cap_table_full(void)
 	long used = 0;
 	for (long i = 0; i < EXO_CAP_SLOTS; i++)
 		used += exo_cap_info(i, &ci) == 0;
-	long mem = exo_mem_alloc(1);
+	long mem = exo_mem_alloc(1), dom = exo_domain_create();
 	EXPECT_GE(mem, 0);
-	long made = 0, r;
-	while ((r = exo_cap_copy(mem, EXO_R_READ)) >= 0)
+	EXPECT_GE(dom, 0);
+	EXPECT_EQ(exo_cap_grant(mem, dom, EXO_R_READ | EXO_R_GRANT), 0);
+	long made = 0, last = -1, r;
+	while ((r = exo_cap_copy(mem, EXO_R_READ)) >= 0) {
 		made++;
+		last = r;
+	}
 	EXPECT_EQ(r, -ENOSPC);
-	EXPECT_EQ(made, EXO_CAP_SLOTS - used - 1);
+	EXPECT_EQ(made, EXO_CAP_SLOTS - used - 2);
 	EXPECT_EQ(exo_mem_alloc(1), -ENOSPC);
 	EXPECT_EQ(exo_ring_create(64, 4), -ENOSPC);
 	EXPECT_EQ(exo_domain_create(), -ENOSPC);
 	EXPECT_EQ(exo_env_create(EXO_SELF), -ENOSPC);
+	/* A take with no room here leaves the source in dom's table. */
+	EXPECT_EQ(exo_cap_take(dom, 0, EXO_R_READ), -ENOSPC);
+	EXPECT_EQ(exo_cap_delete(last), 0);
+	EXPECT_EQ(exo_cap_take(dom, 0, EXO_R_READ), last);
 	EXPECT_EQ(exo_cap_revoke(mem), made);
 	long cp = exo_cap_copy(mem, EXO_R_READ);
 	EXPECT_GE(cp, 0);
 	EXPECT_EQ(exo_cap_delete(cp), 0);
+	EXPECT_EQ(exo_cap_delete(dom), 0);
 	EXPECT_EQ(exo_cap_delete(mem), 0);
 }

@@ -73,6 +73,9 @@ void test_cap_revoke(void);
 void test_cap_table_full(void);
 void test_domain_grant_order(void);
 void test_domain_give(void);
+void test_cap_take(void);
+void test_cap_take_revoke(void);
+void test_cap_take_domain(void);
 /* t_loader.c */
 void test_loader_rejects(void);
 void test_loader_overlap_and_copy(void);

@@ -58,7 +58,8 @@ START_TEST(numbers_dense)
 	ck_assert_int_eq(EXO_SYS_null, 1);
 	ck_assert_int_eq(EXO_SYS_futex_wake, 32);
 	ck_assert_int_eq(EXO_SYS_env_sched_get, 42);
-	ck_assert_int_eq(EXO_SYS_mem_resize, EXO_SYS_COUNT - 1);
+	ck_assert_int_eq(EXO_SYS_mem_resize, 45);
+	ck_assert_int_eq(EXO_SYS_cap_take, EXO_SYS_COUNT - 1);
 }
 END_TEST
 

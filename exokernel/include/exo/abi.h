@@ -137,7 +137,10 @@
 	X(44, mem_revoke, 3,                                                   \
 	  (long mem, unsigned long first, unsigned long npages),               \
 	  (mem, first, npages))                                                \
-	X(45, mem_resize, 2, (long mem, unsigned long npages), (mem, npages))
+	X(45, mem_resize, 2, (long mem, unsigned long npages), (mem, npages))  \
+	/* capabilities taken out of a held domain's table */                  \
+	X(46, cap_take, 3, (long domain, long slot, unsigned long rights),     \
+	  (domain, slot, rights))
 
 /* Call numbers as an enum: EXO_SYS_debug_write, EXO_SYS_null, ... */
 enum exo_sysno {

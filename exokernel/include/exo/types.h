@@ -25,14 +25,16 @@ enum exo_cap_type {
 
 /* Rights. A copy or grant may only keep or drop rights, never add them.
  *   mem:    READ/WRITE/EXEC bound the protection of mappings
- *   domain: READ to query, WRITE to map into it, create envs, grant into it;
+ *   domain: READ to query, WRITE to map into it, create envs, grant into it,
+ *           take capabilities out of its table (exo_cap_take);
  *           GIVE only to grant into it (a server that hands its clients
  *           memory holds their domains with GIVE alone: it can put
  *           capabilities in their tables, never map or run anything there)
  *   env:    READ to wait for it, WRITE to set registers/start/destroy,
  *           NOTIFY to post notification bits
  *   ring:   READ/WRITE bound the mapping; READ to wait, WRITE to notify
- * GRANT allows exo_cap_grant() to hand the capability to another domain. */
+ * GRANT allows exo_cap_grant() to hand the capability to another domain,
+ * and exo_cap_take() to move it out of its holder's table. */
 #define EXO_R_READ 0x01UL
 #define EXO_R_WRITE 0x02UL
 #define EXO_R_EXEC 0x04UL
