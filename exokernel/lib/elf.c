@@ -5,7 +5,6 @@
  * that cannot overflow, so a host test can feed it hostile files. */
 #include <libexo.h>
 
-#define MAX_PHNUM 64
 #define MAX_SPAN_PAGES 65536UL
 
 /* No two PT_LOAD segments share a byte of memory (both lie below the
@@ -57,7 +56,7 @@ long exo_elf_check(const void *image, uint64_t size, uint64_t limit,
 			      MAX_SPAN_PAGES, im) < 0)
 		return -ENOEXEC;
 	if (im->eh->ident[6] != 1 || im->eh->version != 1 ||
-	    im->eh->phnum == 0 || im->eh->phnum > MAX_PHNUM ||
+	    im->eh->phnum == 0 || im->eh->phnum > EXO_ELF_PHNUM_MAX ||
 	    im->eh->phoff % 8 != 0 || im->hi > limit)
 		return -ENOEXEC;
 	if (segments_check(im) < 0 || overlap_check(im) < 0)
@@ -123,6 +122,47 @@ long exo_elf_file_page(const struct exo_elf_image *im, uint64_t va,
 		off = at;
 	}
 	return off >= 0 && (uint64_t)off < size ? off : -1;
+}
+
+long exo_elf_source(const struct exo_elf_image *im, uint64_t va,
+		    uint64_t size)
+{
+	long off = exo_elf_file_page(im, va, size);
+	if (off >= 0)
+		return off;
+	return exo_elf_page_zero(im, va) ? EXO_ELF_SRC_ZERO : EXO_ELF_SRC_COPY;
+}
+
+/* How many pages from va on (up to the span's end) share va's
+ * protection and kind of source src (for a file page: the offsets that
+ * follow it). */
+static unsigned long run_pages(const struct exo_elf_image *im, uint64_t size,
+			       uint64_t va, uint64_t prot, long src)
+{
+	unsigned long n = 1;
+	for (uint64_t at = va + EXO_PAGE_SIZE; at < im->hi;
+	     at += EXO_PAGE_SIZE, n++) {
+		long s = exo_elf_source(im, at, size);
+		if (exo_elf_page_prot(im, at) != prot ||
+		    s != (src < 0 ? src : src + (long)(n * EXO_PAGE_SIZE)))
+			break;
+	}
+	return n;
+}
+
+long exo_elf_runs(const struct exo_elf_image *im, uint64_t size,
+		  exo_elf_run_fn run, void *ctx)
+{
+	for (uint64_t va = im->lo; va < im->hi;) {
+		uint64_t prot = exo_elf_page_prot(im, va);
+		long src = exo_elf_source(im, va, size);
+		unsigned long n = run_pages(im, size, va, prot, src);
+		long r = prot ? run(ctx, va, n, prot, src) : 0;
+		if (r < 0)
+			return r;
+		va += n * EXO_PAGE_SIZE;
+	}
+	return 0;
 }
 
 long exo_elf_place(const struct exo_elf_image *im, exo_elf_place_fn place,

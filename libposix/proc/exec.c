@@ -323,62 +323,41 @@ static long lp_exec_copy_pages(long dom, const struct exo_elf_image *im,
 	return r < 0 ? r : 0;
 }
 
-/* Where the image page at va comes from: the file's page at an
- * offset (>= 0), a copy (LP_EXEC_COPY) or zeroes (LP_EXEC_ZERO). */
-#define LP_EXEC_COPY (-1L)
-#define LP_EXEC_ZERO (-2L)
-static long lp_exec_source(const struct exo_elf_image *im,
-			   const struct lp_exec_file *f, uint64_t va)
-{
-	long off = exo_elf_file_page(im, va, f->size);
-	if (off >= 0)
-		return off;
-	return exo_elf_page_zero(im, va) ? LP_EXEC_ZERO : LP_EXEC_COPY;
-}
+/* Where the image goes: the domain, and the mapped program file. */
+struct lp_exec_into {
+	long dom;
+	const struct lp_exec_file *f;
+	const struct exo_elf_image *im;
+};
 
-/* How many pages from va on (at most up to the span's end) share
- * va's protection and kind of source (src: the file pages following
- * it, or the same kind). */
-static unsigned long lp_exec_run_pages(const struct exo_elf_image *im,
-				       const struct lp_exec_file *f,
-				       uint64_t va, uint64_t prot, long src)
-{
-	unsigned long n = 1;
-	for (uint64_t at = va + LP_PAGE; at < im->hi; at += LP_PAGE, n++) {
-		long s = lp_exec_source(im, f, at);
-		if (exo_elf_page_prot(im, at) != prot ||
-		    s != (src < 0 ? src : src + (long)(n * LP_PAGE)))
-			break;
-	}
-	return n;
-}
-
-/* The image's segments into dom, run by run: a read-only page that
+/* One run of n image pages at va (exo_elf_runs): a read-only page that
  * holds just file bytes is the file server's own frame, shared
  * read-only as it is (Linux's private file mapping: every exec of a
  * program shares its text; under an emulator also its translated
  * code); pages of bss are fresh frames mapped there at once; the
  * others (data, pages with zeroes to make) are copied into fresh
  * frames. */
+static long lp_exec_put_run(void *ctx, uint64_t va, unsigned long n,
+			    uint64_t prot, long src)
+{
+	const struct lp_exec_into *to = ctx;
+	long r;
+	if (src >= 0)
+		r = lp_exo_map_copy(EXO_SELF, (uint64_t)(to->f->buf + src),
+				    to->dom, va, n, prot);
+	else if (src == EXO_ELF_SRC_ZERO)
+		r = lp_exec_zero_pages(to->dom, va, n, prot);
+	else
+		r = lp_exec_copy_pages(to->dom, to->im, va, n, prot);
+	return r < 0 ? r : 0;
+}
+
+/* The image's segments into dom, run by run (lp_exec_put_run). */
 static long lp_exec_segments(long dom, const struct lp_exec_file *f,
 			     const struct exo_elf_image *im)
 {
-	for (uint64_t va = im->lo; va < im->hi;) {
-		uint64_t prot = exo_elf_page_prot(im, va);
-		long src = lp_exec_source(im, f, va), r = 0;
-		unsigned long n = lp_exec_run_pages(im, f, va, prot, src);
-		if (prot && src >= 0)
-			r = lp_exo_map_copy(EXO_SELF, (uint64_t)(f->buf + src),
-					    dom, va, n, prot);
-		else if (prot && src == LP_EXEC_ZERO)
-			r = lp_exec_zero_pages(dom, va, n, prot);
-		else if (prot)
-			r = lp_exec_copy_pages(dom, im, va, n, prot);
-		if (r < 0)
-			return r;
-		va += n * LP_PAGE;
-	}
-	return 0;
+	struct lp_exec_into to = { dom, f, im };
+	return exo_elf_runs(im, f->size, lp_exec_put_run, &to);
 }
 
 /* The 16 bytes of AT_RANDOM: from the TSC, mixed (not secret). */

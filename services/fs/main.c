@@ -196,72 +196,39 @@ static long client_new(const struct fs_ctl_msg *m)
 	return r;
 }
 
-/* FS_CTL_STAT: the mode and owners of the file client c's handle opened.
- * Returns 0, -EBADF or -EACCES (a pipe). */
-static long ctl_stat(struct client *c, int32_t handle, struct fs_ctl_rep *rep)
+/* The mode, owners and size of inode i, into rep. */
+static void ctl_stat_of(struct ramfs_inode *i, struct fs_ctl_rep *rep)
 {
-	struct fd_desc *d = fd_get(&c->fc.handles, handle);
 	struct fs_stat st;
-	if (!d)
-		return -EBADF;
-	if (d->pipe)
-		return -EACCES;
-	ramfs_stat(&srv.fs, d->obj, &st);
+	ramfs_stat(&srv.fs, i, &st);
 	rep->mode = st.st_mode;
 	rep->uid = st.st_uid;
 	rep->gid = st.st_gid;
 	rep->size = (uint64_t)st.st_size;
-	return 0;
 }
 
-/* FS_CTL_EXEC: STAT's answer, and the file becomes c's program. */
+/* FS_CTL_EXEC: the file client c's handle opened becomes c's program,
+ * and rep says its mode, owners and size. Returns 0, or
+ * fs_client_exec's errors. */
 static long ctl_exec(struct client *c, int32_t handle, struct fs_ctl_rep *rep)
 {
-	long r = ctl_stat(c, handle, rep);
-	return r < 0 ? r : fs_client_exec(&c->fc, handle);
-}
-
-/* Copies the file d opened, from offset 0, into buf (n bytes at most).
- * Returns the bytes copied or ramfs_read's error. */
-static long ctl_copy(struct fd_desc *d, uint8_t *buf, uint64_t n)
-{
-	uint64_t at = 0;
-	while (at < n) {
-		long r = ramfs_read(&srv.fs, d->obj, at, buf + at, n - at);
-		if (r < 0)
-			return r;
-		if (r == 0)
-			break;
-		at += (uint64_t)r;
-	}
-	return (long)at;
-}
-
-/* FS_CTL_READ: the file client c's handle opened, copied into memory
- * object m->bulk_mem (deleted here whatever happens), with its mode and
- * owners. Returns the bytes copied or -errno. */
-static long ctl_read(struct client *c, const struct fs_ctl_msg *m,
-		     struct fs_ctl_rep *rep)
-{
-	struct exo_cap_info ci;
-	struct exo_region img = { 0 };
-	unsigned long pages = m->bulk_size / EXO_PAGE_SIZE;
-	long r = ctl_stat(c, m->handle, rep);
-	if (r == 0 && ((r = exo_cap_info(m->bulk_mem, &ci)) == 0) &&
-	    (m->bulk_size == 0 || m->bulk_size % EXO_PAGE_SIZE ||
-	     ci.size < pages))
-		r = -EINVAL;
+	long r = fs_client_exec(&c->fc, handle);
 	if (r == 0)
-		r = exo_region_map(&img, m->bulk_mem, pages,
-				   EXO_PROT_READ | EXO_PROT_WRITE);
-	if (r == 0) {
-		img.mem = -1; /* deleted below */
-		r = ctl_copy(fd_get(&c->fc.handles, m->handle), img.base,
-			     m->bulk_size);
-		exo_region_free(&img);
-	}
-	exo_cap_delete(m->bulk_mem);
+		ctl_stat_of(c->fc.text, rep);
 	return r;
+}
+
+/* FS_CTL_TEXT: c's program lent into its domain's table (rep->slot),
+ * with its mode, owners and size at that moment. Returns 0 or
+ * fs_client_text_lend's errors. */
+static long ctl_text(struct client *c, struct fs_ctl_rep *rep)
+{
+	long r = fs_client_text_lend(&c->fc);
+	if (r < 0)
+		return r;
+	rep->slot = (int32_t)r;
+	ctl_stat_of(c->fc.text, rep);
+	return 0;
 }
 
 /* FS_CTL_GROUPS: a chunk of client id's new supplementary groups. */
@@ -303,16 +270,10 @@ static long ctl_handle(const void *slot, struct fs_ctl_rep *rep)
 		c->fc.cred.uid = m->uid;
 		c->fc.cred.gid = m->gid;
 		return 0;
-	case FS_CTL_STAT:
-		return c ? ctl_stat(c, m->handle, rep) : -ENOENT;
 	case FS_CTL_EXEC:
 		return c ? ctl_exec(c, m->handle, rep) : -ENOENT;
-	case FS_CTL_READ:
-		if (!c) {
-			exo_cap_delete(m->bulk_mem);
-			return -ENOENT;
-		}
-		return ctl_read(c, m, rep);
+	case FS_CTL_TEXT:
+		return c ? ctl_text(c, rep) : -ENOENT;
 	}
 	return -EINVAL;
 }

@@ -92,6 +92,12 @@ long fs_client_fork(struct fs_client *parent, struct fs_client *child,
  * is ETXTBSY, for everyone. Returns 0, -EBADF (no such handle, a
  * pipe), -EACCES (not a regular file), -ETXTBSY (open for writing). */
 long fs_client_exec(struct fs_client *c, long handle);
+/* Lends c's program file (fs_client_exec) into c's domain's table: a
+ * slice of its pages (one at least) with READ, EXEC and GRANT, for the
+ * process manager to take (exo_cap_take) and map the text from while no
+ * one may write the file. Returns the slot, or -ENOENT (no program),
+ * -ENODEV (no domain held, no page host), the kernel's errors. */
+long fs_client_text_lend(struct fs_client *c);
 
 /* Names c's process: pid. A client of the same pid as from (an exec's
  * copy of it) shares from's file locks: POSIX locks survive execve. */

@@ -3,8 +3,11 @@
  * open of it for writing and a truncate by path are ETXTBSY, and an
  * exec of a file open for writing is ETXTBSY, as Linux's
  * deny_write_access keeps them; otherwise a write would reach the
- * running text and a truncate take its pages away. Pure logic. */
+ * running text and a truncate take its pages away. The process
+ * manager, loading a set-ID program itself, borrows the text's pages
+ * read-only (fs_client_text_lend). Pure logic. */
 #include <exo/errno.h>
+#include <exo/types.h>
 
 #include "server_impl.h"
 
@@ -57,6 +60,19 @@ long fs_client_exec(struct fs_client *c, long handle)
 		return -ETXTBSY;
 	text_set(c, i);
 	return 0;
+}
+
+long fs_client_text_lend(struct fs_client *c)
+{
+	const struct ramfs_inode *i = c->text;
+	if (!i)
+		return -ENOENT;
+	if (c->domain < 0)
+		return -ENODEV;
+	uint64_t pages = (i->size + RAMFS_PAGE - 1) / RAMFS_PAGE;
+	return ramfs_pages_lend(&c->srv->fs, c->text, 0, pages ? pages : 1,
+				c->domain,
+				EXO_R_READ | EXO_R_EXEC | EXO_R_GRANT);
 }
 
 void text_inherit(struct fs_client *child, const struct fs_client *parent)

@@ -104,21 +104,18 @@ long pm_fs_groups(struct pm_proc *p);
 /* Tells the file server the file-system ids of p's client in shell s. */
 long pm_fs_cred_of(struct pm_proc *p, struct pm_svc *s, uint32_t uid,
 		   uint32_t gid);
-/* Asks the file server about the file p's handle opened: out = mode,
- * owner, group; *size its size. Returns 0, -EBADF (no such handle),
- * -EACCES (a pipe), or a transport error. */
-long pm_fs_stat(struct pm_proc *p, int32_t handle, uint32_t out[3],
-		uint64_t *size);
-/* The same from the new image's client in exec shell n, which the file
- * makes its program (FS_CTL_EXEC: writes to it are ETXTBSY until that
- * client goes). Returns 0 or -errno (-ETXTBSY: open for writing). */
+/* The new image's client in exec shell n makes the file p's handle
+ * opened its program (FS_CTL_EXEC: writes to it are ETXTBSY until that
+ * client goes); out = its mode, owner, group. Returns 0 or -errno
+ * (-EBADF: no such handle, a pipe; -EACCES: not a regular file;
+ * -ETXTBSY: open for writing). */
 long pm_fs_exec(struct pm_proc *p, struct pm_svc *n, int32_t handle,
 		uint32_t out[3]);
-/* Has the file server copy that file, from offset 0, into img (as much
- * as img holds) and say its mode and owners at that moment (out).
- * Returns the bytes copied, pm_fs_stat's errors, -EISDIR, -ENOMEM. */
-long pm_fs_read(struct pm_proc *p, int32_t handle, struct exo_region *img,
-		uint32_t out[3]);
+/* Has the file server lend that program (FS_CTL_TEXT) into shell n's
+ * domain's table, read-only: *slot there, out = its mode, owner, group
+ * and *size its size at that moment. Returns 0 or -errno. */
+long pm_fs_text(struct pm_proc *p, struct pm_svc *n, int32_t *slot,
+		uint32_t out[3], uint64_t *size);
 
 /* ---- signal.c: signals between processes ---- */
 /* execve: the signals queued for the old image that it never took

@@ -174,46 +174,36 @@ long pm_fs_groups(struct pm_proc *p)
 	return 0;
 }
 
-/* FS_CTL_STAT or FS_CTL_EXEC (op) of the handle in shell s's client. */
-static long fs_stat_op(struct pm_proc *p, struct pm_svc *s, uint32_t op,
-		       int32_t handle, uint32_t out[3], uint64_t *size)
+/* FS_CTL_EXEC or FS_CTL_TEXT (op) for shell n's client (and handle,
+ * for EXEC): the file's mode, owners in out, its size in *size, TEXT's
+ * slot in *slot. */
+static long fs_text_op(struct pm_proc *p, struct pm_svc *n, uint32_t op,
+		       int32_t handle, uint32_t out[3], uint64_t *size,
+		       int32_t *slot)
 {
-	struct fs_ctl_msg m = { .op = op, .id = fs_id(p, s), .handle = handle };
+	struct fs_ctl_msg m = { .op = op, .id = fs_id(p, n), .handle = handle };
 	struct fs_ctl_rep rep;
 	long r = ctl_send_rep(&m, sizeof(m), &rep);
 	if (r < 0)
 		return r;
 	out[0] = rep.mode, out[1] = rep.uid, out[2] = rep.gid;
 	*size = rep.size;
+	*slot = rep.slot;
 	return 0;
-}
-
-long pm_fs_stat(struct pm_proc *p, int32_t handle, uint32_t out[3],
-		uint64_t *size)
-{
-	return fs_stat_op(p, svc_of(p), FS_CTL_STAT, handle, out, size);
 }
 
 long pm_fs_exec(struct pm_proc *p, struct pm_svc *n, int32_t handle,
 		uint32_t out[3])
 {
 	uint64_t size;
-	return fs_stat_op(p, n, FS_CTL_EXEC, handle, out, &size);
+	int32_t slot;
+	return fs_text_op(p, n, FS_CTL_EXEC, handle, out, &size, &slot);
 }
 
-long pm_fs_read(struct pm_proc *p, int32_t handle, struct exo_region *img,
-		uint32_t out[3])
+long pm_fs_text(struct pm_proc *p, struct pm_svc *n, int32_t *slot,
+		uint32_t out[3], uint64_t *size)
 {
-	struct fs_ctl_msg m = {
-		.op = FS_CTL_READ, .id = fs_id(p, svc_of(p)), .handle = handle,
-		.bulk_size = (uint32_t)(img->npages * EXO_PAGE_SIZE),
-	};
-	struct fs_ctl_rep rep;
-	long r = m.bulk_mem = exo_cap_grant(img->mem, pm.fs_domain, R_RW);
-	if (r < 0 || (r = ctl_send_rep(&m, sizeof(m), &rep)) < 0)
-		return r;
-	out[0] = rep.mode, out[1] = rep.uid, out[2] = rep.gid;
-	return r;
+	return fs_text_op(p, n, FS_CTL_TEXT, -1, out, size, slot);
 }
 
 static uint32_t fs_id(const struct pm_proc *p, const struct pm_svc *s)

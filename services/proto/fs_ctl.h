@@ -33,24 +33,24 @@ enum fs_ctl_op {
 			    * last one (at + n == total) replaces the list
 			    * -> 0, or -ENOENT, -EINVAL (bounds, a chunk out
 			    * of order), -ENOMEM */
-	FS_CTL_STAT = 6, /* id handle -> 0 and the mode, owner and group of
-			  * the file the client's handle opened (the process
-			  * manager's check of a set-user-ID exec), or
-			  * -ENOENT (no client), -EBADF (no such handle),
-			  * -EACCES (a pipe: not a file) */
-	FS_CTL_READ = 7, /* id handle bulk_mem bulk_size -> the bytes read
-			  * (at most bulk_size) from offset 0 of the file the
-			  * handle opened into memory object bulk_mem (in fs's
-			  * table, deleted by fs), with STAT's answer taken at
-			  * the same moment (the process manager loading a
-			  * set-user-ID image itself); STAT's errors, -EINVAL
-			  * (a bad size or object), -EISDIR */
-	FS_CTL_EXEC = 8, /* id handle -> STAT's answer, and the file the
-			  * handle opened is now the program client id's
-			  * process runs (its copies by CLONE too) until the
-			  * client goes: opening it for writing and
-			  * truncating it are ETXTBSY meanwhile. STAT's
-			  * errors, -ETXTBSY (open for writing now) */
+	/* 6 and 7 (a file's mode; a copy of it) are retired */
+	FS_CTL_EXEC = 8, /* id handle -> 0, and the mode, owner, group and
+			  * size of the file the client's handle opened,
+			  * which is now the program client id's process
+			  * runs (its copies by CLONE too) until the client
+			  * goes: opening it for writing and truncating it
+			  * are ETXTBSY meanwhile (the process manager's
+			  * check of a set-ID exec); or -ENOENT (no client),
+			  * -EBADF (no such handle, a pipe), -EACCES (not a
+			  * regular file), -ETXTBSY (open for writing) */
+	FS_CTL_TEXT = 9, /* id -> 0, and in slot a read-only slice (READ,
+			  * EXEC, GRANT) of the client's program (EXEC's
+			  * file) lent into the client's domain's table,
+			  * with EXEC's answer at that moment (the process
+			  * manager, loading a set-ID image itself, takes it
+			  * out with exo_cap_take and maps the text from
+			  * it); or -ENOENT (no client, no program), -ENODEV
+			  * (no domain held), the kernel's errors */
 };
 
 /* The arguments page words fs is started with (struct exo_args). */
@@ -77,7 +77,7 @@ struct fs_ctl_msg {
 			       * table, EXO_R_GIVE only (fs grants pipe
 			       * buffers there), or -1 (then its pipes'
 			       * reads and writes are -ENOSYS) */
-	int32_t handle;       /* FS_CTL_STAT: the client's handle */
+	int32_t handle;       /* FS_CTL_EXEC: the client's handle */
 	uint32_t pid;         /* NEW, CLONE: the process's pid, which its
 			       * file locks report (F_GETLK's l_pid); 0:
 			       * id. A copy with the pid of client from_id
@@ -98,9 +98,9 @@ struct fs_ctl_groups {
 struct fs_ctl_rep {
 	uint32_t op, id;
 	int64_t ret; /* 0 or -errno */
-	uint32_t mode, uid, gid; /* FS_CTL_STAT's and FS_CTL_READ's answer */
-	uint32_t pad;
-	uint64_t size; /* the file's size (STAT, READ) */
+	uint32_t mode, uid, gid; /* FS_CTL_EXEC's and FS_CTL_TEXT's answer */
+	int32_t slot;  /* FS_CTL_TEXT: the slice, in the client's domain */
+	uint64_t size; /* the file's size (EXEC, TEXT) */
 };
 
 #endif

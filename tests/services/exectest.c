@@ -65,17 +65,26 @@ static const char *report(void)
 }
 
 /* Runs argv through execve(path) in a child; returns its wait status. */
-static int run(const char *path, char *const argv[], char *const envp[])
+/* The status of a child that took ids uid (unless 0) and exec'd path. */
+static int run_env_as(uid_t uid, const char *path, char *const argv[],
+		      char *const envp[])
 {
 	unlink(OUT);
 	pid_t pid = fork();
 	if (pid == 0) {
+		if (uid && (setgid(uid) != 0 || setuid(uid) != 0))
+			_exit(90);
 		execve(path, argv, envp);
 		_exit(100 + errno);
 	}
 	int st = -1;
 	waitpid(pid, &st, 0);
 	return st;
+}
+
+static int run(const char *path, char *const argv[], char *const envp[])
+{
+	return run_env_as(0, path, argv, envp);
 }
 
 static void noop(int sig)
@@ -405,7 +414,10 @@ static void t_exec_stack(void)
 }
 
 /* Frames a running exec'd helper holds with RLIMIT_STACK at `stack`. */
-static uint64_t frames_with_stack(rlim_t stack)
+/* Frames held by a running exec of path (its "sleep" mode) made by a
+ * child with ids uid (unless 0) and RLIMIT_STACK stack; ~0 when the
+ * child ended otherwise. */
+static uint64_t frames_held(const char *path, uid_t uid, rlim_t stack)
 {
 	uint64_t before = suite_free_frames();
 	pid_t pid = fork();
@@ -413,7 +425,9 @@ static uint64_t frames_with_stack(rlim_t stack)
 		struct rlimit rl = { stack, RLIM_INFINITY };
 		char *argv[] = { "h", "sleep", "400", 0 };
 		setrlimit(RLIMIT_STACK, &rl);
-		execve(HELPER, argv, env2);
+		if (uid && (setgid(uid) != 0 || setuid(uid) != 0))
+			_exit(90);
+		execve(path, argv, env2);
 		_exit(100 + errno);
 	}
 	usleep(200000);
@@ -421,6 +435,11 @@ static uint64_t frames_with_stack(rlim_t stack)
 	int st = -1;
 	waitpid(pid, &st, 0);
 	return st == 11 << 8 ? before - during : ~0UL;
+}
+
+static uint64_t frames_with_stack(rlim_t stack)
+{
+	return frames_held(HELPER, 0, stack);
 }
 
 /* The stack reserve costs frames only for the pages touched: a process
@@ -460,6 +479,34 @@ static void t_exec_text_shared(void)
 	       "read-only table: %lu\n", (unsigned long)held);
 	if (held >= 256)
 		FAIL("held %lu frames", (unsigned long)held);
+}
+
+static int copy_prog(const char *src, const char *path, mode_t mode,
+		     uid_t uid, gid_t gid);
+
+/* The same for a set-user-ID program the process manager loads itself
+ * (exec_load): its read-only segments are the file server's frames too
+ * (fewer frames held than the table alone), private after mprotect, and
+ * SIGSEGV on a write without it; the file cannot be written while it
+ * runs. Both helpers. */
+static void t_exec_setuid_text_shared(void)
+{
+	static const char *const from[] = { HELPER, HELPER_PIE };
+	char *rodata[] = { "h", "rodata", 0 }, *wr[] = { "h", "rodata-write", 0 };
+	EQ(chmod("/tmp", 01777), 0);
+	for (int i = 0; i < 2; i++) {
+		EQ(copy_prog(from[i], "/tmp/suidro", 04755, 0, 0), 0);
+		EQ(run_env_as(1000, "/tmp/suidro", rodata, env2), 13 << 8);
+		int st = run_env_as(1000, "/tmp/suidro", wr, env2);
+		if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGSEGV)
+			FAIL("%s rodata-write: status %#x", from[i], st);
+		uint64_t held = frames_held("/tmp/suidro", 1000, 8UL << 20);
+		printf(SUITE ": frames held by a set-user-ID exec of %s: %lu\n",
+		       from[i], (unsigned long)held);
+		if (held >= 256)
+			FAIL("held %lu frames", (unsigned long)held);
+	}
+	EQ(unlink("/tmp/suidro"), 0); /* its frames come back (suite_main) */
 }
 
 /* Copies file from into a new file `to` of mode 0755. Returns 0 or -1. */
@@ -748,6 +795,7 @@ int main(void)
 		T(exec_stack),	T(exec_stack_lazy), T(exec_aux), T(exec_pie),
 		T(exec_setuid), T(exec_setuid_load), T(exec_execfn),
 		T(exec_thread), T(exec_text_shared), T(exec_txtbsy),
+		T(exec_setuid_text_shared),
 	};
 	return suite_main(tests, sizeof(tests) / sizeof(tests[0]));
 }

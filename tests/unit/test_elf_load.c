@@ -1,7 +1,8 @@
 /* The user-level ELF loader's page sources (exokernel/lib/elf.c), checked
  * on the host: which pages of an image execve may share from the file
- * (exo_elf_file_page), which hold zeroes only (exo_elf_page_zero) and
- * what a copied window holds (exo_elf_copy_range). */
+ * (exo_elf_file_page), which hold zeroes only (exo_elf_page_zero),
+ * what a copied window holds (exo_elf_copy_range) and the runs a
+ * sharing loader maps (exo_elf_runs). */
 #include <stdint.h>
 #include <string.h>
 
@@ -149,6 +150,64 @@ START_TEST(copy_range_holds_the_window)
 }
 END_TEST
 
+struct run {
+	uint64_t va;
+	unsigned long n;
+	uint64_t prot;
+	long src;
+};
+static struct run runs[16];
+static int nruns;
+
+static long record(void *ctx, uint64_t va, unsigned long n, uint64_t prot,
+		   long src)
+{
+	ck_assert_ptr_eq(ctx, runs);
+	if (nruns == 16)
+		return -7;
+	runs[nruns++] = (struct run){ va, n, prot, src };
+	return nruns == 3 && va == 0x41f000 && n == 1 ? -5 : 0;
+}
+
+static void run_is(int i, uint64_t va, unsigned long n, uint64_t prot,
+		   long src)
+{
+	ck_assert_uint_eq(runs[i].va, va);
+	ck_assert_uint_eq(runs[i].n, n);
+	ck_assert_uint_eq(runs[i].prot, prot);
+	ck_assert_int_eq(runs[i].src, src);
+}
+
+START_TEST(runs_group_pages_by_protection_and_source)
+{
+	usual();
+	nruns = 0;
+	ck_assert_int_eq(exo_elf_runs(&im, FILE_BYTES, record, runs), 0);
+	ck_assert_int_eq(nruns, 5);
+	run_is(0, 0x400000, 1, 1, 0);
+	run_is(1, 0x401000, 30, 5, 0x1000);
+	run_is(2, 0x41f000, 7, 1, 0x1f000);
+	run_is(3, 0x426000, 3, 3, EXO_ELF_SRC_COPY);
+	run_is(4, 0x429000, 78, 3, EXO_ELF_SRC_ZERO);
+	/* a gap page is skipped; a file shorter than the headers say ends
+	 * a file run where its pages end; run's error stops the walk */
+	segment(2, EXO_ELF_PF_R, 0x1f000, 0x420000, 0x52c0, 0x52c0);
+	nruns = 0;
+	ck_assert_int_eq(exo_elf_runs(&im, 0x1f000, record, runs), 0);
+	ck_assert_int_eq(nruns, 5);
+	run_is(1, 0x401000, 30, 5, 0x1000);
+	run_is(2, 0x420000, 6, 1, EXO_ELF_SRC_COPY);
+	run_is(3, 0x426000, 3, 3, EXO_ELF_SRC_COPY);
+	segment(2, EXO_ELF_PF_R, 0x1f000, 0x41f000, 0x1000, 0x1000);
+	segment(1, EXO_ELF_PF_R | EXO_ELF_PF_X, 0x1000, 0x401000, 0x1000,
+		0x1000);
+	nruns = 0;
+	ck_assert_int_eq(exo_elf_runs(&im, FILE_BYTES, record, runs), -5);
+	ck_assert_int_eq(nruns, 3);
+	run_is(1, 0x401000, 1, 5, 0x1000);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("elf_load");
@@ -159,6 +218,7 @@ int main(void)
 	tcase_add_test(tc, biased_images_use_their_load_address);
 	tcase_add_test(tc, zero_pages_hold_no_file_bytes);
 	tcase_add_test(tc, copy_range_holds_the_window);
+	tcase_add_test(tc, runs_group_pages_by_protection_and_source);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

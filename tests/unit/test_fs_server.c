@@ -649,7 +649,18 @@ START_TEST(text_of_a_running_program)
 	ck_assert_int_eq(fs_client_exec(&cl, 99), -EBADF);
 	long dir = xopen("/tmp", FS_O_RDONLY, 0);
 	ck_assert_int_eq(fs_client_exec(&cl, dir), -EACCES);
+	srv.fs.pages.lend = fake_lend;
+	cl.domain = 7;
+	ck_assert_int_eq(fs_client_text_lend(&cl), -ENOENT); /* no program */
 	ck_assert_int_eq(fs_client_exec(&cl, ro), 0);
+	/* the process manager borrows the text, read-only */
+	ck_assert_int_eq(fs_client_text_lend(&cl), 100);
+	ck_assert_uint_eq(lent.first, 0);
+	ck_assert_uint_eq(lent.n, 1);
+	ck_assert_int_eq(lent.domain, 7);
+	ck_assert_uint_eq(lent.rights, EXO_R_READ | EXO_R_EXEC | EXO_R_GRANT);
+	cl.domain = -1;
+	ck_assert_int_eq(fs_client_text_lend(&cl), -ENODEV);
 	ck_assert_int_eq(xopen("/tmp/prog", FS_O_WRONLY, 0), -ETXTBSY);
 	ck_assert_int_eq(xopen("/tmp/prog", FS_O_RDWR, 0), -ETXTBSY);
 	ck_assert_int_eq(xopen("/tmp/prog", FS_O_RDONLY | FS_O_TRUNC, 0),

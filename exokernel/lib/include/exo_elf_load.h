@@ -9,12 +9,15 @@
 
 #include <exo/elf64.h>
 
+/* The most program headers exo_elf_check accepts. */
+#define EXO_ELF_PHNUM_MAX 64
+
 /* Checks an ELF64 x86_64 executable of `size` bytes with
  * exo_elf_parse_any() (<exo/elf64.h>: ET_EXEC, or ET_DYN -- a static-PIE
  * -- placed at EXO_ELF_DYN_BASE; header, program headers and PT_LOAD
  * segments inside the file, segments in [EXO_USER_BASE, limit), span of
- * at most 65536 pages) and further: ELF version 1, at most 64 program
- * headers, no PT_INTERP (no dynamic linker is ever loaded), no two
+ * at most 65536 pages) and further: ELF version 1, at most EXO_ELF_PHNUM_MAX
+ * program headers, no PT_INTERP (no dynamic linker is ever loaded), no two
  * PT_LOAD segments sharing a byte, no unknown segment flags, and the
  * entry inside an executable segment. Pure logic. Fills *im (im->bias:
  * where vaddr 0 goes) and returns 0, or returns -ENOEXEC. */
@@ -43,6 +46,26 @@ int exo_elf_page_zero(const struct exo_elf_image *im, uint64_t va);
  * are the file's (as Linux maps them), not zeroes. Pure logic. */
 long exo_elf_file_page(const struct exo_elf_image *im, uint64_t va,
 		       uint64_t size);
+
+/* Where the span page at va comes from, for a loader that shares what
+ * it can (execve): the file offset exo_elf_file_page gives (>= 0),
+ * EXO_ELF_SRC_ZERO when the page holds zeroes only (a fresh frame), or
+ * EXO_ELF_SRC_COPY (file bytes to copy, with zeroes around them). Pure
+ * logic. */
+#define EXO_ELF_SRC_COPY (-1L)
+#define EXO_ELF_SRC_ZERO (-2L)
+long exo_elf_source(const struct exo_elf_image *im, uint64_t va,
+		    uint64_t size);
+
+/* The sharing loader's walk over the span of an image of `size` bytes:
+ * calls run(ctx, va, n, prot, src) for each run of n pages from va that
+ * share a protection (not 0: gaps are skipped) and a kind of source
+ * (exo_elf_source; for file pages, consecutive offsets, src being the
+ * first's). Returns 0 or run's first error. */
+typedef long (*exo_elf_run_fn)(void *ctx, uint64_t va, unsigned long n,
+			       uint64_t prot, long src);
+long exo_elf_runs(const struct exo_elf_image *im, uint64_t size,
+		  exo_elf_run_fn run, void *ctx);
 
 /* The ELF loader's last step, shared by every loader (exo_proc_load here,
  * libposix's execve): calls place(ctx, va, page, n, prot) for each run of
