@@ -1,13 +1,15 @@
 /* read and pread of cached file data through the file server's own
  * frames (issue 11 point 2, docs/mmap.md): once two server reads of a
- * regular file in a row saw no stat-visible change anywhere (the status
- * page's version, which every write, truncate and access-time change
- * bumps: services/proto/fs.h), the file's pages are mapped read-only
- * (an mmap of the file, MAP_SHARED: the frames the server writes) and
- * later reads copy from them while the version holds, entering neither
- * the kernel nor the server. Any change anywhere sends the next read to
- * the server again; stores through another process's shared mapping are
- * in the same frames. A truncate by another process may unmap a page
+ * regular file in a row saw no change (first the status page's version,
+ * which every write, truncate and access-time change bumps; once the
+ * file's inode number is known, the status page's word for that file
+ * alone, file_seq: services/proto/fs.h), the file's pages are mapped
+ * read-only (an mmap of the file, MAP_SHARED: the frames the server
+ * writes) and later reads copy from them while that word holds, entering
+ * neither the kernel nor the server. A change of the file (or of one
+ * sharing its word) sends the next read to the server again; other
+ * files' changes do not. Stores through another process's shared
+ * mapping are in the same frames. A truncate by another process may unmap a page
  * under the copy: lp_fcopy's fault is caught (lp_fcopy_fixup, from the
  * upcall) and the read goes to the server.
  * read() moves the open file description's offset, which every holder
@@ -38,6 +40,7 @@ struct lp_fcache {
 	uint64_t len;       /* bytes mapped */
 	uint64_t size;      /* the file's size at version */
 	uint64_t version;   /* map and size are exact while it holds */
+	uint32_t seq_at;    /* 1 + the file's file_seq word; 0: not known */
 	uint64_t candidate; /* a server read saw this version unmoved */
 	uint64_t rejected;  /* ... and found the file not to cache */
 };
@@ -79,15 +82,22 @@ int lp_fcopy_fixup(struct exo_upcall_frame *f)
 	return 1;
 }
 
-static uint64_t lp_fcache_now(void)
+/* A file's own word (file_seq), told apart from the version. */
+#define LP_FCACHE_FILE (1ULL << 63)
+
+/* What entry c is exact under: its file's own word (tagged) once its
+ * inode is known, else the status page's version; 0 without a status
+ * page (never cached). */
+static uint64_t lp_fcache_seq(const struct lp_fcache *c)
 {
 	const struct fs_status *st = lp_fs_status();
-	return st ? __atomic_load_n(&st->version, __ATOMIC_ACQUIRE) : 0;
-}
-
-uint64_t lp_fcache_version(void)
-{
-	return lp_fcache_now();
+	if (!st)
+		return 0;
+	if (c->seq_at)
+		return LP_FCACHE_FILE |
+		       __atomic_load_n(&st->file_seq[c->seq_at - 1],
+				       __ATOMIC_ACQUIRE);
+	return __atomic_load_n(&st->version, __ATOMIC_ACQUIRE);
 }
 
 /* Forgets entry c's map (unmapped if unmap); it follows its handle
@@ -116,7 +126,7 @@ static struct lp_fcache *lp_fcache_valid(long h)
 	if (h < 0 || h >= LP_FD_MAX)
 		return 0;
 	struct lp_fcache *c = lp_fcache_slot(h);
-	if (c->h != h + 1 || !c->map || lp_fcache_now() != c->version)
+	if (c->h != h + 1 || !c->map || lp_fcache_seq(c) != c->version)
 		return 0;
 	return c;
 }
@@ -206,17 +216,45 @@ static void lp_fcache_map(struct lp_fcache *c, long fd, uint64_t size)
 	lp_fcache_live++;
 }
 
+uint64_t lp_fcache_version(long h)
+{
+	static const struct lp_fcache none;
+	if (h < 0 || h >= LP_FD_MAX || lp_fcache_slot(h)->h != h + 1)
+		return lp_fcache_seq(&none);
+	return lp_fcache_seq(lp_fcache_slot(h));
+}
+
+/* Moves c (which has seen nothing change since v0) to its file's own
+ * word, st_ino's. Returns the word's value, or 0 if something changed
+ * meanwhile. */
+static uint64_t lp_fcache_own_word(struct lp_fcache *c, uint64_t ino,
+				   uint64_t v0)
+{
+	struct lp_fcache own = {
+		.seq_at = (uint32_t)(ino % FS_STATUS_FILES) + 1,
+	};
+	if (c->seq_at == own.seq_at)
+		return v0;
+	uint64_t w = lp_fcache_seq(&own); /* before the check below */
+	if (lp_fcache_seq(c) != v0)
+		return 0;
+	c->seq_at = own.seq_at;
+	return w;
+}
+
 void lp_fcache_learn(long fd, long h, uint64_t v0)
 {
 	struct fs_stat st;
 	const long sa[2] = { fd, (long)&st };
-	if (h < 0 || h >= LP_FD_MAX || lp_fcache_now() != v0 || !v0)
+	if (h < 0 || h >= LP_FD_MAX || !v0)
 		return;
 	struct lp_fcache *c = lp_fcache_slot(h);
 	if (c->h != h + 1) { /* another handle's: h takes the slot over */
 		lp_fcache_drop(c, 1);
 		*c = (struct lp_fcache){ .h = h + 1 };
 	}
+	if (lp_fcache_seq(c) != v0)
+		return;
 	if (c->candidate != v0) { /* the first read at v0: one more */
 		c->candidate = v0;
 		return;
@@ -228,11 +266,13 @@ void lp_fcache_learn(long fd, long h, uint64_t v0)
 		c->rejected = v0; /* no fstat per read of a big file */
 		return;
 	}
+	if (!(v0 = lp_fcache_own_word(c, st.st_ino, v0)))
+		return;
 	if (c->map && (uint64_t)st.st_size > c->len)
 		lp_fcache_drop(c, 1);
 	if (!c->map)
 		lp_fcache_map(c, fd, (uint64_t)st.st_size);
-	if (!c->map || lp_fcache_now() != v0)
+	if (!c->map || lp_fcache_seq(c) != v0)
 		return;
 	c->size = (uint64_t)st.st_size;
 	c->version = v0;

@@ -201,7 +201,7 @@ long lp_read(const long *arg)
 	long r = lp_fcache_read(h, (char *)arg[1], (size_t)arg[2]);
 	if (r != LP_FCACHE_MISS)
 		return r;
-	uint64_t v0 = lp_fcache_version();
+	uint64_t v0 = lp_fcache_version(h);
 	r = lp_io_read(h, (char *)arg[1], (size_t)arg[2], -1);
 	if (r > 0 && !lp_pipe_end(h)) /* a pipe's reads stay its own */
 		lp_fcache_learn(arg[0], h, v0);
@@ -232,7 +232,7 @@ long lp_pread64(const long *arg)
 	long r = lp_fcache_pread(h, (char *)arg[1], (size_t)arg[2], arg[3]);
 	if (r != LP_FCACHE_MISS)
 		return r;
-	uint64_t v0 = lp_fcache_version();
+	uint64_t v0 = lp_fcache_version(h);
 	r = lp_io_read(h, (char *)arg[1], (size_t)arg[2], arg[3]);
 	if (r > 0)
 		lp_fcache_learn(arg[0], h, v0);

@@ -7,6 +7,7 @@
 
 #include <exo/errno.h>
 
+#include "fs.h" /* FS_STATUS_FILES */
 #include "ramfs.h"
 
 #define RAMFS_LINK_MAX 0xfffffff0u
@@ -29,12 +30,20 @@ int ramfs_rdonly(const struct ramfs_inode *i)
 	return (i->flags & RAMFS_I_RDONLY) != 0;
 }
 
+void ramfs_changed(struct ramfs *fs, const struct ramfs_inode *i)
+{
+	if (fs->file_seq)
+		__atomic_add_fetch(&fs->file_seq[i->ino % FS_STATUS_FILES], 1,
+				   __ATOMIC_RELEASE);
+}
+
 /* Sets ctime (and mtime when asked) to the current time. */
 void ramfs_touch(struct ramfs *fs, struct ramfs_inode *i, int mtime)
 {
 	i->ctime = fs->now;
 	if (mtime)
 		i->mtime = fs->now;
+	ramfs_changed(fs, i);
 }
 
 /* Allocates an inode of the given mode owned by c, linked into the list of

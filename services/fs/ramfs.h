@@ -126,8 +126,15 @@ struct ramfs {
 	uint32_t dev; /* st_dev reported for every inode */
 	int destroying; /* ramfs_destroy() is freeing everything */
 	uint64_t atime_updates; /* access times a read changed (relatime) */
+	/* file_seq[ino % FS_STATUS_FILES] grows at every change of such an
+	 * inode (ramfs_changed), or 0: the status page's words */
+	uint64_t *file_seq;
 	struct ramfs_inode *all;
 };
+
+/* Notes that inode i changed (size, data, a time, an attribute) in
+ * fs->file_seq, if set. */
+void ramfs_changed(struct ramfs *fs, const struct ramfs_inode *i);
 
 static inline int ramfs_is(const struct ramfs_inode *i, uint32_t type)
 {

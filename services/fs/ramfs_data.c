@@ -69,6 +69,7 @@ static void touch_atime(struct ramfs *fs, struct ramfs_inode *i)
 	    fs->now.sec - i->atime.sec >= DAY_SECONDS) {
 		i->atime = fs->now;
 		fs->atime_updates++;
+		ramfs_changed(fs, i);
 	}
 }
 
@@ -236,7 +237,7 @@ long ramfs_utimens(struct ramfs *fs, struct ramfs_inode *i,
 				*dst[k] = times[k];
 		}
 	}
-	i->ctime = fs->now;
+	ramfs_touch(fs, i, 0);
 	return 0;
 }
 

@@ -82,6 +82,7 @@ void fs_server_set_time(struct fs_server *s, struct fs_timespec now)
 void fs_server_set_status(struct fs_server *s, struct fs_status *page)
 {
 	s->status = page;
+	s->fs.file_seq = page->file_seq;
 	__atomic_store_n(&page->version, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&page->magic, FS_STATUS_MAGIC, __ATOMIC_RELEASE);
 }

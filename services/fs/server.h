@@ -70,7 +70,8 @@ long fs_server_populate(struct fs_server *s, const void *cpio, size_t len);
 void fs_server_destroy(struct fs_server *s);
 void fs_server_set_time(struct fs_server *s, struct fs_timespec now);
 /* Publishes the status page at page (writable, at least a struct
- * fs_status): version 0, then the magic. */
+ * fs_status): version 0, then the magic; from then on every inode change
+ * grows its file_seq word (ramfs_changed). */
 void fs_server_set_status(struct fs_server *s, struct fs_status *page);
 /* After handling a request with op op (0 for a control message), and
  * before its reply is sent: bumps the status page's version if the

@@ -285,8 +285,15 @@ long fs_bulk_path(const uint8_t *bulk, uint64_t bulk_size, struct fs_buf b,
  * lock_seq is what a client told FS_R_LOCK_WAIT sleeps on (a futex word,
  * keyed by the page's frame): the server bumps it and wakes every
  * sleeper after a request that removed, shrank or weakened a file lock
- * while anyone was counted as waiting. */
+ * while anyone was counted as waiting.
+ *
+ * file_seq[ino % FS_STATUS_FILES] is version for the files of those
+ * inode numbers alone: it grows, before the reply, after any request
+ * that changed such a file's size, data, times or attributes. A read
+ * result a client keeps for one file (libposix's read cache) stays
+ * exact while that word holds, whatever other files do. */
 #define FS_STATUS_MAGIC 0x5355544154534653ULL /* "FSSTATUS" */
+#define FS_STATUS_FILES 256
 struct fs_status {
 	uint64_t magic;    /* FS_STATUS_MAGIC once the server serves */
 	uint64_t version;  /* read with an acquire load */
@@ -298,7 +305,9 @@ struct fs_status {
 	uint32_t lock_seq; /* bumped (and woken: a futex word) when a file
 			    * lock goes or shrinks while someone waits */
 	uint32_t pad;
+	uint64_t file_seq[FS_STATUS_FILES]; /* acquire loads */
 };
+_Static_assert(sizeof(struct fs_status) <= 4096, "the status page");
 
 /* The file server's notification bit a client sets to wake it. */
 #define FS_BIT_DOOR 0x1UL

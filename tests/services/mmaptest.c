@@ -960,8 +960,9 @@ static void read_words(int fd, long *n, long *sum, int *rising)
 
 /* read() of a settled file copies from the server's frames and moves
  * the description's offset in the page the server shares for it: no
- * request and no kernel call; the offset stays the one every holder
- * sees (lseek, a dup, a fork child's reads, another holder's lseek),
+ * request and no kernel call, also while other files change; the
+ * offset stays the one every holder sees (lseek, a dup, a fork child's
+ * reads, another holder's lseek),
  * two processes reading one description take each word once, and
  * another process's write is seen at the next read. */
 static void t_cached_read(void)
@@ -984,6 +985,26 @@ static void t_cached_read(void)
 	EQ(__lp_test_exo_calls() - k0, 0);
 	EQ(memcmp(b, &words[2 * 103], 4), 0);
 	EQ(lseek(fd, 0, SEEK_CUR), 416); /* the server sees our offset */
+	/* Other files' changes leave it alone (each file has its word on
+	 * the status page): writes to another file (its inode number the
+	 * next one, so another word) are one request each, the reads
+	 * between them none. */
+	struct stat s1, s2;
+	int other = make_file("/tmp/mm_other", 0);
+	CHECK(other >= 0);
+	OK(fstat(fd, &s1));
+	OK(fstat(other, &s2));
+	CHECK(s1.st_ino % 256 != s2.st_ino % 256);
+	fs0 = __lp_test_fs_calls();
+	for (int i = 0; i < 50; i++) {
+		EQ(pwrite(other, "x", 1, i), 1);
+		EQ(read(fd, b, 4), 4);
+	}
+	EQ(__lp_test_fs_calls() - fs0, 50);
+	EQ(memcmp(b, &words[2 * 153], 4), 0);
+	OK(close(other));
+	OK(unlink("/tmp/mm_other"));
+	EQ(lseek(fd, 416, SEEK_SET), 416);
 	int fd2 = dup(fd);
 	EQ(read(fd2, b, 4), 4);
 	EQ(memcmp(b, &words[208], 4), 0);

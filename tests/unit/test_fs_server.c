@@ -87,6 +87,54 @@ START_TEST(status_version)
 }
 END_TEST
 
+static long xtruncate(const char *path);
+
+/* How many words of the status page's file_seq differ from was (the
+ * last one's index in *at), and was brought up to date. */
+static int seq_moved(const struct fs_status *page, uint64_t *was, int *at)
+{
+	int n = 0;
+	for (int k = 0; k < FS_STATUS_FILES; k++)
+		if (page->file_seq[k] != was[k]) {
+			n++;
+			*at = k;
+			was[k] = page->file_seq[k];
+		}
+	return n;
+}
+
+/* Each file has its own word on the status page (by inode number): a
+ * write, an access time a read sets, a truncate move that file's word
+ * and no other; a read that sets nothing moves none. */
+START_TEST(file_seq_follows_each_file)
+{
+	static struct fs_status page;
+	static uint64_t was[FS_STATUS_FILES];
+	struct fs_timespec later = { 5000, 0 };
+	char buf[4];
+	int at_a = -1, at_b = -1, at = -1;
+	fs_server_set_status(&srv, &page);
+	long a = xopen("/tmp/sa", FS_O_CREAT | FS_O_RDWR, 0644);
+	long b = xopen("/tmp/sb", FS_O_CREAT | FS_O_RDWR, 0644);
+	seq_moved(&page, was, &at);
+	ck_assert_int_eq(xwrite(a, "abc"), 3);
+	ck_assert_int_eq(seq_moved(&page, was, &at_a), 1);
+	ck_assert_int_eq(xwrite(b, "xy"), 2);
+	ck_assert_int_eq(seq_moved(&page, was, &at_b), 1);
+	ck_assert_int_ne(at_a, at_b); /* consecutive inode numbers */
+	fs_server_set_time(&srv, later);
+	ck_assert_int_eq(xlseek(a, 0, FS_SEEK_SET), 0);
+	ck_assert_int_eq(xread(a, 1, buf), 1); /* sets the access time */
+	ck_assert_int_eq(seq_moved(&page, was, &at), 1);
+	ck_assert_int_eq(at, at_a);
+	ck_assert_int_eq(xread(a, 1, buf), 1); /* relatime: settled */
+	ck_assert_int_eq(seq_moved(&page, was, &at), 0);
+	ck_assert_int_eq(xtruncate("/tmp/sb"), 0);
+	ck_assert_int_eq(seq_moved(&page, was, &at), 1);
+	ck_assert_int_eq(at, at_b);
+}
+END_TEST
+
 START_TEST(open_flags)
 {
 	char buf[16];
@@ -692,6 +740,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, create_write_read_back);
 	tcase_add_test(tc, status_version);
+	tcase_add_test(tc, file_seq_follows_each_file);
 	tcase_add_test(tc, open_flags);
 	tcase_add_test(tc, open_symlinks_and_dirfds);
 	tcase_add_test(tc, permissions_and_limits);

@@ -57,8 +57,9 @@ long lp_fs_call_tty(struct fs_req *r, uint64_t *aux);
  * lp_fcache_read the same for a read at the description's offset, which
  * it advances in the page the server shares for it. After a server read
  * or pread of fd (handle h) that returned data, lp_fcache_learn
- * with the status version read before it maps the file once a second
- * read at an unmoved version shows the data settled. lp_fcache_forget
+ * with lp_fcache_version(h) read before it (the status page's word h's
+ * file is followed by) maps the file once a second read at an unmoved
+ * word shows the data settled. lp_fcache_forget
  * drops h's (its close), lp_fcache_forget_range any whose map lies in a
  * range being unmapped; lp_fcache_after_fork forgets the offset pages
  * (fork does not share them: the child asks again). lp_fcopy_fixup, from the upcall: 1 if the fault
@@ -67,7 +68,7 @@ long lp_fs_call_tty(struct fs_req *r, uint64_t *aux);
 long lp_fcache_pread(long h, char *buf, size_t n, int64_t off);
 long lp_fcache_read(long h, char *buf, size_t n);
 void lp_fcache_after_fork(void);
-uint64_t lp_fcache_version(void);
+uint64_t lp_fcache_version(long h);
 void lp_fcache_learn(long fd, long h, uint64_t v0);
 void lp_fcache_forget(long h);
 void lp_fcache_forget_range(uint64_t start, uint64_t end);
