@@ -26,6 +26,9 @@ static uint8_t lp_fd_flags[LP_FD_MAX];
 /* LP_NULL_* bits of each server handle (each fd owns one handle). */
 static uint8_t lp_handle_nullbits[LP_FD_MAX];
 static int lp_fd_ready;
+/* Every fd at or above it is closed (it only grows, but for an exec):
+ * what an exec hands on is below it, not the whole table. */
+static int lp_fd_top;
 
 static void lp_fd_init(void)
 {
@@ -33,11 +36,14 @@ static void lp_fd_init(void)
 	lp_fd_ready = 1;
 	if (!lp_fs_connected()) {
 		lp_fd_slot[1] = lp_fd_slot[2] = (int32_t)LP_FD_KCONSOLE;
+		lp_fd_top = 3;
 		return;
 	}
 	for (uint32_t i = 0; i < pi->fs_nfds && i < LP_PROCINFO_FDS; i++)
-		if (pi->fs_fd_handle[i] >= 0)
+		if (pi->fs_fd_handle[i] >= 0) {
 			lp_fd_slot[i] = pi->fs_fd_handle[i] + 1;
+			lp_fd_top = (int)i + 1;
+		}
 }
 
 static int32_t *lp_fd_slots(void)
@@ -111,6 +117,8 @@ unsigned lp_handle_null(long h)
 static void lp_fd_set(long fd, int32_t v, int cloexec, unsigned null)
 {
 	lp_fd_slots()[fd] = v;
+	if (fd >= lp_fd_top)
+		lp_fd_top = (int)fd + 1;
 	lp_fd_flags[fd] = cloexec ? LP_FD_CLOEXEC : 0;
 	if (v > 0 && v <= LP_FD_MAX)
 		lp_handle_nullbits[v - 1] = (uint8_t)null;
@@ -286,7 +294,8 @@ void lp_fd_export(struct lp_exec_state *es)
 {
 	int32_t *s = lp_fd_slots();
 	es->nclose = 0;
-	for (int fd = 0; fd < LP_FD_MAX; fd++) {
+	es->nfd = (uint32_t)lp_fd_top;
+	for (int fd = 0; fd < lp_fd_top; fd++) {
 		int32_t v = s[fd];
 		int console = v == (int32_t)LP_FD_KCONSOLE;
 		es->fd_slot[fd] = 0;
@@ -306,7 +315,8 @@ void lp_fd_export(struct lp_exec_state *es)
 void lp_fd_import(const struct lp_exec_state *es)
 {
 	lp_fd_ready = 1;
-	for (int fd = 0; fd < LP_FD_MAX; fd++) {
+	lp_fd_top = es->nfd < LP_FD_MAX ? (int)es->nfd : LP_FD_MAX;
+	for (int fd = 0; fd < lp_fd_top; fd++) {
 		int32_t v = es->fd_slot[fd];
 		lp_fd_slot[fd] = v;
 		lp_fd_flags[fd] = 0;

@@ -172,8 +172,10 @@ static void report_fds(FILE *f)
 {
 	char buf[8] = { 0 };
 	int fl10 = fcntl(10, F_GETFD), fl11 = fcntl(11, F_GETFD);
+	int hi = fcntl(3000, F_GETFD), hi1 = fcntl(3001, F_GETFD);
 	long n = fl10 >= 0 ? read(10, buf, sizeof(buf) - 1) : -1;
-	fprintf(f, "fd10=%d read=%ld '%s' fd11=%d\n", fl10, n, buf, fl11);
+	fprintf(f, "fd10=%d read=%ld '%s' fd11=%d fd3000=%d fd3001=%d\n",
+		fl10, n, buf, fl11, hi, hi1);
 }
 
 static void report_aux(FILE *f)

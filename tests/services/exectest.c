@@ -102,11 +102,13 @@ static void t_exec_state(void)
 	if (pid == 0) {
 		char c;
 		sigset_t m;
-		struct rlimit rl = { 200, 4096 };
+		struct rlimit rl = { 200, 4096 }, all = { 4096, 4096 };
+		setrlimit(RLIMIT_NOFILE, &all); /* for fds 3000 and 3001 */
 		int a = open("/tmp/exec.fd", O_RDONLY);
 		int b = open("/tmp/exec.fd", O_RDONLY | O_CLOEXEC);
 		if (dup2(a, 10) != 10 || dup3(b, 11, O_CLOEXEC) != 11 ||
-		    read(10, &c, 1) != 1)
+		    dup2(a, 3000) != 3000 ||
+		    dup3(b, 3001, O_CLOEXEC) != 3001 || read(10, &c, 1) != 1)
 			_exit(90);
 		umask(027);
 		setrlimit(RLIMIT_NOFILE, &rl);
@@ -127,7 +129,8 @@ static void t_exec_state(void)
 	snprintf(want, sizeof(want),
 		 "argc=4\nargv[0]=helper-name\nargv[1]=a b\nargv[2]=\nargv[3]=c\n"
 		 "env[0]=X=1\nenv[1]=Y=two words\npid=%d ppid=%d\n"
-		 "fd10=0 read=3 'eep' fd11=-1\numask=027 nofile=200\n"
+		 "fd10=0 read=3 'eep' fd11=-1 fd3000=0 fd3001=-1\n"
+		 "umask=027 nofile=200\n"
 		 "blocked USR2=1 pending USR2=1\nUSR1 ign=1 TERM dfl=1\n"
 		 "execfn=" HELPER " pagesz=4096 uid=0 secure=0 random=1 phnum=1 "
 		 "entry=1\n",

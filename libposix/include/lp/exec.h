@@ -34,6 +34,8 @@ struct lp_exec_state {
 	uint64_t magic; /* LP_EXEC_MAGIC */
 	uint32_t umask;
 	uint32_t nclose; /* handles in close_handle[] */
+	uint32_t nfd;    /* fd_slot[] and fd_null[] from 0; the rest closed */
+	uint32_t pad;
 	uint64_t stack_lo; /* the main stack's reserve: [stack_lo,
 			    * EXO_STACK_TOP), backed on demand (mem/stack.c) */
 	lp_sigset mask, ignored;
@@ -54,7 +56,8 @@ long lp_execveat(const long *arg);
 void lp_exec_start(void);
 
 /* ---- fd/fd.c ---- */
-/* Writes the fd table an exec'd image starts with into es. */
+/* Writes the fd table an exec'd image starts with into es (whose
+ * pages are fresh: zero), the fds below the highest ever open. */
 void lp_fd_export(struct lp_exec_state *es);
 /* Installs it, then closes the handles of the FD_CLOEXEC fds. */
 void lp_fd_import(const struct lp_exec_state *es);
