@@ -24,15 +24,6 @@
 #                        runs on the other; 1 shows the one-CPU path)
 #   POSIXBENCH_MEM       memory of both QEMU machines (default 256M: Linux
 #                        cannot touch fork_64m_exit_wait's 64 MiB in 128M)
-#   POSIXBENCH_PIN       host CPUs (taskset -c list) every run of every
-#                        column is held to; "none" for none. Default: on
-#                        1 CPU the host's last CPU, on more none. An
-#                        emulated CPU's speed depends on the host CPU it
-#                        lands on (this 2-core machine, 2026-12-05:
-#                        getpid 39-41 ns on host CPU 0, 25-28 on CPU 1, in
-#                        alternating boots), which split every column's
-#                        boots in two; held to one, both systems get the
-#                        same one.
 #   POSIXBENCH_REFETCH=1 fetch the Debian kernel and busybox again
 #   POSIXBENCH_SKIP_HOST=1, POSIXBENCH_SKIP_LINUX=1 skip that column
 # Everything fetched or built lives in BUILD_DIR/bench/posix/: nothing is
@@ -67,19 +58,6 @@ mkdir -p "$cpu_out"
 [[ "${POSIXBENCH_APPEND:-}" =~ ^[-a-zA-Z0-9_.,=\ ]*$ ]] || die "POSIXBENCH_APPEND: plain words only (no quotes, ';' or '\$')"
 
 load_start=$(cut -d' ' -f1 /proc/loadavg)
-
-# The host CPUs the runs are held to (POSIXBENCH_PIN), as a prefix.
-pin_cpus=${POSIXBENCH_PIN:-}
-if [[ -z "$pin_cpus" ]]; then
-	pin_cpus=none
-	((cpus > 1)) || pin_cpus=$(($(nproc) - 1))
-fi
-[[ "$pin_cpus" =~ ^(none|[0-9][0-9,-]*)$ ]] || die "POSIXBENCH_PIN wants a CPU list like 1 or 0-1, or none; got '$pin_cpus'"
-pin=()
-if [[ "$pin_cpus" != none ]]; then
-	command -v taskset >/dev/null || die "POSIXBENCH_PIN needs taskset (util-linux)"
-	pin=(taskset -c "$pin_cpus")
-fi
 # Phase timing: phase NAME starts a phase (ending the previous one).
 declare -a phase_names=() phase_secs=()
 phase_t0=
@@ -268,7 +246,7 @@ bash "$top/boot/mkiso.sh" "$linux_iso" "$linux_cfg" "$cache/vmlinuz" "$initrd"
 run_qemu() {
 	local name=$1 iso=$2 log=$3 rc=0
 	say "booting $name under QEMU (TCG, $cpus CPUs, bound ${qemu_timeout} s); console in $log"
-	"${pin[@]}" bash "$top/boot/qemu.sh" --accel tcg --cpus "$cpus" --mem "$mem" --timeout "$qemu_timeout" "$iso" \
+	bash "$top/boot/qemu.sh" --accel tcg --cpus "$cpus" --mem "$mem" --timeout "$qemu_timeout" "$iso" \
 		</dev/null >"$log" 2>&1 || rc=$?
 	tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
 	return "$rc"
@@ -317,7 +295,7 @@ run_ours() { # NAME LOG
 	say "booting $1 under QEMU (TCG, $cpus CPUs, bound ${qemu_timeout} s); console in $2"
 	# shellcheck disable=SC2086 # bench_args is word-split on purpose.
 	EXO_ACCEL=tcg EXO_CPUS=$cpus EXO_MEM=$mem EXO_RUN_TIMEOUT=$qemu_timeout \
-		"${pin[@]}" "$exo_run" -v -f "$ours_true" "$ours_prog" \
+		"$exo_run" -v -f "$ours_true" "$ours_prog" \
 		$bench_args </dev/null >"$2" 2>&1 || rc=$?
 	tr -d '\r' <"$2" >"$2.tmp" && mv "$2.tmp" "$2"
 	return "$rc"
@@ -325,7 +303,7 @@ run_ours() { # NAME LOG
 # shellcheck disable=SC2317 # called through timed().
 run_host() { # LOG
 	# shellcheck disable=SC2086 # bench_args is word-split on purpose.
-	(cd "${TMPDIR:-/tmp}" && "${pin[@]}" timeout -k 5 300 "$linux_bin" -x "$linux_true" $bench_args) >"$1" 2>&1
+	(cd "${TMPDIR:-/tmp}" && timeout -k 5 300 "$linux_bin" -x "$linux_true" $bench_args) >"$1" 2>&1
 }
 
 phase "runs (${repeat}x, interleaved)"
@@ -379,13 +357,13 @@ qemu_version=$(qemu-system-x86_64 --version | head -n1)
 {
 	printf '# date\t%s\n# cpus\t%s\n# mem\t%s\n# repeat\t%s\n# args\t%s\n' \
 		"$when" "$cpus" "$mem" "$repeat" "$bench_args"
-	printf '# load_start\t%s\n# pin\t%s\n# qemu\t%s\n# linux\t%s\n# runs\tours %s, Linux %s, host %s\n' \
-		"$load_start" "$pin_cpus" "$qemu_version" "$kpkg $kver ($krelease)" \
+	printf '# load_start\t%s\n# qemu\t%s\n# linux\t%s\n# runs\tours %s, Linux %s, host %s\n' \
+		"$load_start" "$qemu_version" "$kpkg $kver ($krelease)" \
 		"${#ours_logs[@]}" "${#linux_logs[@]}" "${#host_logs[@]}"
 } >"$tsv"
 {
 	echo "posixbench results, $when; ns per op (median), $repeat run(s) per column"
-	echo "host: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr), load average at start: $load_start, runs held to host CPU(s): $pin_cpus"
+	echo "host: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(uname -sr), load average at start: $load_start"
 	echo "QEMU: $qemu_version; both machines: TCG, $cpus CPU(s), $mem, -cpu max"
 	echo "Linux guest: $kpkg $kver ($krelease), $(cat "$cache/busybox-package")"
 	if ((${#linux_logs[@]})); then

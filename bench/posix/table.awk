@@ -70,10 +70,7 @@ function when(p) {
 	if (!((p, "date") in meta))
 		return p " CPU" (p > 1 ? "s" : "") ": not measured yet"
 	return p " CPU" (p > 1 ? "s" : "") ": " meta[p, "date"] ", load average " \
-	       meta[p, "load_start"] " at the start, " \
-	       ((p, "pin") in meta && meta[p, "pin"] != "none" ? \
-		"held to host CPU " meta[p, "pin"] ", " : "") \
-	       "boots per column: " meta[p, "repeat"] \
+	       meta[p, "load_start"] " at the start, boots per column: " meta[p, "repeat"] \
 	       " (finished: " meta[p, "runs"] "), posixbench " \
 	       (meta[p, "args"] == "" ? "with its defaults" : "args `" meta[p, "args"] "`") \
 	       ", " meta[p, "mem"] " per machine"
