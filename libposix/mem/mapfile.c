@@ -25,10 +25,12 @@ static int lp_is_dev_zero(long fd)
 	       st.st_rdev == FS_MKDEV(1, 5);
 }
 
-/* The FS_MAP_* rights a mapping with prot and type needs. */
+/* The FS_MAP_* rights a mapping with prot and type needs: a shared one
+ * also write when the description has it, so that mprotect may add
+ * PROT_WRITE later (Linux's VM_MAYWRITE). */
 static unsigned lp_map_want(uint64_t prot, int shared)
 {
-	return FS_MAP_READ |
+	return FS_MAP_READ | (shared ? FS_MAP_MAYWRITE : 0) |
 	       ((shared && (prot & LP_PROT_WRITE)) ? FS_MAP_WRITE : 0) |
 	       ((prot & LP_PROT_EXEC) ? FS_MAP_EXEC : 0);
 }
@@ -87,6 +89,20 @@ long lp_mmap_file_lend(uint64_t len, uint64_t prot, int shared, long fd,
 	if (slot == -EINVAL)
 		return -EOVERFLOW; /* past what a file can hold */
 	return slot;
+}
+
+int32_t lp_mmap_file_hold(long slot, long fd)
+{
+	struct exo_cap_info ci;
+	struct fs_req r;
+	long h = lp_fd_get(fd);
+	if (h < 0 || lp_exo_cap_info(slot, &ci) < 0 ||
+	    !(ci.rights & EXO_R_WRITE))
+		return 0;
+	lp_fs_req(&r, FS_OP_DUP);
+	r.fd = (int32_t)h;
+	long nh = lp_fs_call(&r);
+	return nh < 0 ? 0 : (int32_t)nh + 1;
 }
 
 long lp_mmap_file_map(long slot, uint64_t va, uint64_t len, unsigned long n,

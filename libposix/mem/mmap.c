@@ -134,7 +134,8 @@ static long lp_mmap_of_file(uint64_t addr, uint64_t len, uint64_t rflags,
 				  shared);
 	if (r == 0)
 		lp_region_insert_file(addr, addr + len, rflags | LP_R_FILE, slot,
-				      0); /* the slice starts at off */
+				      0, /* the slice starts at off */
+				      shared ? lp_mmap_file_hold(slot, fd) : 0);
 	return r;
 }
 

@@ -4,6 +4,7 @@
  * for the regions it has, up to Linux's limit of 65530. */
 #include "lp/lp.h"
 #include "lp/mem.h"
+#include "lp/vfs.h"
 
 struct lp_region *lp_regions = (struct lp_region *)LP_TABLE_VA;
 uint64_t lp_mem_mapped;
@@ -83,8 +84,8 @@ static int lp_slice_used(int64_t s, size_t i, size_t j)
 	return 0;
 }
 
-/* Deletes the slices of regions [i, j) no other region uses (each
- * once: the first region on it that goes). */
+/* Deletes the slices of regions [i, j) no other region uses, with their
+ * holds (each once: the first region on it that goes). */
 static void lp_slices_release(size_t i, size_t j)
 {
 	for (size_t k = i; k < j; k++) {
@@ -92,8 +93,11 @@ static void lp_slices_release(size_t i, size_t j)
 		int first = 1;
 		for (size_t m = i; m < k && first; m++)
 			first = lp_regions[m].slice != s;
-		if (s && first && !lp_slice_used(s, i, j))
+		if (s && first && !lp_slice_used(s, i, j)) {
 			lp_exo_cap_delete(s - 1);
+			if (lp_regions[k].hold)
+				lp_fs_close_handle(lp_regions[k].hold - 1);
+		}
 	}
 }
 
@@ -151,12 +155,26 @@ void lp_region_insert(uint64_t start, uint64_t end, uint64_t flags)
 }
 
 void lp_region_insert_file(uint64_t start, uint64_t end, uint64_t flags,
-			   long slot, uint64_t spage)
+			   long slot, uint64_t spage, int32_t hold)
 {
 	const struct lp_region r = { .start = start, .end = end, .flags = flags,
 				     .slice = (int32_t)(slot + 1),
-				     .spage = spage };
+				     .spage = spage, .hold = hold };
 	lp_region_add(&r);
+}
+
+uint32_t lp_region_holds(int32_t *out, uint32_t room)
+{
+	uint32_t n = 0;
+	for (size_t k = 0; k < lp_nregions && n < room; k++) {
+		int32_t h = lp_regions[k].hold;
+		int seen = h == 0;
+		for (uint32_t m = 0; m < n && !seen; m++)
+			seen = out[m] == h - 1;
+		if (!seen)
+			out[n++] = h - 1;
+	}
+	return n;
 }
 
 /* The fork_slice given at this fork to a region of [0, i) on region i's

@@ -20,6 +20,7 @@ struct lp_remap_src {
 	uint64_t flags;
 	int64_t slice;
 	uint64_t spage;
+	int32_t hold;
 };
 
 /* The piece of region r from at. */
@@ -27,7 +28,7 @@ static struct lp_remap_src lp_remap_src(const struct lp_region *r, uint64_t at)
 {
 	return (struct lp_remap_src){
 		r->flags, r->slice,
-		r->slice ? r->spage + (at - r->start) / LP_PAGE : 0 };
+		r->slice ? r->spage + (at - r->start) / LP_PAGE : 0, r->hold };
 }
 
 /* Records [start, end) as piece s (slice page spage at start): a file
@@ -41,7 +42,8 @@ static long lp_remap_piece(uint64_t start, uint64_t end,
 	if (start == end)
 		return 0;
 	if (s->slice) {
-		lp_region_insert_file(start, end, flags, (long)s->slice - 1, spage);
+		lp_region_insert_file(start, end, flags, (long)s->slice - 1, spage,
+				      s->hold);
 		return 0;
 	}
 	return lp_mem_map_new(start, end, flags);
@@ -60,7 +62,7 @@ static long lp_remap_move(uint64_t old, uint64_t len, uint64_t new,
 		return -ENOMEM;
 	if (s->slice)
 		lp_region_insert_file(new, new + len, flags, (long)s->slice - 1,
-				      s->spage);
+				      s->spage, s->hold);
 	else
 		lp_region_insert(new, new + len, flags);
 	if (lp_remap_piece(new + len, new + new_len, s,

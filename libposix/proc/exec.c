@@ -434,6 +434,9 @@ static long lp_exec_state_new(struct lp_exec_state **out)
 		lp_getrlimit(ga);
 	}
 	lp_fd_export(es);
+	/* Mappings end at exec, and the handles they held with them. */
+	es->nclose += lp_region_holds(es->close_handle + es->nclose,
+				      LP_FD_MAX - es->nclose);
 	*out = es;
 	return 0;
 }

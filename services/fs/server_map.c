@@ -9,10 +9,12 @@
 
 #include "server_impl.h"
 
-#define MAP_FLAGS (FS_MAP_READ | FS_MAP_WRITE | FS_MAP_EXEC)
+#define MAP_FLAGS \
+	(FS_MAP_READ | FS_MAP_WRITE | FS_MAP_EXEC | FS_MAP_MAYWRITE)
 
 /* The EXO_R_* rights a description with `flags` may lend for `want`
- * (FS_MAP_*). Returns them, or -EACCES. EXO_R_GRANT lets the client pass
+ * (FS_MAP_*: MAYWRITE adds WRITE when the description has it). Returns
+ * them, or -EACCES. EXO_R_GRANT lets the client pass
  * the slice on (its fork grants it to the child: libposix
  * lp_region_fork_slices), which widens nothing: a grant or a slice of
  * the slice is derived from it (kern/cap.c cap_derive_obj: rights a
@@ -27,8 +29,9 @@ static long map_rights(uint32_t flags, uint32_t want)
 		return -EACCES; /* every mapping reads */
 	if ((want & FS_MAP_WRITE) && acc != FS_O_RDWR)
 		return -EACCES;
-	return EXO_R_READ | EXO_R_GRANT |
-	       ((want & FS_MAP_WRITE) ? EXO_R_WRITE : 0) |
+	int write = (want & FS_MAP_WRITE) ||
+		    ((want & FS_MAP_MAYWRITE) && acc == FS_O_RDWR);
+	return EXO_R_READ | EXO_R_GRANT | (write ? EXO_R_WRITE : 0) |
 	       ((want & FS_MAP_EXEC) ? EXO_R_EXEC : 0);
 }
 

@@ -126,6 +126,10 @@ enum fs_op {
 #define FS_MAP_READ 0x1
 #define FS_MAP_WRITE 0x2
 #define FS_MAP_EXEC 0x4
+/* WRITE too if the description was opened O_RDWR, else without it (no
+ * error): a shared mapping of a file open for writing may be made
+ * writable later (mprotect), as Linux's VM_MAYWRITE allows. */
+#define FS_MAP_MAYWRITE 0x8
 /* The end of the windows FS_OP_MAP lends (the kernel's memory object
  * size): arg + mode must not pass it. */
 #define FS_MAP_MAX_PAGES 65536

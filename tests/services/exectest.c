@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -573,6 +574,44 @@ static void t_exec_txtbsy(void)
 	EQ(unlink("/tmp/tb"), 0);
 }
 
+/* A shared mapping of a file open for writing keeps it open for writing
+ * after its fd's close, as on Linux (the mapping holds the description):
+ * an exec of it is ETXTBSY until the last such mapping goes, also one a
+ * fork child inherited; a read-only open's mapping does not count. */
+static void t_exec_txtbsy_mapped(void)
+{
+	char *exit_argv[] = { "h", "exit", "5", 0 };
+	int p[2], fd;
+	char c;
+	EQ(copy_file(HELPER, "/tmp/tbm"), 0);
+	CHECK((fd = open("/tmp/tbm", O_RDWR)) >= 0);
+	char *m = mmap(0, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED);
+	OK(close(fd));
+	EQ(run("/tmp/tbm", exit_argv, env2), (100 + ETXTBSY) << 8);
+	OK(pipe(p));
+	pid_t pid = fork();
+	if (pid == 0) { /* keeps the inherited mapping until told */
+		close(p[1]);
+		_exit(read(p[0], &c, 1) == 0 && m[1] == 'E' ? 0 : 2);
+	}
+	OK(close(p[0]));
+	OK(munmap(m, 4096));
+	EQ(run("/tmp/tbm", exit_argv, env2), (100 + ETXTBSY) << 8);
+	OK(close(p[1]));
+	int st = -1;
+	EQ(waitpid(pid, &st, 0), pid);
+	EQ(st, 0);
+	EQ(run("/tmp/tbm", exit_argv, env2), 5 << 8);
+	CHECK((fd = open("/tmp/tbm", O_RDONLY)) >= 0);
+	m = mmap(0, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED);
+	OK(close(fd));
+	EQ(run("/tmp/tbm", exit_argv, env2), 5 << 8);
+	OK(munmap(m, 4096));
+	EQ(unlink("/tmp/tbm"), 0);
+}
+
 /* CPUID leaf 1's EDX: what Linux gives as AT_HWCAP on x86_64. */
 static unsigned long cpu_hwcap(void)
 {
@@ -798,7 +837,7 @@ int main(void)
 		T(exec_stack),	T(exec_stack_lazy), T(exec_aux), T(exec_pie),
 		T(exec_setuid), T(exec_setuid_load), T(exec_execfn),
 		T(exec_thread), T(exec_text_shared), T(exec_txtbsy),
-		T(exec_setuid_text_shared),
+		T(exec_setuid_text_shared), T(exec_txtbsy_mapped),
 	};
 	return suite_main(tests, sizeof(tests) / sizeof(tests[0]));
 }

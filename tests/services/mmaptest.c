@@ -363,6 +363,32 @@ static void t_megabyte_one_request(void)
 /* MAP_SHARED: a store is what read() returns at once and what another
  * process's own mapping sees; the mapping is inherited by fork, shared;
  * msync is fine. */
+/* A shared read-only mapping of a file open for writing may be made
+ * writable (Linux's VM_MAYWRITE), its stores then in the file; one of a
+ * read-only open may not (EACCES). */
+static void t_mmap_shared_mprotect(void)
+{
+	int fd = make_file("/tmp/mm_mpw", 1);
+	CHECK(fd >= 0);
+	char *p = mmap(0, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(p != MAP_FAILED);
+	OK(mprotect(p, PAGE, PROT_READ | PROT_WRITE));
+	p[7] = 'W';
+	char c = 0;
+	EQ(pread(fd, &c, 1, 7), 1);
+	EQ(c, 'W');
+	OK(munmap(p, PAGE));
+	int ro = open("/tmp/mm_mpw", O_RDONLY);
+	CHECK(ro >= 0);
+	p = mmap(0, PAGE, PROT_READ, MAP_SHARED, ro, 0);
+	CHECK(p != MAP_FAILED);
+	ERR(mprotect(p, PAGE, PROT_READ | PROT_WRITE), EACCES);
+	OK(munmap(p, PAGE));
+	OK(close(ro));
+	OK(close(fd));
+	OK(unlink("/tmp/mm_mpw"));
+}
+
 static void t_mmap_shared(void)
 {
 	int fd = make_file("/tmp/mm_msh", 2);
@@ -1081,7 +1107,8 @@ static const struct suite_test tests[] = {
 	T(window_past_end),
 	T(outlives_close_unlink), T(killed_mid_write),
 	T(megabyte_one_request),
-	T(mmap_shared),           T(mmap_private),
+	T(mmap_shared),           T(mmap_shared_mprotect),
+	T(mmap_private),
 	T(mmap_errors),           T(mmap_sigbus),
 	T(mmap_grow),             T(mmap_dontneed_remap),
 	T(mmap_private_cow),      T(mmap_none_mincore),

@@ -98,6 +98,14 @@ struct lp_region {
 	 * (lp_region_after_fork); stale in the parent afterwards. */
 	int32_t fork_slice;
 	uint64_t spage; /* the slice's page at start */
+	/* A shared mapping of a file open for writing: a handle + 1 on its
+	 * description, held while the slice lives (0: none), so that the
+	 * file server counts the file as open for writing (ETXTBSY for an
+	 * exec of it) after the fd's close, as Linux's mapping keeps its
+	 * struct file. Closed with the slice (lp_slices_release) and by an
+	 * exec's new image (lp_region_holds). */
+	int32_t hold;
+	int32_t pad;
 };
 
 /* ---- mem/region.c: the region map (sorted by address) ---- */
@@ -128,10 +136,14 @@ void lp_region_remove(uint64_t start, uint64_t end);
  * equal neighbours. Needs one reserved entry. */
 void lp_region_insert(uint64_t start, uint64_t end, uint64_t flags);
 /* Records a file region [start, end) with flags (LP_R_FILE among them)
- * on slice slot from its page spage; it owns the slot from now on (the
- * last region on it deletes it). As lp_region_insert. */
+ * on slice slot from its page spage, and hold (struct lp_region's); it
+ * owns the slot and the hold from now on (the last region on the slot
+ * deletes both). As lp_region_insert. */
 void lp_region_insert_file(uint64_t start, uint64_t end, uint64_t flags,
-			   long slot, uint64_t spage);
+			   long slot, uint64_t spage, int32_t hold);
+/* Writes the distinct handles the regions hold (struct lp_region's hold)
+ * to out (room at most). Returns how many. */
+uint32_t lp_region_holds(int32_t *out, uint32_t room);
 /* Fork, in the parent, before the child's memory is shared: grants each
  * distinct slice of the regions into the table of domain dom (the
  * child's) with the rights it has here, and records the child's slot in
@@ -345,6 +357,11 @@ long lp_mmap_file_lend(uint64_t len, uint64_t prot, int shared, long fd,
  * on failure. Returns 0 or -ENOMEM (nothing left mapped). */
 long lp_mmap_file_map(long slot, uint64_t va, uint64_t len, unsigned long n,
 		      uint64_t prot, int shared);
+/* The hold (struct lp_region) a shared mapping of fd on slice slot
+ * takes: when the slice may be written, a new handle + 1 on fd's
+ * description (one FS_OP_DUP), else 0 (also when the dup fails: the
+ * mapping works, only the file's writer count misses it). */
+int32_t lp_mmap_file_hold(long slot, long fd);
 /* 1 if va lies in a mapping of a file (a missing page there is past the
  * file's end: SIGBUS). */
 int lp_mem_is_file(uint64_t va);
